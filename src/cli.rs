@@ -1,0 +1,74 @@
+//! Command-line definitions (clap) and the dispatch to one file per subcommand.
+
+mod convert;
+mod default_job;
+mod eval_embeddings;
+mod output;
+mod progress_bar;
+mod query;
+mod train;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use wordlens::progress::Cancel;
+use wordlens::{Config, Result};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wordlens",
+    version,
+    about = "Word embeddings, document vectors, classification and hybrid search for text data"
+)]
+pub struct Cli {
+    /// Settings file (default: ./config.toml when present, else built-in defaults).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train word2vec (skip-gram or CBOW) on one or more corpus files.
+    Train(train::TrainArgs),
+    /// Nearest neighbours of a word.
+    Neighbors(query::NeighborsArgs),
+    /// A − B + C, fastText's order: `king man woman` → queen (B : A :: C : ?).
+    Analogy(query::AnalogyArgs),
+    /// The word that does not belong with the others.
+    OddOneOut(query::OddOneOutArgs),
+    /// Word-pair Spearman and analogy accuracy of a vectors file.
+    EvalEmbeddings(eval_embeddings::EvalArgs),
+    /// Convert a vectors file to another format.
+    Convert(convert::ConvertArgs),
+}
+
+/// Everything a subcommand needs besides its own arguments.
+pub struct Context {
+    pub config: Config,
+    pub quiet: bool,
+    pub cancel: Cancel,
+}
+
+pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    let ctx = Context {
+        config,
+        quiet: cli.quiet,
+        cancel,
+    };
+    match cli.command {
+        None => default_job::run(&ctx),
+        Some(Command::Train(a)) => train::run(&ctx, a),
+        Some(Command::Neighbors(a)) => query::neighbors(&ctx, a),
+        Some(Command::Analogy(a)) => query::analogy(&ctx, a),
+        Some(Command::OddOneOut(a)) => query::odd_one_out(&ctx, a),
+        Some(Command::EvalEmbeddings(a)) => eval_embeddings::run(&ctx, a),
+        Some(Command::Convert(a)) => convert::run(&ctx, a),
+    }
+}

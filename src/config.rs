@@ -1,0 +1,186 @@
+//! Every tunable in one place. Precedence: built-in defaults < `config.toml` (or `--config`)
+//! < command-line flags (applied by the CLI). Unknown keys and bad values are errors naming
+//! the key.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::embed::io::VectorFormat;
+use crate::embed::word2vec::Word2VecConfig;
+use crate::error::{Error, Result};
+use crate::text::TokenizerConfig;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataConfig {
+    /// Folder of the bundled datasets; relative paths are taken from the config file's folder.
+    pub dir: PathBuf,
+    /// Decode invalid UTF-8 with U+FFFD (counted and reported) instead of failing.
+    pub lossy_utf8: bool,
+    /// CSV/TSV columns used as text when a command is not told.
+    pub text_cols: Vec<String>,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets")),
+            lossy_utf8: false,
+            text_cols: vec!["text".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EvalConfig {
+    /// Word-pair files (relative to the data folder) scored by Spearman correlation.
+    pub pairs: Vec<PathBuf>,
+    /// Analogy questions file (relative to the data folder).
+    pub analogies: PathBuf,
+    /// Analogy questions use only the N most frequent words, like gensim's restrict_vocab.
+    pub restrict_vocab: usize,
+    /// Neighbours listed per word.
+    pub neighbors: usize,
+}
+
+impl Default for EvalConfig {
+    fn default() -> Self {
+        Self {
+            pairs: vec!["wordsim353.tsv".into(), "simlex999.txt".into()],
+            analogies: "questions-words.txt".into(),
+            restrict_vocab: 30_000,
+            neighbors: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// Vector file format written by `train` and `convert`.
+    pub format: VectorFormat,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self {
+            format: VectorFormat::W2vBin,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub data: DataConfig,
+    pub tokenizer: TokenizerConfig,
+    pub word2vec: Word2VecConfig,
+    pub output: OutputConfig,
+    pub eval: EvalConfig,
+}
+
+impl Config {
+    /// Loads `path`, or `./config.toml` when `path` is None and that file exists, else the
+    /// built-in defaults.
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = PathBuf::from("config.toml");
+                if !p.exists() {
+                    return Ok(Self::default());
+                }
+                p
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let mut config = Self::from_toml(&text).map_err(|e| match e {
+            Error::Config { key, message } => {
+                Error::config(key, format!("{message} (in {})", path.display()))
+            }
+            other => other,
+        })?;
+        if config.data.dir.is_relative() {
+            let base = path.parent().unwrap_or(Path::new("."));
+            config.data.dir = base.join(&config.data.dir);
+        }
+        Ok(config)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let key = e
+                .message()
+                .split('`')
+                .nth(1)
+                .unwrap_or("config.toml")
+                .to_string();
+            Error::config(key, e.to_string().trim_end().to_string())
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks value ranges; called after loading and again after flags are applied.
+    pub fn validate(&self) -> Result<()> {
+        self.word2vec.validate()?;
+        if self.eval.restrict_vocab == 0 {
+            return Err(Error::config("eval.restrict_vocab", "must be at least 1"));
+        }
+        if self.tokenizer.min_len == 0 {
+            return Err(Error::config("tokenizer.min_len", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// A bundled dataset's path.
+    pub fn data_file(&self, name: impl AsRef<Path>) -> PathBuf {
+        self.data.dir.join(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_config_toml_equals_the_built_in_defaults() {
+        let text = include_str!("../config.toml");
+        let mut config = Config::from_toml(text).expect("config.toml parses");
+        config.data.dir = DataConfig::default().dir;
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let err = Config::from_toml("[word2vec]\ndimm = 5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("dimm"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_is_an_error_naming_the_key() {
+        let err = Config::from_toml("[word2vec]\ndim = \"big\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("dim"), "{err}");
+        let err = Config::from_toml("[word2vec]\nwindow = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("word2vec.window"), "{err}");
+        let err = Config::from_toml("[word2vec]\nmodel = \"glove2\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("model") || err.contains("glove2"), "{err}");
+    }
+
+    #[test]
+    fn partial_file_keeps_other_defaults() {
+        let c = Config::from_toml("[word2vec]\ndim = 50\n").unwrap();
+        assert_eq!(c.word2vec.dim, 50);
+        assert_eq!(c.word2vec.window, Word2VecConfig::default().window);
+    }
+}

@@ -1,0 +1,135 @@
+//! Reading and writing vector files. The format is detected from the first bytes:
+//! a fastText `.bin` magic number, a `count dim` header followed by text (word2vec text,
+//! fastText `.vec`) or by binary floats (word2vec binary), or no header at all (GloVe).
+
+mod binary;
+mod text;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::embed::vectors::Embeddings;
+use crate::error::{Error, Result};
+use crate::fsutil::atomic_write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum VectorFormat {
+    /// word2vec binary (C tool, gensim `binary=True`)
+    #[serde(rename = "w2v-bin")]
+    #[value(name = "w2v-bin")]
+    W2vBin,
+    /// word2vec text: `count dim` header, then `word v1 ... vd` lines
+    #[serde(rename = "w2v-txt")]
+    #[value(name = "w2v-txt")]
+    W2vTxt,
+    /// fastText `.vec` (the word2vec text layout)
+    #[serde(rename = "vec")]
+    #[value(name = "vec")]
+    Vec,
+    /// GloVe text: `word v1 ... vd` lines, no header
+    #[serde(rename = "glove")]
+    #[value(name = "glove")]
+    Glove,
+}
+
+impl VectorFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            VectorFormat::W2vBin => "word2vec binary",
+            VectorFormat::W2vTxt => "word2vec text",
+            VectorFormat::Vec => "fastText .vec",
+            VectorFormat::Glove => "GloVe text",
+        }
+    }
+}
+
+/// Warnings gathered while reading (nothing silent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadNotes {
+    /// Words whose bytes were not valid UTF-8 (the C tool cuts words at 100 bytes, which can
+    /// split a character); they were decoded with U+FFFD.
+    pub lossy_words: u64,
+}
+
+pub struct Loaded {
+    pub embeddings: Embeddings,
+    pub format: VectorFormat,
+    pub notes: ReadNotes,
+}
+
+const FASTTEXT_MAGIC: u32 = 793_712_314;
+
+/// Detects the format of `bytes`.
+pub fn sniff(path: &Path, bytes: &[u8]) -> Result<VectorFormat> {
+    if bytes.is_empty() {
+        return Err(Error::in_file(
+            path,
+            "the file is empty; expected a vector file",
+        ));
+    }
+    if bytes.len() >= 4
+        && u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) == FASTTEXT_MAGIC
+    {
+        return Err(Error::at_byte(
+            path,
+            0,
+            "this is a fastText .bin model; wordlens reads its .vec vectors (fastText writes both)",
+        ));
+    }
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return Err(Error::at_byte(
+            path,
+            0,
+            "gzip-compressed; decompress the vector file first (gunzip)",
+        ));
+    }
+    let first_end = memchr_newline(bytes, 0);
+    let first = &bytes[..first_end];
+    match text::parse_header(first) {
+        Some((_, dim)) => {
+            let second_start = (first_end + 1).min(bytes.len());
+            let second_end = memchr_newline(bytes, second_start);
+            if text::looks_like_text_record(&bytes[second_start..second_end], dim) {
+                Ok(VectorFormat::W2vTxt)
+            } else {
+                Ok(VectorFormat::W2vBin)
+            }
+        }
+        None => Ok(VectorFormat::Glove),
+    }
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// Reads any supported vector file.
+pub fn read(path: &Path) -> Result<Loaded> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let format = sniff(path, &bytes)?;
+    let (embeddings, notes) = match format {
+        VectorFormat::W2vBin => binary::parse(path, &bytes)?,
+        VectorFormat::W2vTxt | VectorFormat::Vec => {
+            (text::parse(path, &bytes, true)?, ReadNotes::default())
+        }
+        VectorFormat::Glove => (text::parse(path, &bytes, false)?, ReadNotes::default()),
+    };
+    Ok(Loaded {
+        embeddings,
+        format,
+        notes,
+    })
+}
+
+/// Writes `emb` to `path` in `format`, atomically.
+pub fn write(path: &Path, emb: &Embeddings, format: VectorFormat) -> Result<()> {
+    atomic_write(path, |w| match format {
+        VectorFormat::W2vBin => binary::write(w, emb),
+        VectorFormat::W2vTxt | VectorFormat::Vec => text::write(w, emb, true),
+        VectorFormat::Glove => text::write(w, emb, false),
+    })
+}

@@ -1,0 +1,488 @@
+//! word2vec: skip-gram and CBOW with negative sampling (Mikolov et al. 2013), trained
+//! Hogwild-style over threads with a linearly decaying learning rate, as the C tool and gensim
+//! do. With one thread and a fixed seed the vectors are reproducible.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::embed::hogwild::SharedMatrix;
+use crate::embed::kernels::{MAX_EXP, SigmoidTable, axpy, dot};
+use crate::embed::rng::Rng;
+use crate::embed::token_stream::{self, DOC_END, TokenStream};
+use crate::embed::vectors::Embeddings;
+use crate::embed::vocab::{NegativeTable, Vocab};
+use crate::error::{Error, Result};
+use crate::progress::{Cancel, Progress, Report};
+use crate::text::{CorpusSpec, Tokenizer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Model {
+    Skipgram,
+    Cbow,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Word2VecConfig {
+    pub model: Model,
+    pub dim: usize,
+    pub window: usize,
+    pub negative: usize,
+    pub min_count: u64,
+    pub max_vocab: usize,
+    pub sample: f64,
+    pub epochs: usize,
+    pub alpha: f32,
+    pub min_alpha: f32,
+    pub threads: usize,
+    pub seed: u64,
+    pub memory_budget_mb: usize,
+}
+
+impl Default for Word2VecConfig {
+    fn default() -> Self {
+        Self {
+            model: Model::Skipgram,
+            dim: 100,
+            window: 5,
+            negative: 5,
+            min_count: 5,
+            max_vocab: 0,
+            sample: 1e-3,
+            epochs: 5,
+            alpha: 0.025,
+            min_alpha: 0.0001,
+            threads: 0,
+            seed: 1,
+            memory_budget_mb: 1024,
+        }
+    }
+}
+
+impl Word2VecConfig {
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, msg: &str| Err(Error::config(format!("word2vec.{key}"), msg));
+        if self.dim == 0 || self.dim > 10_000 {
+            return bad("dim", "must be between 1 and 10000");
+        }
+        if self.window == 0 {
+            return bad("window", "must be at least 1");
+        }
+        if self.negative == 0 {
+            return bad(
+                "negative",
+                "must be at least 1 (negative sampling is the only loss)",
+            );
+        }
+        if self.min_count == 0 {
+            return bad("min_count", "must be at least 1");
+        }
+        if !(0.0..1.0).contains(&self.sample) {
+            return bad("sample", "must be in [0, 1) (0 turns subsampling off)");
+        }
+        if self.epochs == 0 {
+            return bad("epochs", "must be at least 1");
+        }
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            return bad("alpha", "must be in (0, 1)");
+        }
+        if !(self.min_alpha >= 0.0 && self.min_alpha <= self.alpha) {
+            return bad("min_alpha", "must be in [0, alpha]");
+        }
+        Ok(())
+    }
+
+    /// Worker threads: the configured number, or every core when 0.
+    pub fn thread_count(&self) -> usize {
+        if self.threads > 0 {
+            self.threads
+        } else {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }
+    }
+}
+
+/// What a training run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainStats {
+    /// Tokens in the corpus (before min_count), per epoch.
+    pub tokens: u64,
+    pub documents: u64,
+    pub vocab_size: usize,
+    /// Tokens of vocabulary words per epoch (before subsampling).
+    pub train_words: u64,
+    pub epochs: usize,
+    pub threads: usize,
+    pub seconds_reading: f64,
+    pub seconds_training: f64,
+    /// Raw corpus tokens × epochs / total seconds (reading included) — how gensim's and
+    /// word2vec's reports count, so the figures compare directly.
+    pub words_per_second: f64,
+    pub final_loss: f64,
+    /// (input word, predicted word) pairs trained, all epochs.
+    pub pairs: u64,
+    pub lossy_records: u64,
+}
+
+pub struct Trained {
+    pub embeddings: Embeddings,
+    pub stats: TrainStats,
+}
+
+/// Counters the workers bump and the starting thread reads to report progress.
+#[derive(Default)]
+struct Counters {
+    next_job: AtomicUsize,
+    words_done: AtomicU64,
+    /// Sum of per-pair losses (f64 bits) and the number of pairs, reset at each report.
+    loss_bits: AtomicU64,
+    pairs: AtomicU64,
+    total_pairs: AtomicU64,
+}
+
+impl Counters {
+    fn add_loss(&self, loss: f64, pairs: u64) {
+        let mut cur = self.loss_bits.load(Ordering::Relaxed);
+        loop {
+            let new = (f64::from_bits(cur) + loss).to_bits();
+            match self.loss_bits.compare_exchange_weak(
+                cur,
+                new,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(c) => cur = c,
+            }
+        }
+        self.pairs.fetch_add(pairs, Ordering::Relaxed);
+        self.total_pairs.fetch_add(pairs, Ordering::Relaxed);
+    }
+    fn take_loss(&self) -> Option<f64> {
+        let pairs = self.pairs.swap(0, Ordering::Relaxed);
+        let loss = f64::from_bits(self.loss_bits.swap(0f64.to_bits(), Ordering::Relaxed));
+        (pairs > 0).then(|| loss / pairs as f64)
+    }
+}
+
+struct Shared<'a> {
+    cfg: &'a Word2VecConfig,
+    stream: &'a TokenStream,
+    keep: Vec<u32>,
+    negatives: NegativeTable,
+    sigmoid: SigmoidTable,
+    input: SharedMatrix,
+    output: SharedMatrix,
+    counters: Counters,
+    total_jobs: usize,
+    total_words: u64,
+    cancel: &'a Cancel,
+}
+
+/// Trains word2vec on `specs`, tokenized by `tokenizer`.
+pub fn train(
+    specs: &[CorpusSpec],
+    tokenizer: &Tokenizer,
+    cfg: &Word2VecConfig,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Trained> {
+    cfg.validate()?;
+    let started = Instant::now();
+    let scan = token_stream::scan(
+        specs,
+        tokenizer,
+        cfg.memory_budget_mb << 20,
+        progress,
+        cancel,
+    )?;
+    let mut stream = scan.stream;
+    let vocab = Vocab::from_counts(scan.words.iter().cloned(), cfg.min_count, cfg.max_vocab);
+    if vocab.is_empty() {
+        return Err(Error::Usage(format!(
+            "no word occurs at least min_count = {} times in the corpus ({} tokens): lower --min-count",
+            cfg.min_count, scan.tokens
+        )));
+    }
+    stream.set_remap(scan.words.iter().map(|(w, _)| vocab.id(w)).collect());
+    drop(scan.words);
+    let seconds_reading = started.elapsed().as_secs_f64();
+
+    let dim = cfg.dim;
+    let mut rng = Rng::new(cfg.seed);
+    let input: Vec<f32> = (0..vocab.len() * dim)
+        .map(|_| (rng.next_f32() - 0.5) / dim as f32)
+        .collect();
+    let threads = cfg.thread_count();
+    let shared = Shared {
+        cfg,
+        stream: &stream,
+        keep: vocab.keep_thresholds(cfg.sample),
+        negatives: NegativeTable::new(vocab.counts(), 0.75),
+        sigmoid: SigmoidTable::default(),
+        input: SharedMatrix::new(input, dim),
+        output: SharedMatrix::new(vec![0.0; vocab.len() * dim], dim),
+        counters: Counters::default(),
+        total_jobs: stream.jobs() * cfg.epochs,
+        total_words: vocab.total() * cfg.epochs as u64,
+        cancel,
+    };
+    let train_started = Instant::now();
+    let mut final_loss = f64::NAN;
+    let outcome: Result<()> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let shared = &shared;
+                scope.spawn(move || worker(shared, cfg.seed.wrapping_add(1 + t as u64)))
+            })
+            .collect();
+        // This thread reports progress and watches for cancellation while workers run.
+        while !handles.iter().all(|h| h.is_finished()) {
+            std::thread::sleep(Duration::from_millis(100));
+            let done = shared.counters.words_done.load(Ordering::Relaxed);
+            if let Some(loss) = shared.counters.take_loss() {
+                final_loss = loss;
+            }
+            progress.report(&Report {
+                stage: "training",
+                done,
+                total: shared.total_words,
+                metrics: &[("lr", shared.alpha_at(done) as f64), ("loss", final_loss)],
+            });
+        }
+        for h in handles {
+            match h.join() {
+                Ok(r) => r?,
+                Err(_) => return Err(Error::Usage("a training thread panicked".into())),
+            }
+        }
+        Ok(())
+    });
+    progress.finish("training");
+    outcome?;
+    if let Some(loss) = shared.counters.take_loss() {
+        final_loss = loss;
+    }
+    let seconds_training = train_started.elapsed().as_secs_f64();
+    let total_seconds = started.elapsed().as_secs_f64();
+    let stats = TrainStats {
+        tokens: scan.tokens,
+        documents: scan.read.documents,
+        vocab_size: vocab.len(),
+        train_words: vocab.total(),
+        epochs: cfg.epochs,
+        threads,
+        seconds_reading,
+        seconds_training,
+        words_per_second: (scan.tokens * cfg.epochs as u64) as f64 / total_seconds.max(1e-9),
+        final_loss,
+        pairs: shared.counters.total_pairs.load(Ordering::Relaxed),
+        lossy_records: scan.read.lossy_records,
+    };
+    let matrix = shared.input.into_inner();
+    let counts = vocab.counts().to_vec();
+    let embeddings = Embeddings::new(vocab.words().to_vec(), matrix, dim)?.with_counts(counts);
+    Ok(Trained { embeddings, stats })
+}
+
+impl Shared<'_> {
+    fn alpha_at(&self, words_done: u64) -> f32 {
+        let progress = (words_done as f64 / self.total_words.max(1) as f64).min(1.0) as f32;
+        (self.cfg.alpha - (self.cfg.alpha - self.cfg.min_alpha) * progress).max(self.cfg.min_alpha)
+    }
+}
+
+/// Per-thread scratch space.
+struct Scratch {
+    raw: Vec<u8>,
+    ids: Vec<u32>,
+    sentence: Vec<u32>,
+    neu1: Vec<f32>,
+    neu1e: Vec<f32>,
+    targets: Vec<u32>,
+    next_targets: Vec<u32>,
+    pairs_buf: Vec<(u32, u32)>,
+    loss: f64,
+    pairs: u64,
+}
+
+fn worker(shared: &Shared<'_>, seed: u64) -> Result<()> {
+    let dim = shared.cfg.dim;
+    let mut rng = Rng::new(seed);
+    let mut s = Scratch {
+        raw: Vec::new(),
+        ids: Vec::new(),
+        sentence: Vec::new(),
+        neu1: vec![0.0; dim],
+        neu1e: vec![0.0; dim],
+        targets: Vec::with_capacity(shared.cfg.negative + 1),
+        next_targets: Vec::with_capacity(shared.cfg.negative + 1),
+        pairs_buf: Vec::new(),
+        loss: 0.0,
+        pairs: 0,
+    };
+    let jobs_per_epoch = shared.stream.jobs().max(1);
+    loop {
+        if shared.cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let job = shared.counters.next_job.fetch_add(1, Ordering::Relaxed);
+        if job >= shared.total_jobs {
+            return Ok(());
+        }
+        shared
+            .stream
+            .read_job(job % jobs_per_epoch, &mut s.raw, &mut s.ids)
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let words_before = shared.counters.words_done.load(Ordering::Relaxed);
+        let alpha = shared.alpha_at(words_before);
+        let words = train_job(shared, &mut s, &mut rng, alpha);
+        shared
+            .counters
+            .words_done
+            .fetch_add(words, Ordering::Relaxed);
+        shared.counters.add_loss(s.loss, s.pairs);
+        s.loss = 0.0;
+        s.pairs = 0;
+    }
+}
+
+/// Trains on one job's documents; returns the number of vocabulary words it held.
+fn train_job(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) -> u64 {
+    let mut words = 0u64;
+    let ids = std::mem::take(&mut s.ids);
+    for doc in ids.split(|&id| id == DOC_END) {
+        words += doc.len() as u64;
+        s.sentence.clear();
+        for &id in doc {
+            if shared.keep[id as usize] >= rng.next_u32() {
+                s.sentence.push(id);
+            }
+        }
+        match shared.cfg.model {
+            Model::Skipgram => skipgram_sentence(shared, s, rng, alpha),
+            Model::Cbow => cbow_sentence(shared, s, rng, alpha),
+        }
+    }
+    s.ids = ids;
+    words
+}
+
+/// Draws the pair's noise words (skipping the target itself, as word2vec does) into
+/// `targets` after the target, and prefetches their output rows.
+#[inline]
+fn draw_targets(shared: &Shared<'_>, target: u32, targets: &mut Vec<u32>, rng: &mut Rng) {
+    targets.clear();
+    targets.push(target);
+    for _ in 0..shared.cfg.negative {
+        let n = shared.negatives.sample(rng);
+        if n != target {
+            targets.push(n);
+        }
+    }
+    for &t in targets.iter() {
+        shared.output.prefetch(t as usize);
+    }
+}
+
+/// The positive target (first of `targets`) and its noise words against the hidden vector
+/// `h`; accumulates the gradient for `h` into `neu1e` and updates the output vectors.
+#[inline]
+fn negative_sampling(
+    shared: &Shared<'_>,
+    h: &[f32],
+    targets: &[u32],
+    neu1e: &mut [f32],
+    alpha: f32,
+) -> f64 {
+    let mut loss = 0.0f64;
+    for (d, &out_id) in targets.iter().enumerate() {
+        let label = if d == 0 { 1.0f32 } else { 0.0f32 };
+        let out = shared.output.row_mut(out_id as usize);
+        let f = dot(h, out);
+        let g = if f > MAX_EXP {
+            label - 1.0
+        } else if f < -MAX_EXP {
+            label
+        } else {
+            label - shared.sigmoid.sigmoid(f)
+        } * alpha;
+        loss -= shared.sigmoid.log_sigmoid(if d == 0 { f } else { -f }) as f64;
+        axpy(g, out, neu1e);
+        axpy(g, h, out);
+    }
+    loss
+}
+
+fn skipgram_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) {
+    // List the sentence's (input, predicted) pairs first, so the rows of the next pair can be
+    // prefetched while the current one trains: cache misses, not arithmetic, bound this loop.
+    let window = shared.cfg.window;
+    let sentence = &s.sentence;
+    s.pairs_buf.clear();
+    for (pos, &word) in sentence.iter().enumerate() {
+        let span = window - rng.below(window as u32) as usize;
+        let lo = pos.saturating_sub(span);
+        let hi = (pos + span).min(sentence.len() - 1);
+        for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+            if c != pos {
+                s.pairs_buf.push((context, word));
+            }
+        }
+    }
+    if let Some(&(context, word)) = s.pairs_buf.first() {
+        draw_targets(shared, word, &mut s.next_targets, rng);
+        shared.input.prefetch(context as usize);
+    }
+    for i in 0..s.pairs_buf.len() {
+        let (context, _) = s.pairs_buf[i];
+        std::mem::swap(&mut s.targets, &mut s.next_targets);
+        if let Some(&(next_context, next_word)) = s.pairs_buf.get(i + 1) {
+            draw_targets(shared, next_word, &mut s.next_targets, rng);
+            shared.input.prefetch(next_context as usize);
+        }
+        s.neu1e.fill(0.0);
+        let input = shared.input.row_mut(context as usize);
+        s.loss += negative_sampling(shared, input, &s.targets, &mut s.neu1e, alpha);
+        s.pairs += 1;
+        axpy(1.0, &s.neu1e, input);
+    }
+}
+
+fn cbow_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) {
+    let window = shared.cfg.window;
+    let sentence = &s.sentence;
+    for (pos, &word) in sentence.iter().enumerate() {
+        let reduced = rng.below(window as u32) as usize;
+        let span = window - reduced;
+        let lo = pos.saturating_sub(span);
+        let hi = (pos + span).min(sentence.len() - 1);
+        s.neu1.fill(0.0);
+        let mut count = 0usize;
+        for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+            if c != pos {
+                axpy(1.0, shared.input.row(context as usize), &mut s.neu1);
+                count += 1;
+            }
+        }
+        if count == 0 {
+            continue;
+        }
+        let inv = 1.0 / count as f32;
+        s.neu1.iter_mut().for_each(|x| *x *= inv);
+        draw_targets(shared, word, &mut s.targets, rng);
+        s.neu1e.fill(0.0);
+        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+        s.pairs += 1;
+        for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+            if c != pos {
+                axpy(1.0, &s.neu1e, shared.input.row_mut(context as usize));
+            }
+        }
+    }
+}

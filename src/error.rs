@@ -1,0 +1,105 @@
+//! The one library error type. Every variant that comes from input says where: the file and
+//! the line (text formats) or byte offset (binary formats), and what was expected there.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a file something went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// 1-based line number.
+    Line(u64),
+    /// 0-based byte offset.
+    Byte(u64),
+    /// The file as a whole (e.g. it is empty).
+    Whole,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::Line(n) => write!(f, ":{n}"),
+            Position::Byte(n) => write!(f, " (byte {n})"),
+            Position::Whole => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed at the operating-system level.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file's content is not what the format allows.
+    #[error("{}{at}: {message}", path.display())]
+    Input {
+        path: PathBuf,
+        at: Position,
+        message: String,
+    },
+    /// A setting (config key or flag) has a bad value.
+    #[error("config: {key}: {message}")]
+    Config { key: String, message: String },
+    /// The request cannot be carried out with these arguments.
+    #[error("{0}")]
+    Usage(String),
+    /// The user cancelled (Ctrl-C, or the TUI's cancel).
+    #[error("cancelled")]
+    Cancelled,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn at_line(path: impl AsRef<Path>, line: u64, message: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.as_ref().to_path_buf(),
+            at: Position::Line(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn at_byte(path: impl AsRef<Path>, offset: u64, message: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.as_ref().to_path_buf(),
+            at: Position::Byte(offset),
+            message: message.into(),
+        }
+    }
+
+    pub fn in_file(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.as_ref().to_path_buf(),
+            at: Position::Whole,
+            message: message.into(),
+        }
+    }
+
+    pub fn config(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Config {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The process exit code for this error (see the README's table).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Io { .. } => 1,
+            Error::Usage(_) | Error::Config { .. } => 2,
+            Error::Input { .. } => 3,
+            Error::Cancelled => 130,
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! wordlens: word embeddings, document vectors, classification and hybrid search for text
+//! data — one library that the CLI and the TUI both drive.
+
+pub mod config;
+pub mod embed;
+pub mod error;
+pub mod fsutil;
+pub mod progress;
+pub mod text;
+
+pub use config::Config;
+pub use error::{Error, Result};

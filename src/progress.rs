@@ -1,0 +1,55 @@
+//! Progress reporting and cancellation shared by all long work. The library never prints:
+//! it reports to a `Progress` sink (the CLI draws a bar, the TUI sends a message) and checks a
+//! `Cancel` flag between units of work.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// One progress report: `done` of `total` units of `stage`, plus named figures
+/// (learning rate, loss, ...) that the sink may show.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub stage: &'a str,
+    pub done: u64,
+    pub total: u64,
+    pub metrics: &'a [(&'a str, f64)],
+}
+
+/// Receives progress reports. Called from the thread that started the job, roughly every
+/// 100 ms, never from worker threads.
+pub trait Progress: Sync {
+    fn report(&self, report: &Report<'_>);
+    /// The stage is over (the bar can be cleared).
+    fn finish(&self, _stage: &str) {}
+}
+
+/// A sink that drops every report (tests, quiet runs).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn report(&self, _report: &Report<'_>) {}
+}
+
+/// A cancel flag shared between the caller and the job; cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+    /// `Err(Cancelled)` once the flag is set, for use with `?` between units of work.
+    pub fn check(&self) -> crate::Result<()> {
+        if self.is_cancelled() {
+            Err(crate::Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}

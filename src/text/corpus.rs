@@ -1,0 +1,363 @@
+//! Corpus readers: stream `Document`s from plain text (one document per line), CSV/TSV with
+//! chosen columns, or fastText `__label__` lines, optionally gzip-compressed. Memory stays flat:
+//! one record at a time. Every error names the file and the line.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// One document of a corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The id column's value, or the row number when there is no id column.
+    pub id: String,
+    /// 0-based index of the data row (CSV: header excluded; text: line index).
+    pub row: u64,
+    /// 1-based line where the record starts, for messages.
+    pub line: u64,
+    pub text: String,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum CorpusFormat {
+    /// From the file name (`.csv`, `.tsv`, else lines; `.gz` stripped) and the first line
+    /// (`__label__` means fastText).
+    #[default]
+    Auto,
+    Lines,
+    Csv,
+    Tsv,
+    #[value(name = "fasttext")]
+    #[serde(rename = "fasttext")]
+    FastText,
+}
+
+/// What to read and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorpusSpec {
+    pub path: PathBuf,
+    pub format: CorpusFormat,
+    /// CSV/TSV columns joined (with a space) into the document text.
+    pub text_cols: Vec<String>,
+    pub label_col: Option<String>,
+    pub id_col: Option<String>,
+    /// Decode invalid UTF-8 with U+FFFD and count it instead of failing.
+    pub lossy_utf8: bool,
+}
+
+impl CorpusSpec {
+    /// A spec with the format detected and the default text column `text`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            format: CorpusFormat::Auto,
+            text_cols: vec!["text".into()],
+            label_col: None,
+            id_col: None,
+            lossy_utf8: false,
+        }
+    }
+    pub fn text_cols(mut self, cols: &[&str]) -> Self {
+        self.text_cols = cols.iter().map(|c| c.to_string()).collect();
+        self
+    }
+    pub fn label_col(mut self, col: &str) -> Self {
+        self.label_col = Some(col.to_string());
+        self
+    }
+}
+
+/// Counts reported after reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    pub documents: u64,
+    /// Lines or fields whose invalid UTF-8 was replaced (lenient reading only).
+    pub lossy_records: u64,
+    /// Blank lines skipped in line formats.
+    pub blank_lines: u64,
+}
+
+/// Opens `path`, transparently decompressing gzip (detected by its magic bytes), and fails
+/// on an empty file.
+pub fn open_bytes(path: &Path) -> Result<Box<dyn BufRead + Send>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut raw = BufReader::with_capacity(1 << 16, file);
+    let head = raw.fill_buf().map_err(|e| Error::io(path, e))?;
+    if head.is_empty() {
+        return Err(Error::in_file(path, "the file is empty"));
+    }
+    let mut reader: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(raw),
+        ))
+    } else {
+        Box::new(raw)
+    };
+    let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+    if head.is_empty() {
+        return Err(Error::in_file(
+            path,
+            "the file is empty (after decompression)",
+        ));
+    }
+    Ok(reader)
+}
+
+fn format_from_name(path: &Path) -> CorpusFormat {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    if name.ends_with(".csv") {
+        CorpusFormat::Csv
+    } else if name.ends_with(".tsv") || name.ends_with(".tab") {
+        CorpusFormat::Tsv
+    } else {
+        CorpusFormat::Lines
+    }
+}
+
+/// Decodes `bytes` as UTF-8, or replaces bad sequences when `lossy` (counting it).
+fn decode(
+    bytes: &[u8],
+    lossy: bool,
+    lossy_count: &mut u64,
+    path: &Path,
+    line: u64,
+    what: &str,
+) -> Result<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) if lossy => {
+            let _ = e;
+            *lossy_count += 1;
+            Ok(String::from_utf8_lossy(bytes).into_owned())
+        }
+        Err(e) => Err(Error::at_line(
+            path,
+            line,
+            format!(
+                "invalid UTF-8 in {what} at byte {} of it; expected UTF-8 text (lenient reading replaces it)",
+                e.valid_up_to()
+            ),
+        )),
+    }
+}
+
+/// A streaming reader of documents; iterate it, then ask `stats()`.
+pub struct CorpusReader {
+    inner: Inner,
+    path: PathBuf,
+    lossy: bool,
+    stats: ReadStats,
+    failed: bool,
+}
+
+enum Inner {
+    Lines {
+        reader: Box<dyn BufRead + Send>,
+        line: u64,
+        fasttext: bool,
+        buf: Vec<u8>,
+    },
+    Csv(Box<super::csv_records::CsvRecords>),
+}
+
+impl CorpusReader {
+    pub fn open(spec: &CorpusSpec) -> Result<Self> {
+        let path = spec.path.clone();
+        let mut reader = open_bytes(&path)?;
+        let mut format = spec.format;
+        if format == CorpusFormat::Auto {
+            format = format_from_name(&path);
+            if format == CorpusFormat::Lines {
+                let head = reader.fill_buf().map_err(|e| Error::io(&path, e))?;
+                if head.starts_with(b"__label__") {
+                    format = CorpusFormat::FastText;
+                }
+            }
+        }
+        let inner = match format {
+            CorpusFormat::Csv | CorpusFormat::Tsv => Inner::Csv(Box::new(
+                super::csv_records::CsvRecords::new(reader, spec, format == CorpusFormat::Tsv)?,
+            )),
+            _ => Inner::Lines {
+                reader,
+                line: 0,
+                fasttext: format == CorpusFormat::FastText,
+                buf: Vec::new(),
+            },
+        };
+        Ok(Self {
+            inner,
+            path,
+            lossy: spec.lossy_utf8,
+            stats: ReadStats::default(),
+            failed: false,
+        })
+    }
+
+    pub fn stats(&self) -> ReadStats {
+        self.stats
+    }
+
+    /// The CSV header (empty for line formats).
+    pub fn headers(&self) -> Vec<String> {
+        match &self.inner {
+            Inner::Csv(c) => c.header_names(),
+            Inner::Lines { .. } => Vec::new(),
+        }
+    }
+
+    fn next_line_doc(&mut self) -> Option<Result<Document>> {
+        let Inner::Lines {
+            reader,
+            line,
+            fasttext,
+            buf,
+        } = &mut self.inner
+        else {
+            return None;
+        };
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(Error::io(&self.path, e))),
+            }
+            *line += 1;
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                self.stats.blank_lines += 1;
+                continue;
+            }
+            let text = match decode(
+                buf,
+                self.lossy,
+                &mut self.stats.lossy_records,
+                &self.path,
+                *line,
+                "the line",
+            ) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(e)),
+            };
+            let (label, text) = if *fasttext {
+                split_fasttext_labels(&text)
+            } else {
+                (None, text)
+            };
+            let row = *line - 1;
+            return Some(Ok(Document {
+                id: row.to_string(),
+                row,
+                line: *line,
+                text,
+                label,
+            }));
+        }
+    }
+}
+
+/// `__label__a __label__b some text` → (Some("a"), "some text"); extra labels are dropped
+/// (wordlens classifies single-label).
+fn split_fasttext_labels(line: &str) -> (Option<String>, String) {
+    let mut label = None;
+    let mut rest = line.trim_start();
+    while let Some(after) = rest.strip_prefix("__label__") {
+        let end = after.find(char::is_whitespace).unwrap_or(after.len());
+        if label.is_none() {
+            label = Some(after[..end].to_string());
+        }
+        rest = after[end..].trim_start();
+    }
+    (label, rest.to_string())
+}
+
+impl Iterator for CorpusReader {
+    type Item = Result<Document>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let item = match &mut self.inner {
+            Inner::Lines { .. } => self.next_line_doc(),
+            Inner::Csv(c) => c.next_document(self.lossy, &mut self.stats.lossy_records),
+        };
+        match &item {
+            Some(Ok(_)) => self.stats.documents += 1,
+            Some(Err(_)) => self.failed = true,
+            None => {}
+        }
+        item
+    }
+}
+
+/// Reads every document of every spec, in order, calling `f` for each; stops at the first
+/// error. Fails when the specs hold no document at all.
+pub fn for_each_document(
+    specs: &[CorpusSpec],
+    mut f: impl FnMut(&Document) -> Result<()>,
+) -> Result<ReadStats> {
+    let mut total = ReadStats::default();
+    for spec in specs {
+        let mut reader = CorpusReader::open(spec)?;
+        for doc in reader.by_ref() {
+            f(&doc?)?;
+        }
+        let s = reader.stats();
+        if s.documents == 0 {
+            return Err(Error::in_file(
+                &spec.path,
+                "no documents: expected at least one non-empty line or data row",
+            ));
+        }
+        total.documents += s.documents;
+        total.lossy_records += s.lossy_records;
+        total.blank_lines += s.blank_lines;
+    }
+    Ok(total)
+}
+
+/// Reads all of `r` into a string (used for small side files such as evaluation sets).
+pub fn read_small_text(path: &Path) -> Result<String> {
+    let mut reader = open_bytes(path)?;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        Error::at_byte(path, offset as u64, "invalid UTF-8; expected UTF-8 text")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fasttext_labels_are_split_off() {
+        assert_eq!(
+            split_fasttext_labels("__label__pos __label__x great film"),
+            (Some("pos".into()), "great film".into())
+        );
+        assert_eq!(
+            split_fasttext_labels("no label here"),
+            (None, "no label here".into())
+        );
+    }
+}
