@@ -44,12 +44,13 @@ print(json.dumps({'seconds': secs}))
 
 
 def run_measured(cmd):
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    _, status, usage = os.wait4(p.pid, 0)
-    out = p.stdout.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f'{cmd} failed')
-    return out, usage.ru_maxrss / 1024
+    """Runs cmd under /usr/bin/time; returns (stdout, peak RSS in MB of that command alone)."""
+    rss_file = work / 'rss'
+    p = subprocess.run(['/usr/bin/time', '-f', '%M', '-o', str(rss_file)] + cmd, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f'{cmd[0]} failed: {p.stderr[-2000:]}')
+    return p.stdout, int(rss_file.read_text().split()[-1]) / 1024
 
 def quality(path):
     from gensim.models import KeyedVectors

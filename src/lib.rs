@@ -9,4 +9,5 @@ pub mod progress;
 pub mod text;
 
 pub use config::Config;
+pub use embed::Embeddings;
 pub use error::{Error, Result};

@@ -21,7 +21,7 @@ unsafe impl Sync for SharedMatrix {}
 
 impl SharedMatrix {
     pub fn new(data: Vec<f32>, dim: usize) -> Self {
-        let rows = if dim == 0 { 0 } else { data.len() / dim };
+        let rows = data.len().checked_div(dim).unwrap_or(0);
         Self {
             data: UnsafeCell::new(data),
             dim,

@@ -90,7 +90,12 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<VectorFormat> {
         Some((_, dim)) => {
             let second_start = (first_end + 1).min(bytes.len());
             let second_end = memchr_newline(bytes, second_start);
-            if text::looks_like_text_record(&bytes[second_start..second_end], dim) {
+            let second = &bytes[second_start..second_end];
+            // Binary floats nearly always hold control bytes; text never does.
+            let has_control = second
+                .iter()
+                .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r'));
+            if text::looks_like_text_record(second, dim) || !has_control {
                 Ok(VectorFormat::W2vTxt)
             } else {
                 Ok(VectorFormat::W2vBin)

@@ -37,6 +37,9 @@ pub(crate) struct CsvRecords {
     quotes: Arc<AtomicU64>,
     quoting: bool,
     last_start: Option<(u64, u64)>,
+    /// Line breaks inside quoted fields so far: the csv crate's line counter skips them, so
+    /// add them back to give the real line number.
+    quoted_newlines: u64,
 }
 
 fn column_index(headers: &[String], name: &str, path: &Path, what: &str) -> Result<usize> {
@@ -72,8 +75,9 @@ impl CsvRecords {
             });
         let raw = reader
             .byte_headers()
-            .map_err(|e| csv_error(&path, e))?
+            .map_err(|e| csv_error(&path, e, 0))?
             .clone();
+        let quoted_newlines = count_newlines(raw.as_slice());
         let mut headers = Vec::with_capacity(raw.len());
         for (i, field) in raw.iter().enumerate() {
             let field = if i == 0 {
@@ -120,6 +124,7 @@ impl CsvRecords {
             quotes,
             quoting: !tsv,
             last_start: None,
+            quoted_newlines,
         })
     }
 
@@ -135,13 +140,14 @@ impl CsvRecords {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(true) => {}
             Ok(false) => return self.check_end().err().map(Err),
-            Err(e) => return Some(Err(csv_error(&self.path, e))),
+            Err(e) => return Some(Err(csv_error(&self.path, e, self.quoted_newlines))),
         }
         let pos = self
             .record
             .position()
-            .map(|p| (p.line(), p.byte()))
+            .map(|p| (p.line() + self.quoted_newlines, p.byte()))
             .unwrap_or((0, 0));
+        self.quoted_newlines += count_newlines(self.record.as_slice());
         self.last_start = Some(pos);
         let line = pos.0;
         let row = self.row;
@@ -225,8 +231,13 @@ impl CsvRecords {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Translates a csv error; `extra_lines` are the quoted line breaks before it.
+fn csv_error(path: &Path, e: csv::Error, extra_lines: u64) -> Error {
+    let line = e.position().map(|p| p.line()).unwrap_or(0) + extra_lines;
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(path, io),
         csv::ErrorKind::UnequalLengths {
@@ -235,14 +246,14 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
             pos,
         } => Error::at_line(
             path,
-            pos.map(|p| p.line()).unwrap_or(line),
+            pos.map(|p| p.line() + extra_lines).unwrap_or(line),
             format!(
                 "expected {expected_len} fields as in the header, found {len} (a ragged row, a wrong delimiter, or an unterminated quote on an earlier line)"
             ),
         ),
         csv::ErrorKind::Utf8 { pos, err } => Error::at_line(
             path,
-            pos.map(|p| p.line()).unwrap_or(line),
+            pos.map(|p| p.line() + extra_lines).unwrap_or(line),
             format!(
                 "invalid UTF-8 in field {}; expected UTF-8 text",
                 err.field() + 1

@@ -1,5 +1,6 @@
 //! word2vec binary: a `count dim` text header, then per word its bytes, a space and `dim`
-//! little-endian f32s. The C tool puts a newline after each vector, gensim does not: both read.
+//! little-endian f32s. The C tool puts a newline after each vector, gensim does not: both read;
+//! we write gensim's layout.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -120,8 +121,9 @@ pub(super) fn write(w: &mut impl Write, emb: &Embeddings) -> std::io::Result<()>
         emb.vector(i)
             .iter()
             .for_each(|v| buf.extend_from_slice(&v.to_le_bytes()));
+        // No newline after the vector: gensim's layout (the C tool's reader skips newlines
+        // before a word, so it reads this too).
         w.write_all(&buf)?;
-        w.write_all(b"\n")?;
     }
     Ok(())
 }

@@ -180,12 +180,28 @@ pub(super) fn write(w: &mut impl Write, emb: &Embeddings, header: bool) -> std::
     for (i, word) in emb.words().iter().enumerate() {
         check_word(word)?;
         w.write_all(word.as_bytes())?;
-        for v in emb.vector(i) {
-            write!(w, " {v}")?;
+        for &v in emb.vector(i) {
+            w.write_all(b" ")?;
+            write_float(w, v)?;
         }
         w.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// Writes `v` as Python's `repr` does (shortest round-trip digits; scientific notation below
+/// 1e-4 and from 1e16, with a two-digit exponent), so files match gensim's byte for byte.
+fn write_float(w: &mut impl Write, v: f32) -> std::io::Result<()> {
+    let a = v.abs();
+    if a != 0.0 && !(1e-4..1e16).contains(&a) {
+        let s = format!("{v:e}");
+        if let Some((mantissa, exp)) = s.split_once('e') {
+            let exp: i32 = exp.parse().unwrap_or(0);
+            let sign = if exp < 0 { '-' } else { '+' };
+            return write!(w, "{mantissa}e{sign}{:02}", exp.abs());
+        }
+    }
+    write!(w, "{v}")
 }
 
 /// A word with a space or line break cannot be written to these formats unambiguously.

@@ -1,0 +1,129 @@
+//! The binary: exit codes and messages for bad input and bad settings, and a train → convert
+//! → eval round trip through files.
+
+use std::process::Command;
+
+use crate::{bundled, shared, temp_file};
+
+fn wordlens(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wordlens"))
+        .args(args)
+        .output()
+        .expect("run wordlens")
+}
+
+#[test]
+fn bad_vectors_file_exits_3_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_file(&dir, "bad.txt", b"2 3\na 1 2 3\nb 1 2\n");
+    let out = wordlens(&["neighbors", "--vectors", p.to_str().unwrap(), "a"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.txt:3"), "{err}");
+}
+
+#[test]
+fn unknown_config_key_exits_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = temp_file(&dir, "c.toml", b"[word2vec]\ndimension = 50\n");
+    let v = shared("formats/gensim-lee-32d.w2v.bin");
+    let out = wordlens(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "neighbors",
+        "--vectors",
+        v.to_str().unwrap(),
+        "the",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dimension"));
+}
+
+#[test]
+fn missing_column_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("v.bin");
+    let out = wordlens(&[
+        "train",
+        "--corpus",
+        bundled("tweets-sentiment.csv").to_str().unwrap(),
+        "--text-col",
+        "body",
+        "--out",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("tweets-sentiment.csv:1: no text column named \"body\"")
+    );
+    assert!(!out_path.exists(), "no file may be left behind");
+}
+
+#[test]
+fn train_convert_and_evaluate_through_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("v.bin");
+    let txt = dir.path().join("v.txt");
+    let corpus = bundled("enwiki-sample.txt");
+    let out = wordlens(&[
+        "train",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--out",
+        bin.to_str().unwrap(),
+        "--dim",
+        "20",
+        "--epochs",
+        "1",
+        "--threads",
+        "2",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vocab = stats["vocab_size"].as_u64().unwrap();
+    let out = wordlens(&[
+        "convert",
+        "--in",
+        bin.to_str().unwrap(),
+        "--out",
+        txt.to_str().unwrap(),
+        "--format",
+        "w2v-txt",
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&txt).unwrap();
+    assert_eq!(text.lines().next().unwrap(), format!("{vocab} 20"));
+    let out = wordlens(&[
+        "eval-embeddings",
+        "--vectors",
+        txt.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pairs"][0]["file"], "wordsim353.tsv");
+    assert!(report["pairs"][0]["spearman"].as_f64().unwrap().is_finite());
+    assert!(report["pairs"][0]["used"].as_u64().unwrap() > 100);
+    assert!(report["analogies"]["accuracy"].as_f64().is_some());
+    let out = wordlens(&[
+        "neighbors",
+        "--vectors",
+        bin.to_str().unwrap(),
+        "War",
+        "-k",
+        "3",
+        "--json",
+    ]);
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hits["neighbors"].as_array().unwrap().len(), 3);
+}

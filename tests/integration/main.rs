@@ -1,0 +1,33 @@
+//! Integration tests on the real datasets: one binary, one module per area.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bad_input;
+mod cli;
+mod corpus;
+mod formats;
+mod training;
+
+use std::path::PathBuf;
+
+/// A file of the bundled `datasets/`.
+pub fn bundled(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets")
+        .join(name)
+}
+
+/// A file of `../shared/datasets` (the shared data beside the repository).
+pub fn shared(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets")
+        .join(name)
+}
+
+/// Writes `bytes` to a fresh file named `name` in a temporary folder.
+pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).expect("write temp file");
+    p
+}
