@@ -1,5 +1,7 @@
 //! Command-line definitions (clap) and the dispatch to one file per subcommand.
 
+mod classify;
+mod compare;
 mod convert;
 mod default_job;
 mod eval_embeddings;
@@ -46,6 +48,11 @@ pub enum Command {
     EvalEmbeddings(eval_embeddings::EvalArgs),
     /// Convert a vectors file to another format.
     Convert(convert::ConvertArgs),
+    /// Fit a classifier on a labelled CSV, or label a CSV with one.
+    #[command(subcommand)]
+    Classify(classify::ClassifyCommand),
+    /// Bag-of-words vs embeddings vs both on the same split, with significance.
+    Compare(compare::CompareArgs),
 }
 
 /// Everything a subcommand needs besides its own arguments.
@@ -70,5 +77,7 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::OddOneOut(a)) => query::odd_one_out(&ctx, a),
         Some(Command::EvalEmbeddings(a)) => eval_embeddings::run(&ctx, a),
         Some(Command::Convert(a)) => convert::run(&ctx, a),
+        Some(Command::Classify(c)) => classify::run(&ctx, c),
+        Some(Command::Compare(a)) => compare::run(&ctx, a),
     }
 }

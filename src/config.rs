@@ -6,9 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::classify::LogRegConfig;
+use crate::classify::compare::CompareConfig;
+use crate::docvec::DocVecConfig;
 use crate::embed::io::VectorFormat;
 use crate::embed::word2vec::Word2VecConfig;
 use crate::error::{Error, Result};
+use crate::features::TfidfConfig;
 use crate::text::TokenizerConfig;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +83,10 @@ pub struct Config {
     pub word2vec: Word2VecConfig,
     pub output: OutputConfig,
     pub eval: EvalConfig,
+    pub bow: TfidfConfig,
+    pub docvec: DocVecConfig,
+    pub logreg: LogRegConfig,
+    pub compare: CompareConfig,
 }
 
 impl Config {
@@ -126,6 +134,13 @@ impl Config {
     /// Checks value ranges; called after loading and again after flags are applied.
     pub fn validate(&self) -> Result<()> {
         self.word2vec.validate()?;
+        self.bow.validate()?;
+        if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {
+            return Err(Error::config("compare.test_fraction", "must be in (0, 1)"));
+        }
+        if !(self.logreg.c > 0.0) {
+            return Err(Error::config("logreg.c", "must be positive"));
+        }
         if self.eval.restrict_vocab == 0 {
             return Err(Error::config("eval.restrict_vocab", "must be at least 1"));
         }

@@ -1,9 +1,14 @@
 //! wordlens: word embeddings, document vectors, classification and hybrid search for text
 //! data — one library that the CLI and the TUI both drive.
 
+pub mod classify;
 pub mod config;
+pub mod dataset;
+pub mod docvec;
 pub mod embed;
 pub mod error;
+pub mod eval;
+pub mod features;
 pub mod fsutil;
 pub mod progress;
 pub mod text;

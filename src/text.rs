@@ -4,5 +4,5 @@ pub mod corpus;
 mod csv_records;
 pub mod tokenize;
 
-pub use corpus::{CorpusFormat, CorpusReader, CorpusSpec, Document, ReadStats};
+pub use corpus::{CorpusFormat, CorpusReader, CorpusSpec, Document, ReadStats, TextSource};
 pub use tokenize::{Tokenizer, TokenizerConfig};

@@ -3,20 +3,23 @@
 
 use wordlens::Result;
 use wordlens::embed::AnalogyMethod;
-use wordlens::text::CorpusSpec;
+use wordlens::text::{CorpusSpec, TextSource};
 
 use super::Context;
 use super::eval_embeddings::{evaluate, render};
 use super::output::print;
-use super::train::{summary, train_specs};
+use super::train::{summary, train_sources};
 
 /// The bundled training corpus: Wikipedia sample, BBC titles and bodies, tweets.
-pub fn bundled_corpus(config: &wordlens::Config) -> Vec<CorpusSpec> {
-    vec![
+pub fn bundled_corpus(config: &wordlens::Config) -> Vec<TextSource<'static>> {
+    [
         CorpusSpec::new(config.data_file("enwiki-sample.txt")),
         CorpusSpec::new(config.data_file("bbc-news.csv")).text_cols(&["title", "text"]),
         CorpusSpec::new(config.data_file("tweets-sentiment.csv")).text_cols(&["text"]),
     ]
+    .into_iter()
+    .map(TextSource::File)
+    .collect()
 }
 
 const PROBES: [&str; 5] = ["government", "music", "football", "computer", "happy"];
@@ -31,7 +34,7 @@ pub fn run(ctx: &Context) -> Result<()> {
         config.word2vec.epochs,
         config.data.dir.display()
     ))?;
-    let trained = train_specs(ctx, config, &bundled_corpus(config))?;
+    let trained = train_sources(ctx, config, &bundled_corpus(config))?;
     print(&summary(&trained.stats))?;
     let report = evaluate(
         &trained.embeddings,

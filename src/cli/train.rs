@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wordlens::embed::io::{self, VectorFormat};
 use wordlens::embed::word2vec::{self, Model, TrainStats, Word2VecConfig};
-use wordlens::text::{CorpusFormat, CorpusSpec, Tokenizer};
+use wordlens::text::{CorpusFormat, CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Config, Result};
 
 use super::Context;
@@ -91,7 +91,7 @@ pub fn run(ctx: &Context, args: TrainArgs) -> Result<()> {
         .text_col
         .clone()
         .unwrap_or_else(|| config.data.text_cols.clone());
-    let specs: Vec<CorpusSpec> = args
+    let sources: Vec<TextSource> = args
         .corpus
         .iter()
         .map(|p| CorpusSpec {
@@ -100,8 +100,9 @@ pub fn run(ctx: &Context, args: TrainArgs) -> Result<()> {
             lossy_utf8: args.lossy_utf8 || config.data.lossy_utf8,
             ..CorpusSpec::new(p)
         })
+        .map(TextSource::File)
         .collect();
-    let trained = train_specs(ctx, &config, &specs)?;
+    let trained = train_sources(ctx, &config, &sources)?;
     io::write(&args.out, &trained.embeddings, config.output.format)?;
     if args.json {
         print_json(&trained.stats)
@@ -118,14 +119,14 @@ pub fn run(ctx: &Context, args: TrainArgs) -> Result<()> {
 }
 
 /// Trains with a progress bar; shared by `train` and the default job.
-pub fn train_specs(
+pub fn train_sources(
     ctx: &Context,
     config: &Config,
-    specs: &[CorpusSpec],
+    sources: &[TextSource<'_>],
 ) -> Result<word2vec::Trained> {
     let bar = Bar::new(ctx.quiet);
     let tokenizer = Tokenizer::new(&config.tokenizer);
-    word2vec::train(specs, &tokenizer, &config.word2vec, &bar, &ctx.cancel)
+    word2vec::train(sources, &tokenizer, &config.word2vec, &bar, &ctx.cancel)
 }
 
 pub fn summary(s: &TrainStats) -> String {

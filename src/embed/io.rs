@@ -130,6 +130,16 @@ pub fn read(path: &Path) -> Result<Loaded> {
     })
 }
 
+/// Parses word2vec binary held in memory (used by files that embed vectors, such as models).
+pub fn parse_w2v_bin(path: &Path, bytes: &[u8]) -> Result<Embeddings> {
+    binary::parse(path, bytes).map(|(e, _)| e)
+}
+
+/// Writes `emb` as word2vec binary to any writer.
+pub fn write_w2v_bin(w: &mut impl std::io::Write, emb: &Embeddings) -> std::io::Result<()> {
+    binary::write(w, emb)
+}
+
 /// Writes `emb` to `path` in `format`, atomically.
 pub fn write(path: &Path, emb: &Embeddings, format: VectorFormat) -> Result<()> {
     atomic_write(path, |w| match format {

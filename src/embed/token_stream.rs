@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress, Report};
-use crate::text::{CorpusSpec, ReadStats, Tokenizer, corpus};
+use crate::text::{ReadStats, TextSource, Tokenizer, corpus};
 
 /// Marks the end of a document in the stream.
 pub const DOC_END: u32 = u32::MAX;
@@ -92,7 +92,7 @@ fn unreachable_store() -> ! {
 
 /// Tokenizes every document once, counting words and recording provisional ids.
 pub fn scan(
-    specs: &[CorpusSpec],
+    sources: &[TextSource<'_>],
     tokenizer: &Tokenizer,
     memory_budget_bytes: usize,
     progress: &dyn Progress,
@@ -110,9 +110,9 @@ pub fn scan(
     let mut docs = 0u64;
     let mut last_report = Instant::now();
     let spill_err = |e: std::io::Error| Error::io(std::env::temp_dir(), e);
-    let read = corpus::for_each_document(specs, |doc| {
+    let read = corpus::for_each_text(sources, |text| {
         let mut io_result = Ok(());
-        tokenizer.for_each_token(&doc.text, |tok| {
+        tokenizer.for_each_token(text, |tok| {
             let id = match ids.get(tok) {
                 Some(&id) => id,
                 None => {

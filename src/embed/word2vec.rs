@@ -15,7 +15,7 @@ use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress, Report};
-use crate::text::{CorpusSpec, Tokenizer};
+use crate::text::{TextSource, Tokenizer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -184,9 +184,9 @@ struct Shared<'a> {
     cancel: &'a Cancel,
 }
 
-/// Trains word2vec on `specs`, tokenized by `tokenizer`.
+/// Trains word2vec on `sources`, tokenized by `tokenizer`.
 pub fn train(
-    specs: &[CorpusSpec],
+    sources: &[TextSource<'_>],
     tokenizer: &Tokenizer,
     cfg: &Word2VecConfig,
     progress: &dyn Progress,
@@ -195,7 +195,7 @@ pub fn train(
     cfg.validate()?;
     let started = Instant::now();
     let scan = token_stream::scan(
-        specs,
+        sources,
         tokenizer,
         cfg.memory_budget_mb << 20,
         progress,

@@ -332,6 +332,45 @@ pub fn for_each_document(
     Ok(total)
 }
 
+/// Where training text comes from: a corpus file, or texts already in memory (a dataset's
+/// training split).
+#[derive(Debug, Clone)]
+pub enum TextSource<'a> {
+    File(CorpusSpec),
+    Texts(&'a [String]),
+}
+
+impl From<CorpusSpec> for TextSource<'_> {
+    fn from(spec: CorpusSpec) -> Self {
+        TextSource::File(spec)
+    }
+}
+
+/// Calls `f` with the text of every document of every source, in order.
+pub fn for_each_text(
+    sources: &[TextSource<'_>],
+    mut f: impl FnMut(&str) -> Result<()>,
+) -> Result<ReadStats> {
+    let mut total = ReadStats::default();
+    for source in sources {
+        match source {
+            TextSource::File(spec) => {
+                let s = for_each_document(std::slice::from_ref(spec), |d| f(&d.text))?;
+                total.documents += s.documents;
+                total.lossy_records += s.lossy_records;
+                total.blank_lines += s.blank_lines;
+            }
+            TextSource::Texts(texts) => {
+                for t in texts.iter() {
+                    f(t)?;
+                }
+                total.documents += texts.len() as u64;
+            }
+        }
+    }
+    Ok(total)
+}
+
 /// Reads all of `r` into a string (used for small side files such as evaluation sets).
 pub fn read_small_text(path: &Path) -> Result<String> {
     let mut reader = open_bytes(path)?;

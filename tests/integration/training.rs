@@ -8,16 +8,19 @@ use wordlens::embed::eval::{evaluate_analogies, evaluate_pairs};
 use wordlens::embed::word2vec::{Model, Trained, Word2VecConfig, train};
 use wordlens::embed::{AnalogyMethod, Embeddings};
 use wordlens::progress::{Cancel, Progress, Report, Silent};
-use wordlens::text::{CorpusSpec, Tokenizer};
+use wordlens::text::{CorpusSpec, TextSource, Tokenizer};
 
 use crate::bundled;
 
-fn bundled_corpus() -> Vec<CorpusSpec> {
-    vec![
+fn bundled_corpus() -> Vec<TextSource<'static>> {
+    [
         CorpusSpec::new(bundled("enwiki-sample.txt")),
         CorpusSpec::new(bundled("bbc-news.csv")).text_cols(&["title", "text"]),
         CorpusSpec::new(bundled("tweets-sentiment.csv")),
     ]
+    .into_iter()
+    .map(TextSource::File)
+    .collect()
 }
 
 /// The benchmark's settings (gensim's defaults), trained once and shared by the tests.
@@ -114,7 +117,9 @@ fn small(cfg: Word2VecConfig) -> Word2VecConfig {
 }
 
 fn wiki_train(cfg: &Word2VecConfig) -> Embeddings {
-    let specs = [CorpusSpec::new(bundled("enwiki-sample.txt"))];
+    let specs = [TextSource::File(CorpusSpec::new(bundled(
+        "enwiki-sample.txt",
+    )))];
     train(&specs, &Tokenizer::default(), cfg, &Silent, &Cancel::new())
         .unwrap()
         .embeddings
@@ -201,7 +206,9 @@ fn cancelling_stops_training_with_cancelled() {
         epochs: 50,
         ..Word2VecConfig::default()
     };
-    let specs = [CorpusSpec::new(bundled("enwiki-sample.txt"))];
+    let specs = [TextSource::File(CorpusSpec::new(bundled(
+        "enwiki-sample.txt",
+    )))];
     let started = std::time::Instant::now();
     let r = train(
         &specs,
@@ -221,7 +228,9 @@ fn min_count_above_every_word_is_a_clear_error() {
         min_count: 10_000_000,
         ..Word2VecConfig::default()
     });
-    let specs = [CorpusSpec::new(bundled("enwiki-sample.txt"))];
+    let specs = [TextSource::File(CorpusSpec::new(bundled(
+        "enwiki-sample.txt",
+    )))];
     let err = train(&specs, &Tokenizer::default(), &cfg, &Silent, &Cancel::new())
         .err()
         .unwrap()

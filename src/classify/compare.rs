@@ -1,0 +1,422 @@
+//! With vs without embeddings, on the same split: bag-of-words, each document-vector method,
+//! and their combinations; significance of each against bag-of-words; a learning curve.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::pipeline::{FeatureKind, FitSettings, Pipeline};
+use crate::dataset::{self, Dataset, Split, Summary};
+use crate::docvec::{DocVecConfig, DocVecMethod};
+use crate::embed::Embeddings;
+use crate::embed::word2vec::{self, Word2VecConfig};
+use crate::error::{Error, Result};
+use crate::eval::metrics::{Metrics, classification};
+use crate::eval::significance;
+use crate::features::TfidfConfig;
+use crate::progress::{Cancel, Progress, Report};
+use crate::text::{CorpusSpec, TextSource, Tokenizer, TokenizerConfig};
+
+use super::LogRegConfig;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CompareConfig {
+    /// Share of each class held out for testing when no split file or folds are given.
+    pub test_fraction: f64,
+    /// Seed of splits, subsets and the bootstrap.
+    pub seed: u64,
+    /// Bootstrap resamples for the accuracy-difference interval.
+    pub bootstrap: usize,
+    /// Weight of the standardised document vector next to unit-norm TF-IDF in `bow+embed-*`.
+    pub dense_scale: f32,
+}
+
+impl Default for CompareConfig {
+    fn default() -> Self {
+        Self {
+            test_fraction: 0.2,
+            seed: 42,
+            bootstrap: 1000,
+            dense_scale: 0.1,
+        }
+    }
+}
+
+/// Where word vectors come from.
+pub enum Vectors {
+    /// A pretrained file, used as is.
+    Loaded(Arc<Embeddings>),
+    /// word2vec trained on each training split's text plus these extra corpora (never on test).
+    Train {
+        config: Word2VecConfig,
+        extra: Vec<CorpusSpec>,
+    },
+}
+
+pub struct Experiment<'a> {
+    pub data: &'a Dataset,
+    pub tokenizer: &'a TokenizerConfig,
+    pub bow: &'a TfidfConfig,
+    pub docvec: &'a DocVecConfig,
+    pub logreg: &'a LogRegConfig,
+    pub compare: &'a CompareConfig,
+    pub vectors: Vectors,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Method {
+    pub kind: FeatureKind,
+    pub docvec: DocVecMethod,
+}
+
+impl Method {
+    pub fn name(&self) -> String {
+        match self.kind {
+            FeatureKind::Bow => "bow".into(),
+            FeatureKind::Embed => format!("embed-{}", self.docvec.name()),
+            FeatureKind::Both => format!("bow+embed-{}", self.docvec.name()),
+        }
+    }
+
+    /// Every method `compare` runs, bag-of-words first.
+    pub fn all() -> Vec<Method> {
+        let mut out = vec![Method {
+            kind: FeatureKind::Bow,
+            docvec: DocVecMethod::Mean,
+        }];
+        for kind in [FeatureKind::Embed, FeatureKind::Both] {
+            out.extend(
+                DocVecMethod::ALL
+                    .iter()
+                    .map(|&docvec| Method { kind, docvec }),
+            );
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodRow {
+    pub name: String,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub weighted_f1: f64,
+    pub log_loss: Option<f64>,
+    /// Features + regression, seconds (summed over folds); embedding training is reported apart.
+    pub fit_seconds: f64,
+    /// Standard deviation of accuracy over folds (k-fold only).
+    pub accuracy_std: Option<f64>,
+    pub converged: bool,
+    pub metrics: Metrics,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestRow {
+    pub method: String,
+    pub baseline: String,
+    /// Accuracy of `method` minus that of `baseline`, with its bootstrap 95 % interval.
+    pub difference: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Exact McNemar p-value on the test items the two methods disagree on.
+    pub p_value: f64,
+    pub only_baseline_correct: u64,
+    pub only_method_correct: u64,
+    pub significant: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CurvePoint {
+    pub fraction: f64,
+    pub train_rows: usize,
+    pub method: String,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EmbeddingInfo {
+    pub source: String,
+    pub vocab: usize,
+    pub dim: usize,
+    /// Seconds spent training vectors (all folds); 0 for a loaded file.
+    pub train_seconds: f64,
+    /// Share of test tokens that have a vector.
+    pub test_coverage: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareReport {
+    pub dataset: String,
+    pub summary: Summary,
+    pub split: String,
+    pub train: usize,
+    pub test: usize,
+    /// Test rows whose exact text is also in the training rows.
+    pub test_duplicates_in_train: usize,
+    pub skipped_rows: usize,
+    pub embeddings: EmbeddingInfo,
+    pub methods: Vec<MethodRow>,
+    pub tests: Vec<TestRow>,
+    pub learning_curve: Vec<CurvePoint>,
+}
+
+/// What one split produced for one method.
+struct Outcome {
+    truth: Vec<u32>,
+    pred: Vec<u32>,
+    proba: Vec<Vec<f64>>,
+    fit_seconds: f64,
+    converged: bool,
+}
+
+impl Experiment<'_> {
+    fn vectors_for(
+        &self,
+        train: &[usize],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<(Arc<Embeddings>, f64)> {
+        match &self.vectors {
+            Vectors::Loaded(e) => Ok((e.clone(), 0.0)),
+            Vectors::Train { config, extra } => {
+                let texts: Vec<String> =
+                    train.iter().map(|&i| self.data.texts[i].clone()).collect();
+                let mut sources = vec![TextSource::Texts(&texts)];
+                sources.extend(extra.iter().cloned().map(TextSource::File));
+                let t = word2vec::train(
+                    &sources,
+                    &Tokenizer::new(self.tokenizer),
+                    config,
+                    progress,
+                    cancel,
+                )?;
+                Ok((
+                    Arc::new(t.embeddings),
+                    t.stats.seconds_reading + t.stats.seconds_training,
+                ))
+            }
+        }
+    }
+
+    /// Fits every method on `train` rows and predicts `test` rows.
+    fn run_methods(
+        &self,
+        methods: &[Method],
+        train: &[usize],
+        test: &[usize],
+        emb: &Arc<Embeddings>,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Vec<Outcome>> {
+        let data = self.data;
+        let train = data.usable(train);
+        let docs: Vec<Vec<String>> = train.iter().map(|&i| data.tokens[i].clone()).collect();
+        let y: Vec<u32> = train.iter().filter_map(|&i| data.y[i]).collect();
+        let test: Vec<usize> = test
+            .iter()
+            .copied()
+            .filter(|&i| data.y[i].is_some())
+            .collect();
+        let test_docs: Vec<Vec<String>> = test.iter().map(|&i| data.tokens[i].clone()).collect();
+        let truth: Vec<u32> = test.iter().filter_map(|&i| data.y[i]).collect();
+        let mut out = Vec::new();
+        for (n, m) in methods.iter().enumerate() {
+            cancel.check()?;
+            progress.report(&Report {
+                stage: "fitting classifiers",
+                done: n as u64,
+                total: methods.len() as u64,
+                metrics: &[],
+            });
+            let docvec = DocVecConfig {
+                method: m.docvec,
+                ..self.docvec.clone()
+            };
+            let settings = FitSettings {
+                kind: m.kind,
+                tokenizer: self.tokenizer,
+                bow: self.bow,
+                docvec: &docvec,
+                logreg: self.logreg,
+                dense_scale: self.compare.dense_scale,
+            };
+            let emb = m.kind.uses_embeddings().then(|| emb.clone());
+            let p = Pipeline::fit(&settings, &docs, &y, &data.labels, emb, cancel)?;
+            let proba = p.predict_proba(&test_docs);
+            out.push(Outcome {
+                truth: truth.clone(),
+                pred: Pipeline::argmax(&proba),
+                proba,
+                fit_seconds: p.fit_seconds,
+                converged: p.model.converged,
+            });
+        }
+        progress.finish("fitting classifiers");
+        Ok(out)
+    }
+
+    /// Runs every method on one split, or on each of several folds (pooling their test
+    /// predictions), plus a learning curve over `train_sizes` (single split only).
+    pub fn run(
+        &self,
+        splits: &[Split],
+        split_name: &str,
+        train_sizes: &[f64],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<CompareReport> {
+        let data = self.data;
+        if data.labels.len() < 2 {
+            return Err(Error::Usage(format!(
+                "{}: only {} class in the label column; a classifier needs at least two",
+                data.path.display(),
+                data.labels.len()
+            )));
+        }
+        if splits.len() > 1 && !train_sizes.is_empty() {
+            return Err(Error::Usage(
+                "--train-sizes needs a single train/test split, not --folds".into(),
+            ));
+        }
+        let methods = Method::all();
+        let mut pooled: Vec<Outcome> = Vec::new();
+        let mut fold_acc: Vec<Vec<f64>> = vec![Vec::new(); methods.len()];
+        let mut embed_seconds = 0.0;
+        let mut coverage = (0u64, 0u64);
+        let mut emb_shape = (0, 0);
+        let mut curve = Vec::new();
+        for split in splits {
+            let (emb, secs) = self.vectors_for(&split.train, progress, cancel)?;
+            embed_seconds += secs;
+            emb_shape = (emb.len(), emb.dim());
+            for &i in &split.test {
+                for t in &data.tokens[i] {
+                    coverage.0 += 1;
+                    coverage.1 += emb.get(t).is_some() as u64;
+                }
+            }
+            let outcomes =
+                self.run_methods(&methods, &split.train, &split.test, &emb, progress, cancel)?;
+            for (k, o) in outcomes.into_iter().enumerate() {
+                let correct = o.truth.iter().zip(&o.pred).filter(|(a, b)| a == b).count();
+                fold_acc[k].push(correct as f64 / o.truth.len().max(1) as f64);
+                match pooled.get_mut(k) {
+                    Some(p) => {
+                        p.truth.extend(o.truth);
+                        p.pred.extend(o.pred);
+                        p.proba.extend(o.proba);
+                        p.fit_seconds += o.fit_seconds;
+                        p.converged &= o.converged;
+                    }
+                    None => pooled.push(o),
+                }
+            }
+            for &fraction in train_sizes {
+                let subset = dataset::subsample(
+                    &data.usable(&split.train),
+                    &data.y,
+                    data.labels.len(),
+                    fraction,
+                    self.compare.seed,
+                );
+                let outcomes =
+                    self.run_methods(&methods, &subset, &split.test, &emb, progress, cancel)?;
+                for (m, o) in methods.iter().zip(outcomes) {
+                    let metrics = classification(&o.truth, &o.pred, None, &data.labels);
+                    curve.push(CurvePoint {
+                        fraction,
+                        train_rows: subset.len(),
+                        method: m.name(),
+                        accuracy: metrics.accuracy,
+                        macro_f1: metrics.macro_f1,
+                    });
+                }
+            }
+        }
+        let rows: Vec<MethodRow> = methods
+            .iter()
+            .zip(&pooled)
+            .zip(&fold_acc)
+            .map(|((m, o), accs)| {
+                let metrics = classification(&o.truth, &o.pred, Some(&o.proba), &data.labels);
+                MethodRow {
+                    name: m.name(),
+                    accuracy: metrics.accuracy,
+                    macro_f1: metrics.macro_f1,
+                    weighted_f1: metrics.weighted_f1,
+                    log_loss: metrics.log_loss,
+                    fit_seconds: o.fit_seconds,
+                    accuracy_std: (accs.len() > 1).then(|| std_dev(accs)),
+                    converged: o.converged,
+                    metrics,
+                }
+            })
+            .collect();
+        let correct = |o: &Outcome| -> Vec<bool> {
+            o.truth.iter().zip(&o.pred).map(|(a, b)| a == b).collect()
+        };
+        let base = correct(&pooled[0]);
+        let tests = methods
+            .iter()
+            .zip(&pooled)
+            .skip(1)
+            .map(|(m, o)| {
+                let c = significance::compare(
+                    &base,
+                    &correct(o),
+                    self.compare.bootstrap,
+                    self.compare.seed,
+                );
+                TestRow {
+                    method: m.name(),
+                    baseline: "bow".into(),
+                    difference: c.difference,
+                    ci_low: c.ci_low,
+                    ci_high: c.ci_high,
+                    p_value: c.p_value,
+                    only_baseline_correct: c.only_first,
+                    only_method_correct: c.only_second,
+                    significant: c.p_value < 0.05,
+                }
+            })
+            .collect();
+        let first = &splits[0];
+        Ok(CompareReport {
+            dataset: data.path.display().to_string(),
+            summary: data.summary(),
+            split: split_name.to_string(),
+            train: first.train.len(),
+            test: first.test.len(),
+            test_duplicates_in_train: splits.iter().map(|s| data.leaked(s)).sum(),
+            skipped_rows: data.len() - data.usable(&(0..data.len()).collect::<Vec<_>>()).len(),
+            embeddings: EmbeddingInfo {
+                source: match &self.vectors {
+                    Vectors::Loaded(_) => "vectors file".into(),
+                    Vectors::Train { .. } => {
+                        "word2vec trained on each training split + the bundled Wikipedia sample"
+                            .into()
+                    }
+                },
+                vocab: emb_shape.0,
+                dim: emb_shape.1,
+                train_seconds: embed_seconds,
+                test_coverage: if coverage.0 == 0 {
+                    0.0
+                } else {
+                    coverage.1 as f64 / coverage.0 as f64
+                },
+            },
+            methods: rows,
+            tests,
+            learning_curve: curve,
+        })
+    }
+}
+
+fn std_dev(v: &[f64]) -> f64 {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt()
+}

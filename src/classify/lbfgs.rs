@@ -1,0 +1,165 @@
+//! L-BFGS (Nocedal & Wright, algorithm 7.4/7.5) with a backtracking Armijo line search: enough
+//! for smooth convex objectives such as regularised logistic regression.
+
+use std::collections::VecDeque;
+
+use crate::error::Result;
+use crate::progress::Cancel;
+
+#[derive(Debug, Clone, Copy)]
+pub struct LbfgsSettings {
+    pub max_iter: usize,
+    /// Stop when the largest gradient component is below this.
+    pub tol: f64,
+    pub memory: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    pub iterations: usize,
+    pub converged: bool,
+    pub value: f64,
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// Minimises `f` from `x` (updated in place). `f(x, grad)` returns the value and writes the
+/// gradient.
+pub fn minimize(
+    x: &mut [f64],
+    mut f: impl FnMut(&[f64], &mut [f64]) -> f64,
+    settings: LbfgsSettings,
+    cancel: &Cancel,
+) -> Result<Outcome> {
+    let n = x.len();
+    let mut g = vec![0.0; n];
+    let mut value = f(x, &mut g);
+    let mut history: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::new();
+    let mut direction = vec![0.0; n];
+    let mut x_new = vec![0.0; n];
+    let mut g_new = vec![0.0; n];
+    for iter in 0..settings.max_iter {
+        cancel.check()?;
+        if max_abs(&g) <= settings.tol {
+            return Ok(Outcome {
+                iterations: iter,
+                converged: true,
+                value,
+            });
+        }
+        // Two-loop recursion: direction = -H g.
+        direction.copy_from_slice(&g);
+        let mut alphas = Vec::with_capacity(history.len());
+        for (s, y, rho) in history.iter().rev() {
+            let a = rho * dot(s, &direction);
+            direction.iter_mut().zip(y).for_each(|(d, yi)| *d -= a * yi);
+            alphas.push(a);
+        }
+        if let Some((s, y, _)) = history.back() {
+            let gamma = dot(s, y) / dot(y, y);
+            direction.iter_mut().for_each(|d| *d *= gamma);
+        }
+        for ((s, y, rho), a) in history.iter().zip(alphas.iter().rev()) {
+            let b = rho * dot(y, &direction);
+            direction
+                .iter_mut()
+                .zip(s)
+                .for_each(|(d, si)| *d += (a - b) * si);
+        }
+        direction.iter_mut().for_each(|d| *d = -*d);
+        let mut slope = dot(&g, &direction);
+        if slope >= 0.0 {
+            // Not a descent direction (numerical trouble): restart from steepest descent.
+            history.clear();
+            direction.iter_mut().zip(&g).for_each(|(d, gi)| *d = -gi);
+            slope = -dot(&g, &g);
+        }
+        let mut step = if history.is_empty() {
+            (1.0 / max_abs(&g)).min(1.0)
+        } else {
+            1.0
+        };
+        let mut accepted = false;
+        for _ in 0..40 {
+            x_new
+                .iter_mut()
+                .zip(x.iter().zip(&direction))
+                .for_each(|(xn, (xi, d))| *xn = xi + step * d);
+            let v = f(&x_new, &mut g_new);
+            if v.is_finite() && v <= value + 1e-4 * step * slope {
+                accepted = true;
+                let s: Vec<f64> = x_new.iter().zip(x.iter()).map(|(a, b)| a - b).collect();
+                let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+                let sy = dot(&s, &y);
+                if sy > 1e-12 {
+                    if history.len() == settings.memory {
+                        history.pop_front();
+                    }
+                    history.push_back((s, y, 1.0 / sy));
+                }
+                let decrease = value - v;
+                x.copy_from_slice(&x_new);
+                g.copy_from_slice(&g_new);
+                value = v;
+                if decrease.abs() <= 1e-14 * value.abs().max(1.0) {
+                    return Ok(Outcome {
+                        iterations: iter + 1,
+                        converged: max_abs(&g) <= settings.tol * 10.0,
+                        value,
+                    });
+                }
+                break;
+            }
+            step *= 0.5;
+        }
+        if !accepted {
+            return Ok(Outcome {
+                iterations: iter + 1,
+                converged: max_abs(&g) <= settings.tol * 10.0,
+                value,
+            });
+        }
+    }
+    Ok(Outcome {
+        iterations: settings.max_iter,
+        converged: max_abs(&g) <= settings.tol,
+        value,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimises_the_rosenbrock_function() {
+        let mut x = vec![-1.2, 1.0];
+        let out = minimize(
+            &mut x,
+            |x, g| {
+                let (a, b) = (x[0], x[1]);
+                g[0] = -2.0 * (1.0 - a) - 400.0 * a * (b - a * a);
+                g[1] = 200.0 * (b - a * a);
+                (1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2)
+            },
+            LbfgsSettings {
+                max_iter: 500,
+                tol: 1e-8,
+                memory: 10,
+            },
+            &Cancel::new(),
+        )
+        .unwrap();
+        assert!(out.converged, "{out:?}");
+        assert!(
+            (x[0] - 1.0).abs() < 1e-5 && (x[1] - 1.0).abs() < 1e-5,
+            "{x:?}"
+        );
+    }
+}

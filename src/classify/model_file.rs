@@ -1,0 +1,89 @@
+//! The model file: a magic line with the format version, one line of JSON (the pipeline), then,
+//! when the model uses word vectors, those vectors in word2vec binary. Written atomically.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::pipeline::Pipeline;
+use crate::embed::io::{parse_w2v_bin, write_w2v_bin};
+use crate::error::{Error, Result};
+use crate::fsutil::atomic_write;
+
+const MAGIC: &str = "WORDLENS-MODEL";
+pub const VERSION: u32 = 1;
+
+pub fn save(path: &Path, pipeline: &Pipeline) -> Result<()> {
+    let json = serde_json::to_string(pipeline)
+        .map_err(|e| Error::Usage(format!("cannot encode the model: {e}")))?;
+    atomic_write(path, |w| {
+        writeln!(w, "{MAGIC} {VERSION}")?;
+        w.write_all(json.as_bytes())?;
+        w.write_all(b"\n")?;
+        if let Some(e) = &pipeline.embeddings {
+            write_w2v_bin(w, e)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn load(path: &Path) -> Result<Pipeline> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let line_end = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|p| from + p)
+    };
+    let first = line_end(0)
+        .map(|e| &bytes[..e])
+        .unwrap_or(&bytes[..bytes.len().min(64)]);
+    let first = String::from_utf8_lossy(first);
+    let version = first
+        .strip_prefix(MAGIC)
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .ok_or_else(|| {
+            Error::at_line(
+                path,
+                1,
+                format!("not a wordlens model (expected `{MAGIC} {VERSION}`)"),
+            )
+        })?;
+    if version != VERSION {
+        return Err(Error::at_line(
+            path,
+            1,
+            format!(
+                "model format version {version}; this wordlens reads version {VERSION}: retrain the model"
+            ),
+        ));
+    }
+    let json_start = first.len() + 1;
+    let json_end = line_end(json_start)
+        .ok_or_else(|| Error::at_line(path, 2, "truncated model: no end of the JSON line"))?;
+    let mut pipeline: Pipeline = serde_json::from_slice(&bytes[json_start..json_end])
+        .map_err(|e| Error::at_line(path, 2, format!("model description is invalid: {e}")))?;
+    let rest = &bytes[json_end + 1..];
+    if pipeline.kind.uses_embeddings() {
+        if rest.is_empty() {
+            return Err(Error::at_byte(
+                path,
+                json_end as u64 + 1,
+                "truncated model: its word vectors are missing",
+            ));
+        }
+        pipeline.embeddings = Some(Arc::new(parse_w2v_bin(path, rest)?));
+    }
+    let (k, d) = (pipeline.model.classes, pipeline.model.features);
+    if pipeline.model.weights.len() != k * d
+        || pipeline.model.bias.len() != k
+        || pipeline.labels.len() != k
+    {
+        return Err(Error::at_line(
+            path,
+            2,
+            "model weights do not match its declared classes and features",
+        ));
+    }
+    Ok(pipeline)
+}

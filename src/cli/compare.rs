@@ -1,0 +1,204 @@
+//! `wordlens compare`: bag-of-words vs embeddings vs both on the same split, with
+//! significance and an optional learning curve.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use wordlens::Result;
+use wordlens::classify::compare::{CompareReport, Experiment, Vectors};
+use wordlens::dataset::{self, Dataset};
+use wordlens::text::{CorpusSpec, Tokenizer};
+
+use super::Context;
+use super::classify::DataArgs;
+use super::output::{print, print_json};
+use super::progress_bar::Bar;
+use super::query::load;
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Split file: CSV with `row` (0-based data row) and `split` (train/test) columns.
+    #[arg(long, value_name = "FILE", conflicts_with = "folds")]
+    pub split: Option<PathBuf>,
+    /// Stratified k-fold cross-validation instead of one split.
+    #[arg(long, value_name = "K")]
+    pub folds: Option<usize>,
+    /// Word vectors to use; without it, word2vec is trained on each training split plus the
+    /// bundled Wikipedia sample (never on test rows).
+    #[arg(long, value_name = "PATH")]
+    pub vectors: Option<PathBuf>,
+    /// Learning curve: repeat every method on these shares of the training split.
+    #[arg(long, value_delimiter = ',', value_name = "F,...")]
+    pub train_sizes: Vec<f64>,
+    /// Weight classes inversely to their frequency.
+    #[arg(long)]
+    pub balanced: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
+    let config = &ctx.config;
+    if let Some(bad) = a.train_sizes.iter().find(|&&f| !(f > 0.0 && f <= 1.0)) {
+        return Err(wordlens::Error::Usage(format!(
+            "--train-sizes: {bad} is not in (0, 1]"
+        )));
+    }
+    let data = Dataset::load(&a.data.spec(config), &Tokenizer::new(&config.tokenizer))?;
+    let (splits, split_name) = match (&a.split, a.folds) {
+        (Some(path), _) => (
+            vec![dataset::from_file(path, data.len())?],
+            format!("split file {}", path.display()),
+        ),
+        (None, Some(k)) => (
+            dataset::k_fold(&data.y, &data.labels, k, config.compare.seed)?,
+            format!("stratified {k}-fold"),
+        ),
+        (None, None) => (
+            vec![dataset::stratified(
+                &data.y,
+                data.labels.len(),
+                config.compare.test_fraction,
+                config.compare.seed,
+            )],
+            format!(
+                "stratified {:.0}/{:.0}, seed {}",
+                100.0 * (1.0 - config.compare.test_fraction),
+                100.0 * config.compare.test_fraction,
+                config.compare.seed
+            ),
+        ),
+    };
+    let vectors = match &a.vectors {
+        Some(p) => Vectors::Loaded(Arc::new(load(p)?)),
+        None => Vectors::Train {
+            config: config.word2vec.clone(),
+            extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
+        },
+    };
+    let mut logreg = config.logreg.clone();
+    logreg.balanced |= a.balanced;
+    let experiment = Experiment {
+        data: &data,
+        tokenizer: &config.tokenizer,
+        bow: &config.bow,
+        docvec: &config.docvec,
+        logreg: &logreg,
+        compare: &config.compare,
+        vectors,
+    };
+    let report = experiment.run(
+        &splits,
+        &split_name,
+        &a.train_sizes,
+        &Bar::new(ctx.quiet),
+        &ctx.cancel,
+    )?;
+    if a.json {
+        print_json(&report)
+    } else {
+        print(&render(&report))
+    }
+}
+
+pub fn render(r: &CompareReport) -> String {
+    let s = &r.summary;
+    let classes: Vec<String> = s.classes.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    let mut out = format!(
+        "dataset: {} — {} rows, {} classes ({})\n",
+        r.dataset,
+        s.rows,
+        s.classes.len(),
+        classes.join(", ")
+    );
+    if s.empty_labels + s.empty_texts > 0 {
+        out.push_str(&format!(
+            "  skipped for training: {} rows with an empty label, {} with no token\n",
+            s.empty_labels, s.empty_texts
+        ));
+    }
+    out.push_str(&format!(
+        "split: {} — train {}, test {}; {} test rows have an identical text in the training rows\n",
+        r.split, r.train, r.test, r.test_duplicates_in_train
+    ));
+    let e = &r.embeddings;
+    out.push_str(&format!(
+        "embeddings: {} — {} words × {}, {:.1} s; {:.1}% of test tokens have a vector\n\n",
+        e.source,
+        e.vocab,
+        e.dim,
+        e.train_seconds,
+        100.0 * e.test_coverage
+    ));
+    out.push_str(&format!(
+        "{:<18} {:>8} {:>8} {:>8} {:>7}   {}\n",
+        "method",
+        "accuracy",
+        "macro-F1",
+        "log loss",
+        "fit s",
+        "vs bow: accuracy difference [95% CI], McNemar p"
+    ));
+    for m in &r.methods {
+        let test = r.tests.iter().find(|t| t.method == m.name);
+        let vs = match test {
+            None => "—".to_string(),
+            Some(t) => format!(
+                "{:+.1} pts [{:+.1}, {:+.1}], p = {:.3}{}",
+                100.0 * t.difference,
+                100.0 * t.ci_low,
+                100.0 * t.ci_high,
+                t.p_value,
+                if t.significant {
+                    " (significant)"
+                } else {
+                    " (not significant)"
+                }
+            ),
+        };
+        let std = m
+            .accuracy_std
+            .map(|s| format!(" ±{s:.3}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{:<18} {:>8.4} {:>8.4} {:>8.4} {:>7.2}   {vs}{std}{}\n",
+            m.name,
+            m.accuracy,
+            m.macro_f1,
+            m.log_loss.unwrap_or(f64::NAN),
+            m.fit_seconds,
+            if m.converged { "" } else { " (not converged)" }
+        ));
+    }
+    if !r.learning_curve.is_empty() {
+        let mut fractions: Vec<f64> = r.learning_curve.iter().map(|p| p.fraction).collect();
+        fractions.dedup();
+        out.push_str("\nlearning curve (test accuracy by share of the training split)\n");
+        out.push_str(&format!("{:<18}", "method"));
+        for f in &fractions {
+            let rows = r
+                .learning_curve
+                .iter()
+                .find(|p| p.fraction == *f)
+                .map_or(0, |p| p.train_rows);
+            out.push_str(&format!(" {:>12}", format!("{f} ({rows})")));
+        }
+        out.push('\n');
+        for m in &r.methods {
+            out.push_str(&format!("{:<18}", m.name));
+            for f in &fractions {
+                let acc = r
+                    .learning_curve
+                    .iter()
+                    .find(|p| p.fraction == *f && p.method == m.name)
+                    .map_or(f64::NAN, |p| p.accuracy);
+                out.push_str(&format!(" {acc:>12.4}"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

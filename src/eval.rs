@@ -1,0 +1,4 @@
+//! Metrics and statistics shared by classification and search.
+
+pub mod metrics;
+pub mod significance;

@@ -1,0 +1,95 @@
+//! A compressed-sparse-row matrix of f32: the one feature layout the classifier reads. Dense
+//! document vectors are stored as full rows, and `hstack` joins TF-IDF and vectors.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CsrMatrix {
+    pub cols: usize,
+    /// Row i's entries are `indices[indptr[i]..indptr[i + 1]]` / `values[...]`.
+    pub indptr: Vec<usize>,
+    pub indices: Vec<u32>,
+    pub values: Vec<f32>,
+}
+
+impl CsrMatrix {
+    pub fn new(cols: usize) -> Self {
+        Self {
+            cols,
+            indptr: vec![0],
+            indices: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.indptr.len() - 1
+    }
+
+    /// Appends a row given as (column, value) pairs with columns < `cols`.
+    pub fn push_row(&mut self, entries: impl IntoIterator<Item = (u32, f32)>) {
+        for (c, v) in entries {
+            self.indices.push(c);
+            self.values.push(v);
+        }
+        self.indptr.push(self.indices.len());
+    }
+
+    /// Builds a matrix of dense rows (every value stored).
+    pub fn from_dense(rows: &[Vec<f32>], cols: usize) -> Self {
+        let mut m = Self::new(cols);
+        for r in rows {
+            m.push_row(r.iter().enumerate().map(|(j, &v)| (j as u32, v)));
+        }
+        m
+    }
+
+    #[inline]
+    pub fn row(&self, i: usize) -> (&[u32], &[f32]) {
+        let (a, b) = (self.indptr[i], self.indptr[i + 1]);
+        (&self.indices[a..b], &self.values[a..b])
+    }
+
+    /// The rows listed in `ids`, in that order.
+    pub fn select(&self, ids: &[usize]) -> Self {
+        let mut m = Self::new(self.cols);
+        for &i in ids {
+            let (idx, val) = self.row(i);
+            m.push_row(idx.iter().copied().zip(val.iter().copied()));
+        }
+        m
+    }
+
+    /// Columns of `self` followed by those of `other` (same number of rows).
+    pub fn hstack(&self, other: &CsrMatrix) -> Self {
+        let mut m = Self::new(self.cols + other.cols);
+        let shift = self.cols as u32;
+        for i in 0..self.rows().min(other.rows()) {
+            let (ai, av) = self.row(i);
+            let (bi, bv) = other.row(i);
+            let left = ai.iter().copied().zip(av.iter().copied());
+            let right = bi.iter().map(|&c| c + shift).zip(bv.iter().copied());
+            m.push_row(left.chain(right));
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hstack_and_select() {
+        let a = CsrMatrix::from_dense(&[vec![1.0, 0.0], vec![0.0, 2.0]], 2);
+        let mut b = CsrMatrix::new(3);
+        b.push_row([(2, 5.0)]);
+        b.push_row([]);
+        let c = a.hstack(&b);
+        assert_eq!(c.cols, 5);
+        assert_eq!(c.row(0), (&[0u32, 1, 4][..], &[1.0f32, 0.0, 5.0][..]));
+        let s = c.select(&[1]);
+        assert_eq!(s.rows(), 1);
+        assert_eq!(s.row(0).1, &[0.0, 2.0]);
+    }
+}
