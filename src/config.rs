@@ -138,7 +138,7 @@ impl Config {
         if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {
             return Err(Error::config("compare.test_fraction", "must be in (0, 1)"));
         }
-        if !(self.logreg.c > 0.0) {
+        if self.logreg.c.is_nan() || self.logreg.c <= 0.0 {
             return Err(Error::config("logreg.c", "must be positive"));
         }
         if self.eval.restrict_vocab == 0 {

@@ -304,10 +304,11 @@ mod tests {
 
     #[test]
     fn subsample_is_stratified_with_a_floor_of_one() {
-        let y: Vec<Option<u32>> = (0..100).map(|i| Some(if i < 90 { 0 } else { 1 })).collect();
+        let y: Vec<Option<u32>> = (0..100).map(|i| Some(if i < 95 { 0 } else { 1 })).collect();
         let rows: Vec<usize> = (0..100).collect();
-        let s = subsample(&rows, &y, 2, 0.05, 1);
-        assert_eq!(s.iter().filter(|&&i| i >= 90).count(), 1);
+        let s = subsample(&rows, &y, 2, 0.04, 1);
+        // 95 × 0.04 = 3.8 → 4 rows; 5 × 0.04 = 0.2 → at least 1.
+        assert_eq!(s.iter().filter(|&&i| i >= 95).count(), 1);
         assert_eq!(s.len(), 5);
     }
 }

@@ -16,3 +16,4 @@ pub mod text;
 pub use config::Config;
 pub use embed::Embeddings;
 pub use error::{Error, Result};
+pub use progress::Cancel;

@@ -99,11 +99,12 @@ impl LogReg {
                     || (0.0f64, vec![0.0f64; k * d + k]),
                     |(mut loss, mut g), block| {
                         let mut z = vec![0.0f64; k];
-                        for i in block * BLOCK..((block + 1) * BLOCK).min(x.rows()) {
+                        let end = ((block + 1) * BLOCK).min(x.rows());
+                        for (i, &yi) in y.iter().enumerate().take(end).skip(block * BLOCK) {
                             let (idx, val) = x.row(i);
                             logits(w, b, d, idx, val, &mut z);
                             softmax_in_place(&mut z);
-                            let yi = y[i] as usize;
+                            let yi = yi as usize;
                             let s = class_weight[yi] * scale;
                             loss -= s * z[yi].max(1e-300).ln();
                             for c in 0..k {

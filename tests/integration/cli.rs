@@ -127,3 +127,61 @@ fn train_convert_and_evaluate_through_files() {
     let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(hits["neighbors"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn classify_predict_keeps_every_column_and_appends_probabilities() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.wlm");
+    let out = dir.path().join("pred.csv");
+    let data = bundled("bbc-news.csv");
+    let r = wordlens(&[
+        "classify",
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--text-col",
+        "title,text",
+        "--label-col",
+        "category",
+        "--features",
+        "bow",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = wordlens(&[
+        "classify",
+        "predict",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let mut rd = csv::Reader::from_path(&out).unwrap();
+    let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "category",
+            "title",
+            "text",
+            "predicted",
+            "p_business",
+            "p_entertainment",
+            "p_politics",
+            "p_sports",
+            "p_tech"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2225);
+    // Training accuracy of TF-IDF + LR on BBC is near perfect; probabilities sum to 1.
+    let right = rows.iter().filter(|r| r[1] == r[4]).count();
+    assert!(right > 2200, "{right}");
+    let sum: f64 = (5..10).map(|c| rows[0][c].parse::<f64>().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-4);
+}
