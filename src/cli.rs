@@ -8,6 +8,7 @@ mod eval_embeddings;
 mod output;
 mod progress_bar;
 mod query;
+mod search;
 mod train;
 
 use std::path::PathBuf;
@@ -53,6 +54,12 @@ pub enum Command {
     Classify(classify::ClassifyCommand),
     /// Bag-of-words vs embeddings vs both on the same split, with significance.
     Compare(compare::CompareArgs),
+    /// Build a search index (BM25 + document vectors) from a CSV or text file.
+    Index(search::IndexArgs),
+    /// Search an index by keywords (bm25), meaning (vector) or both (hybrid).
+    Search(search::SearchArgs),
+    /// Evaluate bm25, vector and hybrid search side by side.
+    EvalSearch(search::EvalSearchArgs),
 }
 
 /// Everything a subcommand needs besides its own arguments.
@@ -79,5 +86,8 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Convert(a)) => convert::run(&ctx, a),
         Some(Command::Classify(c)) => classify::run(&ctx, c),
         Some(Command::Compare(a)) => compare::run(&ctx, a),
+        Some(Command::Index(a)) => search::index(&ctx, a),
+        Some(Command::Search(a)) => search::search(&ctx, a),
+        Some(Command::EvalSearch(a)) => search::eval(&ctx, a),
     }
 }

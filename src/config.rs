@@ -13,6 +13,7 @@ use crate::embed::io::VectorFormat;
 use crate::embed::word2vec::Word2VecConfig;
 use crate::error::{Error, Result};
 use crate::features::TfidfConfig;
+use crate::search::SearchConfig;
 use crate::text::TokenizerConfig;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +88,7 @@ pub struct Config {
     pub docvec: DocVecConfig,
     pub logreg: LogRegConfig,
     pub compare: CompareConfig,
+    pub search: SearchConfig,
 }
 
 impl Config {

@@ -11,6 +11,7 @@ pub mod eval;
 pub mod features;
 pub mod fsutil;
 pub mod progress;
+pub mod search;
 pub mod text;
 
 pub use config::Config;

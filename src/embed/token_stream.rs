@@ -131,7 +131,7 @@ pub fn scan(
         io_result.map_err(spill_err)?;
         writer.push(DOC_END).map_err(spill_err)?;
         docs += 1;
-        if docs % 256 == 0 && last_report.elapsed().as_millis() >= 100 {
+        if docs.is_multiple_of(256) && last_report.elapsed().as_millis() >= 100 {
             cancel.check()?;
             progress.report(&Report {
                 stage: "reading corpus",

@@ -21,6 +21,8 @@ pub struct Document {
     pub line: u64,
     pub text: String,
     pub label: Option<String>,
+    /// The title column's value, when one was asked for.
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
@@ -47,6 +49,7 @@ pub struct CorpusSpec {
     pub text_cols: Vec<String>,
     pub label_col: Option<String>,
     pub id_col: Option<String>,
+    pub title_col: Option<String>,
     /// Decode invalid UTF-8 with U+FFFD and count it instead of failing.
     pub lossy_utf8: bool,
 }
@@ -60,6 +63,7 @@ impl CorpusSpec {
             text_cols: vec!["text".into()],
             label_col: None,
             id_col: None,
+            title_col: None,
             lossy_utf8: false,
         }
     }
@@ -266,6 +270,7 @@ impl CorpusReader {
                 line: *line,
                 text,
                 label,
+                title: None,
             }));
         }
     }

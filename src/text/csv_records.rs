@@ -32,6 +32,7 @@ pub(crate) struct CsvRecords {
     text_idx: Vec<usize>,
     label_idx: Option<usize>,
     id_idx: Option<usize>,
+    title_idx: Option<usize>,
     record: csv::ByteRecord,
     row: u64,
     quotes: Arc<AtomicU64>,
@@ -107,6 +108,11 @@ impl CsvRecords {
             .as_deref()
             .map(|c| column_index(&headers, c, &path, "label"))
             .transpose()?;
+        let title_idx = spec
+            .title_col
+            .as_deref()
+            .map(|c| column_index(&headers, c, &path, "title"))
+            .transpose()?;
         let id_idx = spec
             .id_col
             .as_deref()
@@ -119,6 +125,7 @@ impl CsvRecords {
             text_idx,
             label_idx,
             id_idx,
+            title_idx,
             record: csv::ByteRecord::new(),
             row: 0,
             quotes,
@@ -195,19 +202,24 @@ impl CsvRecords {
             Some(i) => self.field(i, line, lossy, lossy_count)?,
             None => row.to_string(),
         };
+        let title = self
+            .title_idx
+            .map(|i| self.field(i, line, lossy, lossy_count))
+            .transpose()?;
         Ok(Document {
             id,
             row,
             line,
             text,
             label,
+            title,
         })
     }
 
     /// At the end of the file: an odd number of quotes may mean the last record's quote was
     /// never closed. Re-read only that record's bytes to be sure (an error path, so rare).
     fn check_end(&self) -> Result<()> {
-        if !self.quoting || self.quotes.load(Ordering::Relaxed) % 2 == 0 {
+        if !self.quoting || self.quotes.load(Ordering::Relaxed).is_multiple_of(2) {
             return Ok(());
         }
         let Some((line, byte)) = self.last_start else {

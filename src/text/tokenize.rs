@@ -119,14 +119,24 @@ impl Tokenizer {
     /// Calls `emit` with each token of `text`, in order. The borrowed form avoids one
     /// allocation per token on the hot path of training.
     pub fn for_each_token(&self, text: &str, mut emit: impl FnMut(&str)) {
+        self.for_each_token_span(text, |_, tok| emit(tok));
+    }
+
+    /// Like `for_each_token`, with each token's byte range in `text` (for highlighting).
+    pub fn for_each_token_span(
+        &self,
+        text: &str,
+        mut emit: impl FnMut(std::ops::Range<usize>, &str),
+    ) {
         let mut buf = String::new();
-        for word in text.unicode_words() {
+        for (start, word) in text.unicode_word_indices() {
             for piece in word.split(is_inner_separator) {
                 // Apostrophes may only stand between two word characters.
                 let piece = piece.trim_matches(is_apostrophe);
                 if piece.is_empty() {
                     continue;
                 }
+                let offset = start + (piece.as_ptr() as usize - word.as_ptr() as usize);
                 buf.clear();
                 for c in piece.chars() {
                     if is_apostrophe(c) {
@@ -137,23 +147,18 @@ impl Tokenizer {
                         buf.push(c);
                     }
                 }
-                self.emit_checked(&buf, &mut emit);
+                if self.keeps(&buf) {
+                    emit(offset..offset + piece.len(), &buf);
+                }
             }
         }
     }
 
-    fn emit_checked(&self, token: &str, emit: &mut impl FnMut(&str)) {
+    fn keeps(&self, token: &str) -> bool {
         // A token made only of apostrophes or combining marks carries no word.
-        if !token.chars().any(char::is_alphanumeric) {
-            return;
-        }
-        if self.min_len > 1 && token.chars().count() < self.min_len {
-            return;
-        }
-        if !self.stop_words.is_empty() && self.stop_words.contains(token) {
-            return;
-        }
-        emit(token);
+        token.chars().any(char::is_alphanumeric)
+            && (self.min_len <= 1 || token.chars().count() >= self.min_len)
+            && (self.stop_words.is_empty() || !self.stop_words.contains(token))
     }
 
     /// The tokens of `text` as owned strings.
@@ -236,6 +241,23 @@ mod tests {
             ..TokenizerConfig::default()
         });
         assert_eq!(t.tokenize("New York"), ["New", "York"]);
+    }
+
+    #[test]
+    fn spans_point_at_the_original_text() {
+        let text = "Say: Don’t U.S. café!";
+        let mut spans = Vec::new();
+        Tokenizer::default().for_each_token_span(text, |r, t| {
+            spans.push((text[r].to_string(), t.to_string()))
+        });
+        let expected = [
+            ("Say", "say"),
+            ("Don’t", "don't"),
+            ("U", "u"),
+            ("S", "s"),
+            ("café", "café"),
+        ];
+        assert_eq!(spans, expected.map(|(a, b)| (a.to_string(), b.to_string())));
     }
 
     #[test]

@@ -1,0 +1,230 @@
+//! `wordlens index`, `search` and `eval-search`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+use wordlens::search::evaluate::{self, SearchEval};
+use wordlens::search::{Fusion, Hit, Mode, SearchIndex};
+use wordlens::text::{CorpusReader, CorpusSpec};
+use wordlens::{Error, Result};
+
+use super::Context;
+use super::classify::vectors_or_train;
+use super::output::{print, print_json};
+use super::progress_bar::Bar;
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// CSV/TSV with a header, or a text file with one document per line.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    #[arg(long, value_name = "NAME")]
+    pub id_col: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub title_col: Option<String>,
+    /// Text column(s), joined with a space.
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub text_col: Option<Vec<String>>,
+    #[arg(long, value_name = "NAME")]
+    pub label_col: Option<String>,
+    /// Word vectors; without it, word2vec is trained on the collection plus the bundled Wikipedia sample.
+    #[arg(long, value_name = "PATH")]
+    pub vectors: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    #[arg(long, value_enum, default_value = "hybrid")]
+    pub mode: Mode,
+    /// Hybrid fusion (default from config).
+    #[arg(long, value_enum)]
+    pub fusion: Option<Fusion>,
+    /// Convex fusion's vector weight (default from config).
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    #[arg(short, long, default_value_t = 10)]
+    pub k: usize,
+    /// Only documents with this label.
+    #[arg(long)]
+    pub label: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    /// The query: words, "phrases", field:term, term^boost.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalSearchArgs {
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// Known-item search: each document's title is a query for that document.
+    #[arg(long, value_name = "COL", conflicts_with_all = ["topics", "doc_queries"])]
+    pub known_item_col: Option<String>,
+    /// TREC topics: `qid<TAB>query` lines (with --qrels).
+    #[arg(long, value_name = "FILE", requires = "qrels")]
+    pub topics: Option<PathBuf>,
+    /// TREC qrels: `qid 0 docid relevance` lines.
+    #[arg(long, value_name = "FILE")]
+    pub qrels: Option<PathBuf>,
+    /// Every document's text as a query (itself excluded): label precision@10.
+    #[arg(long)]
+    pub doc_queries: bool,
+    #[arg(long, value_enum)]
+    pub fusion: Option<Fusion>,
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
+    let config = &ctx.config;
+    let spec = CorpusSpec {
+        text_cols: a
+            .text_col
+            .clone()
+            .unwrap_or_else(|| config.data.text_cols.clone()),
+        label_col: a.label_col.clone(),
+        id_col: a.id_col.clone(),
+        title_col: a.title_col.clone(),
+        lossy_utf8: config.data.lossy_utf8,
+        ..CorpusSpec::new(&a.data)
+    };
+    let docs: Vec<_> = CorpusReader::open(&spec)?.collect::<Result<_>>()?;
+    if docs.is_empty() {
+        return Err(Error::in_file(&a.data, "no documents to index"));
+    }
+    let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
+    let emb = vectors_or_train(ctx, a.vectors.as_ref(), &texts)?;
+    let started = std::time::Instant::now();
+    SearchIndex::build(
+        &a.index,
+        &docs,
+        emb,
+        &config.tokenizer,
+        &config.search,
+        &Bar::new(ctx.quiet),
+        &ctx.cancel,
+    )?;
+    print(&format!(
+        "indexed {} documents into {} in {:.2} s\n",
+        docs.len(),
+        a.index.display(),
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+fn open(
+    ctx: &Context,
+    dir: &std::path::Path,
+    fusion: Option<Fusion>,
+    alpha: Option<f64>,
+) -> Result<SearchIndex> {
+    let mut config = ctx.config.search.clone();
+    if let Some(f) = fusion {
+        config.fusion = f;
+    }
+    if let Some(a) = alpha {
+        if !(0.0..=1.0).contains(&a) {
+            return Err(Error::Usage("--alpha must be in [0, 1]".into()));
+        }
+        config.alpha = a;
+    }
+    SearchIndex::open(dir, &config)
+}
+
+#[derive(Serialize)]
+struct Hits<'a> {
+    hits: &'a [Hit],
+}
+
+pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
+    let index = open(ctx, &a.index, a.fusion, a.alpha)?;
+    let hits = index.search(&a.query.join(" "), a.mode, a.k, a.label.as_deref())?;
+    if a.json {
+        return print_json(&Hits { hits: &hits });
+    }
+    let mut out = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        let title = h.title.clone().unwrap_or_else(|| h.id.clone());
+        let label = h
+            .label
+            .as_ref()
+            .map(|l| format!(" [{l}]"))
+            .unwrap_or_default();
+        let bm25 = match (h.bm25_rank, h.bm25) {
+            (Some(r), Some(s)) => format!("bm25 #{r} {s:.2}"),
+            _ => "bm25 –".into(),
+        };
+        let cos = match (h.vector_rank, h.cosine) {
+            (Some(r), Some(c)) => format!("cosine #{r} {c:.3}"),
+            (None, Some(c)) => format!("cosine {c:.3}"),
+            _ => "cosine –".into(),
+        };
+        out.push_str(&format!(
+            "{:>2}. {title}{label}  (id {}; score {:.4}; {bm25}; {cos})\n",
+            i + 1,
+            h.id,
+            h.score
+        ));
+        out.push_str(&format!("    {}\n", h.snippet.replace('\n', " ")));
+    }
+    if hits.is_empty() {
+        out.push_str("no results\n");
+    }
+    print(&out)
+}
+
+pub fn render_eval(e: &SearchEval) -> String {
+    let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.3}"));
+    let mut out = format!(
+        "{} ({} queries)\n",
+        e.task,
+        e.modes.first().map_or(0, |m| m.queries)
+    );
+    out.push_str("mode     MRR@10  nDCG@10  R@1    R@10   R@100  label-P@10  median ms\n");
+    for m in &e.modes {
+        out.push_str(&format!(
+            "{:<8} {:>6}  {:>7}  {:>5}  {:>5}  {:>5}  {:>10}  {:>9.2}\n",
+            m.mode,
+            f(m.mrr_at_10),
+            f(m.ndcg_at_10),
+            f(m.recall_at_1),
+            f(m.recall_at_10),
+            f(m.recall_at_100),
+            f(m.label_precision_at_10),
+            m.median_query_ms
+        ));
+    }
+    out
+}
+
+pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
+    let index = open(ctx, &a.index, a.fusion, a.alpha)?;
+    let result = match (&a.known_item_col, &a.topics, &a.qrels, a.doc_queries) {
+        (Some(col), _, _, _) if col == "title" => evaluate::known_item_titles(&index)?,
+        (Some(col), _, _, _) => {
+            return Err(Error::Usage(format!(
+                "--known-item-col {col}: the known-item query must be the indexed title column (`title`)"
+            )));
+        }
+        (None, Some(t), Some(q), _) => evaluate::trec(&index, t, q)?,
+        (None, None, _, true) => evaluate::document_queries(&index)?,
+        _ => {
+            return Err(Error::Usage(
+                "give --known-item-col title, --topics with --qrels, or --doc-queries".into(),
+            ));
+        }
+    };
+    if a.json {
+        print_json(&result)
+    } else {
+        print(&render_eval(&result))
+    }
+}

@@ -1,0 +1,574 @@
+//! The search index: a tantivy index (BM25, stored fields, wordlens's tokenizer), the word
+//! vectors it was built with, and the document vectors, all in one folder. Built in a temporary
+//! folder and renamed into place, so an interrupted build never leaves a half index.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term};
+
+use super::analyzer::{self, Analyzer};
+use super::fusion::{Fusion, Normalization, fuse};
+use super::vectors::DocVectors;
+use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
+use crate::embed::Embeddings;
+use crate::embed::io;
+use crate::embed::kernels::normalize;
+use crate::error::{Error, Result};
+use crate::progress::{Cancel, Progress, Report};
+use crate::text::{Document, Tokenizer, TokenizerConfig};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// How hybrid mode fuses BM25 and vector results: rrf or convex.
+    pub fusion: Fusion,
+    /// Reciprocal rank fusion's k.
+    pub rrf_k: f64,
+    /// Convex fusion's weight of the vector score (1 − alpha goes to BM25).
+    pub alpha: f64,
+    /// Score normalisation before convex fusion: minmax or zscore.
+    pub normalization: Normalization,
+    /// Results taken from each list before fusing.
+    pub candidates: usize,
+    /// BM25 boost of the title field over the text field.
+    pub title_boost: f32,
+    /// Memory of tantivy's index writer.
+    pub writer_memory_mb: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            fusion: Fusion::Rrf,
+            rrf_k: 60.0,
+            alpha: 0.5,
+            normalization: Normalization::MinMax,
+            candidates: 100,
+            title_boost: 2.0,
+            writer_memory_mb: 100,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Bm25,
+    Vector,
+    Hybrid,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Bm25, Mode::Vector, Mode::Hybrid];
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Bm25 => "bm25",
+            Mode::Vector => "vector",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// What is stored beside the tantivy index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Meta {
+    version: u32,
+    tokenizer: TokenizerConfig,
+    docvec: DocVectorizer,
+    documents: Vec<DocInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocInfo {
+    pub id: String,
+    pub title: Option<String>,
+    pub label: Option<String>,
+}
+
+const META_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Document number in the index.
+    #[serde(skip)]
+    pub doc: u32,
+    pub id: String,
+    pub title: Option<String>,
+    pub label: Option<String>,
+    /// The mode's score (BM25, cosine, or the fused score).
+    pub score: f64,
+    pub bm25: Option<f32>,
+    pub bm25_rank: Option<usize>,
+    pub cosine: Option<f32>,
+    pub vector_rank: Option<usize>,
+    /// The text around the query terms, with matches in <b>…</b>.
+    pub snippet: String,
+}
+
+struct Fields {
+    id: Field,
+    title: Field,
+    text: Field,
+    ord: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer::NAME)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text_opts = TextOptions::default()
+        .set_indexing_options(indexing)
+        .set_stored();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", text_opts.clone()),
+        text: b.add_text_field("text", text_opts),
+        ord: b.add_u64_field("ord", INDEXED | FAST | STORED),
+    };
+    (b.build(), fields)
+}
+
+fn tv(dir: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
+    move |e| match e {
+        tantivy::TantivyError::LockFailure(..) => Error::Usage(format!(
+            "{}: the index is locked by another writer ({e})",
+            dir.display()
+        )),
+        other => Error::in_file(dir, format!("search index: {other}")),
+    }
+}
+
+pub struct SearchIndex {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    meta: Meta,
+    tokenizer: Tokenizer,
+    embeddings: Arc<Embeddings>,
+    vectors: DocVectors,
+    /// Document number → its address in tantivy.
+    addresses: Vec<DocAddress>,
+    pub config: SearchConfig,
+}
+
+impl SearchIndex {
+    /// Builds an index of `docs` in `dir` (replacing any index there) with `embeddings`.
+    pub fn build(
+        dir: &Path,
+        docs: &[Document],
+        embeddings: Arc<Embeddings>,
+        tokenizer_config: &TokenizerConfig,
+        config: &SearchConfig,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<()> {
+        if docs.is_empty() {
+            return Err(Error::Usage("no documents to index".into()));
+        }
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".wordlens-index-")
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        let tokenizer = Tokenizer::new(tokenizer_config);
+        let (schema, f) = schema();
+        let tantivy_dir = tmp.path().join("tantivy");
+        std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
+        let index = Index::create_in_dir(&tantivy_dir, schema).map_err(tv(dir))?;
+        index
+            .tokenizers()
+            .register(analyzer::NAME, Analyzer(tokenizer.clone()));
+        let mut writer: IndexWriter = index
+            .writer(config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(dir))?;
+        let mut tokens = Vec::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, &d.id);
+            if let Some(t) = &d.title {
+                doc.add_text(f.title, t);
+            }
+            doc.add_text(f.text, &d.text);
+            doc.add_u64(f.ord, i as u64);
+            writer.add_document(doc).map_err(tv(dir))?;
+            tokens.push(tokenizer.tokenize(&d.text));
+            if i % 1000 == 999 {
+                cancel.check()?;
+                progress.report(&Report {
+                    stage: "indexing",
+                    done: i as u64 + 1,
+                    total: docs.len() as u64,
+                    metrics: &[],
+                });
+            }
+        }
+        writer.commit().map_err(tv(dir))?;
+        writer.wait_merging_threads().map_err(tv(dir))?;
+        progress.finish("indexing");
+        let docvec_cfg = DocVecConfig {
+            method: DocVecMethod::Mean,
+            normalize: true,
+            ..DocVecConfig::default()
+        };
+        let docvec = DocVectorizer::fit(&docvec_cfg, &tokens, &embeddings, None);
+        let (vecs, _) = docvec.transform(&tokens, &embeddings);
+        let vectors = DocVectors {
+            dim: embeddings.dim(),
+            data: vecs.into_iter().flatten().collect(),
+        };
+        vectors.write(&tmp.path().join("vectors.bin"))?;
+        io::write(
+            &tmp.path().join("embeddings.bin"),
+            &embeddings,
+            io::VectorFormat::W2vBin,
+        )?;
+        let meta = Meta {
+            version: META_VERSION,
+            tokenizer: tokenizer_config.clone(),
+            docvec,
+            documents: docs
+                .iter()
+                .map(|d| DocInfo {
+                    id: d.id.clone(),
+                    title: d.title.clone(),
+                    label: d.label.clone(),
+                })
+                .collect(),
+        };
+        let json = serde_json::to_vec(&meta)
+            .map_err(|e| Error::Usage(format!("cannot encode index metadata: {e}")))?;
+        crate::fsutil::atomic_write(&tmp.path().join("meta.json"), |w| {
+            std::io::Write::write_all(w, &json)
+        })?;
+        // Swap the new folder in; the old one (if any) is removed only after the rename.
+        let old = parent.join(format!(".wordlens-old-{}", std::process::id()));
+        let had_old = dir.exists();
+        if had_old {
+            std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+        }
+        let built = tmp.keep();
+        if let Err(e) = std::fs::rename(&built, dir) {
+            if had_old {
+                let _ = std::fs::rename(&old, dir);
+            }
+            return Err(Error::io(dir, e));
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+
+    pub fn open(dir: &Path, config: &SearchConfig) -> Result<Self> {
+        if !dir.join("meta.json").exists() {
+            return Err(Error::in_file(
+                dir,
+                "no wordlens index here (meta.json missing): build one with `wordlens index`",
+            ));
+        }
+        let meta_path = dir.join("meta.json");
+        let bytes = std::fs::read(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
+        let meta: Meta = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::in_file(&meta_path, format!("invalid index metadata: {e}")))?;
+        if meta.version != META_VERSION {
+            return Err(Error::in_file(
+                &meta_path,
+                format!(
+                    "index format {}; expected {META_VERSION}: rebuild the index",
+                    meta.version
+                ),
+            ));
+        }
+        let tokenizer = Tokenizer::new(&meta.tokenizer);
+        let index = Index::open_in_dir(dir.join("tantivy")).map_err(tv(dir))?;
+        index
+            .tokenizers()
+            .register(analyzer::NAME, Analyzer(tokenizer.clone()));
+        let (_, fields) = schema();
+        let reader = index.reader().map_err(tv(dir))?;
+        let searcher = reader.searcher();
+        let n = searcher.num_docs() as usize;
+        if n != meta.documents.len() {
+            return Err(Error::in_file(
+                dir,
+                format!(
+                    "tantivy holds {n} documents, the metadata {}: rebuild the index",
+                    meta.documents.len()
+                ),
+            ));
+        }
+        let mut addresses = vec![DocAddress::new(0, 0); n];
+        for (seg_ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let ords = seg.fast_fields().u64("ord").map_err(tv(dir))?;
+            for doc in seg.doc_ids_alive() {
+                if let Some(o) = ords.first(doc).filter(|&o| (o as usize) < n) {
+                    addresses[o as usize] = DocAddress::new(seg_ord as u32, doc);
+                }
+            }
+        }
+        let embeddings = Arc::new(io::read(&dir.join("embeddings.bin"))?.embeddings);
+        let vectors = DocVectors::read(&dir.join("vectors.bin"), n, embeddings.dim())?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+            meta,
+            tokenizer,
+            embeddings,
+            vectors,
+            addresses,
+            config: config.clone(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.meta.documents.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.meta.documents.is_empty()
+    }
+    pub fn documents(&self) -> &[DocInfo] {
+        &self.meta.documents
+    }
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// Document number of an id.
+    pub fn doc_of(&self, id: &str) -> Option<u32> {
+        self.meta
+            .documents
+            .iter()
+            .position(|d| d.id == id)
+            .map(|p| p as u32)
+    }
+
+    /// The user's query through tantivy's parser (field boosts, phrases, `field:term`); a
+    /// query with syntax errors falls back to its plain terms instead of failing.
+    fn parse(&self, query: &str, title: bool) -> Box<dyn Query> {
+        let mut fields = vec![self.fields.text];
+        if title {
+            fields.push(self.fields.title);
+        }
+        let mut parser = QueryParser::for_index(&self.index, fields);
+        parser.set_field_boost(self.fields.title, self.config.title_boost);
+        let (q, _errors) = parser.parse_query_lenient(query);
+        q
+    }
+
+    /// A disjunction of the document's distinct tokens (for document-as-query evaluation).
+    fn terms_query(&self, tokens: &[String]) -> Box<dyn Query> {
+        let unique: HashSet<&String> = tokens.iter().collect();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = unique
+            .into_iter()
+            .map(|t| {
+                let term = Term::from_field_text(self.fields.text, t);
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn run_bm25(&self, query: &dyn Query, k: usize) -> Result<Vec<(u32, f32)>> {
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(query, &TopDocs::with_limit(k.max(1)))
+            .map_err(tv(&self.dir))?;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let ords = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64("ord")
+                .map_err(tv(&self.dir))?;
+            if let Some(o) = ords.first(addr.doc_id) {
+                out.push((o as u32, score));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The unit document vector of `tokens`, or None when no token has a vector.
+    pub fn query_vector(&self, tokens: &[String]) -> Option<Vec<f32>> {
+        let (mut v, cov) = self
+            .meta
+            .docvec
+            .transform(std::slice::from_ref(&tokens.to_vec()), &self.embeddings);
+        if cov.covered == 0 {
+            return None;
+        }
+        let mut q = v.pop()?;
+        normalize(&mut q);
+        Some(q)
+    }
+
+    /// Ranked (document, score) lists for one query in each mode, `k` long (hybrid: fused).
+    /// `exclude` drops a document (the query itself in document-as-query evaluation).
+    pub fn ranked(
+        &self,
+        mode: Mode,
+        bm25_query: &dyn Query,
+        tokens: &[String],
+        k: usize,
+        exclude: Option<u32>,
+    ) -> Result<Ranked> {
+        let take = if mode == Mode::Hybrid {
+            self.config.candidates.max(k)
+        } else {
+            k
+        } + exclude.is_some() as usize;
+        let bm25 = if mode != Mode::Vector {
+            self.run_bm25(bm25_query, take)?
+        } else {
+            Vec::new()
+        };
+        let vector = match (mode != Mode::Bm25, self.query_vector(tokens)) {
+            (true, Some(q)) => self.vectors.top_k(&q, take, exclude),
+            _ => Vec::new(),
+        };
+        let bm25: Vec<(u32, f32)> = bm25.into_iter().filter(|d| Some(d.0) != exclude).collect();
+        let fused: Vec<(u32, f64)> = match mode {
+            Mode::Bm25 => bm25.iter().map(|&(d, s)| (d, s as f64)).collect(),
+            Mode::Vector => vector.iter().map(|&(d, s)| (d, s as f64)).collect(),
+            Mode::Hybrid => fuse(
+                &bm25,
+                &vector,
+                self.config.fusion,
+                self.config.rrf_k,
+                self.config.alpha,
+                self.config.normalization,
+            ),
+        };
+        Ok(Ranked {
+            fused: fused.into_iter().take(k).collect(),
+            bm25,
+            vector,
+        })
+    }
+
+    /// Searches `query` in `mode`; hits carry their score breakdown and a snippet. `label`
+    /// keeps only documents with that label.
+    pub fn search(
+        &self,
+        query: &str,
+        mode: Mode,
+        k: usize,
+        label: Option<&str>,
+    ) -> Result<Vec<Hit>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Err(Error::Usage("empty query".into()));
+        }
+        let tokens = self.tokenizer.tokenize(query);
+        let parsed = self.parse(query, true);
+        // With a label filter, look further down the lists so k hits remain.
+        let want = if label.is_some() {
+            (k * 20).max(self.config.candidates)
+        } else {
+            k
+        };
+        let ranked = self.ranked(mode, &*parsed, &tokens, want, None)?;
+        let searcher = self.reader.searcher();
+        let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
+            .map_err(tv(&self.dir))?;
+        let mut hits = Vec::new();
+        for &(doc, score) in &ranked.fused {
+            let info = &self.meta.documents[doc as usize];
+            if label.is_some_and(|l| info.label.as_deref() != Some(l)) {
+                continue;
+            }
+            let stored: TantivyDocument = searcher
+                .doc(self.addresses[doc as usize])
+                .map_err(tv(&self.dir))?;
+            let mut snippet = snippets.snippet_from_doc(&stored).to_html();
+            if snippet.is_empty() {
+                let text = stored
+                    .get_first(self.fields.text)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                snippet = text.chars().take(150).collect();
+            }
+            let rank_in = |list: &[(u32, f32)]| list.iter().position(|d| d.0 == doc);
+            let bm25_rank = rank_in(&ranked.bm25);
+            let vector_rank = rank_in(&ranked.vector);
+            hits.push(Hit {
+                doc,
+                id: info.id.clone(),
+                title: info.title.clone(),
+                label: info.label.clone(),
+                score,
+                bm25: bm25_rank.map(|r| ranked.bm25[r].1),
+                bm25_rank: bm25_rank.map(|r| r + 1),
+                cosine: vector_rank
+                    .map(|r| ranked.vector[r].1)
+                    .or_else(|| self.cosine(&tokens, doc)),
+                vector_rank: vector_rank.map(|r| r + 1),
+                snippet,
+            });
+            if hits.len() == k {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+
+    fn cosine(&self, tokens: &[String], doc: u32) -> Option<f32> {
+        let q = self.query_vector(tokens)?;
+        let d = self.vectors.dim;
+        let row = self
+            .vectors
+            .data
+            .get(doc as usize * d..(doc as usize + 1) * d)?;
+        Some(crate::embed::kernels::dot(row, &q))
+    }
+
+    /// Parses a query as `search` does, for evaluation (`title`: also search the title field).
+    pub fn query(&self, text: &str, title: bool) -> Box<dyn Query> {
+        self.parse(text, title)
+    }
+
+    /// The document's own tokens as a query (for document-as-query evaluation).
+    pub fn document_query(&self, tokens: &[String]) -> Box<dyn Query> {
+        self.terms_query(tokens)
+    }
+
+    /// The stored text of a document.
+    pub fn text(&self, doc: u32) -> Result<String> {
+        let searcher = self.reader.searcher();
+        let stored: TantivyDocument = searcher
+            .doc(self.addresses[doc as usize])
+            .map_err(tv(&self.dir))?;
+        Ok(stored
+            .get_first(self.fields.text)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string())
+    }
+}
+
+/// One query's lists: the final ranking and the two it came from.
+pub struct Ranked {
+    pub fused: Vec<(u32, f64)>,
+    pub bm25: Vec<(u32, f32)>,
+    pub vector: Vec<(u32, f32)>,
+}

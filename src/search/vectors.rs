@@ -1,0 +1,173 @@
+//! Document vectors beside the index: a header (magic, version, dimension, count, CRC-32 of the
+//! values), then the unit-length f32 vectors in document-number order. Checked on open against
+//! the index's document count; searched by brute-force cosine, in parallel.
+
+use std::io::Write;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::embed::kernels::dot;
+use crate::error::{Error, Result};
+use crate::fsutil::atomic_write;
+
+const MAGIC: &[u8; 8] = b"WLDOCVEC";
+const VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 4 + 8 + 4;
+
+#[derive(Debug)]
+pub struct DocVectors {
+    pub dim: usize,
+    pub data: Vec<f32>,
+}
+
+impl DocVectors {
+    pub fn len(&self) -> usize {
+        self.data.len().checked_div(self.dim).unwrap_or(0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut bytes = Vec::with_capacity(self.data.len() * 4);
+        self.data
+            .iter()
+            .for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
+        let crc = crc32fast::hash(&bytes);
+        atomic_write(path, |w| {
+            w.write_all(MAGIC)?;
+            w.write_all(&VERSION.to_le_bytes())?;
+            w.write_all(&(self.dim as u32).to_le_bytes())?;
+            w.write_all(&(self.len() as u64).to_le_bytes())?;
+            w.write_all(&crc.to_le_bytes())?;
+            w.write_all(&bytes)
+        })
+    }
+
+    /// Reads the file and checks it holds `expected` vectors of dimension `dim`.
+    pub fn read(path: &Path, expected: usize, dim: usize) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+            return Err(Error::at_byte(
+                path,
+                0,
+                "not a wordlens document-vector file",
+            ));
+        }
+        let u32_at =
+            |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+        let version = u32_at(8);
+        if version != VERSION {
+            return Err(Error::at_byte(
+                path,
+                8,
+                format!("version {version}; expected {VERSION}: rebuild the index"),
+            ));
+        }
+        let file_dim = u32_at(12) as usize;
+        let mut count_bytes = [0u8; 8];
+        count_bytes.copy_from_slice(&bytes[16..24]);
+        let count = u64::from_le_bytes(count_bytes);
+        let body = &bytes[HEADER..];
+        if (body.len() as u64) != count.saturating_mul(file_dim as u64 * 4) {
+            return Err(Error::at_byte(
+                path,
+                16,
+                format!(
+                    "header claims {count} vectors of dimension {file_dim}, the file holds {} bytes of values",
+                    body.len()
+                ),
+            ));
+        }
+        if count as usize != expected {
+            return Err(Error::at_byte(
+                path,
+                16,
+                format!(
+                    "{count} vectors but the index holds {expected} documents: rebuild the index"
+                ),
+            ));
+        }
+        if file_dim != dim {
+            return Err(Error::at_byte(
+                path,
+                12,
+                format!("dimension {file_dim} but the index's word vectors have {dim}"),
+            ));
+        }
+        if crc32fast::hash(body) != u32_at(24) {
+            return Err(Error::at_byte(
+                path,
+                24,
+                "checksum mismatch: the file is damaged; rebuild the index",
+            ));
+        }
+        let data = body
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        Ok(Self { dim, data })
+    }
+
+    /// The `k` documents most similar to the unit vector `q`, best first.
+    pub fn top_k(&self, q: &[f32], k: usize, exclude: Option<u32>) -> Vec<(u32, f32)> {
+        let mut scored: Vec<(u32, f32)> = self
+            .data
+            .par_chunks(self.dim)
+            .enumerate()
+            .map(|(i, row)| (i as u32, dot(row, q)))
+            .filter(|(i, _)| Some(*i) != exclude)
+            .collect();
+        let k = k.min(scored.len());
+        if k == 0 {
+            return Vec::new();
+        }
+        scored.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
+        scored.truncate(k);
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_checks_and_top_k() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v.bin");
+        let v = DocVectors {
+            dim: 2,
+            data: vec![1.0, 0.0, 0.0, 1.0, 0.6, 0.8],
+        };
+        v.write(&p).unwrap();
+        let back = DocVectors::read(&p, 3, 2).unwrap();
+        assert_eq!(back.data, v.data);
+        assert_eq!(back.top_k(&[1.0, 0.0], 2, None), vec![(0, 1.0), (2, 0.6)]);
+        assert_eq!(back.top_k(&[1.0, 0.0], 1, Some(0)), vec![(2, 0.6)]);
+        assert!(
+            DocVectors::read(&p, 4, 2)
+                .unwrap_err()
+                .to_string()
+                .contains("index holds 4")
+        );
+        assert!(
+            DocVectors::read(&p, 3, 5)
+                .unwrap_err()
+                .to_string()
+                .contains("dimension 2")
+        );
+        let mut bytes = std::fs::read(&p).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&p, &bytes).unwrap();
+        assert!(
+            DocVectors::read(&p, 3, 2)
+                .unwrap_err()
+                .to_string()
+                .contains("checksum")
+        );
+    }
+}
