@@ -92,7 +92,7 @@ pub fn judged(
                 let started = Instant::now();
                 let tokens = index.tokenizer().tokenize(&q.text);
                 let parsed = index.query(&q.text, title);
-                let ranked = index.ranked(mode, &*parsed, &tokens, 100, None)?;
+                let ranked = index.ranked(mode, &*parsed, &tokens, 100, None, None)?;
                 let ms = started.elapsed().as_secs_f64() * 1e3;
                 let ranking: Vec<u32> = ranked.fused.iter().map(|d| d.0).collect();
                 Ok((score_ranking(&ranking, &q.relevant), ms))
@@ -223,7 +223,7 @@ pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
                 let started = Instant::now();
                 let tokens = index.tokenizer().tokenize(&texts[i]);
                 let q = index.document_query(&tokens);
-                let ranked = index.ranked(mode, &*q, &tokens, 10, Some(i as u32))?;
+                let ranked = index.ranked(mode, &*q, &tokens, 10, Some(i as u32), None)?;
                 let ms = started.elapsed().as_secs_f64() * 1e3;
                 let same = ranked
                     .fused

@@ -95,7 +95,7 @@ pub struct DocInfo {
     pub label: Option<String>,
 }
 
-const META_VERSION: u32 = 1;
+const META_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
@@ -119,6 +119,7 @@ struct Fields {
     id: Field,
     title: Field,
     text: Field,
+    label: Field,
     ord: Field,
 }
 
@@ -134,6 +135,7 @@ fn schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text_opts.clone()),
         text: b.add_text_field("text", text_opts),
+        label: b.add_text_field("label", STRING | STORED),
         ord: b.add_u64_field("ord", INDEXED | FAST | STORED),
     };
     (b.build(), fields)
@@ -205,6 +207,9 @@ impl SearchIndex {
                 doc.add_text(f.title, t);
             }
             doc.add_text(f.text, &d.text);
+            if let Some(l) = &d.label {
+                doc.add_text(f.label, l);
+            }
             doc.add_u64(f.ord, i as u64);
             writer.add_document(doc).map_err(tv(dir))?;
             tokens.push(tokenizer.tokenize(&d.text));
@@ -423,7 +428,8 @@ impl SearchIndex {
     }
 
     /// Ranked (document, score) lists for one query in each mode, `k` long (hybrid: fused).
-    /// `exclude` drops a document (the query itself in document-as-query evaluation).
+    /// `exclude` drops a document (the query itself in document-as-query evaluation); `label`
+    /// keeps only documents with that label, in both lists before fusing.
     pub fn ranked(
         &self,
         mode: Mode,
@@ -431,19 +437,34 @@ impl SearchIndex {
         tokens: &[String],
         k: usize,
         exclude: Option<u32>,
+        label: Option<&str>,
     ) -> Result<Ranked> {
         let take = if mode == Mode::Hybrid {
             self.config.candidates.max(k)
         } else {
             k
         } + exclude.is_some() as usize;
-        let bm25 = if mode != Mode::Vector {
-            self.run_bm25(bm25_query, take)?
-        } else {
+        let bm25 = if mode == Mode::Vector {
             Vec::new()
+        } else if let Some(l) = label {
+            let term = Term::from_field_text(self.fields.label, l);
+            let filtered = BooleanQuery::new(vec![
+                (Occur::Must, bm25_query.box_clone()),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                ),
+            ]);
+            self.run_bm25(&filtered, take)?
+        } else {
+            self.run_bm25(bm25_query, take)?
+        };
+        let docs = &self.meta.documents;
+        let keep = |d: u32| {
+            Some(d) != exclude && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
         };
         let vector = match (mode != Mode::Bm25, self.query_vector(tokens)) {
-            (true, Some(q)) => self.vectors.top_k(&q, take, exclude),
+            (true, Some(q)) => self.vectors.top_k(&q, take, keep),
             _ => Vec::new(),
         };
         let bm25: Vec<(u32, f32)> = bm25.into_iter().filter(|d| Some(d.0) != exclude).collect();
@@ -481,22 +502,13 @@ impl SearchIndex {
         }
         let tokens = self.tokenizer.tokenize(query);
         let parsed = self.parse(query, true);
-        // With a label filter, look further down the lists so k hits remain.
-        let want = if label.is_some() {
-            (k * 20).max(self.config.candidates)
-        } else {
-            k
-        };
-        let ranked = self.ranked(mode, &*parsed, &tokens, want, None)?;
+        let ranked = self.ranked(mode, &*parsed, &tokens, k, None, label)?;
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
             .map_err(tv(&self.dir))?;
         let mut hits = Vec::new();
         for &(doc, score) in &ranked.fused {
             let info = &self.meta.documents[doc as usize];
-            if label.is_some_and(|l| info.label.as_deref() != Some(l)) {
-                continue;
-            }
             let stored: TantivyDocument = searcher
                 .doc(self.addresses[doc as usize])
                 .map_err(tv(&self.dir))?;
@@ -525,9 +537,6 @@ impl SearchIndex {
                 vector_rank: vector_rank.map(|r| r + 1),
                 snippet,
             });
-            if hits.len() == k {
-                break;
-            }
         }
         Ok(hits)
     }

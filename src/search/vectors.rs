@@ -110,14 +110,15 @@ impl DocVectors {
         Ok(Self { dim, data })
     }
 
-    /// The `k` documents most similar to the unit vector `q`, best first.
-    pub fn top_k(&self, q: &[f32], k: usize, exclude: Option<u32>) -> Vec<(u32, f32)> {
+    /// The `k` documents most similar to the unit vector `q` among those `keep` accepts,
+    /// best first.
+    pub fn top_k(&self, q: &[f32], k: usize, keep: impl Fn(u32) -> bool + Sync) -> Vec<(u32, f32)> {
         let mut scored: Vec<(u32, f32)> = self
             .data
             .par_chunks(self.dim)
             .enumerate()
+            .filter(|(i, _)| keep(*i as u32))
             .map(|(i, row)| (i as u32, dot(row, q)))
-            .filter(|(i, _)| Some(*i) != exclude)
             .collect();
         let k = k.min(scored.len());
         if k == 0 {
@@ -145,8 +146,11 @@ mod tests {
         v.write(&p).unwrap();
         let back = DocVectors::read(&p, 3, 2).unwrap();
         assert_eq!(back.data, v.data);
-        assert_eq!(back.top_k(&[1.0, 0.0], 2, None), vec![(0, 1.0), (2, 0.6)]);
-        assert_eq!(back.top_k(&[1.0, 0.0], 1, Some(0)), vec![(2, 0.6)]);
+        assert_eq!(
+            back.top_k(&[1.0, 0.0], 2, |_| true),
+            vec![(0, 1.0), (2, 0.6)]
+        );
+        assert_eq!(back.top_k(&[1.0, 0.0], 1, |d| d != 0), vec![(2, 0.6)]);
         assert!(
             DocVectors::read(&p, 4, 2)
                 .unwrap_err()

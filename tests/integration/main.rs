@@ -8,6 +8,7 @@ mod classify;
 mod cli;
 mod corpus;
 mod formats;
+mod search;
 mod training;
 
 use std::path::PathBuf;
