@@ -46,8 +46,9 @@ pub struct LogReg {
     pub converged: bool,
 }
 
-/// Rows per parallel block of the gradient.
-const BLOCK: usize = 256;
+/// Fewest rows worth a parallel block of the gradient: each block sums into its own dense
+/// gradient buffer (classes × features), so blocks must be few and large.
+const MIN_BLOCK: usize = 2048;
 
 impl LogReg {
     /// Fits on rows `x` with labels `y` in `0..classes`.
@@ -91,16 +92,20 @@ impl LogReg {
         let k = classes;
         let scale = 1.0 / total_weight;
         let reg = 1.0 / (cfg.c * total_weight);
+        let block = x
+            .rows()
+            .div_ceil(rayon::current_num_threads())
+            .max(MIN_BLOCK);
         let objective = |params: &[f64], grad: &mut [f64]| -> f64 {
             let (w, b) = params.split_at(k * d);
-            let (loss, g) = (0..x.rows().div_ceil(BLOCK))
+            let (loss, g) = (0..x.rows().div_ceil(block))
                 .into_par_iter()
                 .fold(
                     || (0.0f64, vec![0.0f64; k * d + k]),
-                    |(mut loss, mut g), block| {
+                    |(mut loss, mut g), part| {
                         let mut z = vec![0.0f64; k];
-                        let end = ((block + 1) * BLOCK).min(x.rows());
-                        for (i, &yi) in y.iter().enumerate().take(end).skip(block * BLOCK) {
+                        let end = ((part + 1) * block).min(x.rows());
+                        for (i, &yi) in y.iter().enumerate().take(end).skip(part * block) {
                             let (idx, val) = x.row(i);
                             logits(w, b, d, idx, val, &mut z);
                             softmax_in_place(&mut z);

@@ -17,8 +17,8 @@ use super::progress_bar::Bar;
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// CSV/TSV with a header, or a text file with one document per line.
-    #[arg(long, value_name = "FILE")]
-    pub data: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "delete")]
+    pub data: Option<PathBuf>,
     #[arg(long, value_name = "NAME")]
     pub id_col: Option<String>,
     #[arg(long, value_name = "NAME")]
@@ -33,6 +33,12 @@ pub struct IndexArgs {
     pub vectors: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
     pub index: PathBuf,
+    /// Add the documents to an existing index (its word vectors embed them) instead of rebuilding.
+    #[arg(long, conflicts_with = "vectors")]
+    pub append: bool,
+    /// Delete the documents with these ids from an existing index.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...", conflicts_with_all = ["data", "append"])]
+    pub delete: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +91,18 @@ pub struct EvalSearchArgs {
 
 pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     let config = &ctx.config;
+    if !a.delete.is_empty() {
+        let mut index = SearchIndex::open(&a.index, &config.search)?;
+        let found = index.delete(&a.delete)?;
+        return print(&format!(
+            "deleted {found} of {} ids from {}\n",
+            a.delete.len(),
+            a.index.display()
+        ));
+    }
+    let Some(data) = a.data.clone() else {
+        return Err(Error::Usage("--data is required".into()));
+    };
     let spec = CorpusSpec {
         text_cols: a
             .text_col
@@ -94,11 +112,20 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         id_col: a.id_col.clone(),
         title_col: a.title_col.clone(),
         lossy_utf8: config.data.lossy_utf8,
-        ..CorpusSpec::new(&a.data)
+        ..CorpusSpec::new(&data)
     };
     let docs: Vec<_> = CorpusReader::open(&spec)?.collect::<Result<_>>()?;
     if docs.is_empty() {
-        return Err(Error::in_file(&a.data, "no documents to index"));
+        return Err(Error::in_file(&data, "no documents to index"));
+    }
+    if a.append {
+        let mut index = SearchIndex::open(&a.index, &config.search)?;
+        let added = index.add(&docs, &Bar::new(ctx.quiet), &ctx.cancel)?;
+        return print(&format!(
+            "added {added} documents to {} ({} in all)\n",
+            a.index.display(),
+            index.len() + added
+        ));
     }
     let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
     let emb = vectors_or_train(ctx, a.vectors.as_ref(), &texts)?;

@@ -125,6 +125,7 @@ pub fn known_item_titles(index: &SearchIndex) -> Result<SearchEval> {
         .documents()
         .iter()
         .enumerate()
+        .filter(|(i, _)| index.is_alive(*i as u32))
         .filter_map(|(i, d)| {
             d.title
                 .as_ref()
@@ -218,7 +219,7 @@ pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
     for mode in Mode::ALL {
         let results: Vec<(f64, f64)> = (0..docs.len())
             .into_par_iter()
-            .filter(|&i| docs[i].label.is_some())
+            .filter(|&i| docs[i].label.is_some() && index.is_alive(i as u32))
             .map(|i| {
                 let started = Instant::now();
                 let tokens = index.tokenizer().tokenize(&texts[i]);

@@ -97,6 +97,30 @@ pub struct DocInfo {
 
 const META_VERSION: u32 = 2;
 
+impl DocInfo {
+    fn of(d: &Document) -> Self {
+        Self {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            label: d.label.clone(),
+        }
+    }
+}
+
+fn make_doc(f: &Fields, d: &Document, ord: u64) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &d.id);
+    if let Some(t) = &d.title {
+        doc.add_text(f.title, t);
+    }
+    doc.add_text(f.text, &d.text);
+    if let Some(l) = &d.label {
+        doc.add_text(f.label, l);
+    }
+    doc.add_u64(f.ord, ord);
+    doc
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     /// Document number in the index.
@@ -160,8 +184,12 @@ pub struct SearchIndex {
     tokenizer: Tokenizer,
     embeddings: Arc<Embeddings>,
     vectors: DocVectors,
-    /// Document number → its address in tantivy.
-    addresses: Vec<DocAddress>,
+    /// Document number → its address in tantivy; None once deleted (tantivy is the truth on
+    /// which documents are alive, so a crash between tantivy and our files loses nothing).
+    addresses: Vec<Option<DocAddress>>,
+    /// Tantivy documents whose number the metadata does not know (a crash after tantivy's
+    /// commit during `add`); ignored, and deleted by the next `add`.
+    orphans: Vec<u64>,
     pub config: SearchConfig,
 }
 
@@ -201,17 +229,9 @@ impl SearchIndex {
             .map_err(tv(dir))?;
         let mut tokens = Vec::with_capacity(docs.len());
         for (i, d) in docs.iter().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.id, &d.id);
-            if let Some(t) = &d.title {
-                doc.add_text(f.title, t);
-            }
-            doc.add_text(f.text, &d.text);
-            if let Some(l) = &d.label {
-                doc.add_text(f.label, l);
-            }
-            doc.add_u64(f.ord, i as u64);
-            writer.add_document(doc).map_err(tv(dir))?;
+            writer
+                .add_document(make_doc(&f, d, i as u64))
+                .map_err(tv(dir))?;
             tokens.push(tokenizer.tokenize(&d.text));
             if i % 1000 == 999 {
                 cancel.check()?;
@@ -247,14 +267,7 @@ impl SearchIndex {
             version: META_VERSION,
             tokenizer: tokenizer_config.clone(),
             docvec,
-            documents: docs
-                .iter()
-                .map(|d| DocInfo {
-                    id: d.id.clone(),
-                    title: d.title.clone(),
-                    label: d.label.clone(),
-                })
-                .collect(),
+            documents: docs.iter().map(DocInfo::of).collect(),
         };
         let json = serde_json::to_vec(&meta)
             .map_err(|e| Error::Usage(format!("cannot encode index metadata: {e}")))?;
@@ -308,22 +321,18 @@ impl SearchIndex {
         let (_, fields) = schema();
         let reader = index.reader().map_err(tv(dir))?;
         let searcher = reader.searcher();
-        let n = searcher.num_docs() as usize;
-        if n != meta.documents.len() {
-            return Err(Error::in_file(
-                dir,
-                format!(
-                    "tantivy holds {n} documents, the metadata {}: rebuild the index",
-                    meta.documents.len()
-                ),
-            ));
-        }
-        let mut addresses = vec![DocAddress::new(0, 0); n];
+        let n = meta.documents.len();
+        let mut addresses = vec![None; n];
+        let mut orphans = Vec::new();
         for (seg_ord, seg) in searcher.segment_readers().iter().enumerate() {
             let ords = seg.fast_fields().u64("ord").map_err(tv(dir))?;
             for doc in seg.doc_ids_alive() {
-                if let Some(o) = ords.first(doc).filter(|&o| (o as usize) < n) {
-                    addresses[o as usize] = DocAddress::new(seg_ord as u32, doc);
+                match ords.first(doc) {
+                    Some(o) if (o as usize) < n => {
+                        addresses[o as usize] = Some(DocAddress::new(seg_ord as u32, doc))
+                    }
+                    Some(o) => orphans.push(o),
+                    None => {}
                 }
             }
         }
@@ -339,15 +348,22 @@ impl SearchIndex {
             embeddings,
             vectors,
             addresses,
+            orphans,
             config: config.clone(),
         })
     }
 
+    /// Documents alive (added and not deleted).
     pub fn len(&self) -> usize {
-        self.meta.documents.len()
+        self.addresses.iter().filter(|a| a.is_some()).count()
     }
     pub fn is_empty(&self) -> bool {
-        self.meta.documents.is_empty()
+        self.len() == 0
+    }
+    pub fn is_alive(&self, doc: u32) -> bool {
+        self.addresses
+            .get(doc as usize)
+            .is_some_and(|a| a.is_some())
     }
     pub fn documents(&self) -> &[DocInfo] {
         &self.meta.documents
@@ -406,7 +422,10 @@ impl SearchIndex {
                 .fast_fields()
                 .u64("ord")
                 .map_err(tv(&self.dir))?;
-            if let Some(o) = ords.first(addr.doc_id) {
+            if let Some(o) = ords
+                .first(addr.doc_id)
+                .filter(|&o| (o as usize) < self.meta.documents.len())
+            {
                 out.push((o as u32, score));
             }
         }
@@ -461,7 +480,9 @@ impl SearchIndex {
         };
         let docs = &self.meta.documents;
         let keep = |d: u32| {
-            Some(d) != exclude && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
+            Some(d) != exclude
+                && self.is_alive(d)
+                && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
         };
         let vector = match (mode != Mode::Bm25, self.query_vector(tokens)) {
             (true, Some(q)) => self.vectors.top_k(&q, take, keep),
@@ -509,9 +530,10 @@ impl SearchIndex {
         let mut hits = Vec::new();
         for &(doc, score) in &ranked.fused {
             let info = &self.meta.documents[doc as usize];
-            let stored: TantivyDocument = searcher
-                .doc(self.addresses[doc as usize])
-                .map_err(tv(&self.dir))?;
+            let Some(address) = self.addresses[doc as usize] else {
+                continue;
+            };
+            let stored: TantivyDocument = searcher.doc(address).map_err(tv(&self.dir))?;
             let mut snippet = snippets.snippet_from_doc(&stored).to_html();
             if snippet.is_empty() {
                 let text = stored
@@ -556,17 +578,91 @@ impl SearchIndex {
         self.parse(text, title)
     }
 
+    /// Adds documents to the index (vectors from the index's own word vectors), committing
+    /// tantivy first and then the vector and metadata files, each atomically. Returns how many.
+    pub fn add(
+        &mut self,
+        docs: &[Document],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
+        let dir = self.dir.clone();
+        let mut writer: IndexWriter = self
+            .index
+            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(&dir))?;
+        for &o in &self.orphans {
+            writer.delete_term(Term::from_field_u64(self.fields.ord, o));
+        }
+        let first = self.meta.documents.len();
+        let mut tokens = Vec::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            writer
+                .add_document(self.tantivy_doc(d, (first + i) as u64))
+                .map_err(tv(&dir))?;
+            tokens.push(self.tokenizer.tokenize(&d.text));
+            if i % 1000 == 999 {
+                cancel.check()?;
+                progress.report(&Report {
+                    stage: "indexing",
+                    done: i as u64 + 1,
+                    total: docs.len() as u64,
+                    metrics: &[],
+                });
+            }
+        }
+        writer.commit().map_err(tv(&dir))?;
+        writer.wait_merging_threads().map_err(tv(&dir))?;
+        progress.finish("indexing");
+        let (vecs, _) = self.meta.docvec.transform(&tokens, &self.embeddings);
+        self.vectors.data.truncate(first * self.vectors.dim);
+        self.vectors.data.extend(vecs.into_iter().flatten());
+        self.vectors.write(&dir.join("vectors.bin"))?;
+        self.meta.documents.extend(docs.iter().map(DocInfo::of));
+        self.write_meta()?;
+        Ok(docs.len())
+    }
+
+    /// Deletes the documents with these ids; returns how many were found.
+    pub fn delete(&mut self, ids: &[String]) -> Result<usize> {
+        let dir = self.dir.clone();
+        let found = ids.iter().filter(|id| self.doc_of(id).is_some()).count();
+        let mut writer: IndexWriter = self
+            .index
+            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(&dir))?;
+        for id in ids {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        writer.commit().map_err(tv(&dir))?;
+        writer.wait_merging_threads().map_err(tv(&dir))?;
+        Ok(found)
+    }
+
+    fn write_meta(&self) -> Result<()> {
+        let json = serde_json::to_vec(&self.meta)
+            .map_err(|e| Error::Usage(format!("cannot encode index metadata: {e}")))?;
+        crate::fsutil::atomic_write(&self.dir.join("meta.json"), |w| {
+            std::io::Write::write_all(w, &json)
+        })
+    }
+
+    fn tantivy_doc(&self, d: &Document, ord: u64) -> TantivyDocument {
+        make_doc(&self.fields, d, ord)
+    }
+
     /// The document's own tokens as a query (for document-as-query evaluation).
     pub fn document_query(&self, tokens: &[String]) -> Box<dyn Query> {
         self.terms_query(tokens)
     }
 
-    /// The stored text of a document.
+    /// The stored text of a document (empty once deleted).
     pub fn text(&self, doc: u32) -> Result<String> {
+        let Some(address) = self.addresses.get(doc as usize).copied().flatten() else {
+            return Ok(String::new());
+        };
         let searcher = self.reader.searcher();
-        let stored: TantivyDocument = searcher
-            .doc(self.addresses[doc as usize])
-            .map_err(tv(&self.dir))?;
+        let stored: TantivyDocument = searcher.doc(address).map_err(tv(&self.dir))?;
         Ok(stored
             .get_first(self.fields.text)
             .and_then(|v| v.as_str())

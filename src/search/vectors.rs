@@ -80,7 +80,8 @@ impl DocVectors {
                 ),
             ));
         }
-        if count as usize != expected {
+        // More vectors than documents: a crash after writing vectors, before the metadata.
+        if (count as usize) < expected {
             return Err(Error::at_byte(
                 path,
                 16,
@@ -103,7 +104,7 @@ impl DocVectors {
                 "checksum mismatch: the file is damaged; rebuild the index",
             ));
         }
-        let data = body
+        let data = body[..expected * dim * 4]
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();

@@ -271,3 +271,78 @@ fn split_file_of_another_dataset_is_rejected() {
         "{err}"
     );
 }
+
+#[test]
+fn folds_and_learning_curve_on_tweets() {
+    // Word vectors from a small real file keep this fast; the checks are about the protocol.
+    let spec = CorpusSpec::new(bundled("tweets-sentiment.csv")).label_col("sentiment");
+    let data = Dataset::load(&spec, &Tokenizer::default()).unwrap();
+    let cfg = (
+        TokenizerConfig::default(),
+        TfidfConfig::default(),
+        DocVecConfig::default(),
+        LogRegConfig::default(),
+        CompareConfig {
+            bootstrap: 100,
+            ..CompareConfig::default()
+        },
+    );
+    let emb = Arc::new(
+        io::read(&shared("formats/gensim-lee-32d.w2v.bin"))
+            .unwrap()
+            .embeddings,
+    );
+    let exp = Experiment {
+        data: &data,
+        tokenizer: &cfg.0,
+        bow: &cfg.1,
+        docvec: &cfg.2,
+        logreg: &cfg.3,
+        compare: &cfg.4,
+        vectors: Vectors::Loaded(emb),
+    };
+    let folds = dataset::k_fold(&data.y, &data.labels, 3, 7).unwrap();
+    let r = exp
+        .run(&folds, "3-fold", &[], &Silent, &Cancel::new())
+        .unwrap();
+    let bow = r.methods.iter().find(|m| m.name == "bow").unwrap();
+    // Pooled over folds every row is tested once; accuracy near the fixed split's 0.739.
+    assert_eq!(
+        bow.metrics.confusion.iter().flatten().sum::<u64>(),
+        data.usable(&(0..data.len()).collect::<Vec<_>>()).len() as u64
+    );
+    assert!(
+        bow.accuracy > 0.72 && bow.accuracy_std.unwrap() < 0.02,
+        "{} ± {:?}",
+        bow.accuracy,
+        bow.accuracy_std
+    );
+    assert!(
+        exp.run(&folds, "3-fold", &[0.1], &Silent, &Cancel::new())
+            .is_err(),
+        "learning curves need one split"
+    );
+
+    let split =
+        dataset::from_file(&shared("../peers/splits/tweets-sentiment.csv"), data.len()).unwrap();
+    let r = exp
+        .run(&[split], "file", &[0.01, 0.1, 1.0], &Silent, &Cancel::new())
+        .unwrap();
+    let point = |f: f64| {
+        r.learning_curve
+            .iter()
+            .find(|p| p.fraction == f && p.method == "bow")
+            .unwrap()
+    };
+    // More labelled data helps bag-of-words: 1 % of 30,526 tweets is ~305 rows.
+    assert!(
+        (300..=310).contains(&point(0.01).train_rows),
+        "{}",
+        point(0.01).train_rows
+    );
+    assert!(
+        point(0.01).accuracy < point(0.1).accuracy && point(0.1).accuracy < point(1.0).accuracy
+    );
+    assert!((point(1.0).accuracy - r.methods[0].accuracy).abs() < 1e-12);
+    assert_eq!(r.learning_curve.len(), 3 * 7);
+}

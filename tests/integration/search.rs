@@ -193,3 +193,50 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn documents_are_added_and_deleted_incrementally() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("ix");
+    copy_dir(index_dir(), &copy);
+    let mut ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
+    let before = ix.len();
+    let oil = ix.search("oil prices", Mode::Bm25, 1, None).unwrap()[0]
+        .id
+        .clone();
+    assert_eq!(ix.delete(&[oil.clone(), "no-such-id".into()]).unwrap(), 1);
+    // Real tweets join the news articles.
+    let tweets: Vec<_> = CorpusReader::open(
+        &CorpusSpec::new(bundled("tweets-sentiment.csv")).label_col("sentiment"),
+    )
+    .unwrap()
+    .take(50)
+    .map(|d| {
+        let mut d = d.unwrap();
+        d.id = format!("tweet-{}", d.row);
+        d
+    })
+    .collect();
+    assert_eq!(ix.add(&tweets, &Silent, &Cancel::new()).unwrap(), 50);
+    let ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
+    assert_eq!(ix.len(), before - 1 + 50);
+    for mode in [Mode::Bm25, Mode::Vector, Mode::Hybrid] {
+        assert!(
+            ix.search("oil prices", mode, 20, None)
+                .unwrap()
+                .iter()
+                .all(|h| h.id != oil),
+            "{mode:?}"
+        );
+    }
+    let text = &tweets[7].text;
+    let hits = ix.search(text, Mode::Hybrid, 3, None).unwrap();
+    assert_eq!(hits[0].id, "tweet-7", "{hits:?}");
+    assert!(hits[0].bm25.is_some() && hits[0].cosine.is_some());
+    let e = evaluate::known_item_titles(&ix).unwrap();
+    assert_eq!(
+        mode(&e, "bm25").queries,
+        2224,
+        "the deleted article is no longer a query"
+    );
+}
