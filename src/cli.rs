@@ -8,6 +8,7 @@ mod eval_embeddings;
 mod output;
 mod progress_bar;
 mod query;
+mod report;
 mod search;
 mod train;
 
@@ -60,6 +61,9 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Evaluate bm25, vector and hybrid search side by side.
     EvalSearch(search::EvalSearchArgs),
+    /// The whole pipeline without a terminal: embedding scores, classification comparison with
+    /// learning curve, search evaluation (Markdown, or --json).
+    Report(report::ReportArgs),
 }
 
 /// Everything a subcommand needs besides its own arguments.
@@ -89,5 +93,6 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Index(a)) => search::index(&ctx, a),
         Some(Command::Search(a)) => search::search(&ctx, a),
         Some(Command::EvalSearch(a)) => search::eval(&ctx, a),
+        Some(Command::Report(a)) => report::run(&ctx, a),
     }
 }

@@ -1,0 +1,182 @@
+//! `wordlens report`: the whole pipeline without a terminal UI — embedding scores, the
+//! with-vs-without-embeddings comparison with significance and learning curve, and search
+//! evaluation — as Markdown or JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use serde::Serialize;
+use wordlens::classify::compare::{CompareReport, Experiment, Vectors};
+use wordlens::dataset::{self, Dataset};
+use wordlens::embed::AnalogyMethod;
+use wordlens::search::SearchIndex;
+use wordlens::search::evaluate::{self, SearchEval};
+use wordlens::text::{CorpusReader, CorpusSpec, Tokenizer};
+use wordlens::{Error, Result};
+
+use super::Context;
+use super::classify::vectors_or_train;
+use super::compare::render as render_compare;
+use super::eval_embeddings::{
+    EvalReport, evaluate as evaluate_embeddings, render as render_embeddings,
+};
+use super::output::{print, print_json};
+use super::progress_bar::Bar;
+use super::search::render_eval;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Labelled CSV (default: the bundled BBC news).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub text_col: Option<Vec<String>>,
+    #[arg(long, value_name = "NAME")]
+    pub label_col: Option<String>,
+    /// Title column, for known-item search evaluation.
+    #[arg(long, value_name = "NAME")]
+    pub title_col: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub id_col: Option<String>,
+    /// Word vectors (default: word2vec trained on the data plus the bundled Wikipedia sample).
+    #[arg(long, value_name = "PATH")]
+    pub vectors: Option<PathBuf>,
+    #[arg(long, value_delimiter = ',', default_value = "0.01,0.05,0.1,0.25,1.0")]
+    pub train_sizes: Vec<f64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Report {
+    embeddings: EvalReport,
+    classification: CompareReport,
+    search: Vec<SearchEval>,
+}
+
+pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
+    let config = &ctx.config;
+    let bundled = a.data.is_none();
+    let data_path = a
+        .data
+        .clone()
+        .unwrap_or_else(|| config.data_file("bbc-news.csv"));
+    let pick = |given: &Option<String>, default: &str| {
+        given
+            .clone()
+            .or_else(|| bundled.then(|| default.to_string()))
+    };
+    let label_col = pick(&a.label_col, "category")
+        .ok_or_else(|| Error::Usage("--label-col is required with --data".into()))?;
+    let text_cols = a.text_col.clone().unwrap_or_else(|| {
+        if bundled {
+            vec!["title".into(), "text".into()]
+        } else {
+            config.data.text_cols.clone()
+        }
+    });
+    let spec = CorpusSpec {
+        text_cols: text_cols.clone(),
+        label_col: Some(label_col),
+        lossy_utf8: config.data.lossy_utf8,
+        ..CorpusSpec::new(&data_path)
+    };
+    let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer))?;
+    let bar = Bar::new(ctx.quiet);
+
+    // 1. Word vectors and their intrinsic scores.
+    let emb = vectors_or_train(ctx, a.vectors.as_ref(), &data.texts)?;
+    let embeddings = evaluate_embeddings(
+        &emb,
+        config,
+        &[],
+        None,
+        config.eval.restrict_vocab,
+        AnalogyMethod::CosAdd,
+    )?;
+
+    // 2. With vs without embeddings (vectors retrained on the training split only).
+    let split = dataset::stratified(
+        &data.y,
+        data.labels.len(),
+        config.compare.test_fraction,
+        config.compare.seed,
+    );
+    let vectors = match &a.vectors {
+        Some(_) => Vectors::Loaded(emb.clone()),
+        None => Vectors::Train {
+            config: config.word2vec.clone(),
+            extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
+        },
+    };
+    let experiment = Experiment {
+        data: &data,
+        tokenizer: &config.tokenizer,
+        bow: &config.bow,
+        docvec: &config.docvec,
+        logreg: &config.logreg,
+        compare: &config.compare,
+        vectors,
+    };
+    let split_name = format!(
+        "stratified, {:.0}% test, seed {}",
+        100.0 * config.compare.test_fraction,
+        config.compare.seed
+    );
+    let classification =
+        experiment.run(&[split], &split_name, &a.train_sizes, &bar, &ctx.cancel)?;
+
+    // 3. Search: index the collection (titles stored apart) and evaluate every mode.
+    let index_spec = CorpusSpec {
+        text_cols: if bundled {
+            vec!["text".into()]
+        } else {
+            text_cols
+        },
+        title_col: pick(&a.title_col, "title"),
+        id_col: pick(&a.id_col, "id"),
+        ..spec.clone()
+    };
+    let docs: Vec<_> = CorpusReader::open(&index_spec)?.collect::<Result<_>>()?;
+    let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let index_dir = dir.path().join("index");
+    SearchIndex::build(
+        &index_dir,
+        &docs,
+        Arc::clone(&emb),
+        &config.tokenizer,
+        &config.search,
+        &bar,
+        &ctx.cancel,
+    )?;
+    let index = SearchIndex::open(&index_dir, &config.search)?;
+    let mut search = Vec::new();
+    if index_spec.title_col.is_some() {
+        search.push(evaluate::known_item_titles(&index)?);
+    }
+    search.push(evaluate::document_queries(&index)?);
+
+    let report = Report {
+        embeddings,
+        classification,
+        search,
+    };
+    if a.json {
+        return print_json(&report);
+    }
+    let mut out = format!(
+        "# wordlens report: {}\n\n## Word embeddings\n\n```\n",
+        data_path.display()
+    );
+    out.push_str(&render_embeddings(&report.embeddings));
+    out.push_str("```\n\n## Classification: with and without embeddings\n\n```\n");
+    out.push_str(&render_compare(&report.classification));
+    out.push_str("```\n\n## Search\n\n```\n");
+    for s in &report.search {
+        out.push_str(&render_eval(s));
+        out.push('\n');
+    }
+    out.push_str("```\n");
+    print(&out)
+}
