@@ -107,6 +107,39 @@ impl DocInfo {
     }
 }
 
+/// Adds `docs` numbered from `first_ord`, commits, and returns their tokens (for the vectors).
+#[allow(clippy::too_many_arguments)]
+fn write_documents(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    tokenizer: &Tokenizer,
+    docs: &[Document],
+    first_ord: u64,
+    dir: &Path,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Vec<Vec<String>>> {
+    let mut tokens = Vec::with_capacity(docs.len());
+    for (i, d) in docs.iter().enumerate() {
+        writer
+            .add_document(make_doc(fields, d, first_ord + i as u64))
+            .map_err(tv(dir))?;
+        tokens.push(tokenizer.tokenize(&d.text));
+        if i % 1000 == 999 {
+            cancel.check()?;
+            progress.report(&Report {
+                stage: "indexing",
+                done: i as u64 + 1,
+                total: docs.len() as u64,
+                metrics: &[],
+            });
+        }
+    }
+    writer.commit().map_err(tv(dir))?;
+    progress.finish("indexing");
+    Ok(tokens)
+}
+
 fn make_doc(f: &Fields, d: &Document, ord: u64) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &d.id);
@@ -227,25 +260,8 @@ impl SearchIndex {
         let mut writer: IndexWriter = index
             .writer(config.writer_memory_mb.max(15) << 20)
             .map_err(tv(dir))?;
-        let mut tokens = Vec::with_capacity(docs.len());
-        for (i, d) in docs.iter().enumerate() {
-            writer
-                .add_document(make_doc(&f, d, i as u64))
-                .map_err(tv(dir))?;
-            tokens.push(tokenizer.tokenize(&d.text));
-            if i % 1000 == 999 {
-                cancel.check()?;
-                progress.report(&Report {
-                    stage: "indexing",
-                    done: i as u64 + 1,
-                    total: docs.len() as u64,
-                    metrics: &[],
-                });
-            }
-        }
-        writer.commit().map_err(tv(dir))?;
+        let tokens = write_documents(&mut writer, &f, &tokenizer, docs, 0, dir, progress, cancel)?;
         writer.wait_merging_threads().map_err(tv(dir))?;
-        progress.finish("indexing");
         let docvec_cfg = DocVecConfig {
             method: DocVecMethod::Mean,
             normalize: true,
@@ -595,25 +611,17 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_u64(self.fields.ord, o));
         }
         let first = self.meta.documents.len();
-        let mut tokens = Vec::with_capacity(docs.len());
-        for (i, d) in docs.iter().enumerate() {
-            writer
-                .add_document(self.tantivy_doc(d, (first + i) as u64))
-                .map_err(tv(&dir))?;
-            tokens.push(self.tokenizer.tokenize(&d.text));
-            if i % 1000 == 999 {
-                cancel.check()?;
-                progress.report(&Report {
-                    stage: "indexing",
-                    done: i as u64 + 1,
-                    total: docs.len() as u64,
-                    metrics: &[],
-                });
-            }
-        }
-        writer.commit().map_err(tv(&dir))?;
+        let tokens = write_documents(
+            &mut writer,
+            &self.fields,
+            &self.tokenizer,
+            docs,
+            first as u64,
+            &dir,
+            progress,
+            cancel,
+        )?;
         writer.wait_merging_threads().map_err(tv(&dir))?;
-        progress.finish("indexing");
         let (vecs, _) = self.meta.docvec.transform(&tokens, &self.embeddings);
         self.vectors.data.truncate(first * self.vectors.dim);
         self.vectors.data.extend(vecs.into_iter().flatten());
@@ -645,10 +653,6 @@ impl SearchIndex {
         crate::fsutil::atomic_write(&self.dir.join("meta.json"), |w| {
             std::io::Write::write_all(w, &json)
         })
-    }
-
-    fn tantivy_doc(&self, d: &Document, ord: u64) -> TantivyDocument {
-        make_doc(&self.fields, d, ord)
     }
 
     /// The document's own tokens as a query (for document-as-query evaluation).
