@@ -2,11 +2,10 @@
 //! the intrinsic evaluation and a few neighbours. (The TUI issue will make this open the TUI.)
 
 use wordlens::Result;
-use wordlens::embed::AnalogyMethod;
 use wordlens::text::{CorpusSpec, TextSource};
 
 use super::Context;
-use super::eval_embeddings::{evaluate, render};
+use super::eval_embeddings::{evaluate_bundled, render};
 use super::output::print;
 use super::train::{summary, train_sources};
 
@@ -36,14 +35,7 @@ pub fn run(ctx: &Context) -> Result<()> {
     ))?;
     let trained = train_sources(ctx, config, &bundled_corpus(config))?;
     print(&summary(&trained.stats))?;
-    let report = evaluate(
-        &trained.embeddings,
-        config,
-        &[],
-        None,
-        config.eval.restrict_vocab,
-        AnalogyMethod::CosAdd,
-    )?;
+    let report = evaluate_bundled(&trained.embeddings, config)?;
     print(&format!(
         "\nintrinsic evaluation\n{}\nnearest neighbours\n",
         render(&report)

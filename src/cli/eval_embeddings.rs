@@ -73,6 +73,18 @@ pub fn evaluate(
     })
 }
 
+/// Scores `emb` on the bundled evaluation sets named in config (default job and report).
+pub fn evaluate_bundled(emb: &Embeddings, config: &Config) -> Result<EvalReport> {
+    evaluate(
+        emb,
+        config,
+        &[],
+        None,
+        config.eval.restrict_vocab,
+        AnalogyMethod::CosAdd,
+    )
+}
+
 pub fn render(r: &EvalReport) -> String {
     let mut out = String::new();
     for p in &r.pairs {

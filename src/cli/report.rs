@@ -9,7 +9,6 @@ use clap::Args;
 use serde::Serialize;
 use wordlens::classify::compare::{CompareReport, Experiment, Vectors};
 use wordlens::dataset::{self, Dataset};
-use wordlens::embed::AnalogyMethod;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::text::{CorpusReader, CorpusSpec, Tokenizer};
@@ -18,9 +17,7 @@ use wordlens::{Error, Result};
 use super::Context;
 use super::classify::vectors_or_train;
 use super::compare::render as render_compare;
-use super::eval_embeddings::{
-    EvalReport, evaluate as evaluate_embeddings, render as render_embeddings,
-};
+use super::eval_embeddings::{EvalReport, evaluate_bundled, render as render_embeddings};
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
 use super::search::render_eval;
@@ -87,14 +84,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
 
     // 1. Word vectors and their intrinsic scores.
     let emb = vectors_or_train(ctx, a.vectors.as_ref(), &data.texts)?;
-    let embeddings = evaluate_embeddings(
-        &emb,
-        config,
-        &[],
-        None,
-        config.eval.restrict_vocab,
-        AnalogyMethod::CosAdd,
-    )?;
+    let embeddings = evaluate_bundled(&emb, config)?;
 
     // 2. With vs without embeddings (vectors retrained on the training split only).
     let split = dataset::stratified(

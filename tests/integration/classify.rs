@@ -29,6 +29,32 @@ fn split_file() -> std::path::PathBuf {
     shared("../peers/splits/bbc-news.csv")
 }
 
+/// Fits a pipeline of `kind` on `rows` of `data`.
+fn fit_rows(
+    kind: FeatureKind,
+    data: &Dataset,
+    rows: &[usize],
+    logreg: &LogRegConfig,
+    emb: Option<Arc<wordlens::Embeddings>>,
+) -> Pipeline {
+    let docs: Vec<Vec<String>> = rows.iter().map(|&i| data.tokens[i].clone()).collect();
+    let y: Vec<u32> = rows.iter().map(|&i| data.y[i].unwrap()).collect();
+    let (bow, docvec, tok) = (
+        TfidfConfig::default(),
+        DocVecConfig::default(),
+        TokenizerConfig::default(),
+    );
+    Pipeline::fit(
+        &settings(kind, &bow, &docvec, logreg, &tok),
+        &docs,
+        &y,
+        &data.labels,
+        emb,
+        &Cancel::new(),
+    )
+    .unwrap()
+}
+
 fn settings<'a>(
     kind: FeatureKind,
     bow: &'a TfidfConfig,
@@ -52,27 +78,12 @@ fn probabilities_agree_with_scikit_learn_on_real_data() {
     let split = dataset::from_file(&split_file(), data.len()).unwrap();
     let train: Vec<usize> = split.train.iter().copied().step_by(6).collect();
     let test: Vec<usize> = split.test.iter().copied().step_by(4).take(100).collect();
-    let docs: Vec<Vec<String>> = train.iter().map(|&i| data.tokens[i].clone()).collect();
-    let y: Vec<u32> = train.iter().map(|&i| data.y[i].unwrap()).collect();
     let logreg = LogRegConfig {
         tol: 1e-8,
         max_iter: 10_000,
         ..LogRegConfig::default()
     };
-    let (bow, docvec, tok) = (
-        TfidfConfig::default(),
-        DocVecConfig::default(),
-        TokenizerConfig::default(),
-    );
-    let p = Pipeline::fit(
-        &settings(FeatureKind::Bow, &bow, &docvec, &logreg, &tok),
-        &docs,
-        &y,
-        &data.labels,
-        None,
-        &Cancel::new(),
-    )
-    .unwrap();
+    let p = fit_rows(FeatureKind::Bow, &data, &train, &logreg, None);
     assert!(p.model.converged);
     let test_docs: Vec<Vec<String>> = test.iter().map(|&i| data.tokens[i].clone()).collect();
     let ours = p.predict_proba(&test_docs);
@@ -153,27 +164,18 @@ fn a_saved_model_predicts_the_same_after_loading() {
     let data = bbc();
     let rows: Vec<usize> = (0..data.len()).step_by(5).collect();
     let docs: Vec<Vec<String>> = rows.iter().map(|&i| data.tokens[i].clone()).collect();
-    let y: Vec<u32> = rows.iter().map(|&i| data.y[i].unwrap()).collect();
     let emb = Arc::new(
         io::read(&shared("formats/gensim-lee-32d.w2v.bin"))
             .unwrap()
             .embeddings,
     );
-    let (bow, docvec, tok, logreg) = (
-        TfidfConfig::default(),
-        DocVecConfig::default(),
-        TokenizerConfig::default(),
-        LogRegConfig::default(),
-    );
-    let p = Pipeline::fit(
-        &settings(FeatureKind::Both, &bow, &docvec, &logreg, &tok),
-        &docs,
-        &y,
-        &data.labels,
+    let p = fit_rows(
+        FeatureKind::Both,
+        &data,
+        &rows,
+        &LogRegConfig::default(),
         Some(emb),
-        &Cancel::new(),
-    )
-    .unwrap();
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.wlm");
     model_file::save(&path, &p).unwrap();
