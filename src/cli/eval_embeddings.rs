@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde::Serialize;
-use wordlens::embed::eval::{self, AnalogyScore, PairScore};
-use wordlens::embed::{AnalogyMethod, Embeddings};
-use wordlens::{Config, Result};
+use wordlens::Result;
+use wordlens::embed::AnalogyMethod;
+use wordlens::embed::eval::evaluate;
+pub use wordlens::embed::eval::{EvalReport, evaluate_bundled};
 
 use super::Context;
 use super::output::{print, print_json};
@@ -29,60 +29,6 @@ pub struct EvalArgs {
     pub method: AnalogyMethod,
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct EvalReport {
-    pub pairs: Vec<PairScore>,
-    pub analogies: Option<AnalogyScore>,
-}
-
-/// Scores `emb` on the given files, or on the bundled ones named in config.
-pub fn evaluate(
-    emb: &Embeddings,
-    config: &Config,
-    pairs: &[PathBuf],
-    analogies: Option<&PathBuf>,
-    restrict: usize,
-    method: AnalogyMethod,
-) -> Result<EvalReport> {
-    let default_pairs: Vec<PathBuf> = config
-        .eval
-        .pairs
-        .iter()
-        .map(|p| config.data_file(p))
-        .collect();
-    let pair_files = if pairs.is_empty() {
-        &default_pairs
-    } else {
-        pairs
-    };
-    let default_analogies = config.data_file(&config.eval.analogies);
-    let analogy_file = analogies.unwrap_or(&default_analogies);
-    Ok(EvalReport {
-        pairs: pair_files
-            .iter()
-            .map(|p| eval::evaluate_pairs(emb, p))
-            .collect::<Result<_>>()?,
-        analogies: Some(eval::evaluate_analogies(
-            emb,
-            analogy_file,
-            restrict,
-            method,
-        )?),
-    })
-}
-
-/// Scores `emb` on the bundled evaluation sets named in config (default job and report).
-pub fn evaluate_bundled(emb: &Embeddings, config: &Config) -> Result<EvalReport> {
-    evaluate(
-        emb,
-        config,
-        &[],
-        None,
-        config.eval.restrict_vocab,
-        AnalogyMethod::CosAdd,
-    )
 }
 
 pub fn render(r: &EvalReport) -> String {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use wordlens::search::evaluate::{self, SearchEval};
-use wordlens::search::{Fusion, Hit, Mode, SearchIndex};
+use wordlens::search::{Fusion, Hit, Mode, Normalization, SearchIndex};
 use wordlens::text::{CorpusReader, CorpusSpec};
 use wordlens::{Error, Result};
 
@@ -47,12 +47,8 @@ pub struct SearchArgs {
     pub index: PathBuf,
     #[arg(long, value_enum, default_value = "hybrid")]
     pub mode: Mode,
-    /// Hybrid fusion (default from config).
-    #[arg(long, value_enum)]
-    pub fusion: Option<Fusion>,
-    /// Convex fusion's vector weight (default from config).
-    #[arg(long)]
-    pub alpha: Option<f64>,
+    #[command(flatten)]
+    pub fusion: FusionArgs,
     #[arg(short, long, default_value_t = 10)]
     pub k: usize,
     /// Only documents with this label.
@@ -81,12 +77,24 @@ pub struct EvalSearchArgs {
     /// Every document's text as a query (itself excluded): label precision@10.
     #[arg(long)]
     pub doc_queries: bool,
-    #[arg(long, value_enum)]
-    pub fusion: Option<Fusion>,
-    #[arg(long)]
-    pub alpha: Option<f64>,
+    #[command(flatten)]
+    pub fusion: FusionArgs,
     #[arg(long)]
     pub json: bool,
+}
+
+/// Hybrid mode's settings (defaults from config's `[search]`).
+#[derive(Debug, Args)]
+pub struct FusionArgs {
+    /// Hybrid fusion: rrf or convex.
+    #[arg(long, value_enum)]
+    pub fusion: Option<Fusion>,
+    /// Convex fusion's vector weight, in [0, 1].
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// Convex fusion's score normalisation.
+    #[arg(long, value_enum)]
+    pub normalization: Option<Normalization>,
 }
 
 pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
@@ -147,17 +155,15 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     ))
 }
 
-fn open(
-    ctx: &Context,
-    dir: &std::path::Path,
-    fusion: Option<Fusion>,
-    alpha: Option<f64>,
-) -> Result<SearchIndex> {
+fn open(ctx: &Context, dir: &std::path::Path, fusion: &FusionArgs) -> Result<SearchIndex> {
     let mut config = ctx.config.search.clone();
-    if let Some(f) = fusion {
+    if let Some(f) = fusion.fusion {
         config.fusion = f;
     }
-    if let Some(a) = alpha {
+    if let Some(n) = fusion.normalization {
+        config.normalization = n;
+    }
+    if let Some(a) = fusion.alpha {
         if !(0.0..=1.0).contains(&a) {
             return Err(Error::Usage("--alpha must be in [0, 1]".into()));
         }
@@ -172,7 +178,7 @@ struct Hits<'a> {
 }
 
 pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
-    let index = open(ctx, &a.index, a.fusion, a.alpha)?;
+    let index = open(ctx, &a.index, &a.fusion)?;
     let hits = index.search(&a.query.join(" "), a.mode, a.k, a.label.as_deref())?;
     if a.json {
         return print_json(&Hits { hits: &hits });
@@ -233,7 +239,7 @@ pub fn render_eval(e: &SearchEval) -> String {
 }
 
 pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
-    let index = open(ctx, &a.index, a.fusion, a.alpha)?;
+    let index = open(ctx, &a.index, &a.fusion)?;
     let result = match (&a.known_item_col, &a.topics, &a.qrels, a.doc_queries) {
         (Some(col), _, _, _) if col == "title" => evaluate::known_item_titles(&index)?,
         (Some(col), _, _, _) => {

@@ -2,11 +2,12 @@
 //! SimLex-999, any `w1<TAB>w2<TAB>score` file) and analogy accuracy (the Google set's
 //! `: section` / `a b c d` layout), scored as gensim scores them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::embed::kernels::{dot, normalize};
 use crate::embed::vectors::{AnalogyMethod, Embeddings};
 use crate::error::{Error, Result};
@@ -279,6 +280,55 @@ fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+#[derive(Debug, Serialize)]
+pub struct EvalReport {
+    pub pairs: Vec<PairScore>,
+    pub analogies: Option<AnalogyScore>,
+}
+
+/// Scores `emb` on the given files, or on the bundled ones named in config.
+pub fn evaluate(
+    emb: &Embeddings,
+    config: &Config,
+    pairs: &[PathBuf],
+    analogies: Option<&PathBuf>,
+    restrict: usize,
+    method: AnalogyMethod,
+) -> Result<EvalReport> {
+    let default_pairs: Vec<PathBuf> = config
+        .eval
+        .pairs
+        .iter()
+        .map(|p| config.data_file(p))
+        .collect();
+    let pair_files = if pairs.is_empty() {
+        &default_pairs
+    } else {
+        pairs
+    };
+    let default_analogies = config.data_file(&config.eval.analogies);
+    let analogy_file = analogies.unwrap_or(&default_analogies);
+    Ok(EvalReport {
+        pairs: pair_files
+            .iter()
+            .map(|p| evaluate_pairs(emb, p))
+            .collect::<Result<_>>()?,
+        analogies: Some(evaluate_analogies(emb, analogy_file, restrict, method)?),
+    })
+}
+
+/// Scores `emb` on the bundled evaluation sets named in config (default job, report, TUI).
+pub fn evaluate_bundled(emb: &Embeddings, config: &Config) -> Result<EvalReport> {
+    evaluate(
+        emb,
+        config,
+        &[],
+        None,
+        config.eval.restrict_vocab,
+        AnalogyMethod::CosAdd,
     )
 }
 

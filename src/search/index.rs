@@ -49,9 +49,9 @@ pub struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> Self {
         Self {
-            fusion: Fusion::Rrf,
+            fusion: Fusion::Convex,
             rrf_k: 60.0,
-            alpha: 0.5,
+            alpha: 0.25,
             normalization: Normalization::MinMax,
             candidates: 100,
             title_boost: 2.0,
@@ -510,7 +510,7 @@ impl SearchIndex {
             Mode::Vector => vector.iter().map(|&(d, s)| (d, s as f64)).collect(),
             Mode::Hybrid => fuse(
                 &bm25,
-                &vector,
+                &self.with_bm25_cosines(&vector, &bm25, tokens),
                 self.config.fusion,
                 self.config.rrf_k,
                 self.config.alpha,
@@ -579,14 +579,31 @@ impl SearchIndex {
         Ok(hits)
     }
 
+    /// The vector list extended with the exact cosine of every BM25 candidate it lacks, best
+    /// first: BM25's candidates are re-scored by meaning instead of getting the list's floor.
+    fn with_bm25_cosines(
+        &self,
+        vector: &[(u32, f32)],
+        bm25: &[(u32, f32)],
+        tokens: &[String],
+    ) -> Vec<(u32, f32)> {
+        let Some(q) = self.query_vector(tokens) else {
+            return vector.to_vec();
+        };
+        let seen: HashSet<u32> = vector.iter().map(|d| d.0).collect();
+        let mut out = vector.to_vec();
+        for &(doc, _) in bm25.iter().filter(|d| !seen.contains(&d.0)) {
+            if let Some(row) = self.vectors.row(doc) {
+                out.push((doc, crate::embed::kernels::dot(row, &q)));
+            }
+        }
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
     fn cosine(&self, tokens: &[String], doc: u32) -> Option<f32> {
         let q = self.query_vector(tokens)?;
-        let d = self.vectors.dim;
-        let row = self
-            .vectors
-            .data
-            .get(doc as usize * d..(doc as usize + 1) * d)?;
-        Some(crate::embed::kernels::dot(row, &q))
+        Some(crate::embed::kernels::dot(self.vectors.row(doc)?, &q))
     }
 
     /// Parses a query as `search` does, for evaluation (`title`: also search the title field).
@@ -680,4 +697,61 @@ pub struct Ranked {
     pub fused: Vec<(u32, f64)>,
     pub bm25: Vec<(u32, f32)>,
     pub vector: Vec<(u32, f32)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+    use crate::text::{CorpusReader, CorpusSpec};
+
+    /// A small index of real BBC articles with word vectors for a handful of their words.
+    fn small_index(dir: &Path) {
+        let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/bbc-news.csv");
+        let mut spec = CorpusSpec::new(csv).label_col("category");
+        spec.id_col = Some("id".into());
+        let docs: Vec<Document> = CorpusReader::open(&spec)
+            .unwrap()
+            .take(40)
+            .collect::<Result<_>>()
+            .unwrap();
+        let words: Vec<String> = ["the", "oil", "market", "film", "game"]
+            .map(String::from)
+            .to_vec();
+        let matrix = (0..words.len() * 4).map(|i| (i % 7) as f32 - 3.0).collect();
+        let emb = Embeddings::new(words, matrix, 4).unwrap();
+        SearchIndex::build(
+            dir,
+            &docs,
+            Arc::new(emb),
+            &TokenizerConfig::default(),
+            &SearchConfig::default(),
+            &Silent,
+            &Cancel::new(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_second_writer_gets_a_clear_lock_error_and_the_index_stays_usable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ix");
+        small_index(&dir);
+        let holder = SearchIndex::open(&dir, &SearchConfig::default()).unwrap();
+        let writer: IndexWriter = holder.index.writer(15 << 20).unwrap();
+        let mut other = SearchIndex::open(&dir, &SearchConfig::default()).unwrap();
+        let first = vec![other.documents()[0].id.clone()];
+        let err = other.delete(&first).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)), "{err:?}");
+        assert!(
+            err.to_string().contains("locked by another writer"),
+            "{err}"
+        );
+        assert!(err.to_string().contains(&dir.display().to_string()));
+        drop(writer);
+        // Once the writer is gone the delete goes through, and the index still opens.
+        assert_eq!(other.delete(&first).unwrap(), 1);
+        let reopened = SearchIndex::open(&dir, &SearchConfig::default()).unwrap();
+        assert_eq!(reopened.len(), 39);
+    }
 }

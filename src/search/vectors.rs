@@ -28,6 +28,11 @@ impl DocVectors {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// The vector of document `doc`, if there is one.
+    pub fn row(&self, doc: u32) -> Option<&[f32]> {
+        let start = (doc as usize).checked_mul(self.dim)?;
+        self.data.get(start..start.checked_add(self.dim)?)
+    }
 
     pub fn write(&self, path: &Path) -> Result<()> {
         let mut bytes = Vec::with_capacity(self.data.len() * 4);

@@ -78,8 +78,13 @@ fn known_item_search_reaches_bm25_peer_levels() {
     assert!(
         vector.mrr_at_10.unwrap() > 0.05 && vector.mrr_at_10.unwrap() < bm25.mrr_at_10.unwrap()
     );
-    // ... and fusion keeps BM25's deep recall (R@100 0.98).
+    // ... and the default fusion (convex, alpha 0.25) keeps BM25's known-item quality and its
+    // deep recall (R@100 0.98); equal-weight RRF loses a third of it.
     let hybrid = mode(&e, "hybrid");
+    assert!(
+        hybrid.mrr_at_10.unwrap() >= bm25.mrr_at_10.unwrap() - 0.005,
+        "{hybrid:?}"
+    );
     assert!(
         hybrid.recall_at_100.unwrap() >= bm25.recall_at_100.unwrap() - 0.01,
         "{hybrid:?}"
@@ -93,7 +98,8 @@ fn documents_as_queries_find_their_topic() {
     let p = |m: &str| mode(&e, m).label_precision_at_10.unwrap();
     assert!(p("bm25") > 0.88, "{}", p("bm25"));
     assert!(p("vector") > 0.86, "{}", p("vector"));
-    assert!(p("hybrid") > 0.89, "{}", p("hybrid"));
+    // The default hybrid beats both of the lists it fuses.
+    assert!(p("hybrid") > p("bm25").max(p("vector")), "{}", p("hybrid"));
 }
 
 #[test]
