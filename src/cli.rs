@@ -1,9 +1,9 @@
 //! Command-line definitions (clap) and the dispatch to one file per subcommand.
 
 mod classify;
+mod collection;
 mod compare;
 mod convert;
-mod default_job;
 mod eval_embeddings;
 mod output;
 mod progress_bar;
@@ -11,6 +11,7 @@ mod query;
 mod report;
 mod search;
 mod train;
+mod tui;
 
 use std::path::PathBuf;
 
@@ -64,6 +65,8 @@ pub enum Command {
     /// The whole pipeline without a terminal: embedding scores, classification comparison with
     /// learning curve, search evaluation (Markdown, or --json).
     Report(report::ReportArgs),
+    /// The terminal UI: search, classify, explore embeddings, train (the default command).
+    Tui(tui::TuiArgs),
 }
 
 /// Everything a subcommand needs besides its own arguments.
@@ -81,7 +84,7 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         cancel,
     };
     match cli.command {
-        None => default_job::run(&ctx),
+        None => tui::run(&ctx, tui::TuiArgs::default()),
         Some(Command::Train(a)) => train::run(&ctx, a),
         Some(Command::Neighbors(a)) => query::neighbors(&ctx, a),
         Some(Command::Analogy(a)) => query::analogy(&ctx, a),
@@ -94,5 +97,6 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Search(a)) => search::search(&ctx, a),
         Some(Command::EvalSearch(a)) => search::eval(&ctx, a),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Tui(a)) => tui::run(&ctx, a),
     }
 }

@@ -89,6 +89,32 @@ pub struct Config {
     pub logreg: LogRegConfig,
     pub compare: CompareConfig,
     pub search: SearchConfig,
+    pub tui: TuiConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TuiConfig {
+    /// Artifact folder (vectors, index, classifier built on first open); empty: the per-user
+    /// cache folder ($XDG_CACHE_HOME/wordlens or ~/.cache/wordlens).
+    pub data_dir: PathBuf,
+    /// Milliseconds without typing before the search box (and the "try it" box) runs.
+    pub debounce_ms: u64,
+    /// Results listed in the Search tab.
+    pub results: usize,
+    /// Neighbours listed and projected in the Embeddings tab.
+    pub neighbors: usize,
+}
+
+impl Default for TuiConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::new(),
+            debounce_ms: 60,
+            results: 30,
+            neighbors: 20,
+        }
+    }
 }
 
 impl Config {

@@ -20,7 +20,7 @@ pub struct Dataset {
     pub labels: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub rows: usize,
     pub classes: Vec<(String, usize)>,

@@ -4,6 +4,7 @@ pub mod eval;
 mod hogwild;
 pub mod io;
 pub mod kernels;
+pub mod projection;
 pub mod rng;
 pub mod token_stream;
 pub mod vectors;

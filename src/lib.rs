@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod progress;
 pub mod search;
 pub mod text;
+pub mod tui;
 
 pub use config::Config;
 pub use embed::Embeddings;

@@ -96,7 +96,7 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MethodRow {
     pub name: String,
     pub accuracy: f64,
@@ -111,7 +111,7 @@ pub struct MethodRow {
     pub metrics: Metrics,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestRow {
     pub method: String,
     pub baseline: String,
@@ -126,7 +126,7 @@ pub struct TestRow {
     pub significant: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CurvePoint {
     pub fraction: f64,
     pub train_rows: usize,
@@ -135,7 +135,7 @@ pub struct CurvePoint {
     pub macro_f1: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmbeddingInfo {
     pub source: String,
     pub vocab: usize,
@@ -146,7 +146,7 @@ pub struct EmbeddingInfo {
     pub test_coverage: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompareReport {
     pub dataset: String,
     pub summary: Summary,
@@ -419,4 +419,45 @@ fn std_dev(v: &[f64]) -> f64 {
     let n = v.len() as f64;
     let mean = v.iter().sum::<f64>() / n;
     (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt()
+}
+
+/// The held-out comparison that `wordlens report` and the TUI run: one stratified split as
+/// config sets it, with `given` vectors, or word2vec retrained on each training split plus the
+/// bundled Wikipedia sample (never on test rows).
+pub fn held_out(
+    data: &Dataset,
+    config: &crate::Config,
+    given: Option<Arc<Embeddings>>,
+    train_sizes: &[f64],
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<CompareReport> {
+    let split = dataset::stratified(
+        &data.y,
+        data.labels.len(),
+        config.compare.test_fraction,
+        config.compare.seed,
+    );
+    let vectors = match given {
+        Some(e) => Vectors::Loaded(e),
+        None => Vectors::Train {
+            config: config.word2vec.clone(),
+            extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
+        },
+    };
+    let experiment = Experiment {
+        data,
+        tokenizer: &config.tokenizer,
+        bow: &config.bow,
+        docvec: &config.docvec,
+        logreg: &config.logreg,
+        compare: &config.compare,
+        vectors,
+    };
+    let name = format!(
+        "stratified, {:.0}% test, seed {}",
+        100.0 * config.compare.test_fraction,
+        config.compare.seed
+    );
+    experiment.run(&[split], &name, train_sizes, progress, cancel)
 }

@@ -2,13 +2,12 @@
 //! with-vs-without-embeddings comparison with significance and learning curve, and search
 //! evaluation — as Markdown or JSON.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
 use serde::Serialize;
-use wordlens::classify::compare::{CompareReport, Experiment, Vectors};
-use wordlens::dataset::{self, Dataset};
+use wordlens::classify::compare::{self, CompareReport};
+use wordlens::dataset::Dataset;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::text::{CorpusReader, CorpusSpec, Tokenizer};
@@ -16,6 +15,7 @@ use wordlens::{Error, Result};
 
 use super::Context;
 use super::classify::vectors_or_train;
+use super::collection::CollectionArgs;
 use super::compare::render as render_compare;
 use super::eval_embeddings::{EvalReport, evaluate_bundled, render as render_embeddings};
 use super::output::{print, print_json};
@@ -24,21 +24,8 @@ use super::search::render_eval;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Labelled CSV (default: the bundled BBC news).
-    #[arg(long, value_name = "FILE")]
-    pub data: Option<PathBuf>,
-    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
-    pub text_col: Option<Vec<String>>,
-    #[arg(long, value_name = "NAME")]
-    pub label_col: Option<String>,
-    /// Title column, for known-item search evaluation.
-    #[arg(long, value_name = "NAME")]
-    pub title_col: Option<String>,
-    #[arg(long, value_name = "NAME")]
-    pub id_col: Option<String>,
-    /// Word vectors (default: word2vec trained on the data plus the bundled Wikipedia sample).
-    #[arg(long, value_name = "PATH")]
-    pub vectors: Option<PathBuf>,
+    #[command(flatten)]
+    pub collection: CollectionArgs,
     #[arg(long, value_delimiter = ',', default_value = "0.01,0.05,0.1,0.25,1.0")]
     pub train_sizes: Vec<f64>,
     #[arg(long)]
@@ -54,19 +41,13 @@ struct Report {
 
 pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let config = &ctx.config;
-    let bundled = a.data.is_none();
-    let data_path = a
-        .data
-        .clone()
-        .unwrap_or_else(|| config.data_file("bbc-news.csv"));
-    let pick = |given: &Option<String>, default: &str| {
-        given
-            .clone()
-            .or_else(|| bundled.then(|| default.to_string()))
-    };
-    let label_col = pick(&a.label_col, "category")
+    let c = &a.collection;
+    let bundled = c.bundled();
+    let data_path = c.path(config);
+    let label_col = c
+        .column(&c.label_col, "category")
         .ok_or_else(|| Error::Usage("--label-col is required with --data".into()))?;
-    let text_cols = a.text_col.clone().unwrap_or_else(|| {
+    let text_cols = c.text_col.clone().unwrap_or_else(|| {
         if bundled {
             vec!["title".into(), "text".into()]
         } else {
@@ -83,39 +64,13 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let bar = Bar::new(ctx.quiet);
 
     // 1. Word vectors and their intrinsic scores.
-    let emb = vectors_or_train(ctx, a.vectors.as_ref(), &data.texts)?;
+    let emb = vectors_or_train(ctx, c.vectors.as_ref(), &data.texts)?;
     let embeddings = evaluate_bundled(&emb, config)?;
 
     // 2. With vs without embeddings (vectors retrained on the training split only).
-    let split = dataset::stratified(
-        &data.y,
-        data.labels.len(),
-        config.compare.test_fraction,
-        config.compare.seed,
-    );
-    let vectors = match &a.vectors {
-        Some(_) => Vectors::Loaded(emb.clone()),
-        None => Vectors::Train {
-            config: config.word2vec.clone(),
-            extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
-        },
-    };
-    let experiment = Experiment {
-        data: &data,
-        tokenizer: &config.tokenizer,
-        bow: &config.bow,
-        docvec: &config.docvec,
-        logreg: &config.logreg,
-        compare: &config.compare,
-        vectors,
-    };
-    let split_name = format!(
-        "stratified, {:.0}% test, seed {}",
-        100.0 * config.compare.test_fraction,
-        config.compare.seed
-    );
+    let given = c.vectors.as_ref().map(|_| emb.clone());
     let classification =
-        experiment.run(&[split], &split_name, &a.train_sizes, &bar, &ctx.cancel)?;
+        compare::held_out(&data, config, given, &a.train_sizes, &bar, &ctx.cancel)?;
 
     // 3. Search: index the collection (titles stored apart) and evaluate every mode.
     let index_spec = CorpusSpec {
@@ -124,8 +79,8 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
         } else {
             text_cols
         },
-        title_col: pick(&a.title_col, "title"),
-        id_col: pick(&a.id_col, "id"),
+        title_col: c.column(&c.title_col, "title"),
+        id_col: c.column(&c.id_col, "id"),
         ..spec.clone()
     };
     let docs: Vec<_> = CorpusReader::open(&index_spec)?.collect::<Result<_>>()?;

@@ -191,15 +191,7 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
             .as_ref()
             .map(|l| format!(" [{l}]"))
             .unwrap_or_default();
-        let bm25 = match (h.bm25_rank, h.bm25) {
-            (Some(r), Some(s)) => format!("bm25 #{r} {s:.2}"),
-            _ => "bm25 –".into(),
-        };
-        let cos = match (h.vector_rank, h.cosine) {
-            (Some(r), Some(c)) => format!("cosine #{r} {c:.3}"),
-            (None, Some(c)) => format!("cosine {c:.3}"),
-            _ => "cosine –".into(),
-        };
+        let (bm25, cos) = h.breakdown();
         out.push_str(&format!(
             "{:>2}. {title}{label}  (id {}; score {:.4}; {bm25}; {cos})\n",
             i + 1,

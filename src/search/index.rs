@@ -172,6 +172,22 @@ pub struct Hit {
     pub snippet: String,
 }
 
+impl Hit {
+    /// "bm25 #rank score" and "cosine #rank value" (or "–"), as the CLI and TUI show them.
+    pub fn breakdown(&self) -> (String, String) {
+        let bm25 = match (self.bm25_rank, self.bm25) {
+            (Some(r), Some(s)) => format!("bm25 #{r} {s:.2}"),
+            _ => "bm25 –".into(),
+        };
+        let cosine = match (self.vector_rank, self.cosine) {
+            (Some(r), Some(c)) => format!("cosine #{r} {c:.3}"),
+            (None, Some(c)) => format!("cosine {c:.3}"),
+            _ => "cosine –".into(),
+        };
+        (bm25, cosine)
+    }
+}
+
 struct Fields {
     id: Field,
     title: Field,

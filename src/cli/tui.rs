@@ -1,0 +1,69 @@
+//! `wordlens tui` (and `wordlens` with no subcommand): the terminal UI on the bundled BBC news
+//! or on the user's CSV. Without a terminal on stdout it points to `wordlens report`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use wordlens::Result;
+use wordlens::text::CorpusSpec;
+use wordlens::tui::{self, Setup, artifacts};
+
+use super::Context;
+use super::collection::CollectionArgs;
+
+#[derive(Debug, Args, Default)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub collection: CollectionArgs,
+    /// Artifact folder (default: config's tui.data_dir, else ~/.cache/wordlens).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, a: TuiArgs) -> Result<()> {
+    if !tui::has_terminal() {
+        eprintln!(
+            "wordlens: stdout is not a terminal, so there is no TUI to open.\n\
+             For the same results as text run `wordlens report` (Markdown) or `wordlens report --json`;\n\
+             `wordlens --help` lists every command."
+        );
+        return Ok(());
+    }
+    let config = &ctx.config;
+    let c = &a.collection;
+    let path = c.path(config);
+    let corpus = CorpusSpec {
+        text_cols: c
+            .text_col
+            .clone()
+            .unwrap_or_else(|| config.data.text_cols.clone()),
+        label_col: c.column(&c.label_col, "category"),
+        title_col: c.column(&c.title_col, "title"),
+        id_col: c.column(&c.id_col, "id"),
+        lossy_utf8: config.data.lossy_utf8,
+        ..CorpusSpec::new(&path)
+    };
+    let data_dir = a.data_dir.clone().unwrap_or_else(|| {
+        if config.tui.data_dir.as_os_str().is_empty() {
+            artifacts::default_dir()
+        } else {
+            config.tui.data_dir.clone()
+        }
+    });
+    let columns = format!(
+        "{:?} {:?} {:?} {:?}",
+        corpus.text_cols, corpus.label_col, corpus.title_col, corpus.id_col
+    );
+    let artifacts = artifacts::Artifacts::for_data(&data_dir, &path, &columns)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let setup = Setup {
+        config: config.clone(),
+        corpus,
+        vectors: c.vectors.clone(),
+        artifacts,
+    };
+    tui::run(setup, &name)
+}

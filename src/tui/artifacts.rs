@@ -1,0 +1,93 @@
+//! The artifact folder: what the TUI built once (word vectors, search index, classifier,
+//! comparison) kept under keys that hash the data and the settings that shaped each artifact,
+//! so a second start loads instead of rebuilding and a changed setting rebuilds only what
+//! depends on it.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Artifacts of one dataset: `<data_dir>/<hash of the data file and its columns>/`.
+#[derive(Debug, Clone)]
+pub struct Artifacts {
+    root: PathBuf,
+}
+
+/// The per-user cache folder: `$XDG_CACHE_HOME/wordlens`, else `~/.cache/wordlens`.
+pub fn default_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"));
+    base.join("wordlens")
+}
+
+/// A short stable key of `parts` (CRC-32 of each, in order, length-prefixed).
+pub fn key(parts: &[&str]) -> String {
+    let mut h = crc32fast::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    format!("{:08x}", h.finalize())
+}
+
+/// `value` as JSON, for keying settings (serialising a config cannot fail).
+pub fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl Artifacts {
+    /// The folder for `data` (its bytes are hashed, so an edited file gets new artifacts) read
+    /// with `columns`.
+    pub fn for_data(data_dir: &Path, data: &Path, columns: &str) -> Result<Self> {
+        let bytes = std::fs::read(data).map_err(|e| Error::io(data, e))?;
+        let mut h = crc32fast::Hasher::new();
+        h.update(&bytes);
+        let name = data
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let hash = key(&[
+            &format!("{:08x}", h.finalize()),
+            &bytes.len().to_string(),
+            columns,
+        ]);
+        let root = data_dir.join(format!("{name}-{hash}"));
+        std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        Ok(Self { root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the artifact `kind` with settings `key` lives (e.g. `index-1a2b3c4d`).
+    pub fn path(&self, kind: &str, key: &str) -> PathBuf {
+        self.root.join(format!("{kind}-{key}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_change_with_the_data_and_the_settings() {
+        assert_eq!(key(&["a", "b"]), key(&["a", "b"]));
+        assert_ne!(key(&["a", "b"]), key(&["ab", ""]));
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("d.csv");
+        std::fs::write(&data, "text,label\nhello,a\n").unwrap();
+        let a = Artifacts::for_data(dir.path(), &data, "text").unwrap();
+        let b = Artifacts::for_data(dir.path(), &data, "text").unwrap();
+        assert_eq!(a.root(), b.root());
+        assert!(a.root().is_dir());
+        let other_cols = Artifacts::for_data(dir.path(), &data, "label").unwrap();
+        assert_ne!(a.root(), other_cols.root());
+        std::fs::write(&data, "text,label\nhello,b\n").unwrap();
+        let edited = Artifacts::for_data(dir.path(), &data, "text").unwrap();
+        assert_ne!(a.root(), edited.root());
+    }
+}

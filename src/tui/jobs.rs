@@ -1,0 +1,427 @@
+//! Background work of the TUI: loading or building word vectors, the search index, the
+//! classifier and the comparison, and training new vectors. Every job runs on its own thread
+//! and reports through one channel of `JobEvent`s; the UI thread never waits on a job.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use crate::classify::compare::{self, CompareReport};
+use crate::classify::model_file;
+use crate::classify::pipeline::{FeatureKind, FitSettings, Pipeline};
+use crate::config::Config;
+use crate::dataset::{Dataset, Summary};
+use crate::embed::Embeddings;
+use crate::embed::eval::{EvalReport, evaluate_bundled};
+use crate::embed::io;
+use crate::embed::word2vec::{self, Word2VecConfig};
+use crate::error::{Error, Result};
+use crate::fsutil::atomic_write;
+use crate::progress::{Cancel, Progress, Report};
+use crate::search::SearchIndex;
+use crate::text::{CorpusReader, CorpusSpec, Document, TextSource, Tokenizer};
+
+use super::artifacts::{Artifacts, json, key};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum JobKind {
+    Data,
+    Embeddings,
+    Scores,
+    Index,
+    Classifier,
+    Comparison,
+    Training,
+}
+
+impl JobKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::Data => "data",
+            JobKind::Embeddings => "word vectors",
+            JobKind::Scores => "embedding scores",
+            JobKind::Index => "search index",
+            JobKind::Classifier => "classifier",
+            JobKind::Comparison => "comparison",
+            JobKind::Training => "training",
+        }
+    }
+}
+
+/// What a finished job hands to the UI.
+pub enum Ready {
+    Data {
+        rows: usize,
+        summary: Option<Summary>,
+        labels: Vec<String>,
+    },
+    /// Vectors and the key their dependents are cached under.
+    Embeddings {
+        embeddings: Arc<Embeddings>,
+        key: String,
+        source: String,
+    },
+    Scores(Box<EvalReport>),
+    Index(Arc<SearchIndex>),
+    Classifier(Arc<Pipeline>),
+    Comparison(Box<CompareReport>),
+}
+
+impl Ready {
+    /// The job that produces this.
+    pub fn kind(&self) -> JobKind {
+        match self {
+            Ready::Data { .. } => JobKind::Data,
+            Ready::Embeddings { .. } => JobKind::Embeddings,
+            Ready::Scores(_) => JobKind::Scores,
+            Ready::Index(_) => JobKind::Index,
+            Ready::Classifier(_) => JobKind::Classifier,
+            Ready::Comparison(_) => JobKind::Comparison,
+        }
+    }
+}
+
+pub enum JobEvent {
+    Progress {
+        job: JobKind,
+        stage: String,
+        done: u64,
+        total: u64,
+        metrics: Vec<(String, f64)>,
+    },
+    Ready(JobKind, Ready),
+    Failed(JobKind, String),
+}
+
+/// Sends a job's progress reports into the channel.
+struct ChannelProgress {
+    job: JobKind,
+    tx: Sender<JobEvent>,
+}
+
+impl Progress for ChannelProgress {
+    fn report(&self, r: &Report<'_>) {
+        let _ = self.tx.send(JobEvent::Progress {
+            job: self.job,
+            stage: r.stage.to_string(),
+            done: r.done,
+            total: r.total,
+            metrics: r.metrics.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        });
+    }
+}
+
+/// What the TUI was opened on.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub config: Config,
+    /// The collection: text, and optionally id, title and label columns.
+    pub corpus: CorpusSpec,
+    /// Pretrained vectors; None trains word2vec on the data plus the bundled Wikipedia sample.
+    pub vectors: Option<PathBuf>,
+    pub artifacts: Artifacts,
+}
+
+/// Starts and cancels jobs; cheap to clone into job threads.
+#[derive(Clone)]
+pub struct Jobs {
+    tx: Sender<JobEvent>,
+    setup: Arc<Setup>,
+    cancel: Cancel,
+}
+
+/// The documents and the labelled dataset, read once and shared by the jobs.
+struct Data {
+    docs: Vec<Document>,
+    labelled: Option<Dataset>,
+}
+
+impl Jobs {
+    pub fn new(setup: Setup, tx: Sender<JobEvent>, cancel: Cancel) -> Self {
+        Self {
+            tx,
+            setup: Arc::new(setup),
+            cancel,
+        }
+    }
+
+    /// Runs `work` on a thread as job `kind`; its result or error goes to the channel.
+    fn spawn(&self, kind: JobKind, work: impl FnOnce(&Self) -> Result<Ready> + Send + 'static) {
+        let jobs = self.clone();
+        std::thread::spawn(move || {
+            let event = match work(&jobs) {
+                Ok(ready) => JobEvent::Ready(kind, ready),
+                Err(e) => JobEvent::Failed(kind, e.to_string()),
+            };
+            let _ = jobs.tx.send(event);
+        });
+    }
+
+    fn progress(&self, job: JobKind) -> ChannelProgress {
+        ChannelProgress {
+            job,
+            tx: self.tx.clone(),
+        }
+    }
+
+    fn send(&self, kind: JobKind, ready: Ready) {
+        let _ = self.tx.send(JobEvent::Ready(kind, ready));
+    }
+
+    /// Reads the data, then gets the word vectors, then everything that needs them.
+    pub fn start(&self) {
+        self.spawn(JobKind::Data, |jobs| {
+            let data = Arc::new(jobs.read_data()?);
+            let ready = Ready::Data {
+                rows: data.docs.len(),
+                summary: data.labelled.as_ref().map(|d| d.summary()),
+                labels: data
+                    .labelled
+                    .as_ref()
+                    .map(|d| d.labels.clone())
+                    .unwrap_or_default(),
+            };
+            jobs.spawn(JobKind::Embeddings, move |jobs| jobs.embeddings(&data));
+            Ok(ready)
+        });
+    }
+
+    fn read_data(&self) -> Result<Data> {
+        let setup = &self.setup;
+        let docs: Vec<Document> = CorpusReader::open(&setup.corpus)?.collect::<Result<_>>()?;
+        if docs.is_empty() {
+            return Err(Error::in_file(&setup.corpus.path, "no documents"));
+        }
+        let labelled = match setup.corpus.label_col {
+            Some(_) => Some(Dataset::load(
+                &setup.corpus,
+                &Tokenizer::new(&setup.config.tokenizer),
+            )?),
+            None => None,
+        };
+        Ok(Data { docs, labelled })
+    }
+
+    /// Loads or trains the vectors and starts their dependents.
+    fn embeddings(&self, data: &Arc<Data>) -> Result<Ready> {
+        let setup = &self.setup;
+        let config = &setup.config;
+        let (embeddings, key, source) = match &setup.vectors {
+            Some(p) => {
+                let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+                let k = key(&[
+                    &p.display().to_string(),
+                    &meta.len().to_string(),
+                    &format!("{:?}", meta.modified().ok()),
+                ]);
+                let e = io::read(p)?.embeddings;
+                (Arc::new(e), k, p.display().to_string())
+            }
+            None => {
+                let k = key(&[&json(&config.tokenizer), &json(&config.word2vec)]);
+                let path = setup.artifacts.path("vectors", &k).with_extension("bin");
+                if path.exists() {
+                    let e = io::read(&path)?.embeddings;
+                    (
+                        Arc::new(e),
+                        k,
+                        "word2vec on the data + Wikipedia sample (cached)".into(),
+                    )
+                } else {
+                    let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
+                    let e = self.train_vectors(&texts, &config.word2vec, JobKind::Embeddings)?;
+                    io::write(&path, &e, io::VectorFormat::W2vBin)?;
+                    (
+                        Arc::new(e),
+                        k,
+                        "word2vec trained on the data + Wikipedia sample".into(),
+                    )
+                }
+            }
+        };
+        self.start_dependents(data.clone(), embeddings.clone(), key.clone());
+        Ok(Ready::Embeddings {
+            embeddings,
+            key,
+            source,
+        })
+    }
+
+    fn train_vectors(
+        &self,
+        texts: &[String],
+        w2v: &Word2VecConfig,
+        job: JobKind,
+    ) -> Result<Embeddings> {
+        let config = &self.setup.config;
+        let wiki = CorpusSpec::new(config.data_file("enwiki-sample.txt"));
+        let sources = [TextSource::Texts(texts), TextSource::File(wiki)];
+        let t = word2vec::train(
+            &sources,
+            &Tokenizer::new(&config.tokenizer),
+            w2v,
+            &self.progress(job),
+            &self.cancel,
+        )?;
+        Ok(t.embeddings)
+    }
+
+    /// Scores, index, classifier and comparison for these vectors, each on its own thread.
+    fn start_dependents(&self, data: Arc<Data>, embeddings: Arc<Embeddings>, emb_key: String) {
+        let config = self.setup.config.clone();
+        let emb = embeddings.clone();
+        self.spawn(JobKind::Scores, move |_| {
+            Ok(Ready::Scores(Box::new(evaluate_bundled(&emb, &config)?)))
+        });
+        let (d, emb, k) = (data.clone(), embeddings.clone(), emb_key.clone());
+        self.spawn(JobKind::Index, move |jobs| jobs.index(&d, emb, &k));
+        if data.labelled.is_some() {
+            self.spawn(JobKind::Classifier, move |jobs| {
+                let model = jobs.classifier(&data, embeddings.clone(), &emb_key)?;
+                jobs.send(JobKind::Classifier, Ready::Classifier(model));
+                jobs.comparison(&data, embeddings, &emb_key)
+            });
+        }
+    }
+
+    fn index(&self, data: &Data, emb: Arc<Embeddings>, emb_key: &str) -> Result<Ready> {
+        let config = &self.setup.config;
+        let k = key(&[emb_key, &json(&config.tokenizer)]);
+        let dir = self.setup.artifacts.path("index", &k);
+        if !dir.join("meta.json").exists() {
+            SearchIndex::build(
+                &dir,
+                &data.docs,
+                emb,
+                &config.tokenizer,
+                &config.search,
+                &self.progress(JobKind::Index),
+                &self.cancel,
+            )?;
+        }
+        Ok(Ready::Index(Arc::new(SearchIndex::open(
+            &dir,
+            &config.search,
+        )?)))
+    }
+
+    /// The "try it" model: bag-of-words plus document vectors, fitted on every labelled row.
+    fn classifier(
+        &self,
+        data: &Data,
+        emb: Arc<Embeddings>,
+        emb_key: &str,
+    ) -> Result<Arc<Pipeline>> {
+        let config = &self.setup.config;
+        let Some(ds) = &data.labelled else {
+            return Err(Error::Usage("no label column".into()));
+        };
+        let k = key(&[
+            emb_key,
+            &json(&config.tokenizer),
+            &json(&config.bow),
+            &json(&config.docvec),
+            &json(&config.logreg),
+            &config.compare.dense_scale.to_string(),
+        ]);
+        let path = self.setup.artifacts.path("model", &k).with_extension("wlm");
+        if path.exists() {
+            let mut p = model_file::load(&path)?;
+            if p.embeddings.is_none() {
+                p.embeddings = Some(emb);
+            }
+            return Ok(Arc::new(p));
+        }
+        let rows = ds.usable(&(0..ds.len()).collect::<Vec<_>>());
+        let docs: Vec<Vec<String>> = rows.iter().map(|&i| ds.tokens[i].clone()).collect();
+        let y: Vec<u32> = rows.iter().filter_map(|&i| ds.y[i]).collect();
+        let settings = FitSettings {
+            kind: FeatureKind::Both,
+            tokenizer: &config.tokenizer,
+            bow: &config.bow,
+            docvec: &config.docvec,
+            logreg: &config.logreg,
+            dense_scale: config.compare.dense_scale,
+        };
+        let mut p = Pipeline::fit(&settings, &docs, &y, &ds.labels, Some(emb), &self.cancel)?;
+        p.text_cols = self.setup.corpus.text_cols.clone();
+        model_file::save(&path, &p)?;
+        Ok(Arc::new(p))
+    }
+
+    /// With vs without embeddings on a stratified split (vectors retrained on the training
+    /// rows unless the user gave a file), as `wordlens compare` runs it.
+    fn comparison(&self, data: &Data, emb: Arc<Embeddings>, emb_key: &str) -> Result<Ready> {
+        let config = &self.setup.config;
+        let Some(ds) = &data.labelled else {
+            return Err(Error::Usage("no label column".into()));
+        };
+        let vectors_key = match &self.setup.vectors {
+            Some(_) => emb_key.to_string(),
+            None => json(&config.word2vec),
+        };
+        let k = key(&[
+            &vectors_key,
+            &json(&config.tokenizer),
+            &json(&config.bow),
+            &json(&config.docvec),
+            &json(&config.logreg),
+            &json(&config.compare),
+        ]);
+        let path = self
+            .setup
+            .artifacts
+            .path("comparison", &k)
+            .with_extension("json");
+        if let Ok(bytes) = std::fs::read(&path)
+            && let Ok(report) = serde_json::from_slice::<CompareReport>(&bytes)
+        {
+            return Ok(Ready::Comparison(Box::new(report)));
+        }
+        let given = self.setup.vectors.as_ref().map(|_| emb);
+        let report = compare::held_out(
+            ds,
+            config,
+            given,
+            &[],
+            &self.progress(JobKind::Comparison),
+            &self.cancel,
+        )?;
+        let bytes = serde_json::to_vec(&report)
+            .map_err(|e| Error::Usage(format!("cannot encode the comparison: {e}")))?;
+        atomic_write(&path, |w| std::io::Write::write_all(w, &bytes))?;
+        Ok(Ready::Comparison(Box::new(report)))
+    }
+
+    /// Trains new vectors with `w2v` (Train tab); `cancel` stops only this training. When done,
+    /// the vectors replace the old ones and their dependents are rebuilt.
+    pub fn train(&self, w2v: Word2VecConfig, cancel: Cancel) {
+        let jobs = Jobs {
+            cancel,
+            ..self.clone()
+        };
+        self.spawn(JobKind::Training, move |_| {
+            let data = Arc::new(jobs.read_data()?);
+            let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
+            let e = Arc::new(jobs.train_vectors(&texts, &w2v, JobKind::Training)?);
+            let k = key(&[&json(&jobs.setup.config.tokenizer), &json(&w2v)]);
+            let path = jobs
+                .setup
+                .artifacts
+                .path("vectors", &k)
+                .with_extension("bin");
+            io::write(&path, &e, io::VectorFormat::W2vBin)?;
+            // Dependents are not tied to the training's cancel flag.
+            let after = Jobs {
+                cancel: Cancel::new(),
+                ..jobs.clone()
+            };
+            after.start_dependents(data, e.clone(), k.clone());
+            Ok(Ready::Embeddings {
+                embeddings: e,
+                key: k,
+                source: format!("trained in the TUI ({:?}, dim {})", w2v.model, w2v.dim),
+            })
+        });
+    }
+}

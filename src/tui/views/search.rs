@@ -1,0 +1,134 @@
+//! Search tab: query box, hits with their score breakdown, preview with the query terms marked.
+
+use std::collections::HashSet;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
+
+use super::{block, input, waiting};
+use crate::search::Hit;
+use crate::text::Tokenizer;
+use crate::tui::app::App;
+use crate::tui::layout;
+
+pub fn render(frame: &mut Frame, app: &App, main: Rect) {
+    let s = &app.search;
+    let [query, list, preview] = layout::search(main);
+    let label = s
+        .label
+        .and_then(|i| app.res.labels.get(i))
+        .map_or("all labels".to_string(), |l| format!("label {l}"));
+    let title = format!("search · {} · {label}  (m mode, l label)", s.mode().name());
+    frame.render_widget(
+        Paragraph::new(input(
+            &s.query,
+            "press / and type a query: words, \"phrases\", title:word",
+            app.editing,
+        ))
+        .block(block(title, app.editing)),
+        query,
+    );
+    if s.preview_open {
+        render_preview(frame, app, main);
+        return;
+    }
+    let results = block(format!("{} results", s.hits.len()), !app.editing);
+    if app.res.index.is_none() {
+        frame.render_widget(waiting("building the search index").block(results), list);
+    } else if let Some(e) = &s.error {
+        frame.render_widget(
+            Paragraph::new(e.as_str())
+                .style(Style::default().fg(Color::Red))
+                .block(results),
+            list,
+        );
+    } else {
+        let first = layout::first_visible(s.selected, list);
+        let items: Vec<ListItem> = s
+            .hits
+            .iter()
+            .enumerate()
+            .skip(first)
+            .map(|(i, h)| hit_item(i, h, i == s.selected))
+            .collect();
+        frame.render_widget(List::new(items).block(results), list);
+    }
+    render_preview(frame, app, preview);
+}
+
+fn hit_item(i: usize, h: &Hit, selected: bool) -> ListItem<'static> {
+    let title = h.title.clone().unwrap_or_else(|| format!("id {}", h.id));
+    let mut head = vec![Span::styled(
+        format!("{:>2}. {title}", i + 1),
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    if let Some(l) = &h.label {
+        head.push(Span::styled(
+            format!(" [{l}]"),
+            Style::default().fg(Color::Magenta),
+        ));
+    }
+    let (bm25, cos) = h.breakdown();
+    let detail = Line::styled(
+        format!("    score {:.3} · {bm25} · {cos}", h.score),
+        Style::default().fg(Color::DarkGray),
+    );
+    let item = ListItem::new(Text::from(vec![Line::from(head), detail]));
+    if selected {
+        item.style(Style::default().bg(Color::Rgb(40, 40, 60)))
+    } else {
+        item
+    }
+}
+
+fn render_preview(frame: &mut Frame, app: &App, area: Rect) {
+    let s = &app.search;
+    let Some(hit) = s.hits.get(s.selected) else {
+        frame.render_widget(
+            Paragraph::new("").block(block("preview (Enter opens)", false)),
+            area,
+        );
+        return;
+    };
+    let title = hit
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("id {}", hit.id));
+    let tokenizer = Tokenizer::default();
+    let terms: HashSet<String> = tokenizer.tokenize(&s.query).into_iter().collect();
+    let text = highlight(&s.preview, &terms, &tokenizer);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .scroll((s.preview_scroll, 0))
+            .block(block(title, false)),
+        area,
+    );
+}
+
+/// `text` with every token that is a query term in bold yellow.
+pub fn highlight(text: &str, terms: &HashSet<String>, tokenizer: &Tokenizer) -> Text<'static> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut spans = Vec::new();
+        let mut at = 0;
+        tokenizer.for_each_token_span(paragraph, |range, tok| {
+            if terms.contains(tok) {
+                spans.push(Span::raw(paragraph[at..range.start].to_string()));
+                spans.push(Span::styled(
+                    paragraph[range.clone()].to_string(),
+                    Style::default()
+                        .fg(Color::Yellow)
+                        .add_modifier(Modifier::BOLD),
+                ));
+                at = range.end;
+            }
+        });
+        spans.push(Span::raw(paragraph[at..].to_string()));
+        lines.push(Line::from(spans));
+    }
+    Text::from(lines)
+}
