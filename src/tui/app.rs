@@ -698,8 +698,10 @@ impl App {
             } => {
                 self.res.embeddings = Some(embeddings);
                 self.res.embeddings_source = source;
-                for j in [JobKind::Scores, JobKind::Index] {
-                    self.jobs.entry(j).or_default();
+                self.jobs.entry(JobKind::Scores).or_default();
+                // A cached index may already be open; new vectors rebuild it.
+                if self.res.index.is_none() || job == JobKind::Training {
+                    self.jobs.entry(JobKind::Index).or_default();
                 }
                 if self.res.summary.is_some() {
                     self.jobs.entry(JobKind::Classifier).or_default();

@@ -168,9 +168,21 @@ impl Jobs {
         let _ = self.tx.send(JobEvent::Ready(kind, ready));
     }
 
-    /// Reads the data, then gets the word vectors, then everything that needs them.
+    /// Opens a cached index at once (the search box is usable before anything else loads),
+    /// and in parallel reads the data, then gets the word vectors, then what needs them.
     pub fn start(&self) {
-        self.spawn(JobKind::Data, |jobs| {
+        let cached_index = self.embeddings_key().ok().and_then(|k| {
+            let dir = self.index_dir(&k);
+            dir.join("meta.json").exists().then_some(dir)
+        });
+        if let Some(dir) = cached_index.clone() {
+            self.spawn(JobKind::Index, move |jobs| {
+                let ix = SearchIndex::open(&dir, &jobs.setup.config.search)?;
+                Ok(Ready::Index(Arc::new(ix)))
+            });
+        }
+        let index_open = cached_index.is_some();
+        self.spawn(JobKind::Data, move |jobs| {
             let data = Arc::new(jobs.read_data()?);
             let ready = Ready::Data {
                 rows: data.docs.len(),
@@ -181,9 +193,33 @@ impl Jobs {
                     .map(|d| d.labels.clone())
                     .unwrap_or_default(),
             };
-            jobs.spawn(JobKind::Embeddings, move |jobs| jobs.embeddings(&data));
+            jobs.spawn(JobKind::Embeddings, move |jobs| {
+                jobs.embeddings(&data, index_open)
+            });
             Ok(ready)
         });
+    }
+
+    /// The key of the vectors (and so of everything built from them): the given file's path,
+    /// size and time, or the settings word2vec is trained with.
+    fn embeddings_key(&self) -> Result<String> {
+        let config = &self.setup.config;
+        Ok(match &self.setup.vectors {
+            Some(p) => {
+                let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+                key(&[
+                    &p.display().to_string(),
+                    &meta.len().to_string(),
+                    &format!("{:?}", meta.modified().ok()),
+                ])
+            }
+            None => key(&[&json(&config.tokenizer), &json(&config.word2vec)]),
+        })
+    }
+
+    fn index_dir(&self, emb_key: &str) -> PathBuf {
+        let k = key(&[emb_key, &json(&self.setup.config.tokenizer)]);
+        self.setup.artifacts.path("index", &k)
     }
 
     fn read_data(&self) -> Result<Data> {
@@ -202,47 +238,32 @@ impl Jobs {
         Ok(Data { docs, labelled })
     }
 
-    /// Loads or trains the vectors and starts their dependents.
-    fn embeddings(&self, data: &Arc<Data>) -> Result<Ready> {
+    /// Loads or trains the vectors and starts their dependents (the index too, unless it is
+    /// already open).
+    fn embeddings(&self, data: &Arc<Data>, index_open: bool) -> Result<Ready> {
         let setup = &self.setup;
-        let config = &setup.config;
-        let (embeddings, key, source) = match &setup.vectors {
-            Some(p) => {
-                let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
-                let k = key(&[
-                    &p.display().to_string(),
-                    &meta.len().to_string(),
-                    &format!("{:?}", meta.modified().ok()),
-                ]);
-                let e = io::read(p)?.embeddings;
-                (Arc::new(e), k, p.display().to_string())
-            }
+        let k = self.embeddings_key()?;
+        let (embeddings, source) = match &setup.vectors {
+            Some(p) => (io::read(p)?.embeddings, p.display().to_string()),
             None => {
-                let k = key(&[&json(&config.tokenizer), &json(&config.word2vec)]);
                 let path = setup.artifacts.path("vectors", &k).with_extension("bin");
                 if path.exists() {
                     let e = io::read(&path)?.embeddings;
-                    (
-                        Arc::new(e),
-                        k,
-                        "word2vec on the data + Wikipedia sample (cached)".into(),
-                    )
+                    (e, "word2vec on the data + Wikipedia sample (cached)".into())
                 } else {
                     let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
-                    let e = self.train_vectors(&texts, &config.word2vec, JobKind::Embeddings)?;
+                    let e =
+                        self.train_vectors(&texts, &setup.config.word2vec, JobKind::Embeddings)?;
                     io::write(&path, &e, io::VectorFormat::W2vBin)?;
-                    (
-                        Arc::new(e),
-                        k,
-                        "word2vec trained on the data + Wikipedia sample".into(),
-                    )
+                    (e, "word2vec trained on the data + Wikipedia sample".into())
                 }
             }
         };
-        self.start_dependents(data.clone(), embeddings.clone(), key.clone());
+        let embeddings = Arc::new(embeddings);
+        self.start_dependents(data.clone(), embeddings.clone(), k.clone(), !index_open);
         Ok(Ready::Embeddings {
             embeddings,
-            key,
+            key: k,
             source,
         })
     }
@@ -267,14 +288,22 @@ impl Jobs {
     }
 
     /// Scores, index, classifier and comparison for these vectors, each on its own thread.
-    fn start_dependents(&self, data: Arc<Data>, embeddings: Arc<Embeddings>, emb_key: String) {
+    fn start_dependents(
+        &self,
+        data: Arc<Data>,
+        embeddings: Arc<Embeddings>,
+        emb_key: String,
+        with_index: bool,
+    ) {
         let config = self.setup.config.clone();
         let emb = embeddings.clone();
         self.spawn(JobKind::Scores, move |_| {
             Ok(Ready::Scores(Box::new(evaluate_bundled(&emb, &config)?)))
         });
-        let (d, emb, k) = (data.clone(), embeddings.clone(), emb_key.clone());
-        self.spawn(JobKind::Index, move |jobs| jobs.index(&d, emb, &k));
+        if with_index {
+            let (d, emb, k) = (data.clone(), embeddings.clone(), emb_key.clone());
+            self.spawn(JobKind::Index, move |jobs| jobs.index(&d, emb, &k));
+        }
         if data.labelled.is_some() {
             self.spawn(JobKind::Classifier, move |jobs| {
                 let model = jobs.classifier(&data, embeddings.clone(), &emb_key)?;
@@ -286,8 +315,7 @@ impl Jobs {
 
     fn index(&self, data: &Data, emb: Arc<Embeddings>, emb_key: &str) -> Result<Ready> {
         let config = &self.setup.config;
-        let k = key(&[emb_key, &json(&config.tokenizer)]);
-        let dir = self.setup.artifacts.path("index", &k);
+        let dir = self.index_dir(emb_key);
         if !dir.join("meta.json").exists() {
             SearchIndex::build(
                 &dir,
@@ -416,7 +444,7 @@ impl Jobs {
                 cancel: Cancel::new(),
                 ..jobs.clone()
             };
-            after.start_dependents(data, e.clone(), k.clone());
+            after.start_dependents(data, e.clone(), k.clone(), true);
             Ok(Ready::Embeddings {
                 embeddings: e,
                 key: k,

@@ -10,6 +10,7 @@ mod corpus;
 mod formats;
 mod search;
 mod training;
+mod tui;
 
 use std::path::PathBuf;
 

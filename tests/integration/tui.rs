@@ -1,0 +1,351 @@
+//! The TUI on the bundled BBC news: each view drawn on ratatui's TestBackend and compared with
+//! a stored snapshot (insta), driven through `App::update` exactly as the terminal drives it;
+//! and the real binary inside tmux (when tmux is installed).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use wordlens::classify::compare;
+use wordlens::classify::pipeline::{FeatureKind, FitSettings, Pipeline};
+use wordlens::dataset::Dataset;
+use wordlens::embed::Embeddings;
+use wordlens::embed::eval::evaluate_bundled;
+use wordlens::embed::word2vec::{Word2VecConfig, train};
+use wordlens::progress::Silent;
+use wordlens::search::SearchIndex;
+use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
+use wordlens::tui::{App, JobEvent, JobKind, Msg, Ready, views};
+use wordlens::{Cancel, Config};
+
+use crate::bundled;
+
+/// Everything the views show, built once from BBC with one training thread (so the vectors,
+/// and every figure drawn from them, are the same on every run).
+struct Fixture {
+    embeddings: Arc<Embeddings>,
+    index_dir: PathBuf,
+    classifier: Arc<Pipeline>,
+    comparison: compare::CompareReport,
+    data: Dataset,
+}
+
+fn spec() -> CorpusSpec {
+    let mut spec = CorpusSpec::new(bundled("bbc-news.csv")).label_col("category");
+    spec.id_col = Some("id".into());
+    spec.title_col = Some("title".into());
+    spec
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let config = Config::default();
+        let docs: Vec<_> = CorpusReader::open(&spec())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
+        let w2v = Word2VecConfig {
+            threads: 1,
+            dim: 50,
+            epochs: 2,
+            ..Word2VecConfig::default()
+        };
+        let embeddings = Arc::new(
+            train(
+                &[TextSource::Texts(&texts)],
+                &Tokenizer::default(),
+                &w2v,
+                &Silent,
+                &Cancel::new(),
+            )
+            .unwrap()
+            .embeddings,
+        );
+        let index_dir = tempfile::tempdir().unwrap().keep().join("ix");
+        SearchIndex::build(
+            &index_dir,
+            &docs,
+            embeddings.clone(),
+            &config.tokenizer,
+            &config.search,
+            &Silent,
+            &Cancel::new(),
+        )
+        .unwrap();
+        let data = Dataset::load(&spec(), &Tokenizer::default()).unwrap();
+        let y: Vec<u32> = data.y.iter().map(|y| y.unwrap()).collect();
+        let settings = FitSettings {
+            kind: FeatureKind::Both,
+            tokenizer: &config.tokenizer,
+            bow: &config.bow,
+            docvec: &config.docvec,
+            logreg: &config.logreg,
+            dense_scale: config.compare.dense_scale,
+        };
+        let classifier = Arc::new(
+            Pipeline::fit(
+                &settings,
+                &data.tokens,
+                &y,
+                &data.labels,
+                Some(embeddings.clone()),
+                &Cancel::new(),
+            )
+            .unwrap(),
+        );
+        let comparison = compare::held_out(
+            &data,
+            &config,
+            Some(embeddings.clone()),
+            &[],
+            &Silent,
+            &Cancel::new(),
+        )
+        .unwrap();
+        Fixture {
+            embeddings,
+            index_dir,
+            classifier,
+            comparison,
+            data,
+        }
+    })
+}
+
+fn ready(app: &mut App, kind: JobKind, r: Ready) {
+    app.update(Msg::Job(JobEvent::Ready(kind, r)), Instant::now());
+}
+
+/// An app with every artifact delivered, as the jobs deliver them.
+fn loaded_app() -> App {
+    let f = fixture();
+    let config = Config::default();
+    let mut app = App::new(&config, "bbc-news.csv");
+    app.update(Msg::Resize(120, 36), Instant::now());
+    ready(
+        &mut app,
+        JobKind::Data,
+        Ready::Data {
+            rows: f.data.len(),
+            summary: Some(f.data.summary()),
+            labels: f.data.labels.clone(),
+        },
+    );
+    ready(
+        &mut app,
+        JobKind::Embeddings,
+        Ready::Embeddings {
+            embeddings: f.embeddings.clone(),
+            key: "test".into(),
+            source: "word2vec on BBC (test, 1 thread)".into(),
+        },
+    );
+    let scores = evaluate_bundled(&f.embeddings, &config).unwrap();
+    ready(&mut app, JobKind::Scores, Ready::Scores(Box::new(scores)));
+    let index = SearchIndex::open(&f.index_dir, &config.search).unwrap();
+    ready(&mut app, JobKind::Index, Ready::Index(Arc::new(index)));
+    ready(
+        &mut app,
+        JobKind::Classifier,
+        Ready::Classifier(f.classifier.clone()),
+    );
+    ready(
+        &mut app,
+        JobKind::Comparison,
+        Ready::Comparison(Box::new(f.comparison.clone())),
+    );
+    app
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Msg::Key(KeyEvent::from(KeyCode::Char(c))), Instant::now());
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::from(code)), Instant::now());
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| views::render(f, app)).unwrap();
+    t
+}
+
+fn screen(t: &Terminal<TestBackend>) -> String {
+    t.backend().to_string()
+}
+
+#[test]
+fn search_tab_updates_as_you_type_and_previews_the_hit() {
+    let mut app = loaded_app();
+    assert!(app.jobs.is_empty(), "every job delivered");
+    type_text(&mut app, "oil prices");
+    // Debounced: nothing runs until the typing pauses.
+    assert!(app.search.hits.is_empty());
+    app.update(Msg::Tick, Instant::now() + Duration::from_secs(1));
+    assert_eq!(app.search.hits.len(), 30);
+    assert_eq!(app.search.hits[0].label.as_deref(), Some("business"));
+    let top = app.search.hits[0].title.clone().unwrap().to_lowercase();
+    assert!(top.contains("oil"), "{top}");
+    assert!(app.search.preview.to_lowercase().contains("oil"));
+    let t = draw(&app, 120, 36);
+    insta::assert_snapshot!("search", screen(&t));
+    // Down moves the selection and the preview follows; m switches to BM25 only.
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.search.selected, 1);
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "m");
+    assert_eq!(app.search.mode().name(), "bm25");
+    assert!(app.search.hits.iter().all(|h| h.bm25.is_some()));
+    // l filters by label: every hit is then of that label.
+    type_text(&mut app, "ll");
+    let label = app.res.labels[1].clone();
+    assert!(!app.search.hits.is_empty());
+    assert!(
+        app.search
+            .hits
+            .iter()
+            .all(|h| h.label.as_deref() == Some(label.as_str()))
+    );
+}
+
+#[test]
+fn classify_tab_shows_the_comparison_heat_map_and_try_it() {
+    let mut app = loaded_app();
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "2");
+    type_text(
+        &mut app,
+        "/the striker scored twice as the club won the cup final",
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.classify.probabilities[0].0, "sports");
+    assert!(app.classify.probabilities[0].1 > 0.5);
+    let sum: f64 = app.classify.probabilities.iter().map(|p| p.1).sum();
+    assert!((sum - 1.0).abs() < 1e-9);
+    assert!(!app.classify.reasons.is_empty());
+    let t = draw(&app, 120, 36);
+    let s = screen(&t);
+    assert!(s.contains("bow+embed-mean") && s.contains("confusion · bow"));
+    insta::assert_snapshot!("classify", s);
+    // j picks the next method: the heat map follows.
+    type_text(&mut app, "j");
+    let s = screen(&draw(&app, 120, 36));
+    assert!(s.contains("confusion · embed-mean"), "{s}");
+}
+
+#[test]
+fn embeddings_tab_lists_neighbours_analogies_and_scores() {
+    let mut app = loaded_app();
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "3/");
+    type_text(&mut app, "government");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.embed.neighbors.len(), 20);
+    assert_eq!(app.embed.projection.len(), 21);
+    assert_eq!(app.embed.projection[0].0, "government");
+    let t = draw(&app, 120, 36);
+    insta::assert_snapshot!("embeddings", screen(&t));
+    // Three words are an analogy; an unknown word is an error in words, not a crash.
+    type_text(&mut app, "/");
+    key(&mut app, KeyCode::Backspace);
+    app.embed.input.clear();
+    type_text(&mut app, "london britain paris");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.embed.heading, "london : britain :: paris : ?");
+    assert!(!app.embed.neighbors.is_empty());
+    app.embed.input = "qwzxqwzx".into();
+    app.run_embeddings();
+    assert!(
+        app.embed
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("qwzxqwzx")
+    );
+}
+
+#[test]
+fn train_tab_help_overlay_and_small_terminal() {
+    let mut app = loaded_app();
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "4");
+    insta::assert_snapshot!("train", screen(&draw(&app, 120, 30)));
+    type_text(&mut app, "1?");
+    let s = screen(&draw(&app, 120, 36));
+    assert!(s.contains("keys · Search") && s.contains("filter by label"));
+    insta::assert_snapshot!("help", s);
+    let small = screen(&draw(&app, 50, 10));
+    assert!(small.contains("needs at least"), "{small}");
+}
+
+/// The real binary in tmux: open on BBC with given vectors, type a query, read the screen.
+#[test]
+fn end_to_end_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux is not installed: end-to-end TUI test skipped");
+        return;
+    }
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = dir.path().join("v.bin");
+    wordlens::embed::io::write(
+        &vectors,
+        &f.embeddings,
+        wordlens::embed::io::VectorFormat::W2vBin,
+    )
+    .unwrap();
+    let session = format!("wordlens-e2e-{}", std::process::id());
+    let cmd = format!(
+        "{} tui --data-dir {} --vectors {}",
+        env!("CARGO_BIN_EXE_wordlens"),
+        dir.path().join("cache").display(),
+        vectors.display()
+    );
+    let tmux = |args: &[&str]| Command::new("tmux").args(args).output().unwrap();
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "120",
+        "-y",
+        "36",
+        &cmd,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    let capture = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned()
+    };
+    let wait_for = |what: &str, secs: u64| {
+        let until = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = capture();
+            if s.contains(what) || Instant::now() > until {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let first = wait_for("1 Search", 10);
+    assert!(
+        first.contains("2225 documents") || first.contains("1 Search"),
+        "{first}"
+    );
+    tmux(&["send-keys", "-t", &session, "oil prices"]);
+    let screen = wait_for("Oil prices", 60);
+    tmux(&["send-keys", "-t", &session, "C-c"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux(&["kill-session", "-t", &session]);
+    assert!(screen.contains("30 results"), "{screen}");
+    assert!(screen.contains("[business]"), "{screen}");
+}
