@@ -1,10 +1,12 @@
 //! Search: a tantivy BM25 index and a document-vector store kept in step by document number,
 //! fused by reciprocal rank or by a convex combination of normalised scores; and its
-//! evaluation. Only this module imports tantivy.
+//! evaluation; an approximate (HNSW) index for large collections. Only this module imports
+//! tantivy.
 
 mod analyzer;
 pub mod evaluate;
 pub mod fusion;
+pub mod hnsw;
 pub mod index;
 pub mod vectors;
 

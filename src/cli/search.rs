@@ -213,6 +213,11 @@ pub fn render_eval(e: &SearchEval) -> String {
         e.task,
         e.modes.first().map_or(0, |m| m.queries)
     );
+    if let Some(r) = e.ann_recall_at_10 {
+        out.push_str(&format!(
+            "approximate vector index: recall@10 {r:.3} against brute force\n"
+        ));
+    }
     out.push_str("mode     MRR@10  nDCG@10  R@1    R@10   R@100  label-P@10  median ms\n");
     for m in &e.modes {
         out.push_str(&format!(

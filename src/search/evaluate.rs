@@ -24,12 +24,16 @@ pub struct ModeScore {
     /// Share of the top 10 with the query document's label (document-as-query runs only).
     pub label_precision_at_10: Option<f64>,
     pub median_query_ms: f64,
+    pub p99_query_ms: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchEval {
     pub task: String,
     pub modes: Vec<ModeScore>,
+    /// Recall@10 of the approximate vector index against brute force (when there is one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ann_recall_at_10: Option<f64>,
 }
 
 /// One query: its text, and relevance grade per relevant document.
@@ -64,6 +68,13 @@ pub fn score_ranking(ranking: &[u32], relevant: &HashMap<u32, u32>) -> [f64; 5] 
     let n_rel = relevant.values().filter(|&&g| g > 0).count().max(1) as f64;
     let recall = |k: usize| ranking.iter().take(k).filter(|d| grade(d) > 0).count() as f64 / n_rel;
     [rr, ndcg, recall(1), recall(10), recall(100)]
+}
+
+fn p99(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(((v.len().max(1) - 1) as f64 * 0.99) as usize)
+        .copied()
+        .unwrap_or(0.0)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -110,9 +121,11 @@ pub fn judged(
             recall_at_100: mean(4),
             label_precision_at_10: None,
             median_query_ms: median(results.iter().map(|r| r.1).collect()),
+            p99_query_ms: p99(results.iter().map(|r| r.1).collect()),
         });
     }
     Ok(SearchEval {
+        ann_recall_at_10: index.ann_recall(1000, 10),
         task: task.into(),
         modes,
     })
@@ -246,9 +259,11 @@ pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
                 results.iter().map(|r| r.0).sum::<f64>() / results.len().max(1) as f64,
             ),
             median_query_ms: median(results.iter().map(|r| r.1).collect()),
+            p99_query_ms: p99(results.iter().map(|r| r.1).collect()),
         });
     }
     Ok(SearchEval {
+        ann_recall_at_10: index.ann_recall(1000, 10),
         task: "every document as a query".into(),
         modes,
     })

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
@@ -18,6 +19,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term
 
 use super::analyzer::{self, Analyzer};
 use super::fusion::{Fusion, Normalization, fuse};
+use super::hnsw::{AnnConfig, Hnsw};
 use super::vectors::DocVectors;
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::Embeddings;
@@ -44,6 +46,8 @@ pub struct SearchConfig {
     pub title_boost: f32,
     /// Memory of tantivy's index writer.
     pub writer_memory_mb: usize,
+    /// The approximate nearest-neighbour index of large collections.
+    pub ann: AnnConfig,
 }
 
 impl Default for SearchConfig {
@@ -56,6 +60,7 @@ impl Default for SearchConfig {
             candidates: 100,
             title_boost: 2.0,
             writer_memory_mb: 100,
+            ann: AnnConfig::default(),
         }
     }
 }
@@ -86,6 +91,9 @@ struct Meta {
     tokenizer: TokenizerConfig,
     docvec: DocVectorizer,
     documents: Vec<DocInfo>,
+    /// Documents covered by the approximate index (`ann.bin`); later ones are searched exactly.
+    #[serde(default)]
+    ann_docs: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -233,6 +241,8 @@ pub struct SearchIndex {
     tokenizer: Tokenizer,
     embeddings: Arc<Embeddings>,
     vectors: DocVectors,
+    /// The approximate index over the first `meta.ann_docs` documents, if built.
+    ann: Option<Hnsw>,
     /// Document number → its address in tantivy; None once deleted (tantivy is the truth on
     /// which documents are alive, so a crash between tantivy and our files loses nothing).
     addresses: Vec<Option<DocAddress>>,
@@ -285,11 +295,23 @@ impl SearchIndex {
         };
         let docvec = DocVectorizer::fit(&docvec_cfg, &tokens, &embeddings, None);
         let (vecs, _) = docvec.transform(&tokens, &embeddings);
-        let vectors = DocVectors {
-            dim: embeddings.dim(),
-            data: vecs.into_iter().flatten().collect(),
-        };
+        let vectors = DocVectors::new(embeddings.dim(), vecs.into_iter().flatten().collect());
         vectors.write(&tmp.path().join("vectors.bin"))?;
+        let ann_docs = if config.ann.min_docs > 0 && docs.len() >= config.ann.min_docs {
+            let graph = Hnsw::build(
+                vectors.data(),
+                vectors.dim,
+                docs.len(),
+                &config.ann,
+                1,
+                progress,
+                cancel,
+            )?;
+            graph.write(&tmp.path().join("ann.bin"))?;
+            Some(docs.len())
+        } else {
+            None
+        };
         io::write(
             &tmp.path().join("embeddings.bin"),
             &embeddings,
@@ -300,6 +322,7 @@ impl SearchIndex {
             tokenizer: tokenizer_config.clone(),
             docvec,
             documents: docs.iter().map(DocInfo::of).collect(),
+            ann_docs,
         };
         let json = serde_json::to_vec(&meta)
             .map_err(|e| Error::Usage(format!("cannot encode index metadata: {e}")))?;
@@ -370,7 +393,12 @@ impl SearchIndex {
         }
         let embeddings = Arc::new(io::read(&dir.join("embeddings.bin"))?.embeddings);
         let vectors = DocVectors::read(&dir.join("vectors.bin"), n, embeddings.dim())?;
+        let ann = match meta.ann_docs {
+            Some(covered) if covered <= n => Some(Hnsw::read(&dir.join("ann.bin"), covered)?),
+            _ => None,
+        };
         Ok(Self {
+            ann,
             dir: dir.to_path_buf(),
             index,
             reader,
@@ -517,7 +545,7 @@ impl SearchIndex {
                 && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
         };
         let vector = match (mode != Mode::Bm25, self.query_vector(tokens)) {
-            (true, Some(q)) => self.vectors.top_k(&q, take, keep),
+            (true, Some(q)) => self.vector_top_k(&q, take, keep),
             _ => Vec::new(),
         };
         let bm25: Vec<(u32, f32)> = bm25.into_iter().filter(|d| Some(d.0) != exclude).collect();
@@ -595,6 +623,61 @@ impl SearchIndex {
         Ok(hits)
     }
 
+    /// The `k` documents nearest to `q`: from the approximate index where there is one (plus an
+    /// exact scan of documents added after it was built), else by brute force. A filter that
+    /// leaves the approximate search short of `k` falls back to brute force.
+    pub fn vector_top_k(
+        &self,
+        q: &[f32],
+        k: usize,
+        keep: impl Fn(u32) -> bool + Sync,
+    ) -> Vec<(u32, f32)> {
+        let Some((graph, covered)) = self.ann.as_ref().zip(self.meta.ann_docs) else {
+            return self.vectors.top_k(q, k, keep);
+        };
+        let ef = self.config.ann.ef_search.max(k);
+        let row = |d: u32| self.vectors.row(d).unwrap_or(&[]);
+        let mut found = graph.search(q, k, ef, row, &keep);
+        if found.len() < k.min(covered) {
+            return self.vectors.top_k(q, k, keep);
+        }
+        if covered < self.vectors.len() {
+            found.extend(
+                self.vectors
+                    .top_k(q, k, |d| d as usize >= covered && keep(d)),
+            );
+            found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            found.truncate(k);
+        }
+        found
+    }
+
+    /// Recall@k of the approximate index against brute force, with `samples` documents' own
+    /// vectors as queries (None without an approximate index).
+    pub fn ann_recall(&self, samples: usize, k: usize) -> Option<f64> {
+        let covered = self.meta.ann_docs?;
+        self.ann.as_ref()?;
+        let step = (covered / samples.max(1)).max(1);
+        let queries: Vec<u32> = (0..covered).step_by(step).map(|d| d as u32).collect();
+        let hits: usize = queries
+            .par_iter()
+            .map(|&d| {
+                let q = self.vectors.row(d).unwrap_or(&[]).to_vec();
+                let truth: HashSet<u32> = self
+                    .vectors
+                    .top_k(&q, k, |_| true)
+                    .into_iter()
+                    .map(|x| x.0)
+                    .collect();
+                self.vector_top_k(&q, k, |_| true)
+                    .iter()
+                    .filter(|x| truth.contains(&x.0))
+                    .count()
+            })
+            .sum();
+        Some(hits as f64 / (queries.len() * k).max(1) as f64)
+    }
+
     /// The vector list extended with the exact cosine of every BM25 candidate it lacks, best
     /// first: BM25's candidates are re-scored by meaning instead of getting the list's floor.
     fn with_bm25_cosines(
@@ -656,9 +739,12 @@ impl SearchIndex {
         )?;
         writer.wait_merging_threads().map_err(tv(&dir))?;
         let (vecs, _) = self.meta.docvec.transform(&tokens, &self.embeddings);
-        self.vectors.data.truncate(first * self.vectors.dim);
-        self.vectors.data.extend(vecs.into_iter().flatten());
-        self.vectors.write(&dir.join("vectors.bin"))?;
+        let dim = self.vectors.dim;
+        let mut data = self.vectors.data()[..first * dim].to_vec();
+        data.extend(vecs.into_iter().flatten());
+        let path = dir.join("vectors.bin");
+        DocVectors::new(dim, data).write(&path)?;
+        self.vectors = DocVectors::read(&path, first + docs.len(), dim)?;
         self.meta.documents.extend(docs.iter().map(DocInfo::of));
         self.write_meta()?;
         Ok(docs.len())

@@ -1,6 +1,7 @@
 //! Document vectors beside the index: a header (magic, version, dimension, count, CRC-32 of the
 //! values), then the unit-length f32 vectors in document-number order. Checked on open against
-//! the index's document count; searched by brute-force cosine, in parallel.
+//! the index's document count, then memory-mapped (the page cache holds them, not the heap);
+//! searched by brute-force cosine, in parallel.
 
 use std::io::Write;
 use std::path::Path;
@@ -15,15 +16,63 @@ const MAGIC: &[u8; 8] = b"WLDOCVEC";
 const VERSION: u32 = 1;
 const HEADER: usize = 8 + 4 + 4 + 8 + 4;
 
-#[derive(Debug)]
+/// The values: built in memory, or mapped from the file.
+enum Storage {
+    Owned(Vec<f32>),
+    /// The whole file; the values start at `HEADER` (4-byte aligned, as mappings are
+    /// page-aligned) and end after `len` floats.
+    Mapped {
+        map: memmap2::Mmap,
+        len: usize,
+    },
+}
+
 pub struct DocVectors {
     pub dim: usize,
-    pub data: Vec<f32>,
+    storage: Storage,
+}
+
+impl std::fmt::Debug for DocVectors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DocVectors({} x {})", self.len(), self.dim)
+    }
+}
+
+/// Maps `file` read-only.
+#[allow(unsafe_code)]
+fn map(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: the mapping is read-only and wordlens never writes this file in place: writers
+    // write a temporary file and rename it over this one, which leaves the mapped inode intact.
+    // Another program truncating the file under us is the one case not covered (as with any
+    // memory map).
+    unsafe { memmap2::Mmap::map(file) }
 }
 
 impl DocVectors {
+    pub fn new(dim: usize, data: Vec<f32>) -> Self {
+        Self {
+            dim,
+            storage: Storage::Owned(data),
+        }
+    }
+
+    /// All values, row after row.
+    pub fn data(&self) -> &[f32] {
+        match &self.storage {
+            Storage::Owned(v) => v,
+            Storage::Mapped { map, len } => {
+                bytemuck::try_cast_slice(&map[HEADER..HEADER + len * 4]).unwrap_or(&[])
+            }
+        }
+    }
+
+    /// Whether the values are memory-mapped (not copied to the heap).
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.storage, Storage::Mapped { .. })
+    }
+
     pub fn len(&self) -> usize {
-        self.data.len().checked_div(self.dim).unwrap_or(0)
+        self.data().len().checked_div(self.dim).unwrap_or(0)
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -31,13 +80,13 @@ impl DocVectors {
     /// The vector of document `doc`, if there is one.
     pub fn row(&self, doc: u32) -> Option<&[f32]> {
         let start = (doc as usize).checked_mul(self.dim)?;
-        self.data.get(start..start.checked_add(self.dim)?)
+        self.data().get(start..start.checked_add(self.dim)?)
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
-        let mut bytes = Vec::with_capacity(self.data.len() * 4);
-        self.data
-            .iter()
+        let data = self.data();
+        let mut bytes = Vec::with_capacity(data.len() * 4);
+        data.iter()
             .for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
         let crc = crc32fast::hash(&bytes);
         atomic_write(path, |w| {
@@ -50,9 +99,12 @@ impl DocVectors {
         })
     }
 
-    /// Reads the file and checks it holds `expected` vectors of dimension `dim`.
+    /// Opens the file, checks it holds `expected` vectors of dimension `dim` and its checksum,
+    /// and maps it (little-endian machines; others read a copy).
     pub fn read(path: &Path, expected: usize, dim: usize) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let map = map(&file).map_err(|e| Error::io(path, e))?;
+        let bytes: &[u8] = &map;
         if bytes.len() < HEADER || &bytes[..8] != MAGIC {
             return Err(Error::at_byte(
                 path,
@@ -109,18 +161,26 @@ impl DocVectors {
                 "checksum mismatch: the file is damaged; rebuild the index",
             ));
         }
-        let data = body[..expected * dim * 4]
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        Ok(Self { dim, data })
+        let len = expected * dim;
+        let storage = if cfg!(target_endian = "little")
+            && bytemuck::try_cast_slice::<u8, f32>(&body[..len * 4]).is_ok()
+        {
+            Storage::Mapped { map, len }
+        } else {
+            let data = body[..len * 4]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            Storage::Owned(data)
+        };
+        Ok(Self { dim, storage })
     }
 
     /// The `k` documents most similar to the unit vector `q` among those `keep` accepts,
     /// best first.
     pub fn top_k(&self, q: &[f32], k: usize, keep: impl Fn(u32) -> bool + Sync) -> Vec<(u32, f32)> {
         let mut scored: Vec<(u32, f32)> = self
-            .data
+            .data()
             .par_chunks(self.dim)
             .enumerate()
             .filter(|(i, _)| keep(*i as u32))
@@ -145,13 +205,13 @@ mod tests {
     fn round_trip_checks_and_top_k() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("v.bin");
-        let v = DocVectors {
-            dim: 2,
-            data: vec![1.0, 0.0, 0.0, 1.0, 0.6, 0.8],
-        };
+        let v = DocVectors::new(2, vec![1.0, 0.0, 0.0, 1.0, 0.6, 0.8]);
         v.write(&p).unwrap();
         let back = DocVectors::read(&p, 3, 2).unwrap();
-        assert_eq!(back.data, v.data);
+        assert_eq!(back.data(), v.data());
+        assert!(back.is_mapped() || cfg!(target_endian = "big"));
+        // Fewer documents than vectors (a crash after the vectors, before the metadata).
+        assert_eq!(DocVectors::read(&p, 2, 2).unwrap().len(), 2);
         assert_eq!(
             back.top_k(&[1.0, 0.0], 2, |_| true),
             vec![(0, 1.0), (2, 0.6)]

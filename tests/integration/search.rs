@@ -5,19 +5,20 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use wordlens::Cancel;
+use wordlens::Embeddings;
 use wordlens::embed::word2vec::{Word2VecConfig, train};
 use wordlens::progress::Silent;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::search::{Mode, SearchConfig, SearchIndex};
-use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer, TokenizerConfig};
+use wordlens::text::{CorpusReader, CorpusSpec, Document, TextSource, Tokenizer, TokenizerConfig};
 
 use crate::{bundled, temp_file};
 
-/// The BBC index (titles stored apart from the bodies, as the peers index it), built once.
-fn index_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep().join("bbc");
+/// BBC articles (titles apart from the bodies, as the peers index them) and word vectors
+/// trained on them plus the Wikipedia sample, built once.
+fn bbc() -> &'static (Vec<Document>, Arc<Embeddings>) {
+    static BBC: OnceLock<(Vec<Document>, Arc<Embeddings>)> = OnceLock::new();
+    BBC.get_or_init(|| {
         let mut spec = CorpusSpec::new(bundled("bbc-news.csv")).label_col("category");
         spec.id_col = Some("id".into());
         spec.title_col = Some("title".into());
@@ -43,18 +44,63 @@ fn index_dir() -> &'static PathBuf {
         )
         .unwrap()
         .embeddings;
-        SearchIndex::build(
-            &dir,
-            &docs,
-            Arc::new(emb),
-            &TokenizerConfig::default(),
-            &SearchConfig::default(),
-            &Silent,
-            &Cancel::new(),
-        )
-        .unwrap();
-        dir
+        (docs, Arc::new(emb))
     })
+}
+
+fn build(config: &SearchConfig) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep().join("bbc");
+    let (docs, emb) = bbc();
+    SearchIndex::build(
+        &dir,
+        docs,
+        emb.clone(),
+        &TokenizerConfig::default(),
+        config,
+        &Silent,
+        &Cancel::new(),
+    )
+    .unwrap();
+    dir
+}
+
+/// The BBC index with default settings (exact vector search at this size), built once.
+fn index_dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| build(&SearchConfig::default()))
+}
+
+#[test]
+fn approximate_index_matches_brute_force() {
+    let mut config = SearchConfig::default();
+    config.ann.min_docs = 1;
+    let dir = build(&config);
+    assert!(dir.join("ann.bin").exists());
+    let ann = SearchIndex::open(&dir, &config).unwrap();
+    let recall = ann.ann_recall(1000, 10).unwrap();
+    assert!(recall >= 0.95, "recall@10 {recall}");
+    assert!(
+        open().ann_recall(500, 10).is_none(),
+        "no graph below min_docs"
+    );
+    // Known-item quality of vector search is that of brute force, within a query or two.
+    let approx = evaluate::known_item_titles(&ann).unwrap();
+    let exact = evaluate::known_item_titles(&open()).unwrap();
+    let mrr = |e: &SearchEval| mode(e, "vector").mrr_at_10.unwrap();
+    assert!(
+        (mrr(&approx) - mrr(&exact)).abs() < 0.01,
+        "{} vs {}",
+        mrr(&approx),
+        mrr(&exact)
+    );
+    assert_eq!(approx.ann_recall_at_10, Some(recall));
+    // A damaged graph is a clear error naming the file.
+    let graph = dir.join("ann.bin");
+    let mut bytes = std::fs::read(&graph).unwrap();
+    bytes.truncate(bytes.len() - 3);
+    std::fs::write(&graph, &bytes).unwrap();
+    let err = SearchIndex::open(&dir, &config).err().unwrap().to_string();
+    assert!(err.contains("ann.bin"), "{err}");
 }
 
 fn open() -> SearchIndex {
