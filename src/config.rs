@@ -161,6 +161,7 @@ impl Config {
 
     /// Checks value ranges; called after loading and again after flags are applied.
     pub fn validate(&self) -> Result<()> {
+        self.tokenizer.validate()?;
         self.word2vec.validate()?;
         self.bow.validate()?;
         if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {

@@ -39,6 +39,10 @@ pub struct IndexArgs {
     /// Delete the documents with these ids from an existing index.
     #[arg(long, value_delimiter = ',', value_name = "ID,...", conflicts_with_all = ["data", "append"])]
     pub delete: Vec<String>,
+    /// Stem every token with this Snowball stemmer (english, french, ...) for BM25 and the
+    /// vectors trained here (default: config's tokenizer.stem).
+    #[arg(long, value_name = "LANGUAGE", conflicts_with_all = ["append", "delete"])]
+    pub stem: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +102,17 @@ pub struct FusionArgs {
 }
 
 pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
+    if let Some(language) = &a.stem {
+        let mut config = ctx.config.clone();
+        config.tokenizer.stem = language.clone();
+        config.tokenizer.validate()?;
+        let stemmed = Context {
+            config,
+            quiet: ctx.quiet,
+            cancel: ctx.cancel.clone(),
+        };
+        return index(&stemmed, IndexArgs { stem: None, ..a });
+    }
     let config = &ctx.config;
     if !a.delete.is_empty() {
         let mut index = SearchIndex::open(&a.index, &config.search)?;

@@ -8,6 +8,8 @@
 
 use std::collections::HashSet;
 
+use rust_stemmers::{Algorithm, Stemmer};
+
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -21,6 +23,8 @@ pub struct TokenizerConfig {
     pub min_len: usize,
     /// Tokens dropped after lowercasing.
     pub stop_words: Vec<String>,
+    /// Snowball stemmer applied to every token ("english", "french", ...); empty: none.
+    pub stem: String,
 }
 
 impl Default for TokenizerConfig {
@@ -29,7 +33,50 @@ impl Default for TokenizerConfig {
             lowercase: true,
             min_len: 1,
             stop_words: Vec::new(),
+            stem: String::new(),
         }
+    }
+}
+
+/// The Snowball stemmers, by the name `tokenizer.stem` takes.
+const STEMMERS: [(&str, Algorithm); 18] = [
+    ("arabic", Algorithm::Arabic),
+    ("danish", Algorithm::Danish),
+    ("dutch", Algorithm::Dutch),
+    ("english", Algorithm::English),
+    ("finnish", Algorithm::Finnish),
+    ("french", Algorithm::French),
+    ("german", Algorithm::German),
+    ("greek", Algorithm::Greek),
+    ("hungarian", Algorithm::Hungarian),
+    ("italian", Algorithm::Italian),
+    ("norwegian", Algorithm::Norwegian),
+    ("portuguese", Algorithm::Portuguese),
+    ("romanian", Algorithm::Romanian),
+    ("russian", Algorithm::Russian),
+    ("spanish", Algorithm::Spanish),
+    ("swedish", Algorithm::Swedish),
+    ("tamil", Algorithm::Tamil),
+    ("turkish", Algorithm::Turkish),
+];
+
+fn stemmer(name: &str) -> Option<Algorithm> {
+    STEMMERS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|s| s.1)
+}
+
+impl TokenizerConfig {
+    pub fn validate(&self) -> crate::Result<()> {
+        if !self.stem.is_empty() && stemmer(&self.stem).is_none() {
+            let names: Vec<&str> = STEMMERS.iter().map(|s| s.0).collect();
+            return Err(crate::Error::config(
+                "tokenizer.stem",
+                format!("unknown language {:?}; one of {}", self.stem, names.join(", ")),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -38,6 +85,7 @@ pub struct Tokenizer {
     lowercase: bool,
     min_len: usize,
     stop_words: HashSet<String>,
+    stem: Option<Algorithm>,
 }
 
 impl Default for Tokenizer {
@@ -113,6 +161,7 @@ impl Tokenizer {
             lowercase,
             min_len: config.min_len,
             stop_words,
+            stem: stemmer(&config.stem),
         }
     }
 
@@ -129,6 +178,7 @@ impl Tokenizer {
         mut emit: impl FnMut(std::ops::Range<usize>, &str),
     ) {
         let mut buf = String::new();
+        let stemmer = self.stem.map(Stemmer::create);
         for (start, word) in text.unicode_word_indices() {
             for piece in word.split(is_inner_separator) {
                 // Apostrophes may only stand between two word characters.
@@ -148,7 +198,10 @@ impl Tokenizer {
                     }
                 }
                 if self.keeps(&buf) {
-                    emit(offset..offset + piece.len(), &buf);
+                    match &stemmer {
+                        Some(st) => emit(offset..offset + piece.len(), &st.stem(&buf)),
+                        None => emit(offset..offset + piece.len(), &buf),
+                    }
                 }
             }
         }
@@ -175,6 +228,24 @@ mod tests {
 
     fn toks(text: &str) -> Vec<String> {
         Tokenizer::default().tokenize(text)
+    }
+
+    #[test]
+    fn optional_stemming_joins_word_forms() {
+        let config = TokenizerConfig {
+            stem: "english".into(),
+            ..TokenizerConfig::default()
+        };
+        assert_eq!(
+            Tokenizer::new(&config).tokenize("Oil prices rising; the price rose"),
+            ["oil", "price", "rise", "the", "price", "rose"]
+        );
+        let bad = TokenizerConfig {
+            stem: "klingon".into(),
+            ..TokenizerConfig::default()
+        };
+        let err = bad.validate().unwrap_err().to_string();
+        assert!(err.contains("tokenizer.stem") && err.contains("english"), "{err}");
     }
 
     #[test]
@@ -230,6 +301,7 @@ mod tests {
             lowercase: true,
             min_len: 3,
             stop_words: vec!["The".into(), "and".into()],
+            ..TokenizerConfig::default()
         });
         assert_eq!(t.tokenize("The cat and a dog ran"), ["cat", "dog", "ran"]);
     }
