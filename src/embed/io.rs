@@ -91,10 +91,12 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<VectorFormat> {
             let second_start = (first_end + 1).min(bytes.len());
             let second_end = memchr_newline(bytes, second_start);
             let second = &bytes[second_start..second_end];
-            // Binary floats nearly always hold control bytes; text never does.
-            let has_control = second
+            // Binary floats nearly always hold control bytes; text never does. Look past the
+            // second "line": a float may hold 0x0A and cut it short.
+            let window = &bytes[second_start..bytes.len().min(second_start + (1 << 16))];
+            let has_control = window
                 .iter()
-                .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r'));
+                .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'));
             if text::looks_like_text_record(second, dim) || !has_control {
                 Ok(VectorFormat::W2vTxt)
             } else {

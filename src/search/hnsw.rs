@@ -40,7 +40,7 @@ impl Default for AnnConfig {
             min_docs: 50_000,
             m: 16,
             ef_construction: 100,
-            ef_search: 96,
+            ef_search: 256,
         }
     }
 }

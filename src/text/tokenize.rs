@@ -73,7 +73,11 @@ impl TokenizerConfig {
             let names: Vec<&str> = STEMMERS.iter().map(|s| s.0).collect();
             return Err(crate::Error::config(
                 "tokenizer.stem",
-                format!("unknown language {:?}; one of {}", self.stem, names.join(", ")),
+                format!(
+                    "unknown language {:?}; one of {}",
+                    self.stem,
+                    names.join(", ")
+                ),
             ));
         }
         Ok(())
@@ -245,7 +249,10 @@ mod tests {
             ..TokenizerConfig::default()
         };
         let err = bad.validate().unwrap_err().to_string();
-        assert!(err.contains("tokenizer.stem") && err.contains("english"), "{err}");
+        assert!(
+            err.contains("tokenizer.stem") && err.contains("english"),
+            "{err}"
+        );
     }
 
     #[test]

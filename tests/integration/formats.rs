@@ -107,6 +107,24 @@ fn c_tool_binary_with_newlines_after_vectors_reads() {
 }
 
 #[test]
+fn binary_whose_first_float_holds_a_newline_byte_is_still_binary() {
+    // Found by the crash tests: a float starting with 0x0A cut the "second line" short and the
+    // file was taken for text. The floats are those bytes, read back exactly.
+    let dir = tempfile::tempdir().unwrap();
+    let v = [
+        f32::from_le_bytes([0x0a, 0x00, 0x80, 0x3f]),
+        f32::from_le_bytes([0x41, 0x42, 0x43, 0x3e]),
+    ];
+    let emb =
+        wordlens::Embeddings::new(vec!["the".into(), "cat".into()], [v, v].concat(), 2).unwrap();
+    let p = dir.path().join("nl.bin");
+    io::write(&p, &emb, VectorFormat::W2vBin).unwrap();
+    let back = io::read(&p).unwrap();
+    assert_eq!(back.format, VectorFormat::W2vBin);
+    assert_eq!(back.embeddings.get("cat").unwrap(), v);
+}
+
+#[test]
 fn word_cut_inside_a_utf8_character_is_read_lossily_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = b"1 1\n".to_vec();

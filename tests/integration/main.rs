@@ -7,6 +7,7 @@ mod bad_input;
 mod classify;
 mod cli;
 mod corpus;
+mod crash;
 mod formats;
 mod search;
 mod training;

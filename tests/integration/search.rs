@@ -124,7 +124,7 @@ fn known_item_search_reaches_bm25_peer_levels() {
     assert!(
         vector.mrr_at_10.unwrap() > 0.05 && vector.mrr_at_10.unwrap() < bm25.mrr_at_10.unwrap()
     );
-    // ... and the default fusion (convex, alpha 0.25) keeps BM25's known-item quality and its
+    // ... and the default fusion (convex, alpha 0.2) keeps BM25's known-item quality and its
     // deep recall (R@100 0.98); equal-weight RRF loses a third of it.
     let hybrid = mode(&e, "hybrid");
     assert!(
