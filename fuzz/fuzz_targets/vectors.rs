@@ -1,0 +1,13 @@
+//! Every vector reader behind `io::read` (format sniffing, word2vec text and binary, GloVe,
+//! fastText .vec, the fastText .bin refusal): any bytes give vectors or an error, never a panic.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["v.bin", "v.txt", "v.vec"] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, data).unwrap();
+        let _ = wordlens::embed::io::read(&p);
+    }
+});

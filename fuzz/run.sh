@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 600) on nightly with cargo-fuzz, seeding each
+# from the bundled data. Crashes land in fuzz/artifacts/TARGET/; keep each one as a regression
+# test under tests/ after fixing it. Usage: fuzz/run.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")"
+secs=${1:-600}; shift || true
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(vectors corpus model index_files)
+mkdir -p corpus/vectors corpus/corpus corpus/model corpus/index_files
+head -c 4096 ../datasets/bbc-news.csv > corpus/corpus/bbc.csv
+head -c 4096 ../datasets/tweets-sentiment.csv > corpus/corpus/tweets.csv
+for f in ../../shared/datasets/formats/*; do
+  [ -f "$f" ] && head -c 65536 "$f" > "corpus/vectors/$(basename "$f")"
+done
+for t in "${targets[@]}"; do
+  echo "== $t for $secs s"
+  cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10
+done
