@@ -59,8 +59,25 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     render_preview(frame, app, preview);
 }
 
+/// The hit's title, or (collections without titles) the start of its snippet.
+fn title_of(h: &Hit) -> String {
+    match &h.title {
+        Some(t) => t.clone(),
+        None => h
+            .snippet
+            .replace("<b>", "")
+            .replace("</b>", "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(60)
+            .collect(),
+    }
+}
+
 fn hit_item(i: usize, h: &Hit, selected: bool) -> ListItem<'static> {
-    let title = h.title.clone().unwrap_or_else(|| format!("id {}", h.id));
+    let title = title_of(h);
     let mut head = vec![Span::styled(
         format!("{:>2}. {title}", i + 1),
         Style::default().add_modifier(Modifier::BOLD),
@@ -97,7 +114,12 @@ fn render_preview(frame: &mut Frame, app: &App, area: Rect) {
         .title
         .clone()
         .unwrap_or_else(|| format!("id {}", hit.id));
-    let tokenizer = Tokenizer::default();
+    // The index's own tokenizer, so stemmed forms light up too.
+    let tokenizer = app
+        .res
+        .index
+        .as_ref()
+        .map_or_else(Tokenizer::default, |ix| ix.tokenizer().clone());
     let terms: HashSet<String> = tokenizer.tokenize(&s.query).into_iter().collect();
     let text = highlight(&s.preview, &terms, &tokenizer);
     frame.render_widget(
