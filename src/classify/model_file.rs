@@ -30,14 +30,14 @@ pub fn save(path: &Path, pipeline: &Pipeline) -> Result<()> {
 pub fn load(path: &Path) -> Result<Pipeline> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let line_end = |from: usize| {
-        bytes[from..]
+        bytes
+            .get(from..)?
             .iter()
             .position(|&b| b == b'\n')
             .map(|p| from + p)
     };
-    let first = line_end(0)
-        .map(|e| &bytes[..e])
-        .unwrap_or(&bytes[..bytes.len().min(64)]);
+    let header_end = line_end(0);
+    let first = &bytes[..header_end.unwrap_or(bytes.len().min(64))];
     let first = String::from_utf8_lossy(first);
     let version = first
         .strip_prefix(MAGIC)
@@ -58,7 +58,11 @@ pub fn load(path: &Path) -> Result<Pipeline> {
             ),
         ));
     }
-    let json_start = first.len() + 1;
+    // Byte positions, not the decoded line's length (found by fuzzing: a header without a
+    // newline put the JSON start past the end of the file).
+    let json_start = header_end
+        .ok_or_else(|| Error::at_line(path, 1, "truncated model: nothing after the header"))?
+        + 1;
     let json_end = line_end(json_start)
         .ok_or_else(|| Error::at_line(path, 2, "truncated model: no end of the JSON line"))?;
     let mut pipeline: Pipeline = serde_json::from_slice(&bytes[json_start..json_end])

@@ -9,6 +9,7 @@ mod cli;
 mod corpus;
 mod crash;
 mod formats;
+mod fuzz_regressions;
 mod search;
 mod training;
 mod tui;
