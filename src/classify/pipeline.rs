@@ -90,6 +90,20 @@ pub struct FitSettings<'a> {
     pub dense_scale: f32,
 }
 
+impl<'a> FitSettings<'a> {
+    /// Features `kind` with every other setting from `config`.
+    pub fn from_config(kind: FeatureKind, config: &'a crate::Config) -> Self {
+        Self {
+            kind,
+            tokenizer: &config.tokenizer,
+            bow: &config.bow,
+            docvec: &config.docvec,
+            logreg: &config.logreg,
+            dense_scale: config.compare.dense_scale,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pipeline {
     pub tokenizer: TokenizerConfig,

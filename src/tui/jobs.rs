@@ -363,14 +363,7 @@ impl Jobs {
         let rows = ds.usable(&(0..ds.len()).collect::<Vec<_>>());
         let docs: Vec<Vec<String>> = rows.iter().map(|&i| ds.tokens[i].clone()).collect();
         let y: Vec<u32> = rows.iter().filter_map(|&i| ds.y[i]).collect();
-        let settings = FitSettings {
-            kind: FeatureKind::Both,
-            tokenizer: &config.tokenizer,
-            bow: &config.bow,
-            docvec: &config.docvec,
-            logreg: &config.logreg,
-            dense_scale: config.compare.dense_scale,
-        };
+        let settings = FitSettings::from_config(FeatureKind::Both, config);
         let mut p = Pipeline::fit(&settings, &docs, &y, &ds.labels, Some(emb), &self.cancel)?;
         p.text_cols = self.setup.corpus.text_cols.clone();
         model_file::save(&path, &p)?;

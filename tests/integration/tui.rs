@@ -80,14 +80,7 @@ fn fixture() -> &'static Fixture {
         .unwrap();
         let data = Dataset::load(&spec(), &Tokenizer::default()).unwrap();
         let y: Vec<u32> = data.y.iter().map(|y| y.unwrap()).collect();
-        let settings = FitSettings {
-            kind: FeatureKind::Both,
-            tokenizer: &config.tokenizer,
-            bow: &config.bow,
-            docvec: &config.docvec,
-            logreg: &config.logreg,
-            dense_scale: config.compare.dense_scale,
-        };
+        let settings = FitSettings::from_config(FeatureKind::Both, &config);
         let classifier = Arc::new(
             Pipeline::fit(
                 &settings,
