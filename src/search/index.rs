@@ -24,7 +24,7 @@ use super::vectors::DocVectors;
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::Embeddings;
 use crate::embed::io;
-use crate::embed::kernels::normalize;
+use crate::embed::kernels::{dot, normalize};
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{Document, Tokenizer, TokenizerConfig};
@@ -582,8 +582,9 @@ impl SearchIndex {
                 && self.is_alive(d)
                 && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
         };
-        let vector = match (mode != Mode::Bm25, self.query_vector(tokens)) {
-            (true, Some(q)) => self.vector_top_k(&q, take, keep),
+        let q = self.query_vector(tokens);
+        let vector = match (mode != Mode::Bm25, &q) {
+            (true, Some(q)) => self.vector_top_k(q, take, keep),
             _ => Vec::new(),
         };
         let bm25: Vec<(u32, f32)> = bm25.into_iter().filter(|d| Some(d.0) != exclude).collect();
@@ -592,7 +593,7 @@ impl SearchIndex {
             Mode::Vector => vector.iter().map(|&(d, s)| (d, s as f64)).collect(),
             Mode::Hybrid => fuse(
                 &bm25,
-                &self.with_bm25_cosines(&vector, &bm25, tokens),
+                &self.with_bm25_cosines(&vector, &bm25, q.as_deref()),
                 self.config.fusion,
                 self.config.rrf_k,
                 self.config.alpha,
@@ -622,6 +623,8 @@ impl SearchIndex {
         let tokens = self.tokenizer.tokenize(query);
         let parsed = self.parse(query, true);
         let ranked = self.ranked(mode, &*parsed, &tokens, k, None, label)?;
+        // For the cosine of hits the vector list did not rank (BM25 mode).
+        let query_vector = self.query_vector(&tokens);
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
             .map_err(tv(&self.dir))?;
@@ -653,7 +656,7 @@ impl SearchIndex {
                 bm25_rank: bm25_rank.map(|r| r + 1),
                 cosine: vector_rank
                     .map(|r| ranked.vector[r].1)
-                    .or_else(|| self.cosine(&tokens, doc)),
+                    .or_else(|| Some(dot(self.vectors.row(doc)?, query_vector.as_deref()?))),
                 vector_rank: vector_rank.map(|r| r + 1),
                 snippet,
             });
@@ -722,25 +725,20 @@ impl SearchIndex {
         &self,
         vector: &[(u32, f32)],
         bm25: &[(u32, f32)],
-        tokens: &[String],
+        q: Option<&[f32]>,
     ) -> Vec<(u32, f32)> {
-        let Some(q) = self.query_vector(tokens) else {
+        let Some(q) = q else {
             return vector.to_vec();
         };
         let seen: HashSet<u32> = vector.iter().map(|d| d.0).collect();
         let mut out = vector.to_vec();
         for &(doc, _) in bm25.iter().filter(|d| !seen.contains(&d.0)) {
             if let Some(row) = self.vectors.row(doc) {
-                out.push((doc, crate::embed::kernels::dot(row, &q)));
+                out.push((doc, crate::embed::kernels::dot(row, q)));
             }
         }
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
-    }
-
-    fn cosine(&self, tokens: &[String], doc: u32) -> Option<f32> {
-        let q = self.query_vector(tokens)?;
-        Some(crate::embed::kernels::dot(self.vectors.row(doc)?, &q))
     }
 
     /// Parses a query as `search` does, for evaluation (`title`: also search the title field).
