@@ -137,10 +137,10 @@ impl DocVectorizer {
                 let mut total = 0.0f32;
                 for t in d {
                     cov.tokens += 1;
-                    if let Some(x) = emb.get(t) {
+                    if let Some(x) = emb.lookup(t) {
                         cov.covered += 1;
                         let w = self.weights.get(t).copied().unwrap_or(1.0);
-                        axpy(w, x, &mut v);
+                        axpy(w, &x, &mut v);
                         total += w;
                     }
                 }

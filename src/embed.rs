@@ -6,6 +6,7 @@ pub mod io;
 pub mod kernels;
 pub mod projection;
 pub mod rng;
+pub mod subword;
 pub mod token_stream;
 pub mod vectors;
 pub mod vocab;

@@ -9,6 +9,7 @@ pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod floats;
 pub mod fsutil;
 pub mod progress;
 pub mod search;

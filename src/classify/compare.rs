@@ -294,7 +294,7 @@ impl Experiment<'_> {
             for &i in &split.test {
                 for t in &data.tokens[i] {
                     coverage.0 += 1;
-                    coverage.1 += emb.get(t).is_some() as u64;
+                    coverage.1 += emb.lookup(t).is_some() as u64;
                 }
             }
             let outcomes =

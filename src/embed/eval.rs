@@ -114,7 +114,13 @@ pub fn evaluate_pairs(emb: &Embeddings, path: &Path) -> Result<PairScore> {
             ));
         };
         pairs += 1;
-        if let Some(sim) = emb.similarity(&a.to_lowercase(), &b.to_lowercase()) {
+        // Pairs with a word out of the vocabulary are skipped even when n-grams could give it a
+        // vector, as gensim's evaluate_word_pairs does: scores compare on the same pairs.
+        let (a, b) = (a.to_lowercase(), b.to_lowercase());
+        if emb.index_of(&a).is_none() || emb.index_of(&b).is_none() {
+            continue;
+        }
+        if let Some(sim) = emb.similarity(&a, &b) {
             human.push(score);
             model.push(sim as f64);
         }
@@ -264,10 +270,10 @@ fn answer_block(
         })
         .collect();
     let mut best = vec![(usize::MAX, f32::NEG_INFINITY); block.len()];
-    let unit = emb.unit_matrix();
-    for (row_id, row) in unit[..limit * dim].chunks_exact(dim).enumerate() {
+    let inv_norms = emb.inv_norms();
+    for (row_id, row) in emb.matrix()[..limit * dim].chunks_exact(dim).enumerate() {
         for (k, q) in queries.iter().enumerate() {
-            let s = dot(row, q);
+            let s = dot(row, q) * inv_norms[row_id];
             if s > best[k].1 && !block[k].ids[..3].contains(&row_id) {
                 best[k] = (row_id, s);
             }

@@ -1,10 +1,18 @@
-//! Reading and writing vector files. The format is detected from the first bytes:
-//! a fastText `.bin` magic number, a `count dim` header followed by text (word2vec text,
-//! fastText `.vec`) or by binary floats (word2vec binary), or no header at all (GloVe).
+//! Reading and writing vector files. The format is detected from the first bytes: the
+//! native wordlens magic, a fastText `.bin` magic number, a `count dim` header followed by
+//! text (word2vec text, fastText `.vec`) or by binary floats (word2vec binary), or no header
+//! at all (GloVe).
 
 mod binary;
+mod fasttext;
+mod native;
+pub mod quantize;
 mod text;
 
+pub use native::verify as verify_native;
+pub use quantize::Quantization;
+
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +39,14 @@ pub enum VectorFormat {
     #[serde(rename = "glove")]
     #[value(name = "glove")]
     Glove,
+    /// fastText `.bin` model (read only): word vectors and n-gram rows
+    #[serde(rename = "fasttext-bin")]
+    #[value(name = "fasttext-bin")]
+    FasttextBin,
+    /// native wordlens vectors: memory-mapped on open, n-grams kept, optionally quantised
+    #[serde(rename = "wordlens")]
+    #[value(name = "wordlens")]
+    Wordlens,
 }
 
 impl VectorFormat {
@@ -40,6 +56,8 @@ impl VectorFormat {
             VectorFormat::W2vTxt => "word2vec text",
             VectorFormat::Vec => "fastText .vec",
             VectorFormat::Glove => "GloVe text",
+            VectorFormat::FasttextBin => "fastText .bin model",
+            VectorFormat::Wordlens => "wordlens native",
         }
     }
 }
@@ -52,13 +70,14 @@ pub struct ReadNotes {
     pub lossy_words: u64,
 }
 
+/// Bytes read to detect the format.
+const SNIFF_BYTES: usize = 1 << 16;
+
 pub struct Loaded {
     pub embeddings: Embeddings,
     pub format: VectorFormat,
     pub notes: ReadNotes,
 }
-
-const FASTTEXT_MAGIC: u32 = 793_712_314;
 
 /// Detects the format of `bytes`.
 pub fn sniff(path: &Path, bytes: &[u8]) -> Result<VectorFormat> {
@@ -68,14 +87,13 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<VectorFormat> {
             "the file is empty; expected a vector file",
         ));
     }
+    if bytes.starts_with(native::MAGIC) {
+        return Ok(VectorFormat::Wordlens);
+    }
     if bytes.len() >= 4
-        && u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) == FASTTEXT_MAGIC
+        && u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) == fasttext::MAGIC
     {
-        return Err(Error::at_byte(
-            path,
-            0,
-            "this is a fastText .bin model; wordlens reads its .vec vectors (fastText writes both)",
-        ));
+        return Ok(VectorFormat::FasttextBin);
     }
     if bytes.starts_with(&[0x1f, 0x8b]) {
         return Err(Error::at_byte(
@@ -114,11 +132,24 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |p| from + p)
 }
 
-/// Reads any supported vector file.
+/// Reads any supported vector file; the native format is memory-mapped, not read.
 pub fn read(path: &Path) -> Result<Loaded> {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    if sniff(path, &head)? == VectorFormat::Wordlens {
+        return Ok(Loaded {
+            embeddings: native::open(path)?,
+            format: VectorFormat::Wordlens,
+            notes: ReadNotes::default(),
+        });
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let format = sniff(path, &bytes)?;
     let (embeddings, notes) = match format {
+        VectorFormat::Wordlens => (native::open(path)?, ReadNotes::default()),
+        VectorFormat::FasttextBin => fasttext::parse(path, &bytes)?,
         VectorFormat::W2vBin => binary::parse(path, &bytes)?,
         VectorFormat::W2vTxt | VectorFormat::Vec => {
             (text::parse(path, &bytes, true)?, ReadNotes::default())
@@ -144,9 +175,32 @@ pub fn write_w2v_bin(w: &mut impl std::io::Write, emb: &Embeddings) -> std::io::
 
 /// Writes `emb` to `path` in `format`, atomically.
 pub fn write(path: &Path, emb: &Embeddings, format: VectorFormat) -> Result<()> {
+    write_quantized(path, emb, format, Quantization::None)
+}
+
+/// Writes `emb` to `path` in `format`, atomically; `quant` applies to the native format only.
+pub fn write_quantized(
+    path: &Path,
+    emb: &Embeddings,
+    format: VectorFormat,
+    quant: Quantization,
+) -> Result<()> {
+    if quant != Quantization::None && format != VectorFormat::Wordlens {
+        return Err(Error::Usage(format!(
+            "quantisation needs the wordlens format, not {}",
+            format.name()
+        )));
+    }
+    if format == VectorFormat::FasttextBin {
+        return Err(Error::Usage(
+            "wordlens reads fastText .bin models but does not write them: write `wordlens` (keeps the n-grams) or `vec`".into(),
+        ));
+    }
     atomic_write(path, |w| match format {
         VectorFormat::W2vBin => binary::write(w, emb),
         VectorFormat::W2vTxt | VectorFormat::Vec => text::write(w, emb, true),
         VectorFormat::Glove => text::write(w, emb, false),
+        VectorFormat::Wordlens => native::write(w, emb, quant),
+        VectorFormat::FasttextBin => Ok(()),
     })
 }

@@ -1,23 +1,32 @@
 //! `Embeddings`: words with their vectors, and the questions people ask of them — lookup,
 //! cosine similarity, nearest neighbours, analogies (3CosAdd, 3CosMul), odd-one-out.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use crate::embed::kernels::{dot, normalize};
+use crate::embed::subword::Subwords;
 use crate::error::{Error, Result};
+use crate::floats::Floats;
 
 #[derive(Debug)]
 pub struct Embeddings {
     words: Vec<String>,
-    index: HashMap<String, usize>,
+    /// Word → row; built on first lookup for files already checked for duplicates (the
+    /// native format), so opening one stays fast.
+    index: OnceLock<HashMap<String, usize>>,
     dim: usize,
-    matrix: Vec<f32>,
+    matrix: Floats,
     /// Corpus counts when known (trained vectors); files carry only the order.
     counts: Option<Vec<u64>>,
-    unit: OnceLock<Vec<f32>>,
+    /// 1 / length of each row (0 for a zero row), computed once: cosine without a second,
+    /// normalised copy of the matrix.
+    inv_norms: OnceLock<Vec<f32>>,
+    /// Character n-gram rows (fastText-style models): vectors for words never seen.
+    subwords: Option<Subwords>,
 }
 
 /// How an analogy a : b :: c : ? is answered (Levy & Goldberg 2014).
@@ -36,15 +45,19 @@ impl Embeddings {
     /// Builds embeddings from words (in file or frequency order) and a row-major matrix.
     /// Duplicate words are an error: a file that lists a word twice is ambiguous.
     pub fn new(words: Vec<String>, matrix: Vec<f32>, dim: usize) -> Result<Self> {
-        if dim == 0 || matrix.len() != words.len() * dim {
-            return Err(Error::Usage(format!(
-                "matrix of {} values does not hold {} words of dimension {dim}",
-                matrix.len(),
-                words.len()
-            )));
-        }
-        let mut index = HashMap::with_capacity(words.len());
-        for (i, w) in words.iter().enumerate() {
+        Self::from_parts(words, Floats::Owned(matrix), dim, None)
+    }
+
+    /// Like `new`, with a matrix that may be memory-mapped and optional n-gram rows.
+    pub fn from_parts(
+        words: Vec<String>,
+        matrix: Floats,
+        dim: usize,
+        subwords: Option<Subwords>,
+    ) -> Result<Self> {
+        let emb = Self::unchecked(words, matrix, dim, subwords)?;
+        let mut index = HashMap::with_capacity(emb.words.len());
+        for (i, w) in emb.words.iter().enumerate() {
             if let Some(first) = index.insert(w.clone(), i) {
                 return Err(Error::Usage(format!(
                     "duplicate word {w:?} (entries {} and {})",
@@ -53,13 +66,50 @@ impl Embeddings {
                 )));
             }
         }
+        let _ = emb.index.set(index);
+        Ok(emb)
+    }
+
+    /// Builds embeddings whose words were checked when written (the native format, with a
+    /// checksum): the word index is built on first lookup, keeping the first of any duplicate.
+    pub fn from_checked_parts(
+        words: Vec<String>,
+        matrix: Floats,
+        dim: usize,
+        subwords: Option<Subwords>,
+    ) -> Result<Self> {
+        Self::unchecked(words, matrix, dim, subwords)
+    }
+
+    fn unchecked(
+        words: Vec<String>,
+        matrix: Floats,
+        dim: usize,
+        subwords: Option<Subwords>,
+    ) -> Result<Self> {
+        let len = matrix.as_slice().len();
+        if dim == 0 || Some(len) != words.len().checked_mul(dim) {
+            return Err(Error::Usage(format!(
+                "matrix of {len} values does not hold {} words of dimension {dim}",
+                words.len()
+            )));
+        }
+        if let Some(s) = &subwords
+            && s.buckets.as_slice().len() % dim != 0
+        {
+            return Err(Error::Usage(format!(
+                "n-gram matrix of {} values is not a whole number of rows of dimension {dim}",
+                s.buckets.as_slice().len()
+            )));
+        }
         Ok(Self {
             words,
-            index,
+            index: OnceLock::new(),
             dim,
             matrix,
             counts: None,
-            unit: OnceLock::new(),
+            inv_norms: OnceLock::new(),
+            subwords,
         })
     }
 
@@ -86,48 +136,89 @@ impl Embeddings {
         self.counts.as_deref()
     }
     pub fn matrix(&self) -> &[f32] {
-        &self.matrix
+        self.matrix.as_slice()
+    }
+    /// Whether the matrix is memory-mapped (page cache) rather than on the heap.
+    pub fn is_mapped(&self) -> bool {
+        self.matrix.is_mapped()
+    }
+    pub fn subwords(&self) -> Option<&Subwords> {
+        self.subwords.as_ref()
+    }
+    fn index(&self) -> &HashMap<String, usize> {
+        self.index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.words.len());
+            for (i, w) in self.words.iter().enumerate() {
+                index.entry(w.clone()).or_insert(i);
+            }
+            index
+        })
     }
     pub fn index_of(&self, word: &str) -> Option<usize> {
-        self.index.get(word).copied()
+        self.index().get(word).copied()
     }
     pub fn vector(&self, i: usize) -> &[f32] {
-        &self.matrix[i * self.dim..(i + 1) * self.dim]
+        &self.matrix()[i * self.dim..(i + 1) * self.dim]
     }
+    /// The vector of a word in the vocabulary.
     pub fn get(&self, word: &str) -> Option<&[f32]> {
         self.index_of(word).map(|i| self.vector(i))
     }
+    /// The vector of any word: its own, or for a word not in the vocabulary the mean of its
+    /// character n-gram rows when the vectors have them (fastText-style).
+    pub fn lookup(&self, word: &str) -> Option<Cow<'_, [f32]>> {
+        if let Some(v) = self.get(word) {
+            return Some(Cow::Borrowed(v));
+        }
+        let sub = self.subwords.as_ref()?;
+        sub.compose(word, self.dim, None).map(Cow::Owned)
+    }
 
-    /// The matrix with every row scaled to unit length, computed once.
-    pub fn unit_matrix(&self) -> &[f32] {
-        self.unit.get_or_init(|| {
-            let mut m = self.matrix.clone();
-            m.par_chunks_mut(self.dim).for_each(normalize);
-            m
+    /// 1 / length of every row, computed once.
+    pub fn inv_norms(&self) -> &[f32] {
+        self.inv_norms.get_or_init(|| {
+            self.matrix()
+                .par_chunks(self.dim)
+                .map(|row| {
+                    let n = dot(row, row).sqrt();
+                    if n > 0.0 { 1.0 / n } else { 0.0 }
+                })
+                .collect()
         })
     }
-    pub fn unit(&self, i: usize) -> &[f32] {
-        &self.unit_matrix()[i * self.dim..(i + 1) * self.dim]
+    /// Row `i` scaled to unit length.
+    pub fn unit(&self, i: usize) -> Vec<f32> {
+        let inv = self.inv_norms()[i];
+        self.vector(i).iter().map(|x| x * inv).collect()
     }
 
     fn require(&self, word: &str) -> Result<usize> {
-        self.index_of(word).ok_or_else(|| {
-            Error::Usage(format!(
-                "{word:?} is not in the vocabulary ({} words)",
-                self.len()
-            ))
-        })
+        self.index_of(word).ok_or_else(|| self.not_found(word))
     }
-
-    pub fn similarity(&self, a: &str, b: &str) -> Option<f32> {
-        Some(dot(
-            self.unit(self.index_of(a)?),
-            self.unit(self.index_of(b)?),
+    fn not_found(&self, word: &str) -> Error {
+        let hint = if self.subwords.is_some() {
+            " and has no n-gram in the model"
+        } else {
+            " (these vectors have no subwords for unseen words)"
+        };
+        Error::Usage(format!(
+            "{word:?} is not in the vocabulary ({} words){hint}",
+            self.len()
         ))
     }
 
+    /// Cosine similarity of two words (either may be out of the vocabulary when the vectors
+    /// have n-grams).
+    pub fn similarity(&self, a: &str, b: &str) -> Option<f32> {
+        let mut va = self.lookup(a)?.into_owned();
+        let mut vb = self.lookup(b)?.into_owned();
+        normalize(&mut va);
+        normalize(&mut vb);
+        Some(dot(&va, &vb))
+    }
+
     /// The `k` rows of the first `restrict` words (0: all) scoring highest under `score`,
-    /// skipping `exclude`; parallel over rows.
+    /// which sees each row scaled to unit length; skips `exclude`; parallel over rows.
     pub fn top_k_by<F>(
         &self,
         k: usize,
@@ -143,15 +234,20 @@ impl Embeddings {
         } else {
             restrict.min(self.len())
         };
-        let unit = self.unit_matrix();
+        let matrix = self.matrix();
+        let inv_norms = self.inv_norms();
         let chunk = 4096;
         let partial: Vec<Vec<(usize, f32)>> = (0..n.div_ceil(chunk))
             .into_par_iter()
             .map(|c| {
                 let mut top = TopK::new(k);
+                let mut unit = vec![0.0f32; self.dim];
                 for i in c * chunk..((c + 1) * chunk).min(n) {
                     if !exclude.contains(&i) {
-                        top.push(i, score(&unit[i * self.dim..(i + 1) * self.dim]));
+                        let row = &matrix[i * self.dim..(i + 1) * self.dim];
+                        let inv = inv_norms[i];
+                        unit.iter_mut().zip(row).for_each(|(u, x)| *u = x * inv);
+                        top.push(i, score(&unit));
                     }
                 }
                 top.items
@@ -172,11 +268,18 @@ impl Embeddings {
         self.named(self.top_k_by(k, 0, exclude, |row| dot(row, &q)))
     }
 
-    /// The `k` words most similar to `word`, itself excluded.
+    /// The `k` words most similar to `word`, itself excluded. A word out of the vocabulary
+    /// is answered from its n-grams when the vectors have them.
     pub fn most_similar(&self, word: &str, k: usize) -> Result<Vec<(String, f32)>> {
-        let i = self.require(word)?;
-        let q = self.unit(i).to_vec();
-        Ok(self.named(self.top_k_by(k, 0, &[i], |row| dot(row, &q))))
+        let (mut q, exclude) = match self.index_of(word) {
+            Some(i) => (self.unit(i), vec![i]),
+            None => match self.lookup(word) {
+                Some(v) => (v.into_owned(), Vec::new()),
+                None => return Err(self.not_found(word)),
+            },
+        };
+        normalize(&mut q);
+        Ok(self.named(self.top_k_by(k, 0, &exclude, |row| dot(row, &q))))
     }
 
     /// a : b :: c : ? — the `k` best answers among the first `restrict` words (0: all),
@@ -201,11 +304,7 @@ impl Embeddings {
         method: AnalogyMethod,
         restrict: usize,
     ) -> Vec<(usize, f32)> {
-        let (ua, ub, uc) = (
-            self.unit(a).to_vec(),
-            self.unit(b).to_vec(),
-            self.unit(c).to_vec(),
-        );
+        let (ua, ub, uc) = (self.unit(a), self.unit(b), self.unit(c));
         match method {
             AnalogyMethod::CosAdd => {
                 let mut q: Vec<f32> = (0..self.dim).map(|j| ub[j] - ua[j] + uc[j]).collect();
@@ -234,11 +333,11 @@ impl Embeddings {
             .collect::<Result<Vec<_>>>()?;
         let mut mean = vec![0.0f32; self.dim];
         ids.iter()
-            .for_each(|&i| crate::embed::kernels::axpy(1.0, self.unit(i), &mut mean));
+            .for_each(|&i| crate::embed::kernels::axpy(1.0, &self.unit(i), &mut mean));
         normalize(&mut mean);
         let mut worst = (0, f32::INFINITY);
         for (pos, &i) in ids.iter().enumerate() {
-            let s = dot(self.unit(i), &mean);
+            let s = dot(&self.unit(i), &mean);
             if s < worst.1 {
                 worst = (pos, s);
             }

@@ -5,31 +5,22 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::embed::kernels::dot;
 use crate::error::{Error, Result};
+use crate::floats::{Floats, map_file};
 use crate::fsutil::atomic_write;
 
 const MAGIC: &[u8; 8] = b"WLDOCVEC";
 const VERSION: u32 = 1;
 const HEADER: usize = 8 + 4 + 4 + 8 + 4;
 
-/// The values: built in memory, or mapped from the file.
-enum Storage {
-    Owned(Vec<f32>),
-    /// The whole file; the values start at `HEADER` (4-byte aligned, as mappings are
-    /// page-aligned) and end after `len` floats.
-    Mapped {
-        map: memmap2::Mmap,
-        len: usize,
-    },
-}
-
 pub struct DocVectors {
     pub dim: usize,
-    storage: Storage,
+    storage: Floats,
 }
 
 impl std::fmt::Debug for DocVectors {
@@ -38,37 +29,22 @@ impl std::fmt::Debug for DocVectors {
     }
 }
 
-/// Maps `file` read-only.
-#[allow(unsafe_code)]
-fn map(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
-    // SAFETY: the mapping is read-only and wordlens never writes this file in place: writers
-    // write a temporary file and rename it over this one, which leaves the mapped inode intact.
-    // Another program truncating the file under us is the one case not covered (as with any
-    // memory map).
-    unsafe { memmap2::Mmap::map(file) }
-}
-
 impl DocVectors {
     pub fn new(dim: usize, data: Vec<f32>) -> Self {
         Self {
             dim,
-            storage: Storage::Owned(data),
+            storage: Floats::Owned(data),
         }
     }
 
     /// All values, row after row.
     pub fn data(&self) -> &[f32] {
-        match &self.storage {
-            Storage::Owned(v) => v,
-            Storage::Mapped { map, len } => {
-                bytemuck::try_cast_slice(&map[HEADER..HEADER + len * 4]).unwrap_or(&[])
-            }
-        }
+        self.storage.as_slice()
     }
 
     /// Whether the values are memory-mapped (not copied to the heap).
     pub fn is_mapped(&self) -> bool {
-        matches!(self.storage, Storage::Mapped { .. })
+        self.storage.is_mapped()
     }
 
     pub fn len(&self) -> usize {
@@ -103,7 +79,7 @@ impl DocVectors {
     /// and maps it (little-endian machines; others read a copy).
     pub fn read(path: &Path, expected: usize, dim: usize) -> Result<Self> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let map = map(&file).map_err(|e| Error::io(path, e))?;
+        let map = Arc::new(map_file(&file).map_err(|e| Error::io(path, e))?);
         let bytes: &[u8] = &map;
         if bytes.len() < HEADER || &bytes[..8] != MAGIC {
             return Err(Error::at_byte(
@@ -161,18 +137,8 @@ impl DocVectors {
                 "checksum mismatch: the file is damaged; rebuild the index",
             ));
         }
-        let len = expected * dim;
-        let storage = if cfg!(target_endian = "little")
-            && bytemuck::try_cast_slice::<u8, f32>(&body[..len * 4]).is_ok()
-        {
-            Storage::Mapped { map, len }
-        } else {
-            let data = body[..len * 4]
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
-            Storage::Owned(data)
-        };
+        let storage = Floats::from_map(map.clone(), HEADER, expected * dim)
+            .ok_or_else(|| Error::at_byte(path, HEADER as u64, "vector block out of range"))?;
         Ok(Self { dim, storage })
     }
 

@@ -605,10 +605,11 @@ impl App {
                 let center = words.last().cloned().unwrap_or_default();
                 let mut names = vec![center];
                 names.extend(e.neighbors.iter().map(|(w, _)| w.clone()));
-                let rows: Vec<&[f32]> = names
+                let rows: Vec<Vec<f32>> = names
                     .iter()
                     .filter_map(|w| emb.index_of(w).map(|i| emb.unit(i)))
                     .collect();
+                let rows: Vec<&[f32]> = rows.iter().map(Vec::as_slice).collect();
                 let points = pca_2d(&rows);
                 e.projection = names
                     .into_iter()

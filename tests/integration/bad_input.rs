@@ -106,10 +106,80 @@ fn truncated_binary() {
 }
 
 #[test]
-fn fasttext_bin_model_is_named() {
-    let bytes = std::fs::read(shared("formats/toy-model.bin")).unwrap();
-    let err = error_of("model.bin", &bytes);
-    assert!(err.contains("fastText .bin model"), "{err}");
+fn fasttext_bin_damaged_in_every_way() {
+    let good = std::fs::read(shared("formats/toy-model.bin")).unwrap();
+    let with = |at: usize, bytes: &[u8]| {
+        let mut b = good.clone();
+        b[at..at + bytes.len()].copy_from_slice(bytes);
+        b
+    };
+    // Version 13 does not exist yet.
+    let err = error_of("v13.bin", &with(4, &13i32.to_le_bytes()));
+    assert!(
+        err.contains("v13.bin (byte 4)") && err.contains("version 13"),
+        "{err}"
+    );
+    // A dimension of four billion is refused before allocating anything.
+    let err = error_of("dim.bin", &with(8, &(-1i32).to_le_bytes()));
+    assert!(
+        err.contains("dim.bin (byte 8)") && err.contains("dim -1"),
+        "{err}"
+    );
+    // A dictionary claiming two billion words.
+    let err = error_of("dict.bin", &with(64, &i32::MAX.to_le_bytes()));
+    assert!(
+        err.contains("dict.bin (byte 64)") && err.contains("entries"),
+        "{err}"
+    );
+    // A quantized model (.ftz): the flag after the dictionary.
+    let quant_at = good.len() - (22 + 100) * 5 * 4 - 16 - 1;
+    assert_eq!(good[quant_at], 0);
+    let err = error_of("model.ftz", &with(quant_at, &[1]));
+    assert!(err.contains("quantized model (.ftz)"), "{err}");
+    // Truncated anywhere: inside the arguments, the dictionary, the matrix.
+    for cut in [30, 200, good.len() - 100, good.len() - 1] {
+        let err = error_of("cut.bin", &good[..cut]);
+        assert!(
+            err.contains("cut.bin (byte") && err.contains("truncated"),
+            "cut at {cut}: {err}"
+        );
+    }
+}
+
+#[test]
+fn native_file_damaged_in_every_way() {
+    let emb = wordlens::embed::io::read(&shared("formats/gensim-lee-32d.w2v.bin"))
+        .unwrap()
+        .embeddings;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.wl");
+    wordlens::embed::io::write(&path, &emb, wordlens::embed::io::VectorFormat::Wordlens).unwrap();
+    let good = std::fs::read(&path).unwrap();
+    let err = error_of("cut.wl", &good[..good.len() - 7]);
+    assert!(
+        err.contains("cut.wl (byte") && err.contains("truncated"),
+        "{err}"
+    );
+    let err = error_of("short.wl", &good[..100]);
+    assert!(err.contains("not a wordlens vectors file"), "{err}");
+    // A flipped bit in the header or the vocabulary is caught by its checksum on open.
+    let mut b = good.clone();
+    b[24] ^= 1;
+    assert!(error_of("h.wl", &b).contains("header checksum"));
+    let mut b = good.clone();
+    b[140] ^= 1;
+    assert!(error_of("vocab.wl", &b).contains("vocabulary checksum"));
+    // One in the matrix is caught by verify (open stays instant and does not read it).
+    let mut b = good.clone();
+    let last = b.len() - 1;
+    b[last] ^= 0x40;
+    let damaged = temp_file(&dir, "m.wl", &b);
+    assert!(wordlens::embed::io::read(&damaged).is_ok());
+    let err = wordlens::embed::io::verify_native(&damaged)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("data checksum"), "{err}");
+    wordlens::embed::io::verify_native(&path).unwrap();
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod crash;
 mod formats;
 mod fuzz_regressions;
 mod search;
+mod subwords;
 mod training;
 mod tui;
 

@@ -1,0 +1,258 @@
+//! fastText `.bin` models (fastText 0.9, and gensim's `save_facebook_model`): magic and
+//! version, the training arguments, the dictionary, then the input matrix (`nwords + bucket`
+//! rows). Word vectors are the mean of a word's row and its n-gram rows, as fastText's
+//! `get_word_vector` computes them; the n-gram rows are kept for words never seen.
+
+use std::path::Path;
+
+use super::ReadNotes;
+use crate::embed::subword::Subwords;
+use crate::embed::vectors::Embeddings;
+use crate::error::{Error, Result};
+use crate::floats::Floats;
+
+pub(super) const MAGIC: u32 = 793_712_314;
+/// Versions read: 11 (before the dictionary pruning index) and 12 (current).
+const VERSIONS: [u32; 2] = [11, 12];
+const MAX_DIM: i32 = 100_000;
+const MAX_WORD_BYTES: usize = 1 << 16;
+
+/// The training arguments that matter for reading vectors.
+struct Args {
+    dim: usize,
+    model: i32,
+    bucket: u64,
+    minn: usize,
+    maxn: usize,
+}
+
+/// A little-endian cursor that names the byte offset of what it failed to read.
+struct Cursor<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let Some(end) = end else {
+            return Err(Error::at_byte(
+                self.path,
+                self.pos as u64,
+                format!("file ends inside {what} (truncated fastText model)"),
+            ));
+        };
+        let out = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(out)
+    }
+    fn i32(&mut self, what: &str) -> Result<i32> {
+        let b = self.take(4, what)?;
+        Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn i64(&mut self, what: &str) -> Result<i64> {
+        let b = self.take(8, what)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(i64::from_le_bytes(a))
+    }
+    fn u8(&mut self, what: &str) -> Result<u8> {
+        Ok(self.take(1, what)?[0])
+    }
+    fn fail(&self, at: usize, msg: impl Into<String>) -> Error {
+        Error::at_byte(self.path, at as u64, msg)
+    }
+}
+
+pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)> {
+    let mut c = Cursor {
+        path,
+        bytes,
+        pos: 0,
+    };
+    let magic = c.i32("the magic number")? as u32;
+    if magic != MAGIC {
+        return Err(c.fail(0, format!("magic {magic}, expected fastText's {MAGIC}")));
+    }
+    let version = c.i32("the version")? as u32;
+    if !VERSIONS.contains(&version) {
+        return Err(c.fail(
+            4,
+            format!("fastText model version {version}; wordlens reads versions 11 and 12"),
+        ));
+    }
+    let args = read_args(&mut c)?;
+    let (words, notes) = read_dictionary(&mut c)?;
+    let quant_at = c.pos;
+    if c.u8("the quantisation flag")? != 0 {
+        return Err(c.fail(
+            quant_at,
+            "a quantized model (.ftz): its vectors are compressed with product quantisation; use the full .bin model",
+        ));
+    }
+    let rows_at = c.pos;
+    let rows = c.i64("the input matrix row count")?;
+    let cols = c.i64("the input matrix column count")?;
+    let nwords = words.len() as u64;
+    if cols != args.dim as i64 || rows < 0 || rows as u64 != nwords + args.bucket {
+        return Err(c.fail(
+            rows_at,
+            format!(
+                "input matrix is {rows} x {cols}; the arguments promise {} x {} ({nwords} words + {} buckets)",
+                nwords + args.bucket,
+                args.dim,
+                args.bucket
+            ),
+        ));
+    }
+    let values = (rows as usize).saturating_mul(args.dim);
+    let matrix_bytes = c.take(
+        values.saturating_mul(4),
+        &format!("the {rows} x {cols} input matrix"),
+    )?;
+    let input: Vec<f32> = matrix_bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let dim = args.dim;
+    let split = words.len() * dim;
+    let subwords = Subwords {
+        minn: args.minn,
+        maxn: args.maxn,
+        buckets: Floats::Owned(input[split..].to_vec()),
+    };
+    // Supervised models of version 11 were trained without n-grams.
+    let subwords = if version == 11 && args.model == 3 {
+        Subwords {
+            maxn: 0,
+            ..subwords
+        }
+    } else {
+        subwords
+    };
+    let mut matrix = Vec::with_capacity(split);
+    for (i, w) in words.iter().enumerate() {
+        let own = &input[i * dim..(i + 1) * dim];
+        let v = subwords
+            .compose(w, dim, Some(own))
+            .unwrap_or_else(|| own.to_vec());
+        matrix.extend_from_slice(&v);
+    }
+    let emb = Embeddings::from_parts(words, Floats::Owned(matrix), dim, Some(subwords))
+        .map_err(|e| Error::in_file(path, e.to_string()))?;
+    Ok((emb, notes))
+}
+
+fn read_args(c: &mut Cursor<'_>) -> Result<Args> {
+    let at = c.pos;
+    let mut ints = [0i32; 12];
+    const NAMES: [&str; 12] = [
+        "dim",
+        "ws",
+        "epoch",
+        "minCount",
+        "neg",
+        "wordNgrams",
+        "loss",
+        "model",
+        "bucket",
+        "minn",
+        "maxn",
+        "lrUpdateRate",
+    ];
+    for (v, name) in ints.iter_mut().zip(NAMES) {
+        *v = c.i32(&format!("argument {name}"))?;
+    }
+    c.take(8, "argument t")?;
+    let [dim, .., model, bucket, minn, maxn, _] = ints;
+    if !(1..=MAX_DIM).contains(&dim) || bucket < 0 || minn < 0 || maxn < 0 || maxn > 64 {
+        return Err(c.fail(
+            at,
+            format!("implausible arguments: dim {dim}, bucket {bucket}, minn {minn}, maxn {maxn}"),
+        ));
+    }
+    Ok(Args {
+        dim: dim as usize,
+        model,
+        bucket: bucket as u64,
+        minn: minn as usize,
+        maxn: maxn as usize,
+    })
+}
+
+/// Reads the dictionary; keeps the words (type 0), skips labels (type 1).
+fn read_dictionary(c: &mut Cursor<'_>) -> Result<(Vec<String>, ReadNotes)> {
+    let at = c.pos;
+    let size = c.i32("the dictionary size")?;
+    let nwords = c.i32("the word count")?;
+    let nlabels = c.i32("the label count")?;
+    let _ntokens = c.i64("the token count")?;
+    let prune = c.i64("the pruning index size")?;
+    // Each entry takes at least 10 bytes (a NUL, the count, the type): check before allocating.
+    let remaining = c.bytes.len() - c.pos;
+    if size < 0
+        || nwords < 0
+        || nlabels < 0
+        || nwords.checked_add(nlabels) != Some(size)
+        || size as usize > remaining / 10
+    {
+        return Err(c.fail(
+            at,
+            format!(
+                "dictionary header claims {size} entries ({nwords} words, {nlabels} labels); the file has {remaining} bytes left"
+            ),
+        ));
+    }
+    if prune > 0 {
+        return Err(c.fail(
+            at,
+            "a pruned dictionary (written by quantization): use the full .bin model",
+        ));
+    }
+    let mut words = Vec::with_capacity(nwords as usize);
+    let mut notes = ReadNotes::default();
+    for i in 0..size {
+        let start = c.pos;
+        let rest = &c.bytes[start..];
+        let Some(len) = rest.iter().take(MAX_WORD_BYTES).position(|&b| b == 0) else {
+            return Err(c.fail(
+                start,
+                format!(
+                    "dictionary entry {} of {size}: no NUL ending the word",
+                    i + 1
+                ),
+            ));
+        };
+        let raw = c.take(len + 1, "a dictionary word")?;
+        let word = match std::str::from_utf8(&raw[..len]) {
+            Ok(w) => w.to_string(),
+            Err(_) => {
+                notes.lossy_words += 1;
+                String::from_utf8_lossy(&raw[..len]).into_owned()
+            }
+        };
+        c.i64("a dictionary count")?;
+        let kind_at = c.pos;
+        match c.u8("a dictionary entry type")? {
+            0 => words.push(word),
+            1 => {}
+            other => {
+                return Err(c.fail(
+                    kind_at,
+                    format!("entry type {other}; expected 0 (word) or 1 (label)"),
+                ));
+            }
+        }
+    }
+    if words.len() != nwords as usize {
+        return Err(c.fail(
+            at,
+            format!(
+                "dictionary header claims {nwords} words, the entries hold {}",
+                words.len()
+            ),
+        ));
+    }
+    Ok((words, notes))
+}

@@ -1,0 +1,158 @@
+//! fastText `.bin` models, vectors for unseen words, and the native format (with
+//! quantisation), checked against what fastText itself computes.
+
+use wordlens::embed::eval::evaluate_pairs;
+use wordlens::embed::io::{self, Quantization, VectorFormat};
+
+use crate::{bundled, shared};
+
+/// Vectors fastText's Python package gives for toy-model.bin (bench/fasttext_oov_fixture.py).
+fn fasttext_fixture() -> Vec<(String, bool, Vec<f32>)> {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fasttext-toy-oov.tsv"),
+    )
+    .unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let v = f[2].split(' ').map(|x| x.parse().unwrap()).collect();
+            (f[0].to_string(), f[1] == "1", v)
+        })
+        .collect()
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
+
+#[test]
+fn fasttext_bin_word_vectors_equal_its_vec_file() {
+    let bin = io::read(&shared("formats/toy-model.bin")).unwrap();
+    let vec = io::read(&shared("formats/toy-model.vec"))
+        .unwrap()
+        .embeddings;
+    assert_eq!(bin.format, VectorFormat::FasttextBin);
+    let emb = bin.embeddings;
+    assert_eq!(emb.words(), vec.words());
+    assert_eq!(emb.dim(), 5);
+    let sub = emb.subwords().expect("n-gram rows");
+    assert_eq!((sub.minn, sub.maxn, sub.bucket_count(5)), (3, 6, 100));
+    // The .vec lists 5 significant digits; a wrong hash or a missing n-gram is off by far more.
+    for w in vec.words() {
+        let d = max_diff(emb.get(w).unwrap(), vec.get(w).unwrap());
+        assert!(d < 1e-5, "{w}: {d}");
+    }
+}
+
+#[test]
+fn unseen_words_get_the_vectors_fasttext_gives_them() {
+    let emb = io::read(&shared("formats/toy-model.bin"))
+        .unwrap()
+        .embeddings;
+    let fixture = fasttext_fixture();
+    assert!(fixture.iter().filter(|f| !f.1).count() >= 6);
+    for (word, in_vocab, expected) in fixture {
+        assert_eq!(emb.index_of(&word).is_some(), in_vocab, "{word}");
+        let got = emb.lookup(&word).unwrap();
+        let d = max_diff(&got, &expected);
+        // "café" and "überall" hold bytes ≥ 0x80: they check the signed-char hash.
+        assert!(d < 1e-6, "{word}: {d}");
+    }
+    // Neighbours of a word the model never saw.
+    let hits = emb.most_similar("anarchistic", 3).unwrap();
+    assert_eq!(hits.len(), 3);
+    assert!(
+        hits.iter().any(|(w, _)| w.starts_with("anarch")),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn native_format_round_trips_words_vectors_and_ngrams_and_maps_the_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let ft = io::read(&shared("formats/toy-model.bin"))
+        .unwrap()
+        .embeddings;
+    let path = dir.path().join("toy.wl");
+    io::write(&path, &ft, VectorFormat::Wordlens).unwrap();
+    let back = io::read(&path).unwrap();
+    assert_eq!(back.format, VectorFormat::Wordlens);
+    let back = back.embeddings;
+    assert!(back.is_mapped());
+    assert_eq!(back.words(), ft.words());
+    assert_eq!(back.matrix(), ft.matrix());
+    assert_eq!(
+        back.lookup("überall").unwrap(),
+        ft.lookup("überall").unwrap()
+    );
+    io::verify_native(&path).unwrap();
+
+    // Plain word2vec vectors too, byte for byte through a second write.
+    let lee = io::read(&shared("formats/gensim-lee-32d.w2v.bin"))
+        .unwrap()
+        .embeddings;
+    let (a, b) = (dir.path().join("a.wl"), dir.path().join("b.wl"));
+    io::write(&a, &lee, VectorFormat::Wordlens).unwrap();
+    io::write(
+        &b,
+        &io::read(&a).unwrap().embeddings,
+        VectorFormat::Wordlens,
+    )
+    .unwrap();
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(io::read(&a).unwrap().embeddings.subwords().is_none());
+}
+
+#[test]
+fn quantised_vectors_keep_their_word_similarity_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let lee = io::read(&shared("formats/gensim-lee-32d.w2v.bin"))
+        .unwrap()
+        .embeddings;
+    let ws = bundled("wordsim353.tsv");
+    let float = evaluate_pairs(&lee, &ws).unwrap();
+    assert!(float.used > 50, "{float:?}");
+    let mut sizes = Vec::new();
+    for (q, tol) in [
+        (Quantization::Int8, 0.01),
+        (Quantization::Pq { dsub: 2 }, 0.05),
+    ] {
+        let path = dir.path().join("q.wl");
+        io::write_quantized(&path, &lee, VectorFormat::Wordlens, q).unwrap();
+        sizes.push(std::fs::metadata(&path).unwrap().len());
+        let back = io::read(&path).unwrap().embeddings;
+        assert!(!back.is_mapped());
+        let s = evaluate_pairs(&back, &ws).unwrap();
+        assert_eq!(s.used, float.used);
+        assert!(
+            (s.spearman - float.spearman).abs() < tol,
+            "{q:?}: {} vs float {}",
+            s.spearman,
+            float.spearman
+        );
+    }
+    let float_size = {
+        let p = dir.path().join("f.wl");
+        io::write(&p, &lee, VectorFormat::Wordlens).unwrap();
+        std::fs::metadata(&p).unwrap().len()
+    };
+    // int8: a byte per value plus a scale per row; PQ by 2: half a byte per value plus the
+    // codebooks (the vocabulary is the same in all three).
+    assert!(sizes[0] * 2 < float_size, "{sizes:?} vs {float_size}");
+    assert!(sizes[1] < sizes[0], "{sizes:?} vs {float_size}");
+    assert!(
+        io::write_quantized(
+            &dir.path().join("x.bin"),
+            &lee,
+            VectorFormat::W2vBin,
+            Quantization::Int8
+        )
+        .is_err()
+    );
+}
