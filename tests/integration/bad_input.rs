@@ -131,8 +131,9 @@ fn fasttext_bin_damaged_in_every_way() {
         err.contains("dict.bin (byte 64)") && err.contains("entries"),
         "{err}"
     );
-    // A quantized model (.ftz): the flag after the dictionary.
-    let quant_at = good.len() - (22 + 100) * 5 * 4 - 16 - 1;
+    // A quantized model (.ftz): the flag after the dictionary, before the input matrix
+    // (22 words + 100 buckets) and the output matrix (22 rows), each with its flag and sizes.
+    let quant_at = good.len() - (1 + 16 + 22 * 5 * 4) - (16 + 122 * 5 * 4) - 1;
     assert_eq!(good[quant_at], 0);
     let err = error_of("model.ftz", &with(quant_at, &[1]));
     assert!(err.contains("quantized model (.ftz)"), "{err}");

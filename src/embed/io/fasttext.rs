@@ -111,6 +111,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         values.saturating_mul(4),
         &format!("the {rows} x {cols} input matrix"),
     )?;
+    check_output_matrix(&mut c, args.dim)?;
     let input: Vec<f32> = matrix_bytes
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -142,6 +143,21 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
     let emb = Embeddings::from_parts(words, Floats::Owned(matrix), dim, Some(subwords))
         .map_err(|e| Error::in_file(path, e.to_string()))?;
     Ok((emb, notes))
+}
+
+/// The output matrix is not needed for vectors, but a model cut inside it is truncated: say
+/// so rather than read a damaged file as if it were whole.
+fn check_output_matrix(c: &mut Cursor<'_>, dim: usize) -> Result<()> {
+    c.u8("the output quantisation flag")?;
+    let at = c.pos;
+    let rows = c.i64("the output matrix row count")?;
+    let cols = c.i64("the output matrix column count")?;
+    if rows < 0 || cols != dim as i64 {
+        return Err(c.fail(at, format!("output matrix is {rows} x {cols}; expected ? x {dim}")));
+    }
+    let size = (rows as usize).saturating_mul(dim).saturating_mul(4);
+    c.take(size, &format!("the {rows} x {cols} output matrix"))?;
+    Ok(())
 }
 
 fn read_args(c: &mut Cursor<'_>) -> Result<Args> {
@@ -200,7 +216,7 @@ fn read_dictionary(c: &mut Cursor<'_>) -> Result<(Vec<String>, ReadNotes)> {
         return Err(c.fail(
             at,
             format!(
-                "dictionary header claims {size} entries ({nwords} words, {nlabels} labels); the file has {remaining} bytes left"
+                "dictionary header claims {size} entries ({nwords} words, {nlabels} labels); the file has {remaining} bytes left (truncated or damaged)"
             ),
         ));
     }
