@@ -6,13 +6,15 @@ use wordlens::embed::io::{self, Quantization, VectorFormat};
 
 use crate::{bundled, shared};
 
-/// Vectors fastText's Python package gives for toy-model.bin (bench/fasttext_oov_fixture.py).
-fn fasttext_fixture() -> Vec<(String, bool, Vec<f32>)> {
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/fasttext-toy-oov.tsv"),
-    )
-    .unwrap();
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Word, whether the model knows it, and the vector a peer computed for it.
+fn peer_vectors(name: &str) -> Vec<(String, bool, Vec<f32>)> {
+    let text = std::fs::read_to_string(fixture(name)).unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .map(|l| {
@@ -55,7 +57,8 @@ fn unseen_words_get_the_vectors_fasttext_gives_them() {
     let emb = io::read(&shared("formats/toy-model.bin"))
         .unwrap()
         .embeddings;
-    let fixture = fasttext_fixture();
+    // From fastText's Python package (bench/fasttext_oov_fixture.py).
+    let fixture = peer_vectors("fasttext-toy-oov.tsv");
     assert!(fixture.iter().filter(|f| !f.1).count() >= 6);
     for (word, in_vocab, expected) in fixture {
         assert_eq!(emb.index_of(&word).is_some(), in_vocab, "{word}");
@@ -71,6 +74,22 @@ fn unseen_words_get_the_vectors_fasttext_gives_them() {
         hits.iter().any(|(w, _)| w.starts_with("anarch")),
         "{hits:?}"
     );
+}
+
+#[test]
+fn a_model_saved_by_gensim_reads_with_gensims_vectors() {
+    // gensim's save_facebook_model (bench/gensim_fasttext_fixture.py): 2,680 words, 2,000
+    // buckets, n-grams of 3 to 5 characters.
+    let emb = io::read(&fixture("gensim-fasttext.bin")).unwrap().embeddings;
+    assert_eq!((emb.len(), emb.dim()), (2680, 8));
+    let sub = emb.subwords().unwrap();
+    assert_eq!((sub.minn, sub.maxn, sub.bucket_count(8)), (3, 5, 2000));
+    let fixture = peer_vectors("gensim-fasttext-oov.tsv");
+    for (word, in_vocab, expected) in fixture {
+        assert_eq!(emb.index_of(&word).is_some(), in_vocab, "{word}");
+        let d = max_diff(&emb.lookup(&word).unwrap(), &expected);
+        assert!(d < 1e-5, "{word}: {d}");
+    }
 }
 
 #[test]
