@@ -66,12 +66,15 @@ impl Default for EvalConfig {
 pub struct OutputConfig {
     /// Vector file format written by `train` and `convert`.
     pub format: VectorFormat,
+    /// Values per product-quantisation sub-vector (`convert --quantize pq`).
+    pub pq_dsub: usize,
 }
 
 impl Default for OutputConfig {
     fn default() -> Self {
         Self {
             format: VectorFormat::W2vBin,
+            pq_dsub: 2,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::output::{print, print_json};
 
 #[derive(Debug, Args)]
 pub struct NeighborsArgs {
-    /// Vectors file (word2vec text or binary, fastText .vec, GloVe).
+    /// Vectors file: word2vec text or binary, fastText .vec or .bin, GloVe, wordlens native.
     #[arg(long, value_name = "PATH")]
     pub vectors: PathBuf,
     pub word: String,

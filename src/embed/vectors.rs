@@ -70,8 +70,9 @@ impl Embeddings {
         Ok(emb)
     }
 
-    /// Builds embeddings whose words were checked when written (the native format, with a
-    /// checksum): the word index is built on first lookup, keeping the first of any duplicate.
+    /// Builds embeddings whose words the caller already checked for duplicates (readers do,
+    /// to name the line or byte; the native format was checked when written): the word index
+    /// is built on first lookup, keeping the first of any duplicate.
     pub fn from_checked_parts(
         words: Vec<String>,
         matrix: Floats,

@@ -80,7 +80,9 @@ fn unseen_words_get_the_vectors_fasttext_gives_them() {
 fn a_model_saved_by_gensim_reads_with_gensims_vectors() {
     // gensim's save_facebook_model (bench/gensim_fasttext_fixture.py): 2,680 words, 2,000
     // buckets, n-grams of 3 to 5 characters.
-    let emb = io::read(&fixture("gensim-fasttext.bin")).unwrap().embeddings;
+    let emb = io::read(&fixture("gensim-fasttext.bin"))
+        .unwrap()
+        .embeddings;
     assert_eq!((emb.len(), emb.dim()), (2680, 8));
     let sub = emb.subwords().unwrap();
     assert_eq!((sub.minn, sub.maxn, sub.bucket_count(8)), (3, 5, 2000));

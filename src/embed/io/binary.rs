@@ -6,10 +6,13 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::ReadNotes;
 use super::text::{check_word, parse_header};
 use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
+use crate::floats::Floats;
 
 /// Longest word accepted (the C tool's limit is 100 bytes; leave room for other writers).
 const MAX_WORD_BYTES: usize = 4096;
@@ -35,10 +38,10 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         ));
     }
     let (count, dim) = (count as usize, dim as usize);
-    let mut words = Vec::with_capacity(count);
-    let mut matrix = Vec::with_capacity(count * dim);
-    let mut seen: HashMap<Vec<u8>, usize> = HashMap::with_capacity(count);
-    let mut notes = ReadNotes::default();
+    let vec_bytes = dim * 4;
+    // One sequential pass finds where each word and vector start (a newline after a vector is
+    // optional); the floats are then decoded in parallel.
+    let mut records: Vec<(usize, usize)> = Vec::with_capacity(count);
     for i in 0..count {
         while pos < bytes.len() && matches!(bytes[pos], b'\n' | b'\r') {
             pos += 1;
@@ -55,17 +58,9 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
                 ),
             ));
         };
-        let raw = &bytes[start..start + len];
-        let word = match std::str::from_utf8(raw) {
-            Ok(w) => w.to_string(),
-            Err(_) => {
-                notes.lossy_words += 1;
-                String::from_utf8_lossy(raw).into_owned()
-            }
-        };
         pos = start + len + 1;
-        let vec_bytes = dim * 4;
         if bytes.len() - pos < vec_bytes {
+            let word = String::from_utf8_lossy(&bytes[start..start + len]);
             return Err(Error::at_byte(
                 path,
                 pos as u64,
@@ -76,28 +71,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
                 ),
             ));
         }
-        for (j, chunk) in bytes[pos..pos + vec_bytes].chunks_exact(4).enumerate() {
-            let v = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-            if !v.is_finite() {
-                return Err(Error::at_byte(
-                    path,
-                    (pos + j * 4) as u64,
-                    format!(
-                        "value {} of word {word:?} is {v}; expected a finite number",
-                        j + 1
-                    ),
-                ));
-            }
-            matrix.push(v);
-        }
-        if let Some(first) = seen.insert(raw.to_vec(), start) {
-            return Err(Error::at_byte(
-                path,
-                start as u64,
-                format!("duplicate word {word:?}, first at byte {first}"),
-            ));
-        }
-        words.push(word);
+        records.push((start, len));
         pos += vec_bytes;
     }
     if let Some(extra) = bytes[pos..].iter().position(|b| !b.is_ascii_whitespace()) {
@@ -107,7 +81,61 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
             format!("data after the {count} words the header claims"),
         ));
     }
-    Ok((Embeddings::new(words, matrix, dim)?, notes))
+    let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(count);
+    for &(start, len) in &records {
+        if let Some(first) = seen.insert(&bytes[start..start + len], start) {
+            let word = String::from_utf8_lossy(&bytes[start..start + len]);
+            return Err(Error::at_byte(
+                path,
+                start as u64,
+                format!("duplicate word {word:?}, first at byte {first}"),
+            ));
+        }
+    }
+    drop(seen);
+    let mut matrix = vec![0.0f32; count * dim];
+    matrix
+        .par_chunks_mut(dim)
+        .zip(records.par_iter())
+        .try_for_each(|(row, &(start, len))| {
+            let at = start + len + 1;
+            for (j, (v, b)) in row
+                .iter_mut()
+                .zip(bytes[at..at + vec_bytes].chunks_exact(4))
+                .enumerate()
+            {
+                *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                if !v.is_finite() {
+                    let word = String::from_utf8_lossy(&bytes[start..start + len]);
+                    return Err(Error::at_byte(
+                        path,
+                        (at + j * 4) as u64,
+                        format!(
+                            "value {} of word {word:?} is {v}; expected a finite number",
+                            j + 1
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        })?;
+    let mut notes = ReadNotes::default();
+    let words: Vec<String> = records
+        .iter()
+        .map(|&(start, len)| {
+            let raw = &bytes[start..start + len];
+            match std::str::from_utf8(raw) {
+                Ok(w) => w.to_string(),
+                Err(_) => {
+                    notes.lossy_words += 1;
+                    String::from_utf8_lossy(raw).into_owned()
+                }
+            }
+        })
+        .collect();
+    // Unique as bytes (checked above); the index is built on first lookup.
+    let emb = Embeddings::from_checked_parts(words, Floats::Owned(matrix), dim, None)?;
+    Ok((emb, notes))
 }
 
 pub(super) fn write(w: &mut impl Write, emb: &Embeddings) -> std::io::Result<()> {

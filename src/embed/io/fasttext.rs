@@ -153,7 +153,10 @@ fn check_output_matrix(c: &mut Cursor<'_>, dim: usize) -> Result<()> {
     let rows = c.i64("the output matrix row count")?;
     let cols = c.i64("the output matrix column count")?;
     if rows < 0 || cols != dim as i64 {
-        return Err(c.fail(at, format!("output matrix is {rows} x {cols}; expected ? x {dim}")));
+        return Err(c.fail(
+            at,
+            format!("output matrix is {rows} x {cols}; expected ? x {dim}"),
+        ));
     }
     let size = (rows as usize).saturating_mul(dim).saturating_mul(4);
     c.take(size, &format!("the {rows} x {cols} output matrix"))?;
@@ -182,7 +185,7 @@ fn read_args(c: &mut Cursor<'_>) -> Result<Args> {
     }
     c.take(8, "argument t")?;
     let [dim, .., model, bucket, minn, maxn, _] = ints;
-    if !(1..=MAX_DIM).contains(&dim) || bucket < 0 || minn < 0 || maxn < 0 || maxn > 64 {
+    if !(1..=MAX_DIM).contains(&dim) || bucket < 0 || minn < 0 || !(0..=64).contains(&maxn) {
         return Err(c.fail(
             at,
             format!("implausible arguments: dim {dim}, bucket {bucket}, minn {minn}, maxn {maxn}"),

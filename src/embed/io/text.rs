@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
+use crate::floats::Floats;
 
 /// `count dim` when `line` is exactly two non-negative integers.
 pub(super) fn parse_header(line: &[u8]) -> Option<(u64, u64)> {
@@ -170,7 +171,9 @@ pub(super) fn parse(path: &Path, bytes: &[u8], has_header: bool) -> Result<Embed
             ));
         }
     }
-    Embeddings::new(out, matrix, dim)
+    drop(seen);
+    // Unique (checked above with line numbers); the index is built on first lookup.
+    Embeddings::from_checked_parts(out, Floats::Owned(matrix), dim, None)
 }
 
 pub(super) fn write(w: &mut impl Write, emb: &Embeddings, header: bool) -> std::io::Result<()> {
