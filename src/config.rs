@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::classify::LogRegConfig;
 use crate::classify::compare::CompareConfig;
 use crate::docvec::DocVecConfig;
+use crate::embed::glove::GloveConfig;
 use crate::embed::io::VectorFormat;
 use crate::embed::word2vec::Word2VecConfig;
 use crate::error::{Error, Result};
@@ -85,6 +86,7 @@ pub struct Config {
     pub data: DataConfig,
     pub tokenizer: TokenizerConfig,
     pub word2vec: Word2VecConfig,
+    pub glove: GloveConfig,
     pub output: OutputConfig,
     pub eval: EvalConfig,
     pub bow: TfidfConfig,
@@ -166,6 +168,7 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         self.tokenizer.validate()?;
         self.word2vec.validate()?;
+        self.glove.validate()?;
         self.bow.validate()?;
         if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {
             return Err(Error::config("compare.test_fraction", "must be in (0, 1)"));

@@ -1,6 +1,8 @@
 //! Word embeddings: vocabulary, word2vec training, vector files, and what to ask of vectors.
 
+pub mod cooccur;
 pub mod eval;
+pub mod glove;
 mod hogwild;
 pub mod io;
 pub mod kernels;
@@ -8,6 +10,7 @@ pub mod projection;
 pub mod rng;
 pub mod subword;
 pub mod token_stream;
+pub mod trainer;
 pub mod vectors;
 pub mod vocab;
 pub mod word2vec;

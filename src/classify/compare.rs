@@ -9,7 +9,9 @@ use super::pipeline::{FeatureKind, FitSettings, Pipeline};
 use crate::dataset::{self, Dataset, Split, Summary};
 use crate::docvec::{DocVecConfig, DocVecMethod};
 use crate::embed::Embeddings;
-use crate::embed::word2vec::{self, Word2VecConfig};
+use crate::embed::glove::GloveConfig;
+use crate::embed::trainer;
+use crate::embed::word2vec::Word2VecConfig;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{Metrics, classification};
 use crate::eval::significance;
@@ -50,6 +52,7 @@ pub enum Vectors {
     /// word2vec trained on each training split's text plus these extra corpora (never on test).
     Train {
         config: Word2VecConfig,
+        glove: GloveConfig,
         extra: Vec<CorpusSpec>,
     },
 }
@@ -180,15 +183,20 @@ impl Experiment<'_> {
     ) -> Result<(Arc<Embeddings>, f64)> {
         match &self.vectors {
             Vectors::Loaded(e) => Ok((e.clone(), 0.0)),
-            Vectors::Train { config, extra } => {
+            Vectors::Train {
+                config,
+                glove,
+                extra,
+            } => {
                 let texts: Vec<String> =
                     train.iter().map(|&i| self.data.texts[i].clone()).collect();
                 let mut sources = vec![TextSource::Texts(&texts)];
                 sources.extend(extra.iter().cloned().map(TextSource::File));
-                let t = word2vec::train(
+                let t = trainer::train(
                     &sources,
                     &Tokenizer::new(self.tokenizer),
                     config,
+                    glove,
                     progress,
                     cancel,
                 )?;
@@ -395,7 +403,7 @@ impl Experiment<'_> {
                 source: match &self.vectors {
                     Vectors::Loaded(_) => "vectors file".into(),
                     Vectors::Train { .. } => {
-                        "word2vec trained on each training split + the bundled Wikipedia sample"
+                        "vectors trained on each training split + the bundled Wikipedia sample"
                             .into()
                     }
                 },
@@ -442,6 +450,7 @@ pub fn held_out(
         Some(e) => Vectors::Loaded(e),
         None => Vectors::Train {
             config: config.word2vec.clone(),
+            glove: config.glove.clone(),
             extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
         },
     };

@@ -9,7 +9,7 @@ use wordlens::classify::pipeline::{FeatureKind, FitSettings, Pipeline};
 use wordlens::dataset::Dataset;
 use wordlens::docvec::{DocVecConfig, DocVecMethod};
 use wordlens::embed::Embeddings;
-use wordlens::embed::word2vec;
+use wordlens::embed::trainer;
 use wordlens::eval::metrics::classification;
 use wordlens::fsutil::atomic_write;
 use wordlens::text::{CorpusSpec, TextSource, Tokenizer};
@@ -109,10 +109,11 @@ pub fn vectors_or_train(
     let wiki = CorpusSpec::new(ctx.config.data_file("enwiki-sample.txt"));
     let sources = [TextSource::Texts(texts), TextSource::File(wiki)];
     let tokenizer = Tokenizer::new(&ctx.config.tokenizer);
-    let t = word2vec::train(
+    let t = trainer::train(
         &sources,
         &tokenizer,
         &ctx.config.word2vec,
+        &ctx.config.glove,
         &Bar::new(ctx.quiet),
         &ctx.cancel,
     )?;

@@ -76,6 +76,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
         Some(p) => Vectors::Loaded(Arc::new(load(p)?)),
         None => Vectors::Train {
             config: config.word2vec.clone(),
+            glove: config.glove.clone(),
             extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
         },
     };

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use wordlens::embed::io::{self, VectorFormat};
-use wordlens::embed::word2vec::{self, Model, TrainStats, Word2VecConfig};
+use wordlens::embed::trainer;
+use wordlens::embed::word2vec::{self, Model, TrainStats};
 use wordlens::text::{CorpusFormat, CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Config, Result};
 
@@ -38,13 +39,15 @@ pub struct TrainArgs {
     pub json: bool,
 }
 
-/// Flags that override `[word2vec]` in config.toml.
+/// Flags that override `[word2vec]` (and `[glove]`) in config.toml.
 #[derive(Debug, Args, Default)]
 pub struct Word2VecFlags {
+    /// skipgram, cbow, fasttext-skipgram, fasttext-cbow (with character n-grams) or glove.
     #[arg(long, value_enum)]
     pub model: Option<Model>,
     #[arg(long)]
     pub dim: Option<usize>,
+    /// Context window (for GloVe: `glove.window`).
     #[arg(long)]
     pub window: Option<usize>,
     #[arg(long)]
@@ -55,8 +58,11 @@ pub struct Word2VecFlags {
     pub max_vocab: Option<usize>,
     #[arg(long)]
     pub sample: Option<f64>,
+    /// Passes over the corpus (for GloVe: over the co-occurrence records).
     #[arg(long)]
     pub epochs: Option<usize>,
+    /// Learning rate for word2vec and fastText models (as in word2vec's `-alpha`); for GloVe
+    /// the weighting exponent (as in GloVe's `-alpha`; its learning rate is `--eta`).
     #[arg(long)]
     pub alpha: Option<f32>,
     #[arg(long)]
@@ -66,23 +72,43 @@ pub struct Word2VecFlags {
     pub threads: Option<usize>,
     #[arg(long)]
     pub seed: Option<u64>,
+    /// fastText models: shortest character n-gram.
+    #[arg(long)]
+    pub minn: Option<usize>,
+    /// fastText models: longest character n-gram (0: none).
+    #[arg(long)]
+    pub maxn: Option<usize>,
+    /// fastText models: n-gram hash buckets.
+    #[arg(long)]
+    pub bucket: Option<usize>,
+    /// GloVe: counts above this get full weight.
+    #[arg(long)]
+    pub x_max: Option<f32>,
+    /// GloVe: AdaGrad's initial learning rate.
+    #[arg(long)]
+    pub eta: Option<f32>,
 }
 
 impl Word2VecFlags {
-    pub fn apply(&self, c: &mut Word2VecConfig) {
+    pub fn apply(&self, config: &mut Config) {
+        let c = &mut config.word2vec;
         macro_rules! set {
-            ($($f:ident),*) => { $( if let Some(v) = self.$f { c.$f = v; } )* };
+            ($target:expr; $($f:ident),*) => { $( if let Some(v) = self.$f { $target.$f = v; } )* };
         }
-        set!(
-            model, dim, window, negative, min_count, max_vocab, sample, epochs, alpha, min_alpha,
-            threads, seed
-        );
+        set!(c; model, dim, negative, min_count, max_vocab, sample, min_alpha, threads, seed, minn, maxn, bucket);
+        let g = &mut config.glove;
+        set!(g; x_max, eta);
+        if config.word2vec.model == Model::Glove {
+            set!(g; window, epochs, alpha);
+        } else {
+            set!(config.word2vec; window, epochs, alpha);
+        }
     }
 }
 
 pub fn run(ctx: &Context, args: TrainArgs) -> Result<()> {
     let mut config = ctx.config.clone();
-    args.w2v.apply(&mut config.word2vec);
+    args.w2v.apply(&mut config);
     if let Some(f) = args.format {
         config.output.format = f;
     }
@@ -104,6 +130,12 @@ pub fn run(ctx: &Context, args: TrainArgs) -> Result<()> {
         .collect();
     let trained = train_sources(ctx, &config, &sources)?;
     io::write(&args.out, &trained.embeddings, config.output.format)?;
+    if trained.embeddings.subwords().is_some() && config.output.format != VectorFormat::Wordlens {
+        eprintln!(
+            "note: {} keeps the word vectors only; write --format wordlens to keep the n-grams (vectors for unseen words)",
+            config.output.format.name()
+        );
+    }
     if args.json {
         print_json(&trained.stats)
     } else {
@@ -126,7 +158,14 @@ pub fn train_sources(
 ) -> Result<word2vec::Trained> {
     let bar = Bar::new(ctx.quiet);
     let tokenizer = Tokenizer::new(&config.tokenizer);
-    word2vec::train(sources, &tokenizer, &config.word2vec, &bar, &ctx.cancel)
+    trainer::train(
+        sources,
+        &tokenizer,
+        &config.word2vec,
+        &config.glove,
+        &bar,
+        &ctx.cancel,
+    )
 }
 
 pub fn summary(s: &TrainStats) -> String {

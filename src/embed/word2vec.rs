@@ -1,6 +1,10 @@
 //! word2vec: skip-gram and CBOW with negative sampling (Mikolov et al. 2013), trained
 //! Hogwild-style over threads with a linearly decaying learning rate, as the C tool and gensim
 //! do. With one thread and a fixed seed the vectors are reproducible.
+//!
+//! The fastText variants (Bojanowski et al. 2017) train the same way, except that a word's
+//! input is the mean of its own row and its character n-gram rows (`subword`), every one of
+//! which receives the gradient, and noise words are drawn by count^0.5 as fastText does.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -10,10 +14,12 @@ use serde::{Deserialize, Serialize};
 use crate::embed::hogwild::SharedMatrix;
 use crate::embed::kernels::{MAX_EXP, SigmoidTable, axpy, dot};
 use crate::embed::rng::Rng;
+use crate::embed::subword::{Subwords, for_each_ngram};
 use crate::embed::token_stream::{self, DOC_END, TokenStream};
 use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};
+use crate::floats::Floats;
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{TextSource, Tokenizer};
 
@@ -22,6 +28,34 @@ use crate::text::{TextSource, Tokenizer};
 pub enum Model {
     Skipgram,
     Cbow,
+    /// skip-gram over words and their character n-grams (fastText's `skipgram`)
+    #[serde(rename = "fasttext-skipgram")]
+    #[value(name = "fasttext-skipgram")]
+    FasttextSkipgram,
+    /// CBOW over words and their character n-grams (fastText's `cbow`)
+    #[serde(rename = "fasttext-cbow")]
+    #[value(name = "fasttext-cbow")]
+    FasttextCbow,
+    /// GloVe: weighted least squares on co-occurrence counts (`[glove]` settings)
+    Glove,
+}
+
+impl Model {
+    pub fn has_subwords(self) -> bool {
+        matches!(self, Model::FasttextSkipgram | Model::FasttextCbow)
+    }
+    fn is_skipgram(self) -> bool {
+        matches!(self, Model::Skipgram | Model::FasttextSkipgram)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Skipgram => "skipgram",
+            Model::Cbow => "cbow",
+            Model::FasttextSkipgram => "fasttext-skipgram",
+            Model::FasttextCbow => "fasttext-cbow",
+            Model::Glove => "glove",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,6 +74,10 @@ pub struct Word2VecConfig {
     pub threads: usize,
     pub seed: u64,
     pub memory_budget_mb: usize,
+    /// fastText models: shortest and longest character n-gram, and hash buckets.
+    pub minn: usize,
+    pub maxn: usize,
+    pub bucket: usize,
 }
 
 impl Default for Word2VecConfig {
@@ -58,6 +96,9 @@ impl Default for Word2VecConfig {
             threads: 0,
             seed: 1,
             memory_budget_mb: 1024,
+            minn: 3,
+            maxn: 6,
+            bucket: 2_000_000,
         }
     }
 }
@@ -91,6 +132,21 @@ impl Word2VecConfig {
         }
         if !(self.min_alpha >= 0.0 && self.min_alpha <= self.alpha) {
             return bad("min_alpha", "must be in [0, alpha]");
+        }
+        if self.maxn > 0 && (self.minn == 0 || self.minn > self.maxn) {
+            return bad(
+                "minn",
+                "must be between 1 and maxn (maxn = 0 turns n-grams off)",
+            );
+        }
+        if self.maxn > 64 {
+            return bad("maxn", "must be at most 64");
+        }
+        if self.model.has_subwords() && self.maxn > 0 && self.bucket == 0 {
+            return bad("bucket", "must be at least 1 when maxn > 0");
+        }
+        if self.bucket > 100_000_000 {
+            return bad("bucket", "must be at most 100000000");
         }
         Ok(())
     }
@@ -178,13 +234,72 @@ struct Shared<'a> {
     sigmoid: SigmoidTable,
     input: SharedMatrix,
     output: SharedMatrix,
+    /// fastText models: each word's input rows (its own, then its n-grams' buckets).
+    subword_rows: Option<SubwordRows>,
     counters: Counters,
     total_jobs: usize,
     total_words: u64,
     cancel: &'a Cancel,
 }
 
-/// Trains word2vec on `sources`, tokenized by `tokenizer`.
+/// Reads the corpus once: the token stream (ids mapped to the vocabulary) and the vocabulary
+/// of words kept by `min_count` / `max_vocab`. Shared by every model.
+pub(crate) fn scan_vocab(
+    sources: &[TextSource<'_>],
+    tokenizer: &Tokenizer,
+    cfg: &Word2VecConfig,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<(token_stream::Scan, Vocab)> {
+    let mut scan = token_stream::scan(
+        sources,
+        tokenizer,
+        cfg.memory_budget_mb << 20,
+        progress,
+        cancel,
+    )?;
+    let vocab = Vocab::from_counts(scan.words.iter().cloned(), cfg.min_count, cfg.max_vocab);
+    if vocab.is_empty() {
+        return Err(Error::Usage(format!(
+            "no word occurs at least min_count = {} times in the corpus ({} tokens): lower --min-count",
+            cfg.min_count, scan.tokens
+        )));
+    }
+    let remap = scan.words.iter().map(|(w, _)| vocab.id(w)).collect();
+    scan.stream.set_remap(remap);
+    scan.words = Vec::new();
+    Ok((scan, vocab))
+}
+
+/// Each word's input rows, stored flat: word `i` owns `rows[offsets[i]..offsets[i + 1]]`.
+struct SubwordRows {
+    offsets: Vec<usize>,
+    rows: Vec<u32>,
+}
+
+impl SubwordRows {
+    fn new(vocab: &Vocab, minn: usize, maxn: usize, bucket: usize) -> Self {
+        let nwords = vocab.len();
+        let mut offsets = Vec::with_capacity(nwords + 1);
+        let mut rows = Vec::new();
+        offsets.push(0);
+        for (i, w) in vocab.words().iter().enumerate() {
+            rows.push(i as u32);
+            for_each_ngram(w, minn, maxn, bucket as u64, |b| {
+                rows.push((nwords + b as usize) as u32)
+            });
+            offsets.push(rows.len());
+        }
+        Self { offsets, rows }
+    }
+    #[inline]
+    fn of(&self, word: u32) -> &[u32] {
+        let w = word as usize;
+        &self.rows[self.offsets[w]..self.offsets[w + 1]]
+    }
+}
+
+/// Trains word2vec (or its fastText variants) on `sources`, tokenized by `tokenizer`.
 pub fn train(
     sources: &[TextSource<'_>],
     tokenizer: &Tokenizer,
@@ -193,40 +308,43 @@ pub fn train(
     cancel: &Cancel,
 ) -> Result<Trained> {
     cfg.validate()?;
-    let started = Instant::now();
-    let scan = token_stream::scan(
-        sources,
-        tokenizer,
-        cfg.memory_budget_mb << 20,
-        progress,
-        cancel,
-    )?;
-    let mut stream = scan.stream;
-    let vocab = Vocab::from_counts(scan.words.iter().cloned(), cfg.min_count, cfg.max_vocab);
-    if vocab.is_empty() {
-        return Err(Error::Usage(format!(
-            "no word occurs at least min_count = {} times in the corpus ({} tokens): lower --min-count",
-            cfg.min_count, scan.tokens
-        )));
+    if cfg.model == Model::Glove {
+        return Err(Error::Usage(
+            "GloVe is trained by embed::trainer::train, not word2vec::train".into(),
+        ));
     }
-    stream.set_remap(scan.words.iter().map(|(w, _)| vocab.id(w)).collect());
-    drop(scan.words);
+    let started = Instant::now();
+    let (scan, vocab) = scan_vocab(sources, tokenizer, cfg, progress, cancel)?;
+    let stream = &scan.stream;
     let seconds_reading = started.elapsed().as_secs_f64();
 
     let dim = cfg.dim;
     let mut rng = Rng::new(cfg.seed);
-    let input: Vec<f32> = (0..vocab.len() * dim)
-        .map(|_| (rng.next_f32() - 0.5) / dim as f32)
-        .collect();
+    let subwords = cfg.model.has_subwords();
+    let (input, subword_rows, power) = if subwords {
+        let bucket = if cfg.maxn == 0 { 0 } else { cfg.bucket };
+        // fastText's initialisation: uniform in ±1/dim over words and buckets alike.
+        let input: Vec<f32> = (0..(vocab.len() + bucket) * dim)
+            .map(|_| (rng.next_f32() * 2.0 - 1.0) / dim as f32)
+            .collect();
+        let rows = SubwordRows::new(&vocab, cfg.minn, cfg.maxn, bucket);
+        (input, Some(rows), 0.5)
+    } else {
+        let input: Vec<f32> = (0..vocab.len() * dim)
+            .map(|_| (rng.next_f32() - 0.5) / dim as f32)
+            .collect();
+        (input, None, 0.75)
+    };
     let threads = cfg.thread_count();
     let shared = Shared {
         cfg,
         stream: &stream,
         keep: vocab.keep_thresholds(cfg.sample),
-        negatives: NegativeTable::new(vocab.counts(), 0.75),
+        negatives: NegativeTable::new(vocab.counts(), power),
         sigmoid: SigmoidTable::default(),
         input: SharedMatrix::new(input, dim),
         output: SharedMatrix::new(vec![0.0; vocab.len() * dim], dim),
+        subword_rows,
         counters: Counters::default(),
         total_jobs: stream.jobs() * cfg.epochs,
         total_words: vocab.total() * cfg.epochs as u64,
@@ -284,10 +402,50 @@ pub fn train(
         pairs: shared.counters.total_pairs.load(Ordering::Relaxed),
         lossy_records: scan.read.lossy_records,
     };
+    let subword_rows = shared.subword_rows;
     let matrix = shared.input.into_inner();
     let counts = vocab.counts().to_vec();
-    let embeddings = Embeddings::new(vocab.words().to_vec(), matrix, dim)?.with_counts(counts);
-    Ok(Trained { embeddings, stats })
+    let embeddings = match subword_rows {
+        None => Embeddings::new(vocab.words().to_vec(), matrix, dim)?,
+        Some(rows) => with_subwords(&vocab, matrix, &rows, cfg)?,
+    };
+    Ok(Trained {
+        embeddings: embeddings.with_counts(counts),
+        stats,
+    })
+}
+
+/// Word vectors as fastText reports them (the mean of a word's rows), with the n-gram rows
+/// kept for words never seen.
+fn with_subwords(
+    vocab: &Vocab,
+    mut input: Vec<f32>,
+    rows: &SubwordRows,
+    cfg: &Word2VecConfig,
+) -> Result<Embeddings> {
+    let dim = cfg.dim;
+    let nwords = vocab.len();
+    let mut words = vec![0.0f32; nwords * dim];
+    for (w, out) in words.chunks_exact_mut(dim).enumerate() {
+        let own = rows.of(w as u32);
+        for &r in own {
+            axpy(1.0, &input[r as usize * dim..(r as usize + 1) * dim], out);
+        }
+        let inv = 1.0 / own.len() as f32;
+        out.iter_mut().for_each(|x| *x *= inv);
+    }
+    input.drain(..nwords * dim);
+    let subwords = Subwords {
+        minn: cfg.minn,
+        maxn: cfg.maxn,
+        buckets: Floats::Owned(input),
+    };
+    Embeddings::from_parts(
+        vocab.words().to_vec(),
+        Floats::Owned(words),
+        dim,
+        Some(subwords),
+    )
 }
 
 impl Shared<'_> {
@@ -364,9 +522,10 @@ fn train_job(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) ->
                 s.sentence.push(id);
             }
         }
-        match shared.cfg.model {
-            Model::Skipgram => skipgram_sentence(shared, s, rng, alpha),
-            Model::Cbow => cbow_sentence(shared, s, rng, alpha),
+        if shared.cfg.model.is_skipgram() {
+            skipgram_sentence(shared, s, rng, alpha);
+        } else {
+            cbow_sentence(shared, s, rng, alpha);
         }
     }
     s.ids = ids;
@@ -424,6 +583,7 @@ fn skipgram_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha:
     // prefetched while the current one trains: cache misses, not arithmetic, bound this loop.
     let window = shared.cfg.window;
     let sentence = &s.sentence;
+    let subwords = shared.subword_rows.is_some();
     s.pairs_buf.clear();
     for (pos, &word) in sentence.iter().enumerate() {
         let span = window - rng.below(window as u32) as usize;
@@ -431,7 +591,13 @@ fn skipgram_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha:
         let hi = (pos + span).min(sentence.len() - 1);
         for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
-                s.pairs_buf.push((context, word));
+                // word2vec predicts the centre word from each context word's row; fastText
+                // predicts each context word from the centre word's rows.
+                s.pairs_buf.push(if subwords {
+                    (word, context)
+                } else {
+                    (context, word)
+                });
             }
         }
     }
@@ -447,10 +613,40 @@ fn skipgram_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha:
             shared.input.prefetch(next_context as usize);
         }
         s.neu1e.fill(0.0);
-        let input = shared.input.row_mut(context as usize);
-        s.loss += negative_sampling(shared, input, &s.targets, &mut s.neu1e, alpha);
+        if let Some(sub) = &shared.subword_rows {
+            // fastText: the input is the mean of the word's rows; each row gets the gradient.
+            let rows = sub.of(context);
+            mean_of_rows(shared, rows, &mut s.neu1);
+            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+            for &r in rows {
+                axpy(1.0, &s.neu1e, shared.input.row_mut(r as usize));
+            }
+        } else {
+            let input = shared.input.row_mut(context as usize);
+            s.loss += negative_sampling(shared, input, &s.targets, &mut s.neu1e, alpha);
+            axpy(1.0, &s.neu1e, input);
+        }
         s.pairs += 1;
-        axpy(1.0, &s.neu1e, input);
+    }
+}
+
+/// `out` = the mean of the input rows `rows`.
+#[inline]
+fn mean_of_rows(shared: &Shared<'_>, rows: &[u32], out: &mut [f32]) {
+    out.fill(0.0);
+    for &r in rows {
+        axpy(1.0, shared.input.row(r as usize), out);
+    }
+    let inv = 1.0 / rows.len().max(1) as f32;
+    out.iter_mut().for_each(|x| *x *= inv);
+}
+
+/// The input rows of `word`: its own, plus its n-grams' for fastText models.
+#[inline]
+fn input_rows<'a>(shared: &'a Shared<'_>, word: &'a u32) -> &'a [u32] {
+    match &shared.subword_rows {
+        Some(sub) => sub.of(*word),
+        None => std::slice::from_ref(word),
     }
 }
 
@@ -464,10 +660,12 @@ fn cbow_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32
         let hi = (pos + span).min(sentence.len() - 1);
         s.neu1.fill(0.0);
         let mut count = 0usize;
-        for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+        for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
-                axpy(1.0, shared.input.row(context as usize), &mut s.neu1);
-                count += 1;
+                for &r in input_rows(shared, context) {
+                    axpy(1.0, shared.input.row(r as usize), &mut s.neu1);
+                    count += 1;
+                }
             }
         }
         if count == 0 {
@@ -479,9 +677,11 @@ fn cbow_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32
         s.neu1e.fill(0.0);
         s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
         s.pairs += 1;
-        for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+        for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
-                axpy(1.0, &s.neu1e, shared.input.row_mut(context as usize));
+                for &r in input_rows(shared, context) {
+                    axpy(1.0, &s.neu1e, shared.input.row_mut(r as usize));
+                }
             }
         }
     }

@@ -436,10 +436,15 @@ impl App {
         };
         match TRAIN_FIELDS[t.field] {
             "model" => {
-                c.model = match c.model {
-                    Model::Skipgram => Model::Cbow,
-                    Model::Cbow => Model::Skipgram,
-                }
+                const CYCLE: [Model; 5] = [
+                    Model::Skipgram,
+                    Model::Cbow,
+                    Model::FasttextSkipgram,
+                    Model::FasttextCbow,
+                    Model::Glove,
+                ];
+                let at = CYCLE.iter().position(|m| *m == c.model).unwrap_or(0) as i64;
+                c.model = CYCLE[(at + step).rem_euclid(CYCLE.len() as i64) as usize];
             }
             "dim" => c.dim = bump(c.dim, step * 50, 50, 500),
             "window" => c.window = bump(c.window, step, 1, 20),

@@ -14,7 +14,8 @@ use crate::dataset::{Dataset, Summary};
 use crate::embed::Embeddings;
 use crate::embed::eval::{EvalReport, evaluate_bundled};
 use crate::embed::io;
-use crate::embed::word2vec::{self, Word2VecConfig};
+use crate::embed::trainer;
+use crate::embed::word2vec::Word2VecConfig;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 use crate::progress::{Cancel, Progress, Report};
@@ -277,10 +278,11 @@ impl Jobs {
         let config = &self.setup.config;
         let wiki = CorpusSpec::new(config.data_file("enwiki-sample.txt"));
         let sources = [TextSource::Texts(texts), TextSource::File(wiki)];
-        let t = word2vec::train(
+        let t = trainer::train(
             &sources,
             &Tokenizer::new(&config.tokenizer),
             w2v,
+            &config.glove,
             &self.progress(job),
             &self.cancel,
         )?;

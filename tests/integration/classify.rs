@@ -129,6 +129,7 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
                 threads: 2,
                 ..Word2VecConfig::default()
             },
+            glove: Default::default(),
             extra: vec![CorpusSpec::new(bundled("enwiki-sample.txt"))],
         },
     };

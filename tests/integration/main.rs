@@ -10,6 +10,7 @@ mod corpus;
 mod crash;
 mod formats;
 mod fuzz_regressions;
+mod models;
 mod search;
 mod subwords;
 mod training;

@@ -1,0 +1,238 @@
+//! GloVe (Pennington et al. 2014): co-occurrence counts within a symmetric window weighted by
+//! 1/distance, then weighted least squares on their logarithm, trained with AdaGrad
+//! Hogwild-style over threads. The output vector of a word is its word vector plus its
+//! context vector, as the GloVe tool writes with `-model 2`.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::embed::cooccur::{self, Cooccurrences};
+use crate::embed::hogwild::SharedMatrix;
+use crate::embed::rng::Rng;
+use crate::embed::vectors::Embeddings;
+use crate::embed::word2vec::{TrainStats, Trained, Word2VecConfig, scan_vocab};
+use crate::error::{Error, Result};
+use crate::progress::{Cancel, Progress, Report};
+use crate::text::{TextSource, Tokenizer};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GloveConfig {
+    /// Co-occurrence window on each side.
+    pub window: usize,
+    /// Counts above this get full weight.
+    pub x_max: f32,
+    /// Exponent of the weighting function (x / x_max)^alpha.
+    pub alpha: f32,
+    /// AdaGrad's initial learning rate (GloVe's `eta`).
+    pub eta: f32,
+    pub epochs: usize,
+    /// Co-occurrence table size before sorted shards are spilled to disk.
+    pub memory_budget_mb: usize,
+}
+
+impl Default for GloveConfig {
+    fn default() -> Self {
+        Self {
+            window: 10,
+            x_max: 10.0,
+            alpha: 0.75,
+            eta: 0.05,
+            epochs: 25,
+            memory_budget_mb: 1024,
+        }
+    }
+}
+
+impl GloveConfig {
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, msg: &str| Err(Error::config(format!("glove.{key}"), msg));
+        if self.window == 0 {
+            return bad("window", "must be at least 1");
+        }
+        if !(self.x_max > 0.0 && self.x_max.is_finite()) {
+            return bad("x_max", "must be a positive number");
+        }
+        if !(self.alpha > 0.0 && self.alpha <= 1.0) {
+            return bad("alpha", "must be in (0, 1]");
+        }
+        if !(self.eta > 0.0 && self.eta < 1.0) {
+            return bad("eta", "must be in (0, 1)");
+        }
+        if self.epochs == 0 {
+            return bad("epochs", "must be at least 1");
+        }
+        if self.memory_budget_mb == 0 {
+            return bad("memory_budget_mb", "must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+/// Trains GloVe; dimension, vocabulary limits, threads and seed come from `w2v`.
+pub fn train(
+    sources: &[TextSource<'_>],
+    tokenizer: &Tokenizer,
+    w2v: &Word2VecConfig,
+    cfg: &GloveConfig,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Trained> {
+    w2v.validate()?;
+    cfg.validate()?;
+    let started = Instant::now();
+    let (scan, vocab) = scan_vocab(sources, tokenizer, w2v, progress, cancel)?;
+    let threads = w2v.thread_count();
+    let cooc = cooccur::count(
+        &scan.stream,
+        cfg.window,
+        cfg.memory_budget_mb << 20,
+        threads,
+        progress,
+        cancel,
+    )?;
+    let seconds_reading = started.elapsed().as_secs_f64();
+    let train_started = Instant::now();
+    let (matrix, final_loss) = fit(&cooc, vocab.len(), w2v, cfg, threads, progress, cancel)?;
+    let seconds_training = train_started.elapsed().as_secs_f64();
+    let stats = TrainStats {
+        tokens: scan.tokens,
+        documents: scan.read.documents,
+        vocab_size: vocab.len(),
+        train_words: vocab.total(),
+        epochs: cfg.epochs,
+        threads,
+        seconds_reading,
+        seconds_training,
+        words_per_second: (scan.tokens * cfg.epochs as u64) as f64
+            / started.elapsed().as_secs_f64().max(1e-9),
+        final_loss,
+        pairs: cooc.len() * cfg.epochs as u64,
+        lossy_records: scan.read.lossy_records,
+    };
+    let embeddings = Embeddings::new(vocab.words().to_vec(), matrix, w2v.dim)?
+        .with_counts(vocab.counts().to_vec());
+    Ok(Trained { embeddings, stats })
+}
+
+/// Word and context vectors with their bias in the last column, and AdaGrad's squared
+/// gradient sums in the same layout.
+struct Params {
+    word: SharedMatrix,
+    context: SharedMatrix,
+    word_grad: SharedMatrix,
+    context_grad: SharedMatrix,
+}
+
+/// AdaGrad over the co-occurrence records, in a shuffled order; returns word + context
+/// vectors and the last epoch's mean cost.
+fn fit(
+    cooc: &Cooccurrences,
+    words: usize,
+    w2v: &Word2VecConfig,
+    cfg: &GloveConfig,
+    threads: usize,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<(Vec<f32>, f64)> {
+    let dim = w2v.dim;
+    let cols = dim + 1;
+    let mut rng = Rng::new(w2v.seed);
+    let mut init = |_| (rng.next_f32() - 0.5) / dim as f32;
+    let p = Params {
+        word: SharedMatrix::new((0..words * cols).map(&mut init).collect(), cols),
+        context: SharedMatrix::new((0..words * cols).map(&mut init).collect(), cols),
+        word_grad: SharedMatrix::new(vec![1.0; words * cols], cols),
+        context_grad: SharedMatrix::new(vec![1.0; words * cols], cols),
+    };
+    let total = cooc.len() * cfg.epochs as u64;
+    let mut done = 0u64;
+    let mut cost = f64::NAN;
+    for epoch in 0..cfg.epochs {
+        let mut epoch_cost = 0.0f64;
+        let mut seen = 0u64;
+        // Blocks bound memory when the records live on disk; each is shuffled, then cut into
+        // one slice per thread.
+        cooc.for_each_block(w2v.seed.wrapping_add(epoch as u64), |block| {
+            let per_thread = block.len().div_ceil(threads).max(1);
+            let costs: Vec<f64> = std::thread::scope(|scope| {
+                let handles: Vec<_> = block
+                    .chunks(per_thread)
+                    .map(|part| scope.spawn(|| train_records(&p, part, dim, cfg)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or(f64::NAN))
+                    .collect()
+            });
+            epoch_cost += costs.iter().sum::<f64>();
+            seen += block.len() as u64;
+            done += block.len() as u64;
+            progress.report(&Report {
+                stage: "training",
+                done,
+                total,
+                metrics: &[
+                    ("epoch", (epoch + 1) as f64),
+                    ("loss", epoch_cost / seen.max(1) as f64),
+                ],
+            });
+            cancel.check()
+        })?;
+        cost = epoch_cost / seen.max(1) as f64;
+        if !cost.is_finite() {
+            return Err(Error::Usage(format!(
+                "GloVe diverged in epoch {} (cost {cost}): lower --eta",
+                epoch + 1
+            )));
+        }
+    }
+    progress.finish("training");
+    let (word, context) = (p.word.into_inner(), p.context.into_inner());
+    let mut out = Vec::with_capacity(words * dim);
+    for (w, c) in word.chunks_exact(cols).zip(context.chunks_exact(cols)) {
+        out.extend(w[..dim].iter().zip(&c[..dim]).map(|(a, b)| a + b));
+    }
+    Ok((out, cost))
+}
+
+/// One pass of AdaGrad over `records`; returns the summed cost.
+fn train_records(p: &Params, records: &[cooccur::Record], dim: usize, cfg: &GloveConfig) -> f64 {
+    let mut cost = 0.0f64;
+    for r in records {
+        let (w, c) = (
+            p.word.row_mut(r.a as usize),
+            p.context.row_mut(r.b as usize),
+        );
+        let (gw, gc) = (
+            p.word_grad.row_mut(r.a as usize),
+            p.context_grad.row_mut(r.b as usize),
+        );
+        let diff = crate::embed::kernels::dot(&w[..dim], &c[..dim]) + w[dim] + c[dim] - r.x.ln();
+        let weight = if r.x > cfg.x_max {
+            1.0
+        } else {
+            (r.x / cfg.x_max).powf(cfg.alpha)
+        };
+        let fdiff = weight * diff;
+        if !fdiff.is_finite() {
+            continue;
+        }
+        cost += 0.5 * (fdiff * diff) as f64;
+        let step = fdiff * cfg.eta;
+        for k in 0..dim {
+            let g_w = step * c[k];
+            let g_c = step * w[k];
+            w[k] -= g_w / gw[k].sqrt();
+            c[k] -= g_c / gc[k].sqrt();
+            gw[k] += g_w * g_w;
+            gc[k] += g_c * g_c;
+        }
+        w[dim] -= step / gw[dim].sqrt();
+        c[dim] -= step / gc[dim].sqrt();
+        gw[dim] += step * step;
+        gc[dim] += step * step;
+    }
+    cost
+}
