@@ -338,7 +338,7 @@ pub fn train(
     let threads = cfg.thread_count();
     let shared = Shared {
         cfg,
-        stream: &stream,
+        stream,
         keep: vocab.keep_thresholds(cfg.sample),
         negatives: NegativeTable::new(vocab.counts(), power),
         sigmoid: SigmoidTable::default(),
