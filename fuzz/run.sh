@@ -12,6 +12,13 @@ head -c 4096 ../datasets/tweets-sentiment.csv > corpus/corpus/tweets.csv
 for f in ../../shared/datasets/formats/*; do
   [ -f "$f" ] && head -c 65536 "$f" > "corpus/vectors/$(basename "$f")"
 done
+cp ../tests/fixtures/gensim-fasttext.bin corpus/vectors/
+if [ -x ../target/release/wordlens ]; then   # native-format seeds, float and quantised
+  for q in none int8 pq; do
+    ../target/release/wordlens --quiet convert --in ../../shared/datasets/formats/toy-model.bin \
+      --out "corpus/vectors/toy-$q.wl" --format wordlens --quantize "$q" >/dev/null
+  done
+fi
 for t in "${targets[@]}"; do
   echo "== $t for $secs s"
   cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10

@@ -1,5 +1,6 @@
 //! Every vector reader behind `io::read` (format sniffing, word2vec text and binary, GloVe,
-//! fastText .vec, the fastText .bin refusal): any bytes give vectors or an error, never a panic.
+//! fastText .vec and .bin, the native format with its quantised variants): any bytes give
+//! vectors or an error, never a panic. Unseen-word lookups exercise the n-gram rows.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,6 +9,8 @@ fuzz_target!(|data: &[u8]| {
     for name in ["v.bin", "v.txt", "v.vec"] {
         let p = dir.path().join(name);
         std::fs::write(&p, data).unwrap();
-        let _ = wordlens::embed::io::read(&p);
+        if let Ok(loaded) = wordlens::embed::io::read(&p) {
+            let _ = loaded.embeddings.lookup("unseenword");
+        }
     }
 });
