@@ -117,7 +117,7 @@ if 'glove' not in skip:
         res['wordlens skipgram'].append({'seconds': secs, **quality(work / 'sg.bin', True)})
         secs = wl_train('glove', work / 'gl.bin', [], r + 1)
         res['wordlens glove'].append({'seconds': secs, **quality(work / 'gl.bin', True)})
-    print('\n## GloVe beside word2vec (defaults: skip-gram 5 epochs; GloVe window 10, x_max 100, alpha 0.75, '
+    print('\n## GloVe beside word2vec (defaults: skip-gram 5 epochs; GloVe window 10, x_max 10, alpha 0.75, '
           '25 epochs; dim 100, min_count 5)\n')
     print('(words/s counts corpus tokens x epochs; GloVe epochs pass over co-occurrence records, so compare seconds)')
     table(res, 1)

@@ -323,7 +323,7 @@ impl SearchIndex {
         io::write(
             &tmp.path().join("embeddings.bin"),
             &embeddings,
-            io::VectorFormat::W2vBin,
+            io::VectorFormat::Wordlens,
         )?;
         let meta = Meta {
             version: META_VERSION,

@@ -255,7 +255,7 @@ impl Jobs {
                     let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
                     let e =
                         self.train_vectors(&texts, &setup.config.word2vec, JobKind::Embeddings)?;
-                    io::write(&path, &e, io::VectorFormat::W2vBin)?;
+                    io::write(&path, &e, io::VectorFormat::Wordlens)?;
                     (e, "word2vec trained on the data + Wikipedia sample".into())
                 }
             }
@@ -433,7 +433,7 @@ impl Jobs {
                 .artifacts
                 .path("vectors", &k)
                 .with_extension("bin");
-            io::write(&path, &e, io::VectorFormat::W2vBin)?;
+            io::write(&path, &e, io::VectorFormat::Wordlens)?;
             // Dependents are not tied to the training's cancel flag.
             let after = Jobs {
                 cancel: Cancel::new(),

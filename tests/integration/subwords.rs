@@ -177,3 +177,32 @@ fn quantised_vectors_keep_their_word_similarity_scores() {
         .is_err()
     );
 }
+
+#[test]
+fn document_vectors_use_ngrams_for_unseen_words() {
+    use wordlens::docvec::{DocVecConfig, DocVectorizer};
+    let ft = io::read(&fixture("gensim-fasttext.bin"))
+        .unwrap()
+        .embeddings;
+    let docs = vec![vec!["governmnet".to_string(), "histories".to_string()]];
+    assert!(ft.index_of("governmnet").is_none() && ft.index_of("histories").is_none());
+    let cfg = DocVecConfig::default();
+    let fitted = DocVectorizer::fit(&cfg, &docs, &ft, None);
+    let (vectors, cov) = fitted.transform(&docs, &ft);
+    assert_eq!((cov.tokens, cov.covered, cov.empty_documents), (2, 2, 0));
+    // The mean of the two n-gram vectors.
+    let (a, b) = (
+        ft.lookup("governmnet").unwrap(),
+        ft.lookup("histories").unwrap(),
+    );
+    for j in 0..8 {
+        assert!((vectors[0][j] - (a[j] + b[j]) / 2.0).abs() < 1e-6);
+    }
+    // The same words through vectors without n-grams: nothing covered.
+    let dir = tempfile::tempdir().unwrap();
+    let words_only = dir.path().join("w.bin");
+    io::write(&words_only, &ft, VectorFormat::W2vBin).unwrap();
+    let plain = io::read(&words_only).unwrap().embeddings;
+    let (_, cov) = DocVectorizer::fit(&cfg, &docs, &plain, None).transform(&docs, &plain);
+    assert_eq!(cov.covered, 0);
+}
