@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-600}; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(vectors corpus model index_files)
-mkdir -p corpus/vectors corpus/corpus corpus/model corpus/index_files
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(vectors corpus model index_files search_query)
+mkdir -p corpus/vectors corpus/corpus corpus/model corpus/index_files corpus/search_query
 head -c 4096 ../datasets/bbc-news.csv > corpus/corpus/bbc.csv
 head -c 4096 ../datasets/tweets-sentiment.csv > corpus/corpus/tweets.csv
 for f in ../../shared/datasets/formats/*; do
@@ -19,6 +19,9 @@ if [ -x ../target/release/wordlens ]; then   # native-format seeds, float and qu
       --out "corpus/vectors/toy-$q.wl" --format wordlens --quantize "$q" >/dev/null
   done
 fi
+printf 'oil prices' > corpus/search_query/plain
+printf 'title:"world cup" AND -rugby' > corpus/search_query/syntax
+printf 'chelsea^2 (manager OR coach) [a TO z]' > corpus/search_query/ranges
 for t in "${targets[@]}"; do
   echo "== $t for $secs s"
   cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10
