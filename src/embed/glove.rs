@@ -92,24 +92,27 @@ pub fn train(
         progress,
         cancel,
     )?;
+    // The token ids are not needed once counted: free them before training.
+    let (tokens, read) = (scan.tokens, scan.read);
+    drop(scan.stream);
     let seconds_reading = started.elapsed().as_secs_f64();
     let train_started = Instant::now();
     let (matrix, final_loss) = fit(&cooc, vocab.len(), w2v, cfg, threads, progress, cancel)?;
     let seconds_training = train_started.elapsed().as_secs_f64();
     let stats = TrainStats {
-        tokens: scan.tokens,
-        documents: scan.read.documents,
+        tokens,
+        documents: read.documents,
         vocab_size: vocab.len(),
         train_words: vocab.total(),
         epochs: cfg.epochs,
         threads,
         seconds_reading,
         seconds_training,
-        words_per_second: (scan.tokens * cfg.epochs as u64) as f64
+        words_per_second: (tokens * cfg.epochs as u64) as f64
             / started.elapsed().as_secs_f64().max(1e-9),
         final_loss,
         pairs: cooc.len() * cfg.epochs as u64,
-        lossy_records: scan.read.lossy_records,
+        lossy_records: read.lossy_records,
     };
     let embeddings = Embeddings::new(vocab.words().to_vec(), matrix, w2v.dim)?
         .with_counts(vocab.counts().to_vec());
