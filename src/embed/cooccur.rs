@@ -86,19 +86,25 @@ impl Cooccurrences {
         matches!(self, Cooccurrences::File { .. })
     }
 
-    /// Every record, in key order (tests and small corpora).
-    pub fn to_vec(&self) -> Result<Vec<Record>> {
+    /// Every record in stored order: key order, until training shuffles records held in
+    /// memory (tests and small corpora).
+    pub fn to_vec(&mut self) -> Result<Vec<Record>> {
         let mut out = Vec::new();
-        self.for_each_sorted_block(|b| {
+        self.for_each_stored_block(|b| {
             out.extend_from_slice(b);
             Ok(())
         })?;
         Ok(out)
     }
 
-    fn for_each_sorted_block(&self, mut f: impl FnMut(&mut [Record]) -> Result<()>) -> Result<()> {
+    /// Calls `f` with the records in memory (shuffled in place: no second copy), or with
+    /// blocks read from the temp file.
+    fn for_each_stored_block(
+        &mut self,
+        mut f: impl FnMut(&mut [Record]) -> Result<()>,
+    ) -> Result<()> {
         match self {
-            Cooccurrences::Memory(v) => f(&mut v.clone()),
+            Cooccurrences::Memory(v) => f(v),
             Cooccurrences::File { file, len, block } => {
                 let mut reader = BufReader::with_capacity(1 << 20, file);
                 reader.seek(SeekFrom::Start(0)).map_err(temp_err)?;
@@ -126,12 +132,12 @@ impl Cooccurrences {
 
     /// Calls `f` with blocks of records, each shuffled (training order).
     pub fn for_each_block(
-        &self,
+        &mut self,
         seed: u64,
         mut f: impl FnMut(&[Record]) -> Result<()>,
     ) -> Result<()> {
         let mut rng = Rng::new(seed);
-        self.for_each_sorted_block(|block| {
+        self.for_each_stored_block(|block| {
             shuffle(block, &mut rng);
             f(block)
         })
@@ -349,7 +355,7 @@ mod tests {
         (stream, words)
     }
 
-    fn counts(c: &Cooccurrences, words: &[String]) -> Vec<(String, String, f32)> {
+    fn counts(c: &mut Cooccurrences, words: &[String]) -> Vec<(String, String, f32)> {
         c.to_vec()
             .unwrap()
             .into_iter()
@@ -368,8 +374,8 @@ mod tests {
         // "a b c a", window 2: a-b at 1 (1) and b-a at 2 (1/2); a-c at 2 (1/2) and c-a at 1
         // (1); b-c at 1 (1); the two a's are 3 apart, outside the window.
         let (stream, words) = stream_of("a b c a", 1 << 20);
-        let c = count(&stream, 2, 1 << 20, 1, &NoProgress, &Cancel::default()).unwrap();
-        let got = counts(&c, &words);
+        let mut c = count(&stream, 2, 1 << 20, 1, &NoProgress, &Cancel::default()).unwrap();
+        let got = counts(&mut c, &words);
         let want = [
             ("a", "b", 1.5),
             ("a", "c", 1.5),
@@ -394,9 +400,9 @@ mod tests {
         .unwrap();
         let text: String = text.lines().take(300).collect::<Vec<_>>().join("\n");
         let (stream, _) = stream_of(&text, 1 << 20);
-        let whole = count(&stream, 5, 1 << 30, 2, &NoProgress, &Cancel::default()).unwrap();
+        let mut whole = count(&stream, 5, 1 << 30, 2, &NoProgress, &Cancel::default()).unwrap();
         // A budget far below the table: many shards, and the merged records on disk.
-        let spilled = count(&stream, 5, 64 << 10, 2, &NoProgress, &Cancel::default()).unwrap();
+        let mut spilled = count(&stream, 5, 64 << 10, 2, &NoProgress, &Cancel::default()).unwrap();
         assert!(!whole.is_spilled() && spilled.is_spilled());
         let (a, b) = (whole.to_vec().unwrap(), spilled.to_vec().unwrap());
         assert!(a.len() > 10_000, "{}", a.len());

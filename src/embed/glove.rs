@@ -84,7 +84,7 @@ pub fn train(
     let started = Instant::now();
     let (scan, vocab) = scan_vocab(sources, tokenizer, w2v, progress, cancel)?;
     let threads = w2v.thread_count();
-    let cooc = cooccur::count(
+    let mut cooc = cooccur::count(
         &scan.stream,
         cfg.window,
         cfg.memory_budget_mb << 20,
@@ -97,7 +97,7 @@ pub fn train(
     drop(scan.stream);
     let seconds_reading = started.elapsed().as_secs_f64();
     let train_started = Instant::now();
-    let (matrix, final_loss) = fit(&cooc, vocab.len(), w2v, cfg, threads, progress, cancel)?;
+    let (matrix, final_loss) = fit(&mut cooc, vocab.len(), w2v, cfg, threads, progress, cancel)?;
     let seconds_training = train_started.elapsed().as_secs_f64();
     let stats = TrainStats {
         tokens,
@@ -131,7 +131,7 @@ struct Params {
 /// AdaGrad over the co-occurrence records, in a shuffled order; returns word + context
 /// vectors and the last epoch's mean cost.
 fn fit(
-    cooc: &Cooccurrences,
+    cooc: &mut Cooccurrences,
     words: usize,
     w2v: &Word2VecConfig,
     cfg: &GloveConfig,
