@@ -39,7 +39,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Train word2vec (skip-gram or CBOW) on one or more corpus files.
+    /// Train word vectors (skip-gram, CBOW, fastText-style subwords or GloVe) on corpus files.
     Train(train::TrainArgs),
     /// Nearest neighbours of a word.
     Neighbors(query::NeighborsArgs),

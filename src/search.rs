@@ -8,7 +8,9 @@ pub mod evaluate;
 pub mod fusion;
 pub mod hnsw;
 pub mod index;
+pub mod ingest;
 pub mod vectors;
 
 pub use fusion::{Fusion, Normalization};
 pub use index::{Hit, Mode, SearchConfig, SearchIndex};
+pub use ingest::{DocumentList, DocumentSource};

@@ -97,17 +97,17 @@ pub fn run(ctx: &Context, cmd: ClassifyCommand) -> Result<()> {
     }
 }
 
-/// Vectors from a file, or word2vec trained on `texts` plus the bundled Wikipedia sample.
+/// Vectors from a file, or word2vec trained on `data` plus the bundled Wikipedia sample.
 pub fn vectors_or_train(
     ctx: &Context,
     path: Option<&PathBuf>,
-    texts: &[String],
+    data: TextSource<'_>,
 ) -> Result<Arc<Embeddings>> {
     if let Some(p) = path {
         return Ok(Arc::new(load(p)?));
     }
     let wiki = CorpusSpec::new(ctx.config.data_file("enwiki-sample.txt"));
-    let sources = [TextSource::Texts(texts), TextSource::File(wiki)];
+    let sources = [data, TextSource::File(wiki)];
     let tokenizer = Tokenizer::new(&ctx.config.tokenizer);
     let t = trainer::train(
         &sources,
@@ -128,7 +128,11 @@ fn train(ctx: &Context, a: TrainArgs) -> Result<()> {
     let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer))?;
     let rows = data.usable(&(0..data.len()).collect::<Vec<_>>());
     let emb = if a.features.uses_embeddings() {
-        Some(vectors_or_train(ctx, a.vectors.as_ref(), &data.texts)?)
+        Some(vectors_or_train(
+            ctx,
+            a.vectors.as_ref(),
+            TextSource::Texts(&data.texts),
+        )?)
     } else {
         None
     };

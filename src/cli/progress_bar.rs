@@ -23,7 +23,7 @@ impl Bar {
         let bar = if report.total > 0 {
             ProgressBar::new(report.total).with_style(
                 ProgressStyle::with_template(
-                    "{prefix:>16} [{bar:30}] {percent:>3}% {human_pos}/{human_len} words  {per_sec}  ETA {eta}  {msg}",
+                    "{prefix:>16} [{bar:30}] {percent:>3}% {human_pos}/{human_len}  {per_sec}  ETA {eta}  {msg}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
@@ -65,7 +65,9 @@ impl Progress for Bar {
                 .iter()
                 .filter(|(_, v)| v.is_finite())
                 .map(|(k, v)| {
-                    if v.abs() < 0.01 {
+                    if v.fract() == 0.0 && v.abs() >= 1.0 {
+                        format!("{k} {v}")
+                    } else if v.abs() < 0.01 {
                         format!("{k} {v:.5}")
                     } else {
                         format!("{k} {v:.4}")

@@ -10,7 +10,7 @@ use wordlens::classify::compare::{self, CompareReport};
 use wordlens::dataset::Dataset;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate::{self, SearchEval};
-use wordlens::text::{CorpusReader, CorpusSpec, Tokenizer};
+use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Error, Result};
 
 use super::Context;
@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let bar = Bar::new(ctx.quiet);
 
     // 1. Word vectors and their intrinsic scores.
-    let emb = vectors_or_train(ctx, c.vectors.as_ref(), &data.texts)?;
+    let emb = vectors_or_train(ctx, c.vectors.as_ref(), TextSource::Texts(&data.texts))?;
     let embeddings = evaluate_bundled(&emb, config)?;
 
     // 2. With vs without embeddings (vectors retrained on the training split only).

@@ -6,7 +6,7 @@ use clap::Args;
 use serde::Serialize;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::search::{Fusion, Hit, Mode, Normalization, SearchIndex};
-use wordlens::text::{CorpusReader, CorpusSpec};
+use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
 use super::Context;
@@ -137,25 +137,28 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         lossy_utf8: config.data.lossy_utf8,
         ..CorpusSpec::new(&data)
     };
-    let docs: Vec<_> = CorpusReader::open(&spec)?.collect::<Result<_>>()?;
-    if docs.is_empty() {
-        return Err(Error::in_file(&data, "no documents to index"));
-    }
+    // The corpus streams through: neither the texts nor their tokens are held in memory.
     if a.append {
         let mut index = SearchIndex::open(&a.index, &config.search)?;
-        let added = index.add(&docs, &Bar::new(ctx.quiet), &ctx.cancel)?;
+        let before = index.len();
+        let mut source = CorpusReader::open(&spec)?;
+        let added = index.add_from(&mut source, &Bar::new(ctx.quiet), &ctx.cancel)?;
+        if added == 0 {
+            return Err(Error::in_file(&data, "no documents to add"));
+        }
         return print(&format!(
             "added {added} documents to {} ({} in all)\n",
             a.index.display(),
-            index.len() + added
+            before + added
         ));
     }
-    let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
-    let emb = vectors_or_train(ctx, a.vectors.as_ref(), &texts)?;
+    // Check the file before a possibly long training run.
+    let mut source = CorpusReader::open(&spec)?;
+    let emb = vectors_or_train(ctx, a.vectors.as_ref(), TextSource::File(spec.clone()))?;
     let started = std::time::Instant::now();
-    SearchIndex::build(
+    let count = SearchIndex::build_from(
         &a.index,
-        &docs,
+        &mut source,
         emb,
         &config.tokenizer,
         &config.search,
@@ -163,8 +166,7 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         &ctx.cancel,
     )?;
     print(&format!(
-        "indexed {} documents into {} in {:.2} s\n",
-        docs.len(),
+        "indexed {count} documents into {} in {:.2} s\n",
         a.index.display(),
         started.elapsed().as_secs_f64()
     ))

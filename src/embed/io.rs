@@ -145,16 +145,18 @@ pub fn read(path: &Path) -> Result<Loaded> {
             notes: ReadNotes::default(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let format = sniff(path, &bytes)?;
+    let file = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // Text files written on Windows may start with a byte-order mark; it is not part of a word.
+    let bytes = file.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file);
+    let format = sniff(path, bytes)?;
     let (embeddings, notes) = match format {
         VectorFormat::Wordlens => (native::open(path)?, ReadNotes::default()),
-        VectorFormat::FasttextBin => fasttext::parse(path, &bytes)?,
-        VectorFormat::W2vBin => binary::parse(path, &bytes)?,
+        VectorFormat::FasttextBin => fasttext::parse(path, bytes)?,
+        VectorFormat::W2vBin => binary::parse(path, bytes)?,
         VectorFormat::W2vTxt | VectorFormat::Vec => {
-            (text::parse(path, &bytes, true)?, ReadNotes::default())
+            (text::parse(path, bytes, true)?, ReadNotes::default())
         }
-        VectorFormat::Glove => (text::parse(path, &bytes, false)?, ReadNotes::default()),
+        VectorFormat::Glove => (text::parse(path, bytes, false)?, ReadNotes::default()),
     };
     Ok(Loaded {
         embeddings,

@@ -20,13 +20,14 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term
 use super::analyzer::{self, Analyzer};
 use super::fusion::{Fusion, Normalization, fuse};
 use super::hnsw::{AnnConfig, Hnsw};
-use super::vectors::DocVectors;
+use super::ingest::{DocumentList, DocumentSource, ingest};
+use super::vectors::{DocVectors, write_parts};
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::Embeddings;
 use crate::embed::io;
 use crate::embed::kernels::{dot, normalize};
 use crate::error::{Error, Result};
-use crate::progress::{Cancel, Progress, Report};
+use crate::progress::{Cancel, Progress};
 use crate::text::{Document, Tokenizer, TokenizerConfig};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,60 +107,13 @@ pub struct DocInfo {
 const META_VERSION: u32 = 2;
 
 impl DocInfo {
-    fn of(d: &Document) -> Self {
+    pub(super) fn of(d: &Document) -> Self {
         Self {
             id: d.id.clone(),
             title: d.title.clone(),
             label: d.label.clone(),
         }
     }
-}
-
-/// Adds `docs` numbered from `first_ord`, commits, and returns their tokens (for the vectors).
-#[allow(clippy::too_many_arguments)]
-fn write_documents(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    tokenizer: &Tokenizer,
-    docs: &[Document],
-    first_ord: u64,
-    dir: &Path,
-    progress: &dyn Progress,
-    cancel: &Cancel,
-) -> Result<Vec<Vec<String>>> {
-    let mut tokens = Vec::with_capacity(docs.len());
-    for (i, d) in docs.iter().enumerate() {
-        writer
-            .add_document(make_doc(fields, d, first_ord + i as u64))
-            .map_err(tv(dir))?;
-        tokens.push(tokenizer.tokenize(&d.text));
-        if i % 1000 == 999 {
-            cancel.check()?;
-            progress.report(&Report {
-                stage: "indexing",
-                done: i as u64 + 1,
-                total: docs.len() as u64,
-                metrics: &[],
-            });
-        }
-    }
-    writer.commit().map_err(tv(dir))?;
-    progress.finish("indexing");
-    Ok(tokens)
-}
-
-fn make_doc(f: &Fields, d: &Document, ord: u64) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(f.id, &d.id);
-    if let Some(t) = &d.title {
-        doc.add_text(f.title, t);
-    }
-    doc.add_text(f.text, &d.text);
-    if let Some(l) = &d.label {
-        doc.add_text(f.label, l);
-    }
-    doc.add_u64(f.ord, ord);
-    doc
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -204,12 +158,12 @@ impl Hit {
     }
 }
 
-struct Fields {
-    id: Field,
-    title: Field,
-    text: Field,
-    label: Field,
-    ord: Field,
+pub(super) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub text: Field,
+    pub label: Field,
+    pub ord: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -230,7 +184,7 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-fn tv(dir: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
+pub(super) fn tv(dir: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
     move |e| match e {
         tantivy::TantivyError::LockFailure(..) => Error::Usage(format!(
             "{}: the index is locked by another writer ({e})",
@@ -270,10 +224,30 @@ impl SearchIndex {
         config: &SearchConfig,
         progress: &dyn Progress,
         cancel: &Cancel,
-    ) -> Result<()> {
-        if docs.is_empty() {
-            return Err(Error::Usage("no documents to index".into()));
-        }
+    ) -> Result<usize> {
+        let mut source = DocumentList::new(docs);
+        Self::build_from(
+            dir,
+            &mut source,
+            embeddings,
+            tokenizer_config,
+            config,
+            progress,
+            cancel,
+        )
+    }
+
+    /// Builds an index of the documents `source` gives, read as they come (a corpus larger than
+    /// memory streams through), in `dir`, replacing any index there. Returns how many.
+    pub fn build_from(
+        dir: &Path,
+        source: &mut dyn DocumentSource,
+        embeddings: Arc<Embeddings>,
+        tokenizer_config: &TokenizerConfig,
+        config: &SearchConfig,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -294,32 +268,54 @@ impl SearchIndex {
         let mut writer: IndexWriter = index
             .writer(config.writer_memory_mb.max(15) << 20)
             .map_err(tv(dir))?;
-        let tokens = write_documents(&mut writer, &f, &tokenizer, docs, 0, dir, progress, cancel)?;
-        writer.wait_merging_threads().map_err(tv(dir))?;
+        // The mean of word vectors needs no fitting: vectors are computed as documents arrive.
         let docvec_cfg = DocVecConfig {
             method: DocVecMethod::Mean,
             normalize: true,
             ..DocVecConfig::default()
         };
-        let docvec = DocVectorizer::fit(&docvec_cfg, &tokens, &embeddings, None);
-        let (vecs, _) = docvec.transform(&tokens, &embeddings);
-        let vectors = DocVectors::new(embeddings.dim(), vecs.into_iter().flatten().collect());
+        let docvec = DocVectorizer::fit(&docvec_cfg, &[], &embeddings, None);
+        let ingested = ingest(
+            &mut writer,
+            &f,
+            &tokenizer,
+            &docvec,
+            &embeddings,
+            source,
+            0,
+            dir,
+            progress,
+            cancel,
+        )?;
+        writer.wait_merging_threads().map_err(tv(dir))?;
+        let count = ingested.documents.len();
+        if count == 0 {
+            return Err(match source.path() {
+                Some(p) => Error::in_file(
+                    p,
+                    "no documents to index: expected at least one data row or non-empty line",
+                ),
+                None => Error::Usage("no documents to index".into()),
+            });
+        }
+        let vectors = DocVectors::new(embeddings.dim(), ingested.vectors);
         vectors.write(&tmp.path().join("vectors.bin"))?;
-        let ann_docs = if config.ann.min_docs > 0 && docs.len() >= config.ann.min_docs {
+        let ann_docs = if config.ann.min_docs > 0 && count >= config.ann.min_docs {
             let graph = Hnsw::build(
                 vectors.data(),
                 vectors.dim,
-                docs.len(),
+                count,
                 &config.ann,
                 1,
                 progress,
                 cancel,
             )?;
             graph.write(&tmp.path().join("ann.bin"))?;
-            Some(docs.len())
+            Some(count)
         } else {
             None
         };
+        drop(vectors);
         io::write(
             &tmp.path().join("embeddings.bin"),
             &embeddings,
@@ -329,14 +325,10 @@ impl SearchIndex {
             version: META_VERSION,
             tokenizer: tokenizer_config.clone(),
             docvec,
-            documents: docs.iter().map(DocInfo::of).collect(),
+            documents: ingested.documents,
             ann_docs,
         };
-        let json = serde_json::to_vec(&meta)
-            .map_err(|e| Error::Usage(format!("cannot encode index metadata: {e}")))?;
-        crate::fsutil::atomic_write(&tmp.path().join("meta.json"), |w| {
-            std::io::Write::write_all(w, &json)
-        })?;
+        write_meta(&tmp.path().join("meta.json"), &meta)?;
         // Swap the new folder in; the old one (if any) is removed only after the rename.
         let old = parent.join(format!(".wordlens-old-{}", std::process::id()));
         let had_old = dir.exists();
@@ -353,7 +345,7 @@ impl SearchIndex {
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
         }
-        Ok(())
+        Ok(count)
     }
 
     pub fn open(dir: &Path, config: &SearchConfig) -> Result<Self> {
@@ -754,6 +746,16 @@ impl SearchIndex {
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<usize> {
+        self.add_from(&mut DocumentList::new(docs), progress, cancel)
+    }
+
+    /// `add` for documents read as they come (see `build_from`).
+    pub fn add_from(
+        &mut self,
+        source: &mut dyn DocumentSource,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
         let dir = self.dir.clone();
         let mut writer: IndexWriter = self
             .index
@@ -763,27 +765,28 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_u64(self.fields.ord, o));
         }
         let first = self.meta.documents.len();
-        let tokens = write_documents(
+        let ingested = ingest(
             &mut writer,
             &self.fields,
             &self.tokenizer,
-            docs,
+            &self.meta.docvec,
+            &self.embeddings,
+            source,
             first as u64,
             &dir,
             progress,
             cancel,
         )?;
         writer.wait_merging_threads().map_err(tv(&dir))?;
-        let (vecs, _) = self.meta.docvec.transform(&tokens, &self.embeddings);
+        let added = ingested.documents.len();
         let dim = self.vectors.dim;
-        let mut data = self.vectors.data()[..first * dim].to_vec();
-        data.extend(vecs.into_iter().flatten());
         let path = dir.join("vectors.bin");
-        DocVectors::new(dim, data).write(&path)?;
-        self.vectors = DocVectors::read(&path, first + docs.len(), dim)?;
-        self.meta.documents.extend(docs.iter().map(DocInfo::of));
-        self.write_meta()?;
-        Ok(docs.len())
+        let old = &self.vectors.data()[..first * dim];
+        write_parts(&path, dim, &[old, &ingested.vectors])?;
+        self.vectors = DocVectors::read(&path, first + added, dim)?;
+        self.meta.documents.extend(ingested.documents);
+        write_meta(&dir.join("meta.json"), &self.meta)?;
+        Ok(added)
     }
 
     /// Deletes the documents with these ids; returns how many were found.
@@ -800,14 +803,6 @@ impl SearchIndex {
         writer.commit().map_err(tv(&dir))?;
         writer.wait_merging_threads().map_err(tv(&dir))?;
         Ok(found)
-    }
-
-    fn write_meta(&self) -> Result<()> {
-        let json = serde_json::to_vec(&self.meta)
-            .map_err(|e| Error::Usage(format!("cannot encode index metadata: {e}")))?;
-        crate::fsutil::atomic_write(&self.dir.join("meta.json"), |w| {
-            std::io::Write::write_all(w, &json)
-        })
     }
 
     /// The document's own tokens as a query (for document-as-query evaluation).
@@ -828,6 +823,13 @@ impl SearchIndex {
             .unwrap_or("")
             .to_string())
     }
+}
+
+/// Writes the metadata as JSON straight into the file, atomically.
+fn write_meta(path: &Path, meta: &Meta) -> Result<()> {
+    crate::fsutil::atomic_write(path, |w| {
+        serde_json::to_writer(w, meta).map_err(std::io::Error::other)
+    })
 }
 
 /// One query's lists: the final ranking and the two it came from.

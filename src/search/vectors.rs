@@ -60,19 +60,7 @@ impl DocVectors {
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
-        let data = self.data();
-        let mut bytes = Vec::with_capacity(data.len() * 4);
-        data.iter()
-            .for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
-        let crc = crc32fast::hash(&bytes);
-        atomic_write(path, |w| {
-            w.write_all(MAGIC)?;
-            w.write_all(&VERSION.to_le_bytes())?;
-            w.write_all(&(self.dim as u32).to_le_bytes())?;
-            w.write_all(&(self.len() as u64).to_le_bytes())?;
-            w.write_all(&crc.to_le_bytes())?;
-            w.write_all(&bytes)
-        })
+        write_parts(path, self.dim, &[self.data()])
     }
 
     /// Opens the file, checks it holds `expected` vectors of dimension `dim` and its checksum,
@@ -163,6 +151,39 @@ impl DocVectors {
     }
 }
 
+/// Writes `parts` one after the other as one vector file of dimension `dim`, atomically,
+/// a block at a time (no byte copy of the whole matrix).
+pub fn write_parts(path: &Path, dim: usize, parts: &[&[f32]]) -> Result<()> {
+    let values: usize = parts.iter().map(|p| p.len()).sum();
+    let count = values.checked_div(dim).unwrap_or(0);
+    let blocks = || parts.iter().flat_map(|p| p.chunks(1 << 16));
+    let encode = |block: &[f32], out: &mut Vec<u8>| {
+        out.clear();
+        block
+            .iter()
+            .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    };
+    let mut buf = Vec::with_capacity(4 << 16);
+    let mut crc = crc32fast::Hasher::new();
+    for block in blocks() {
+        encode(block, &mut buf);
+        crc.update(&buf);
+    }
+    let crc = crc.finalize();
+    atomic_write(path, |w| {
+        w.write_all(MAGIC)?;
+        w.write_all(&VERSION.to_le_bytes())?;
+        w.write_all(&(dim as u32).to_le_bytes())?;
+        w.write_all(&(count as u64).to_le_bytes())?;
+        w.write_all(&crc.to_le_bytes())?;
+        for block in blocks() {
+            encode(block, &mut buf);
+            w.write_all(&buf)?;
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +196,10 @@ mod tests {
         v.write(&p).unwrap();
         let back = DocVectors::read(&p, 3, 2).unwrap();
         assert_eq!(back.data(), v.data());
+        // Written in parts (an append: the old vectors, then the new), the file is the same.
+        let parts = dir.path().join("parts.bin");
+        write_parts(&parts, 2, &[&v.data()[..2], &v.data()[2..]]).unwrap();
+        assert_eq!(std::fs::read(&parts).unwrap(), std::fs::read(&p).unwrap());
         assert!(back.is_mapped() || cfg!(target_endian = "big"));
         // Fewer documents than vectors (a crash after the vectors, before the metadata).
         assert_eq!(DocVectors::read(&p, 2, 2).unwrap().len(), 2);

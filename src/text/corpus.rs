@@ -5,6 +5,8 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -87,11 +89,35 @@ pub struct ReadStats {
     pub blank_lines: u64,
 }
 
-/// Opens `path`, transparently decompressing gzip (detected by its magic bytes), and fails
-/// on an empty file.
+/// Opens `path`, transparently decompressing gzip (detected by its magic bytes) and skipping
+/// a byte-order mark, and fails on an empty file.
 pub fn open_bytes(path: &Path) -> Result<Box<dyn BufRead + Send>> {
+    Ok(open_counted(path)?.0)
+}
+
+/// Counts the bytes read from the file (before decompression), for progress through it.
+struct CountingReader {
+    inner: File,
+    read: Arc<AtomicU64>,
+}
+
+impl Read for CountingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Like `open_bytes`, with a counter of the file's bytes read so far.
+fn open_counted(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>)> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut raw = BufReader::with_capacity(1 << 16, file);
+    let read = Arc::new(AtomicU64::new(0));
+    let counted = CountingReader {
+        inner: file,
+        read: read.clone(),
+    };
+    let mut raw = BufReader::with_capacity(1 << 16, counted);
     let head = raw.fill_buf().map_err(|e| Error::io(path, e))?;
     if head.is_empty() {
         return Err(Error::in_file(path, "the file is empty"));
@@ -111,7 +137,11 @@ pub fn open_bytes(path: &Path) -> Result<Box<dyn BufRead + Send>> {
             "the file is empty (after decompression)",
         ));
     }
-    Ok(reader)
+    // A byte-order mark is not part of the first line or column name.
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok((reader, read))
 }
 
 fn format_from_name(path: &Path) -> CorpusFormat {
@@ -161,6 +191,9 @@ fn decode(
 pub struct CorpusReader {
     inner: Inner,
     path: PathBuf,
+    /// Bytes of the file read so far, and its size (progress through a stream).
+    bytes_read: Arc<AtomicU64>,
+    size: u64,
     lossy: bool,
     stats: ReadStats,
     failed: bool,
@@ -179,7 +212,8 @@ enum Inner {
 impl CorpusReader {
     pub fn open(spec: &CorpusSpec) -> Result<Self> {
         let path = spec.path.clone();
-        let mut reader = open_bytes(&path)?;
+        let (mut reader, bytes_read) = open_counted(&path)?;
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         let mut format = spec.format;
         if format == CorpusFormat::Auto {
             format = format_from_name(&path);
@@ -204,6 +238,8 @@ impl CorpusReader {
         Ok(Self {
             inner,
             path,
+            bytes_read,
+            size,
             lossy: spec.lossy_utf8,
             stats: ReadStats::default(),
             failed: false,
@@ -212,6 +248,16 @@ impl CorpusReader {
 
     pub fn stats(&self) -> ReadStats {
         self.stats
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// (bytes of the file read so far, its size): progress through the file, compressed or not.
+    pub fn position(&self) -> (u64, u64) {
+        (self.bytes_read.load(Ordering::Relaxed), self.size)
     }
 
     /// The CSV header (empty for line formats).

@@ -45,15 +45,35 @@ pub(crate) struct CsvRecords {
 
 fn column_index(headers: &[String], name: &str, path: &Path, what: &str) -> Result<usize> {
     headers.iter().position(|h| h == name).ok_or_else(|| {
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| h.escape_debug().to_string())
+            .collect();
         Error::at_line(
             path,
             1,
             format!(
-                "no {what} column named {name:?}; the header has {}",
-                headers.join(", ")
+                "no {what} column named {name:?}; the header has {}{}",
+                names.join(", "),
+                delimiter_hint(headers)
             ),
         )
     })
+}
+
+/// When the whole header landed in one column, the file likely uses another delimiter.
+fn delimiter_hint(headers: &[String]) -> String {
+    let [only] = headers else {
+        return String::new();
+    };
+    if only.contains('\t') {
+        " (the header looks tab-separated: read it as TSV, by a .tsv name or --corpus-format tsv)"
+            .into()
+    } else if let Some(d) = [';', '|', ','].into_iter().find(|&d| only.contains(d)) {
+        format!(" (the header looks '{d}'-separated; expected a comma-separated header)")
+    } else {
+        String::new()
+    }
 }
 
 impl CsvRecords {

@@ -3,7 +3,7 @@
 
 use wordlens::embed::io;
 
-use crate::{shared, temp_file};
+use crate::{shared, temp_file, w2v_binary as binary};
 
 fn error_of(name: &str, bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -14,16 +14,6 @@ fn error_of(name: &str, bytes: &[u8]) -> String {
     };
     assert!(err.contains(name), "error does not name the file: {err}");
     err
-}
-
-fn binary(header: &str, records: &[(&str, &[f32])]) -> Vec<u8> {
-    let mut b = header.as_bytes().to_vec();
-    for (w, v) in records {
-        b.extend_from_slice(w.as_bytes());
-        b.push(b' ');
-        v.iter().for_each(|x| b.extend_from_slice(&x.to_le_bytes()));
-    }
-    b
 }
 
 #[test]

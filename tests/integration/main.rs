@@ -3,6 +3,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod adversarial;
 mod bad_input;
 mod classify;
 mod cli;
@@ -37,4 +38,15 @@ pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.path().join(name);
     std::fs::write(&p, bytes).expect("write temp file");
     p
+}
+
+/// A word2vec binary file from its header and records (for damaged-file tests).
+pub fn w2v_binary(header: &str, records: &[(&str, &[f32])]) -> Vec<u8> {
+    let mut b = header.as_bytes().to_vec();
+    for (w, v) in records {
+        b.extend_from_slice(w.as_bytes());
+        b.push(b' ');
+        v.iter().for_each(|x| b.extend_from_slice(&x.to_le_bytes()));
+    }
+    b
 }

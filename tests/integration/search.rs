@@ -292,3 +292,87 @@ fn documents_are_added_and_deleted_incrementally() {
         "the deleted article is no longer a query"
     );
 }
+
+/// Records every progress report.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(u64, u64)>>);
+
+impl wordlens::progress::Progress for Recorder {
+    fn report(&self, r: &wordlens::progress::Report<'_>) {
+        self.0.lock().unwrap().push((r.done, r.total));
+    }
+}
+
+#[test]
+fn an_index_streamed_from_the_file_equals_one_built_from_memory() {
+    let (docs, emb) = bbc();
+    let mut spec = CorpusSpec::new(bundled("bbc-news.csv")).label_col("category");
+    spec.id_col = Some("id".into());
+    spec.title_col = Some("title".into());
+    let dir = tempfile::tempdir().unwrap().keep().join("streamed");
+    let progress = Recorder::default();
+    let mut reader = CorpusReader::open(&spec).unwrap();
+    let count = SearchIndex::build_from(
+        &dir,
+        &mut reader,
+        emb.clone(),
+        &TokenizerConfig::default(),
+        &SearchConfig::default(),
+        &progress,
+        &Cancel::new(),
+    )
+    .unwrap();
+    assert_eq!(count, docs.len());
+    // Progress runs through the file's bytes, in batches, to its end.
+    let reports = progress.0.into_inner().unwrap();
+    let size = std::fs::metadata(bundled("bbc-news.csv")).unwrap().len();
+    assert!(reports.len() >= 2, "{reports:?}");
+    assert!(reports.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!(reports.last(), Some(&(size, size)));
+    // Same documents, same vectors (byte for byte), same answers.
+    let memory = index_dir();
+    assert_eq!(
+        std::fs::read(dir.join("vectors.bin")).unwrap(),
+        std::fs::read(memory.join("vectors.bin")).unwrap()
+    );
+    let (a, b) = (
+        SearchIndex::open(&dir, &SearchConfig::default()).unwrap(),
+        SearchIndex::open(memory, &SearchConfig::default()).unwrap(),
+    );
+    let ids = |ix: &SearchIndex| {
+        ix.documents()
+            .iter()
+            .map(|d| d.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&a), ids(&b));
+    for q in ["oil prices", "chelsea manager", "mobile phone games"] {
+        let hits = |ix: &SearchIndex| {
+            ix.search(q, Mode::Hybrid, 10, None)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hits(&a), hits(&b), "{q}");
+    }
+    // A file with a header and no rows names the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = temp_file(&tmp, "header-only.csv", b"id,title,text\n");
+    let err = SearchIndex::build_from(
+        &tmp.path().join("ix"),
+        &mut CorpusReader::open(&CorpusSpec::new(&empty)).unwrap(),
+        emb.clone(),
+        &TokenizerConfig::default(),
+        &SearchConfig::default(),
+        &Silent,
+        &Cancel::new(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("header-only.csv") && err.contains("no documents"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("ix").exists());
+}

@@ -108,6 +108,13 @@ pub(super) fn parse(path: &Path, bytes: &[u8], has_header: bool) -> Result<Embed
             )
         })?;
         lines.remove(0);
+        if count == 0 {
+            return Err(Error::at_line(
+                path,
+                n,
+                "the header claims no words; expected at least one word and its vector",
+            ));
+        }
         // Each value needs at least a digit and a separator: check before allocating.
         let needed = count.saturating_mul(dim.saturating_mul(2));
         if dim == 0 || needed > bytes.len() as u64 {

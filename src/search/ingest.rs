@@ -1,0 +1,155 @@
+//! Feeding documents into an index as they are read. Tantivy gets each document (its writer
+//! keeps a bounded buffer and flushes segments to disk); the document vectors are computed a
+//! batch at a time in parallel. Only each document's id, title and label and its vector stay
+//! in memory — never the texts or their tokens — so a corpus larger than memory can be indexed.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use tantivy::{IndexWriter, TantivyDocument};
+
+use super::index::{DocInfo, Fields, tv};
+use crate::docvec::DocVectorizer;
+use crate::embed::Embeddings;
+use crate::error::Result;
+use crate::progress::{Cancel, Progress, Report};
+use crate::text::{CorpusReader, Document, Tokenizer};
+
+/// Documents per batch, and the text size that ends a batch early (long documents).
+const BATCH_DOCS: usize = 1024;
+const BATCH_BYTES: usize = 16 << 20;
+
+/// Where documents to index come from.
+pub trait DocumentSource {
+    /// The next document; None at the end.
+    fn next_document(&mut self) -> Option<Result<Document>>;
+    /// (done, total) for progress: bytes of a file, or documents of a list.
+    fn position(&self) -> (u64, u64);
+    /// The file read, for messages.
+    fn path(&self) -> Option<&Path> {
+        None
+    }
+}
+
+impl DocumentSource for CorpusReader {
+    fn next_document(&mut self) -> Option<Result<Document>> {
+        self.next()
+    }
+    fn position(&self) -> (u64, u64) {
+        CorpusReader::position(self)
+    }
+    fn path(&self) -> Option<&Path> {
+        Some(CorpusReader::path(self))
+    }
+}
+
+/// Documents already in memory.
+pub struct DocumentList<'a> {
+    docs: &'a [Document],
+    next: usize,
+}
+
+impl<'a> DocumentList<'a> {
+    pub fn new(docs: &'a [Document]) -> Self {
+        Self { docs, next: 0 }
+    }
+}
+
+impl DocumentSource for DocumentList<'_> {
+    fn next_document(&mut self) -> Option<Result<Document>> {
+        let d = self.docs.get(self.next)?.clone();
+        self.next += 1;
+        Some(Ok(d))
+    }
+    fn position(&self) -> (u64, u64) {
+        (self.next as u64, self.docs.len() as u64)
+    }
+}
+
+/// What ingesting kept: one entry and one vector (`dim` values) per document, in order.
+pub(super) struct Ingested {
+    pub documents: Vec<DocInfo>,
+    pub vectors: Vec<f32>,
+}
+
+/// Adds every document of `source` to `writer`, numbered from `first_ord`, and commits.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn ingest(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    tokenizer: &Tokenizer,
+    docvec: &DocVectorizer,
+    embeddings: &Embeddings,
+    source: &mut dyn DocumentSource,
+    first_ord: u64,
+    dir: &Path,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Ingested> {
+    let mut out = Ingested {
+        documents: Vec::new(),
+        vectors: Vec::new(),
+    };
+    let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
+    loop {
+        batch.clear();
+        let mut bytes = 0;
+        while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+            match source.next_document() {
+                Some(doc) => {
+                    let doc = doc?;
+                    bytes += doc.text.len();
+                    batch.push(doc);
+                }
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        cancel.check()?;
+        for d in &batch {
+            let ord = first_ord + out.documents.len() as u64;
+            writer
+                .add_document(make_doc(fields, d, ord))
+                .map_err(tv(dir))?;
+            out.documents.push(DocInfo::of(d));
+        }
+        let vectors: Vec<Vec<f32>> = batch
+            .par_chunks(64)
+            .flat_map_iter(|chunk| {
+                let tokens: Vec<Vec<String>> =
+                    chunk.iter().map(|d| tokenizer.tokenize(&d.text)).collect();
+                docvec.transform(&tokens, embeddings).0
+            })
+            .collect();
+        vectors
+            .iter()
+            .for_each(|v| out.vectors.extend_from_slice(v));
+        let (done, total) = source.position();
+        progress.report(&Report {
+            stage: "indexing",
+            done,
+            total,
+            metrics: &[("documents", out.documents.len() as f64)],
+        });
+    }
+    cancel.check()?;
+    writer.commit().map_err(tv(dir))?;
+    progress.finish("indexing");
+    Ok(out)
+}
+
+fn make_doc(f: &Fields, d: &Document, ord: u64) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &d.id);
+    if let Some(t) = &d.title {
+        doc.add_text(f.title, t);
+    }
+    doc.add_text(f.text, &d.text);
+    if let Some(l) = &d.label {
+        doc.add_text(f.label, l);
+    }
+    doc.add_u64(f.ord, ord);
+    doc
+}
