@@ -21,7 +21,7 @@ use super::analyzer::{self, Analyzer};
 use super::fusion::{Fusion, Normalization, fuse};
 use super::hnsw::{AnnConfig, Hnsw};
 use super::ingest::{DocumentList, DocumentSource, ingest};
-use super::vectors::{DocVectors, write_parts};
+use super::vectors::{DocVectorWriter, DocVectors};
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::Embeddings;
 use crate::embed::io;
@@ -275,12 +275,15 @@ impl SearchIndex {
             ..DocVecConfig::default()
         };
         let docvec = DocVectorizer::fit(&docvec_cfg, &[], &embeddings, None);
-        let ingested = ingest(
+        let vectors_path = tmp.path().join("vectors.bin");
+        let mut vectors_file = DocVectorWriter::create(&vectors_path, embeddings.dim())?;
+        let documents = ingest(
             &mut writer,
             &f,
             &tokenizer,
             &docvec,
             &embeddings,
+            &mut vectors_file,
             source,
             0,
             dir,
@@ -288,7 +291,7 @@ impl SearchIndex {
             cancel,
         )?;
         writer.wait_merging_threads().map_err(tv(dir))?;
-        let count = ingested.documents.len();
+        let count = documents.len();
         if count == 0 {
             return Err(match source.path() {
                 Some(p) => Error::in_file(
@@ -298,8 +301,9 @@ impl SearchIndex {
                 None => Error::Usage("no documents to index".into()),
             });
         }
-        let vectors = DocVectors::new(embeddings.dim(), ingested.vectors);
-        vectors.write(&tmp.path().join("vectors.bin"))?;
+        vectors_file.finish()?;
+        // Mapped: the graph below reads the vectors from the page cache, not the heap.
+        let vectors = DocVectors::read(&vectors_path, count, embeddings.dim())?;
         let ann_docs = if config.ann.min_docs > 0 && count >= config.ann.min_docs {
             let graph = Hnsw::build(
                 vectors.data(),
@@ -325,7 +329,7 @@ impl SearchIndex {
             version: META_VERSION,
             tokenizer: tokenizer_config.clone(),
             docvec,
-            documents: ingested.documents,
+            documents,
             ann_docs,
         };
         write_meta(&tmp.path().join("meta.json"), &meta)?;
@@ -765,12 +769,21 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_u64(self.fields.ord, o));
         }
         let first = self.meta.documents.len();
-        let ingested = ingest(
+        let dim = self.vectors.dim;
+        let path = dir.join("vectors.bin");
+        // The new file (old vectors, then the new ones) replaces the old only after tantivy's
+        // commit; a crash before leaves the old file, and tantivy's extra documents are orphans.
+        let mut vectors_file = DocVectorWriter::create(&path, dim)?;
+        for row in self.vectors.data()[..first * dim].chunks(dim.max(1)) {
+            vectors_file.push(row)?;
+        }
+        let documents = ingest(
             &mut writer,
             &self.fields,
             &self.tokenizer,
             &self.meta.docvec,
             &self.embeddings,
+            &mut vectors_file,
             source,
             first as u64,
             &dir,
@@ -778,13 +791,10 @@ impl SearchIndex {
             cancel,
         )?;
         writer.wait_merging_threads().map_err(tv(&dir))?;
-        let added = ingested.documents.len();
-        let dim = self.vectors.dim;
-        let path = dir.join("vectors.bin");
-        let old = &self.vectors.data()[..first * dim];
-        write_parts(&path, dim, &[old, &ingested.vectors])?;
+        vectors_file.finish()?;
+        let added = documents.len();
         self.vectors = DocVectors::read(&path, first + added, dim)?;
-        self.meta.documents.extend(ingested.documents);
+        self.meta.documents.extend(documents);
         write_meta(&dir.join("meta.json"), &self.meta)?;
         Ok(added)
     }

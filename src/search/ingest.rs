@@ -1,7 +1,8 @@
 //! Feeding documents into an index as they are read. Tantivy gets each document (its writer
 //! keeps a bounded buffer and flushes segments to disk); the document vectors are computed a
-//! batch at a time in parallel. Only each document's id, title and label and its vector stay
-//! in memory — never the texts or their tokens — so a corpus larger than memory can be indexed.
+//! batch at a time in parallel and streamed to their file. Only each document's id, title and
+//! label stay in memory — never the texts, tokens or vectors — so a corpus larger than memory
+//! can be indexed.
 
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use rayon::prelude::*;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::index::{DocInfo, Fields, tv};
+use super::vectors::DocVectorWriter;
 use crate::docvec::DocVectorizer;
 use crate::embed::Embeddings;
 use crate::error::Result;
@@ -66,13 +68,8 @@ impl DocumentSource for DocumentList<'_> {
     }
 }
 
-/// What ingesting kept: one entry and one vector (`dim` values) per document, in order.
-pub(super) struct Ingested {
-    pub documents: Vec<DocInfo>,
-    pub vectors: Vec<f32>,
-}
-
-/// Adds every document of `source` to `writer`, numbered from `first_ord`, and commits.
+/// Adds every document of `source` to `writer`, numbered from `first_ord`, and commits; the
+/// documents' vectors go to `vectors` in the same order. Returns each document's entry.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn ingest(
     writer: &mut IndexWriter,
@@ -80,16 +77,14 @@ pub(super) fn ingest(
     tokenizer: &Tokenizer,
     docvec: &DocVectorizer,
     embeddings: &Embeddings,
+    vectors: &mut DocVectorWriter,
     source: &mut dyn DocumentSource,
     first_ord: u64,
     dir: &Path,
     progress: &dyn Progress,
     cancel: &Cancel,
-) -> Result<Ingested> {
-    let mut out = Ingested {
-        documents: Vec::new(),
-        vectors: Vec::new(),
-    };
+) -> Result<Vec<DocInfo>> {
+    let mut documents = Vec::new();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     loop {
         batch.clear();
@@ -109,13 +104,13 @@ pub(super) fn ingest(
         }
         cancel.check()?;
         for d in &batch {
-            let ord = first_ord + out.documents.len() as u64;
+            let ord = first_ord + documents.len() as u64;
             writer
                 .add_document(make_doc(fields, d, ord))
                 .map_err(tv(dir))?;
-            out.documents.push(DocInfo::of(d));
+            documents.push(DocInfo::of(d));
         }
-        let vectors: Vec<Vec<f32>> = batch
+        let batch_vectors: Vec<Vec<f32>> = batch
             .par_chunks(64)
             .flat_map_iter(|chunk| {
                 let tokens: Vec<Vec<String>> =
@@ -123,21 +118,21 @@ pub(super) fn ingest(
                 docvec.transform(&tokens, embeddings).0
             })
             .collect();
-        vectors
-            .iter()
-            .for_each(|v| out.vectors.extend_from_slice(v));
+        for v in &batch_vectors {
+            vectors.push(v)?;
+        }
         let (done, total) = source.position();
         progress.report(&Report {
             stage: "indexing",
             done,
             total,
-            metrics: &[("documents", out.documents.len() as f64)],
+            metrics: &[("documents", documents.len() as f64)],
         });
     }
     cancel.check()?;
     writer.commit().map_err(tv(dir))?;
     progress.finish("indexing");
-    Ok(out)
+    Ok(documents)
 }
 
 fn make_doc(f: &Fields, d: &Document, ord: u64) -> TantivyDocument {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::embed::kernels::dot;
 use crate::error::{Error, Result};
 use crate::floats::{Floats, map_file};
-use crate::fsutil::atomic_write;
+use crate::fsutil::AtomicFile;
 
 const MAGIC: &[u8; 8] = b"WLDOCVEC";
 const VERSION: u32 = 1;
@@ -151,37 +151,67 @@ impl DocVectors {
     }
 }
 
-/// Writes `parts` one after the other as one vector file of dimension `dim`, atomically,
-/// a block at a time (no byte copy of the whole matrix).
+/// Writes `parts` one after the other as one vector file of dimension `dim`, atomically.
 pub fn write_parts(path: &Path, dim: usize, parts: &[&[f32]]) -> Result<()> {
-    let values: usize = parts.iter().map(|p| p.len()).sum();
-    let count = values.checked_div(dim).unwrap_or(0);
-    let blocks = || parts.iter().flat_map(|p| p.chunks(1 << 16));
-    let encode = |block: &[f32], out: &mut Vec<u8>| {
-        out.clear();
-        block
-            .iter()
-            .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
-    };
-    let mut buf = Vec::with_capacity(4 << 16);
-    let mut crc = crc32fast::Hasher::new();
-    for block in blocks() {
-        encode(block, &mut buf);
-        crc.update(&buf);
-    }
-    let crc = crc.finalize();
-    atomic_write(path, |w| {
-        w.write_all(MAGIC)?;
-        w.write_all(&VERSION.to_le_bytes())?;
-        w.write_all(&(dim as u32).to_le_bytes())?;
-        w.write_all(&(count as u64).to_le_bytes())?;
-        w.write_all(&crc.to_le_bytes())?;
-        for block in blocks() {
-            encode(block, &mut buf);
-            w.write_all(&buf)?;
+    let mut w = DocVectorWriter::create(path, dim)?;
+    for part in parts {
+        for row in part.chunks(dim.max(1)) {
+            w.push(row)?;
         }
-        Ok(())
-    })
+    }
+    w.finish()
+}
+
+/// Streams document vectors to a file as they are computed: the values go to disk with a
+/// running checksum and the header's count and checksum are filled in by `finish`, which puts
+/// the file in place atomically. Nothing of the matrix stays on the heap.
+pub struct DocVectorWriter {
+    file: AtomicFile,
+    dim: usize,
+    count: u64,
+    crc: crc32fast::Hasher,
+    buf: Vec<u8>,
+}
+
+impl DocVectorWriter {
+    pub fn create(path: &Path, dim: usize) -> Result<Self> {
+        let mut file = AtomicFile::create(path)?;
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&(dim as u32).to_le_bytes());
+        header.resize(HEADER, 0); // count and checksum come at the end
+        file.writer()
+            .write_all(&header)
+            .map_err(|e| Error::io(path, e))?;
+        Ok(Self {
+            file,
+            dim,
+            count: 0,
+            crc: crc32fast::Hasher::new(),
+            buf: Vec::with_capacity(dim * 4),
+        })
+    }
+
+    /// Appends one vector of `dim` values.
+    pub fn push(&mut self, row: &[f32]) -> Result<()> {
+        debug_assert_eq!(row.len(), self.dim);
+        self.buf.clear();
+        row.iter()
+            .for_each(|v| self.buf.extend_from_slice(&v.to_le_bytes()));
+        self.crc.update(&self.buf);
+        self.count += 1;
+        self.file
+            .writer()
+            .write_all(&self.buf)
+            .map_err(|e| Error::io(self.file.path(), e))
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let count = self.count.to_le_bytes();
+        let crc = self.crc.finalize().to_le_bytes();
+        self.file.commit(&[(16, &count), (24, &crc)])
+    }
 }
 
 #[cfg(test)]
