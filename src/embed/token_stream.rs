@@ -110,7 +110,7 @@ pub fn scan(
     let mut docs = 0u64;
     let mut last_report = Instant::now();
     let spill_err = |e: std::io::Error| Error::io(std::env::temp_dir(), e);
-    let read = corpus::for_each_text(sources, |text| {
+    let read = corpus::for_each_text(sources, |text, (bytes, total_bytes)| {
         let mut io_result = Ok(());
         tokenizer.for_each_token(text, |tok| {
             let id = match ids.get(tok) {
@@ -135,9 +135,9 @@ pub fn scan(
             cancel.check()?;
             progress.report(&Report {
                 stage: "reading corpus",
-                done: tokens,
-                total: 0,
-                metrics: &[("documents", docs as f64)],
+                done: bytes,
+                total: total_bytes,
+                metrics: &[("documents", docs as f64), ("tokens", tokens as f64)],
             });
             last_report = Instant::now();
         }

@@ -357,32 +357,6 @@ impl Iterator for CorpusReader {
     }
 }
 
-/// Reads every document of every spec, in order, calling `f` for each; stops at the first
-/// error. Fails when the specs hold no document at all.
-pub fn for_each_document(
-    specs: &[CorpusSpec],
-    mut f: impl FnMut(&Document) -> Result<()>,
-) -> Result<ReadStats> {
-    let mut total = ReadStats::default();
-    for spec in specs {
-        let mut reader = CorpusReader::open(spec)?;
-        for doc in reader.by_ref() {
-            f(&doc?)?;
-        }
-        let s = reader.stats();
-        if s.documents == 0 {
-            return Err(Error::in_file(
-                &spec.path,
-                "no documents: expected at least one non-empty line or data row",
-            ));
-        }
-        total.documents += s.documents;
-        total.lossy_records += s.lossy_records;
-        total.blank_lines += s.blank_lines;
-    }
-    Ok(total)
-}
-
 /// Where training text comes from: a corpus file, or texts already in memory (a dataset's
 /// training split).
 #[derive(Debug, Clone)]
@@ -397,29 +371,49 @@ impl From<CorpusSpec> for TextSource<'_> {
     }
 }
 
-/// Calls `f` with the text of every document of every source, in order.
+/// Calls `f` with the text of every document of every source, in order, and how far through
+/// the sources it is: (bytes read, total bytes) over all files and in-memory texts.
 pub fn for_each_text(
     sources: &[TextSource<'_>],
-    mut f: impl FnMut(&str) -> Result<()>,
+    mut f: impl FnMut(&str, (u64, u64)) -> Result<()>,
 ) -> Result<ReadStats> {
-    let mut total = ReadStats::default();
+    let size = |s: &TextSource<'_>| match s {
+        TextSource::File(spec) => std::fs::metadata(&spec.path).map_or(0, |m| m.len()),
+        TextSource::Texts(texts) => texts.iter().map(|t| t.len() as u64).sum(),
+    };
+    let total: u64 = sources.iter().map(size).sum();
+    let mut before = 0u64;
+    let mut stats = ReadStats::default();
     for source in sources {
         match source {
             TextSource::File(spec) => {
-                let s = for_each_document(std::slice::from_ref(spec), |d| f(&d.text))?;
-                total.documents += s.documents;
-                total.lossy_records += s.lossy_records;
-                total.blank_lines += s.blank_lines;
+                let mut reader = CorpusReader::open(spec)?;
+                while let Some(doc) = reader.next() {
+                    f(&doc?.text, (before + reader.position().0, total))?;
+                }
+                let s = reader.stats();
+                if s.documents == 0 {
+                    return Err(Error::in_file(
+                        &spec.path,
+                        "no documents: expected at least one non-empty line or data row",
+                    ));
+                }
+                stats.documents += s.documents;
+                stats.lossy_records += s.lossy_records;
+                stats.blank_lines += s.blank_lines;
             }
             TextSource::Texts(texts) => {
+                let mut done = before;
                 for t in texts.iter() {
-                    f(t)?;
+                    done += t.len() as u64;
+                    f(t, (done, total))?;
                 }
-                total.documents += texts.len() as u64;
+                stats.documents += texts.len() as u64;
             }
         }
+        before += size(source);
     }
-    Ok(total)
+    Ok(stats)
 }
 
 /// Reads all of `r` into a string (used for small side files such as evaluation sets).

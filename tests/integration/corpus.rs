@@ -171,7 +171,8 @@ fn empty_and_header_only_files() {
     let err = error_of(&CorpusSpec::new(p));
     assert!(err.contains("empty.csv") && err.contains("empty"), "{err}");
     let p = temp_file(&dir, "header.csv", b"text,label\n");
-    let err = wordlens::text::corpus::for_each_document(&[CorpusSpec::new(p)], |_| Ok(()))
+    let source = wordlens::text::TextSource::File(CorpusSpec::new(p));
+    let err = wordlens::text::corpus::for_each_text(&[source], |_, _| Ok(()))
         .unwrap_err()
         .to_string();
     assert!(

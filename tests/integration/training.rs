@@ -146,12 +146,15 @@ fn spilling_the_token_stream_to_disk_changes_nothing() {
     assert_eq!(in_memory.matrix(), spilled.matrix());
 }
 
-/// Records the loss reported during training.
+/// The losses reported while training, and (done, total) of the reports while reading.
 #[derive(Default)]
-struct LossLog(Mutex<Vec<f64>>);
+struct LossLog(Mutex<Vec<f64>>, Mutex<Vec<(u64, u64)>>);
 
 impl Progress for LossLog {
     fn report(&self, r: &Report<'_>) {
+        if r.stage == "reading corpus" {
+            self.1.lock().unwrap().push((r.done, r.total));
+        }
         if let Some((_, loss)) = r.metrics.iter().find(|(k, _)| *k == "loss")
             && loss.is_finite()
         {
@@ -178,6 +181,18 @@ fn cbow_trains_and_its_loss_goes_down() {
     .unwrap();
     let losses = log.0.lock().unwrap().clone();
     assert!(losses.len() >= 3, "too few reports: {losses:?}");
+    // Reading reports bytes of all three files, forward only, never past their total.
+    let reading = log.1.lock().unwrap().clone();
+    let total: u64 = ["enwiki-sample.txt", "bbc-news.csv", "tweets-sentiment.csv"]
+        .iter()
+        .map(|f| std::fs::metadata(bundled(f)).unwrap().len())
+        .sum();
+    assert!(!reading.is_empty());
+    assert!(
+        reading.iter().all(|&(d, t)| t == total && d > 0 && d <= t),
+        "{reading:?}"
+    );
+    assert!(reading.windows(2).all(|w| w[0].0 <= w[1].0), "{reading:?}");
     assert!(
         t.stats.final_loss < losses[0],
         "{losses:?} final {}",
