@@ -71,7 +71,8 @@ impl AtomicFile {
     }
 }
 
-fn parent_of(path: &Path) -> &Path {
+/// The folder `path` is in (`.` for a bare file name).
+pub fn parent_of(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

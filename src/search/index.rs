@@ -248,15 +248,12 @@ impl SearchIndex {
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<usize> {
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let parent = crate::fsutil::parent_of(dir);
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let tmp = tempfile::Builder::new()
             .prefix(".wordlens-index-")
-            .tempdir_in(&parent)
-            .map_err(|e| Error::io(&parent, e))?;
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
         let tokenizer = Tokenizer::new(tokenizer_config);
         let (schema, f) = schema();
         let tantivy_dir = tmp.path().join("tantivy");

@@ -100,12 +100,8 @@ impl CsvRecords {
             .clone();
         let quoted_newlines = count_newlines(raw.as_slice());
         let mut headers = Vec::with_capacity(raw.len());
+        // A leading byte-order mark was already skipped when the file was opened.
         for (i, field) in raw.iter().enumerate() {
-            let field = if i == 0 {
-                field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
-            } else {
-                field
-            };
             let name = std::str::from_utf8(field).map_err(|_| {
                 Error::at_line(
                     &path,
