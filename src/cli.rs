@@ -4,6 +4,7 @@ mod classify;
 mod collection;
 mod compare;
 mod convert;
+mod embed;
 mod eval_embeddings;
 mod output;
 mod progress_bar;
@@ -49,6 +50,8 @@ pub enum Command {
     OddOneOut(query::OddOneOutArgs),
     /// Word-pair Spearman and analogy accuracy of a vectors file.
     EvalEmbeddings(eval_embeddings::EvalArgs),
+    /// Document vectors of a CSV or text file for other tools (.npy, .csv, .jsonl).
+    Embed(embed::EmbedArgs),
     /// Convert a vectors file to another format.
     Convert(convert::ConvertArgs),
     /// Fit a classifier on a labelled CSV, or label a CSV with one.
@@ -90,6 +93,7 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Analogy(a)) => query::analogy(&ctx, a),
         Some(Command::OddOneOut(a)) => query::odd_one_out(&ctx, a),
         Some(Command::EvalEmbeddings(a)) => eval_embeddings::run(&ctx, a),
+        Some(Command::Embed(a)) => embed::run(&ctx, a),
         Some(Command::Convert(a)) => convert::run(&ctx, a),
         Some(Command::Classify(c)) => classify::run(&ctx, c),
         Some(Command::Compare(a)) => compare::run(&ctx, a),

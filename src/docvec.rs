@@ -2,6 +2,8 @@
 //! weighted by idf, or SIF (Arora et al. 2017: weights a / (a + p(w)), then the first
 //! principal component of the training documents removed); optionally scaled to unit length.
 
+pub mod export;
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -126,6 +128,15 @@ impl DocVectorizer {
             fitted.component = first_component(&vectors, emb.dim());
         }
         fitted
+    }
+
+    /// A vectorizer that needs no fitting (the mean), for settings alone.
+    pub fn unfitted(config: &DocVecConfig) -> Self {
+        Self {
+            config: config.clone(),
+            weights: HashMap::new(),
+            component: None,
+        }
     }
 
     fn weighted_means(&self, docs: &[Vec<String>], emb: &Embeddings) -> (Vec<Vec<f32>>, Coverage) {

@@ -8,6 +8,7 @@ pub mod io;
 pub mod kernels;
 pub mod projection;
 pub mod rng;
+pub mod static_model;
 pub mod subword;
 pub mod token_stream;
 pub mod trainer;

@@ -1,11 +1,13 @@
 //! `neighbors`, `analogy` and `odd-one-out`: questions asked of a vectors file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 use serde::Serialize;
 use wordlens::embed::io;
 use wordlens::embed::{AnalogyMethod, Embeddings};
+use wordlens::encoder::Encoder;
 use wordlens::{Error, Result};
 
 use super::Context;
@@ -13,7 +15,8 @@ use super::output::{print, print_json};
 
 #[derive(Debug, Args)]
 pub struct NeighborsArgs {
-    /// Vectors file: word2vec text or binary, fastText .vec or .bin, GloVe, wordlens native.
+    /// Vectors file: word2vec text or binary, fastText .vec or .bin, GloVe, wordlens native;
+    /// or a static model folder (its tokens that are whole words).
     #[arg(long, value_name = "PATH")]
     pub vectors: PathBuf,
     pub word: String,
@@ -63,6 +66,14 @@ pub fn load(path: &Path) -> Result<Embeddings> {
         );
     }
     Ok(loaded.embeddings)
+}
+
+/// A static model folder or a word-vectors file (warnings of `load` printed).
+pub fn open_encoder(path: &Path) -> Result<Encoder> {
+    if path.is_dir() {
+        return Encoder::open(path);
+    }
+    Ok(Encoder::Words(Arc::new(load(path)?)))
 }
 
 fn print_hits(hits: &[(String, f32)], json: bool) -> Result<()> {

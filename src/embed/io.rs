@@ -47,6 +47,10 @@ pub enum VectorFormat {
     #[serde(rename = "wordlens")]
     #[value(name = "wordlens")]
     Wordlens,
+    /// A static embedding model folder (read only): its whole-word tokens as a word table
+    #[serde(rename = "static")]
+    #[value(skip)]
+    StaticModel,
 }
 
 impl VectorFormat {
@@ -58,6 +62,7 @@ impl VectorFormat {
             VectorFormat::Glove => "GloVe text",
             VectorFormat::FasttextBin => "fastText .bin model",
             VectorFormat::Wordlens => "wordlens native",
+            VectorFormat::StaticModel => "static embedding model",
         }
     }
 }
@@ -132,8 +137,17 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |p| from + p)
 }
 
-/// Reads any supported vector file; the native format is memory-mapped, not read.
+/// Reads any supported vector file; the native format is memory-mapped, not read. A static
+/// model folder gives the table of its tokens that are whole words.
 pub fn read(path: &Path) -> Result<Loaded> {
+    if path.is_dir() {
+        let model = crate::embed::static_model::StaticModel::open(path)?;
+        return Ok(Loaded {
+            embeddings: model.word_table()?,
+            format: VectorFormat::StaticModel,
+            notes: ReadNotes::default(),
+        });
+    }
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     std::fs::File::open(path)
         .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
@@ -151,6 +165,7 @@ pub fn read(path: &Path) -> Result<Loaded> {
     let format = sniff(path, bytes)?;
     let (embeddings, notes) = match format {
         VectorFormat::Wordlens => (native::open(path)?, ReadNotes::default()),
+        VectorFormat::StaticModel => unreachable_static(path)?,
         VectorFormat::FasttextBin => fasttext::parse(path, bytes)?,
         VectorFormat::W2vBin => binary::parse(path, bytes)?,
         VectorFormat::W2vTxt | VectorFormat::Vec => {
@@ -163,6 +178,13 @@ pub fn read(path: &Path) -> Result<Loaded> {
         format,
         notes,
     })
+}
+
+fn unreachable_static(path: &Path) -> Result<(Embeddings, ReadNotes)> {
+    Err(Error::in_file(
+        path,
+        "a static model is a folder, not a file",
+    ))
 }
 
 /// Parses word2vec binary held in memory (used by files that embed vectors, such as models).
@@ -193,6 +215,11 @@ pub fn write_quantized(
             format.name()
         )));
     }
+    if format == VectorFormat::StaticModel {
+        return Err(Error::Usage(
+            "wordlens reads static model folders but does not write them".into(),
+        ));
+    }
     if format == VectorFormat::FasttextBin {
         return Err(Error::Usage(
             "wordlens reads fastText .bin models but does not write them: write `wordlens` (keeps the n-grams) or `vec`".into(),
@@ -203,6 +230,6 @@ pub fn write_quantized(
         VectorFormat::W2vTxt | VectorFormat::Vec => text::write(w, emb, true),
         VectorFormat::Glove => text::write(w, emb, false),
         VectorFormat::Wordlens => native::write(w, emb, quant),
-        VectorFormat::FasttextBin => Ok(()),
+        VectorFormat::FasttextBin | VectorFormat::StaticModel => Ok(()),
     })
 }

@@ -103,7 +103,8 @@ pub fn judged(
                 let started = Instant::now();
                 let tokens = index.tokenizer().tokenize(&q.text);
                 let parsed = index.query(&q.text, title);
-                let ranked = index.ranked(mode, &*parsed, &tokens, 100, None, None)?;
+                let qv = index.query_vector(&q.text, &tokens);
+                let ranked = index.ranked(mode, &*parsed, qv.as_deref(), 100, None, None)?;
                 let ms = started.elapsed().as_secs_f64() * 1e3;
                 let ranking: Vec<u32> = ranked.fused.iter().map(|d| d.0).collect();
                 Ok((score_ranking(&ranking, &q.relevant), ms))
@@ -237,7 +238,9 @@ pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
                 let started = Instant::now();
                 let tokens = index.tokenizer().tokenize(&texts[i]);
                 let q = index.document_query(&tokens);
-                let ranked = index.ranked(mode, &*q, &tokens, 10, Some(i as u32), None)?;
+                // The stored vector is the document's vector: no need to encode it again.
+                let qv = index.document_vector(i as u32);
+                let ranked = index.ranked(mode, &*q, qv.as_deref(), 10, Some(i as u32), None)?;
                 let ms = started.elapsed().as_secs_f64() * 1e3;
                 let same = ranked
                     .fused

@@ -23,9 +23,10 @@ use super::hnsw::{AnnConfig, Hnsw};
 use super::ingest::{DocumentList, DocumentSource, ingest};
 use super::vectors::{DocVectorWriter, DocVectors};
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
-use crate::embed::Embeddings;
 use crate::embed::io;
 use crate::embed::kernels::{dot, normalize};
+use crate::embed::static_model::StaticModel;
+use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress};
 use crate::text::{Document, Tokenizer, TokenizerConfig};
@@ -95,7 +96,21 @@ struct Meta {
     /// Documents covered by the approximate index (`ann.bin`); later ones are searched exactly.
     #[serde(default)]
     ann_docs: Option<usize>,
+    /// What made the vectors: word vectors (`embeddings.bin`) or a static model (`static/`).
+    #[serde(default)]
+    encoder: EncoderKind,
 }
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum EncoderKind {
+    #[default]
+    Words,
+    Static,
+}
+
+/// The folder beside the tantivy index holding a copy of the static model.
+const STATIC_DIR: &str = "static";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocInfo {
@@ -201,7 +216,7 @@ pub struct SearchIndex {
     fields: Fields,
     meta: Meta,
     tokenizer: Tokenizer,
-    embeddings: Arc<Embeddings>,
+    encoder: Encoder,
     vectors: DocVectors,
     /// The approximate index over the first `meta.ann_docs` documents, if built.
     ann: Option<Hnsw>,
@@ -215,11 +230,11 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Builds an index of `docs` in `dir` (replacing any index there) with `embeddings`.
+    /// Builds an index of `docs` in `dir` (replacing any index there) with `encoder`'s vectors.
     pub fn build(
         dir: &Path,
         docs: &[Document],
-        embeddings: Arc<Embeddings>,
+        encoder: impl Into<Encoder>,
         tokenizer_config: &TokenizerConfig,
         config: &SearchConfig,
         progress: &dyn Progress,
@@ -229,7 +244,7 @@ impl SearchIndex {
         Self::build_from(
             dir,
             &mut source,
-            embeddings,
+            encoder,
             tokenizer_config,
             config,
             progress,
@@ -242,12 +257,13 @@ impl SearchIndex {
     pub fn build_from(
         dir: &Path,
         source: &mut dyn DocumentSource,
-        embeddings: Arc<Embeddings>,
+        encoder: impl Into<Encoder>,
         tokenizer_config: &TokenizerConfig,
         config: &SearchConfig,
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<usize> {
+        let encoder: Encoder = encoder.into();
         let parent = crate::fsutil::parent_of(dir);
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let tmp = tempfile::Builder::new()
@@ -271,15 +287,15 @@ impl SearchIndex {
             normalize: true,
             ..DocVecConfig::default()
         };
-        let docvec = DocVectorizer::fit(&docvec_cfg, &[], &embeddings, None);
+        let docvec = DocVectorizer::unfitted(&docvec_cfg);
         let vectors_path = tmp.path().join("vectors.bin");
-        let mut vectors_file = DocVectorWriter::create(&vectors_path, embeddings.dim())?;
+        let mut vectors_file = DocVectorWriter::create(&vectors_path, encoder.dim())?;
         let documents = ingest(
             &mut writer,
             &f,
             &tokenizer,
             &docvec,
-            &embeddings,
+            &encoder,
             &mut vectors_file,
             source,
             0,
@@ -300,7 +316,7 @@ impl SearchIndex {
         }
         vectors_file.finish()?;
         // Mapped: the graph below reads the vectors from the page cache, not the heap.
-        let vectors = DocVectors::read(&vectors_path, count, embeddings.dim())?;
+        let vectors = DocVectors::read(&vectors_path, count, encoder.dim())?;
         let ann_docs = if config.ann.min_docs > 0 && count >= config.ann.min_docs {
             let graph = Hnsw::build(
                 vectors.data(),
@@ -317,17 +333,14 @@ impl SearchIndex {
             None
         };
         drop(vectors);
-        io::write(
-            &tmp.path().join("embeddings.bin"),
-            &embeddings,
-            io::VectorFormat::Wordlens,
-        )?;
+        let kind = save_encoder(&encoder, tmp.path())?;
         let meta = Meta {
             version: META_VERSION,
             tokenizer: tokenizer_config.clone(),
             docvec,
             documents,
             ann_docs,
+            encoder: kind,
         };
         write_meta(&tmp.path().join("meta.json"), &meta)?;
         // Swap the new folder in; the old one (if any) is removed only after the rename.
@@ -392,8 +405,15 @@ impl SearchIndex {
                 }
             }
         }
-        let embeddings = Arc::new(io::read(&dir.join("embeddings.bin"))?.embeddings);
-        let vectors = DocVectors::read(&dir.join("vectors.bin"), n, embeddings.dim())?;
+        let encoder = match meta.encoder {
+            EncoderKind::Words => {
+                Encoder::Words(Arc::new(io::read(&dir.join("embeddings.bin"))?.embeddings))
+            }
+            EncoderKind::Static => {
+                Encoder::Static(Arc::new(StaticModel::open(&dir.join(STATIC_DIR))?))
+            }
+        };
+        let vectors = DocVectors::read(&dir.join("vectors.bin"), n, encoder.dim())?;
         let ann = match meta.ann_docs {
             Some(covered) if covered <= n => Some(Hnsw::read(&dir.join("ann.bin"), covered)?),
             _ => None,
@@ -406,7 +426,7 @@ impl SearchIndex {
             fields,
             meta,
             tokenizer,
-            embeddings,
+            encoder,
             vectors,
             addresses,
             orphans,
@@ -523,28 +543,52 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The unit document vector of `tokens`, or None when no token has a vector.
-    pub fn query_vector(&self, tokens: &[String]) -> Option<Vec<f32>> {
-        let (mut v, cov) = self
-            .meta
-            .docvec
-            .transform(std::slice::from_ref(&tokens.to_vec()), &self.embeddings);
-        if cov.covered == 0 {
+    /// The unit vector of a query (`text`, and its `tokens` by the index's tokenizer), or
+    /// None when no token has a vector.
+    pub fn query_vector(&self, text: &str, tokens: &[String]) -> Option<Vec<f32>> {
+        let mut q = match &self.encoder {
+            Encoder::Words(e) => {
+                let (mut v, cov) = self
+                    .meta
+                    .docvec
+                    .transform(std::slice::from_ref(&tokens.to_vec()), e);
+                if cov.covered == 0 {
+                    return None;
+                }
+                v.pop()?
+            }
+            Encoder::Static(m) => m.embed(text),
+        };
+        if q.iter().all(|&x| x == 0.0) {
             return None;
         }
-        let mut q = v.pop()?;
         normalize(&mut q);
         Some(q)
     }
 
+    /// The stored unit vector of document `doc` (None once deleted, or when it had no vector).
+    pub fn document_vector(&self, doc: u32) -> Option<Vec<f32>> {
+        if !self.is_alive(doc) {
+            return None;
+        }
+        let row = self.vectors.row(doc)?;
+        (!row.iter().all(|&x| x == 0.0)).then(|| row.to_vec())
+    }
+
+    /// What made the document vectors.
+    pub fn encoder(&self) -> &Encoder {
+        &self.encoder
+    }
+
     /// Ranked (document, score) lists for one query in each mode, `k` long (hybrid: fused).
-    /// `exclude` drops a document (the query itself in document-as-query evaluation); `label`
-    /// keeps only documents with that label, in both lists before fusing.
+    /// `q` is the query's unit vector (`query_vector`). `exclude` drops a document (the query
+    /// itself in document-as-query evaluation); `label` keeps only documents with that label,
+    /// in both lists before fusing.
     pub fn ranked(
         &self,
         mode: Mode,
         bm25_query: &dyn Query,
-        tokens: &[String],
+        q: Option<&[f32]>,
         k: usize,
         exclude: Option<u32>,
         label: Option<&str>,
@@ -575,8 +619,7 @@ impl SearchIndex {
                 && self.is_alive(d)
                 && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
         };
-        let q = self.query_vector(tokens);
-        let vector = match (mode != Mode::Bm25, &q) {
+        let vector = match (mode != Mode::Bm25, q) {
             (true, Some(q)) => self.vector_top_k(q, take, keep),
             _ => Vec::new(),
         };
@@ -586,7 +629,7 @@ impl SearchIndex {
             Mode::Vector => vector.iter().map(|&(d, s)| (d, s as f64)).collect(),
             Mode::Hybrid => fuse(
                 &bm25,
-                &self.with_bm25_cosines(&vector, &bm25, q.as_deref()),
+                &self.with_bm25_cosines(&vector, &bm25, q),
                 self.config.fusion,
                 self.config.rrf_k,
                 self.config.alpha,
@@ -615,9 +658,9 @@ impl SearchIndex {
         }
         let tokens = self.tokenizer.tokenize(query);
         let parsed = self.parse(query, true);
-        let ranked = self.ranked(mode, &*parsed, &tokens, k, None, label)?;
-        // For the cosine of hits the vector list did not rank (BM25 mode).
-        let query_vector = self.query_vector(&tokens);
+        // Also gives the cosine of hits the vector list did not rank (BM25 mode).
+        let query_vector = self.query_vector(query, &tokens);
+        let ranked = self.ranked(mode, &*parsed, query_vector.as_deref(), k, None, label)?;
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
             .map_err(tv(&self.dir))?;
@@ -779,7 +822,7 @@ impl SearchIndex {
             &self.fields,
             &self.tokenizer,
             &self.meta.docvec,
-            &self.embeddings,
+            &self.encoder,
             &mut vectors_file,
             source,
             first as u64,
@@ -832,6 +875,33 @@ impl SearchIndex {
     }
 }
 
+/// Stores what makes the vectors in the new index folder `dir`: the word vectors in the native
+/// format, or a copy of the static model's files (an index must not depend on a folder the
+/// user may move or change).
+fn save_encoder(encoder: &Encoder, dir: &Path) -> Result<EncoderKind> {
+    match encoder {
+        Encoder::Words(e) => {
+            io::write(&dir.join("embeddings.bin"), e, io::VectorFormat::Wordlens)?;
+            Ok(EncoderKind::Words)
+        }
+        Encoder::Static(m) => {
+            let to = dir.join(STATIC_DIR);
+            std::fs::create_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+            let names = ["tokenizer.json", "model.safetensors", "config.json"];
+            for (from, name) in m.files().iter().zip(names) {
+                // The index folder is a temporary one until renamed: a plain copy is safe.
+                std::fs::copy(from, to.join(name)).map_err(|e| Error::io(from, e))?;
+            }
+            if m.layout.normalize_module && m.layout.config.is_none() {
+                // The copy has no modules.json: keep the model's unit-length setting.
+                std::fs::write(to.join("config.json"), b"{\"normalize\": true}")
+                    .map_err(|e| Error::io(&to, e))?;
+            }
+            Ok(EncoderKind::Static)
+        }
+    }
+}
+
 /// Writes the metadata as JSON straight into the file, atomically.
 fn write_meta(path: &Path, meta: &Meta) -> Result<()> {
     crate::fsutil::atomic_write(path, |w| {
@@ -849,6 +919,7 @@ pub struct Ranked {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::embed::Embeddings;
     use crate::progress::Silent;
     use crate::text::{CorpusReader, CorpusSpec};
 

@@ -12,7 +12,8 @@ use tantivy::{IndexWriter, TantivyDocument};
 use super::index::{DocInfo, Fields, tv};
 use super::vectors::DocVectorWriter;
 use crate::docvec::DocVectorizer;
-use crate::embed::Embeddings;
+use crate::embed::kernels::normalize;
+use crate::encoder::Encoder;
 use crate::error::Result;
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{CorpusReader, Document, Tokenizer};
@@ -76,7 +77,7 @@ pub(super) fn ingest(
     fields: &Fields,
     tokenizer: &Tokenizer,
     docvec: &DocVectorizer,
-    embeddings: &Embeddings,
+    encoder: &Encoder,
     vectors: &mut DocVectorWriter,
     source: &mut dyn DocumentSource,
     first_ord: u64,
@@ -112,10 +113,20 @@ pub(super) fn ingest(
         }
         let batch_vectors: Vec<Vec<f32>> = batch
             .par_chunks(64)
-            .flat_map_iter(|chunk| {
-                let tokens: Vec<Vec<String>> =
-                    chunk.iter().map(|d| tokenizer.tokenize(&d.text)).collect();
-                docvec.transform(&tokens, embeddings).0
+            .flat_map_iter(|chunk| match encoder {
+                Encoder::Words(e) => {
+                    let tokens: Vec<Vec<String>> =
+                        chunk.iter().map(|d| tokenizer.tokenize(&d.text)).collect();
+                    docvec.transform(&tokens, e).0
+                }
+                Encoder::Static(m) => chunk
+                    .iter()
+                    .map(|d| {
+                        let mut v = m.embed(&d.text);
+                        normalize(&mut v);
+                        v
+                    })
+                    .collect(),
             })
             .collect();
         for v in &batch_vectors {

@@ -1,0 +1,138 @@
+//! Where a static model's files are in its folder, and what its small JSON files say:
+//! model2vec (`model.safetensors` + `tokenizer.json` + `config.json`), sentence-transformers
+//! (`modules.json` naming a `StaticEmbedding` module folder, maybe followed by `Normalize`),
+//! and a plain folder with the two files (WordLlama written out).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The files of one model.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The folder the user named.
+    pub root: PathBuf,
+    pub tokenizer: PathBuf,
+    pub tensors: PathBuf,
+    /// model2vec's `config.json`, if present.
+    pub config: Option<PathBuf>,
+    /// `modules.json` lists a `Normalize` module after the embedding.
+    pub normalize_module: bool,
+}
+
+#[derive(Deserialize)]
+struct Module {
+    #[serde(default)]
+    path: String,
+    #[serde(rename = "type", default)]
+    kind: String,
+}
+
+/// model2vec's `config.json` (only the keys that change the vectors).
+#[derive(Debug, Default, Deserialize)]
+pub struct ModelConfig {
+    pub normalize: Option<bool>,
+    /// Tokens kept per text; absent means the package's 512, null means no cap.
+    #[serde(default = "default_max_length")]
+    pub max_length: Option<usize>,
+}
+
+fn default_max_length() -> Option<usize> {
+    Some(512)
+}
+
+/// What a static model folder must hold, for messages.
+pub const EXPECTED: &str = "expected a static embedding model folder: `tokenizer.json` and one `.safetensors` file (model2vec, WordLlama), or a sentence-transformers folder whose `modules.json` names a StaticEmbedding module";
+
+/// True when `dir` looks like a static model (used to detect the format).
+pub fn is_model_folder(dir: &Path) -> bool {
+    dir.join("modules.json").is_file() || dir.join("tokenizer.json").is_file()
+}
+
+impl Layout {
+    pub fn locate(root: &Path) -> Result<Self> {
+        if !root.is_dir() {
+            return Err(Error::in_file(root, format!("not a folder; {EXPECTED}")));
+        }
+        let modules_path = root.join("modules.json");
+        let (folder, normalize_module) = if modules_path.is_file() {
+            let bytes = std::fs::read(&modules_path).map_err(|e| Error::io(&modules_path, e))?;
+            let modules: Vec<Module> = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::in_file(&modules_path, format!("invalid modules.json: {e}")))?;
+            let embedding = modules
+                .iter()
+                .find(|m| m.kind.ends_with("StaticEmbedding"))
+                .ok_or_else(|| {
+                    let kinds: Vec<&str> = modules.iter().map(|m| m.kind.as_str()).collect();
+                    Error::in_file(
+                        &modules_path,
+                        format!(
+                            "no StaticEmbedding module (found {}); wordlens reads static models only, not transformers",
+                            kinds.join(", ")
+                        ),
+                    )
+                })?;
+            let normalize = modules.iter().any(|m| m.kind.ends_with("Normalize"));
+            (root.join(&embedding.path), normalize)
+        } else {
+            (root.to_path_buf(), false)
+        };
+        let tokenizer = folder.join("tokenizer.json");
+        if !tokenizer.is_file() {
+            return Err(Error::in_file(
+                &folder,
+                format!("no tokenizer.json in this folder; {EXPECTED}"),
+            ));
+        }
+        let tensors = find_tensors(&folder)?;
+        let config = [folder.join("config.json"), root.join("config.json")]
+            .into_iter()
+            .find(|p| p.is_file());
+        Ok(Self {
+            root: root.to_path_buf(),
+            tokenizer,
+            tensors,
+            config,
+            normalize_module,
+        })
+    }
+
+    pub fn read_config(&self) -> Result<ModelConfig> {
+        let Some(path) = &self.config else {
+            return Ok(ModelConfig {
+                normalize: None,
+                max_length: default_max_length(),
+            });
+        };
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::in_file(path, format!("invalid model config.json: {e}")))
+    }
+}
+
+/// `model.safetensors`, or the only `.safetensors` file of the folder.
+fn find_tensors(folder: &Path) -> Result<PathBuf> {
+    let preferred = folder.join("model.safetensors");
+    if preferred.is_file() {
+        return Ok(preferred);
+    }
+    let entries = std::fs::read_dir(folder).map_err(|e| Error::io(folder, e))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
+        .collect();
+    found.sort();
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(Error::in_file(
+            folder,
+            format!("no .safetensors file in this folder; {EXPECTED}"),
+        )),
+        n => Err(Error::in_file(
+            folder,
+            format!("{n} .safetensors files and no model.safetensors: which one is the model?"),
+        )),
+    }
+}

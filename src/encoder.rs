@@ -1,0 +1,90 @@
+//! What turns a document into one vector: word vectors pooled by `docvec` (mean, TF-IDF, SIF
+//! over wordlens's tokens), or a static model pooling its own tokens. Search, classification,
+//! `embed` and the TUI hold an `Encoder` and need not know which.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::docvec::DocVectorizer;
+use crate::embed::static_model::{self, StaticModel};
+use crate::embed::{Embeddings, io};
+use crate::error::Result;
+use crate::text::Tokenizer;
+
+#[derive(Clone)]
+pub enum Encoder {
+    Words(Arc<Embeddings>),
+    Static(Arc<StaticModel>),
+}
+
+impl Encoder {
+    /// Opens `path`: a static model folder, or any word-vector file `embed::io` reads.
+    pub fn open(path: &Path) -> Result<Self> {
+        if path.is_dir() {
+            return Ok(Encoder::Static(Arc::new(StaticModel::open(path)?)));
+        }
+        Ok(Encoder::Words(Arc::new(io::read(path)?.embeddings)))
+    }
+
+    /// True when `path` names a static model folder rather than a vectors file.
+    pub fn is_static_path(path: &Path) -> bool {
+        path.is_dir() && static_model::is_model_folder(path)
+    }
+
+    pub fn dim(&self) -> usize {
+        match self {
+            Encoder::Words(e) => e.dim(),
+            Encoder::Static(m) => m.dim(),
+        }
+    }
+
+    pub fn is_static(&self) -> bool {
+        matches!(self, Encoder::Static(_))
+    }
+
+    /// The word table for word-level questions (neighbours, analogies): the vectors themselves,
+    /// or a static model's whole-word tokens.
+    pub fn words(&self) -> Result<Arc<Embeddings>> {
+        match self {
+            Encoder::Words(e) => Ok(e.clone()),
+            Encoder::Static(m) => Ok(Arc::new(m.word_table()?)),
+        }
+    }
+
+    /// Document vectors of `texts`, in order and in parallel: `docvec` pools word vectors over
+    /// `tokenizer`'s tokens; a static model pools its own tokens (and ignores both).
+    pub fn vectors(
+        &self,
+        texts: &[&str],
+        docvec: &DocVectorizer,
+        tokenizer: &Tokenizer,
+    ) -> Vec<Vec<f32>> {
+        match self {
+            Encoder::Words(e) => texts
+                .par_chunks(64)
+                .flat_map_iter(|chunk| {
+                    let tokens: Vec<Vec<String>> =
+                        chunk.iter().map(|t| tokenizer.tokenize(t)).collect();
+                    docvec.transform(&tokens, e).0
+                })
+                .collect(),
+            Encoder::Static(m) => m.embed_batch(texts),
+        }
+    }
+
+    /// One line saying what is in use.
+    pub fn describe(&self) -> String {
+        match self {
+            Encoder::Words(e) => format!("word vectors: {} words × {}", e.len(), e.dim()),
+            Encoder::Static(m) => format!("static model {}", m.describe()),
+        }
+    }
+}
+
+impl From<Arc<Embeddings>> for Encoder {
+    fn from(e: Arc<Embeddings>) -> Self {
+        Encoder::Words(e)
+    }
+}
