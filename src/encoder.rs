@@ -83,6 +83,12 @@ impl Encoder {
     }
 }
 
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
 impl From<Arc<Embeddings>> for Encoder {
     fn from(e: Arc<Embeddings>) -> Self {
         Encoder::Words(e)

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::pipeline::{FeatureKind, FitSettings, Pipeline};
+use super::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use crate::dataset::{self, Dataset, Split, Summary};
 use crate::docvec::{DocVecConfig, DocVecMethod};
-use crate::embed::Embeddings;
+use crate::encoder::Encoder;
 use crate::embed::glove::GloveConfig;
 use crate::embed::trainer;
 use crate::embed::word2vec::Word2VecConfig;
@@ -47,8 +47,8 @@ impl Default for CompareConfig {
 
 /// Where word vectors come from.
 pub enum Vectors {
-    /// A pretrained file, used as is.
-    Loaded(Arc<Embeddings>),
+    /// A pretrained file or a static model, used as is.
+    Loaded(Encoder),
     /// word2vec trained on each training split's text plus these extra corpora (never on test).
     Train {
         config: Word2VecConfig,
@@ -180,7 +180,7 @@ impl Experiment<'_> {
         train: &[usize],
         progress: &dyn Progress,
         cancel: &Cancel,
-    ) -> Result<(Arc<Embeddings>, f64)> {
+    ) -> Result<(Encoder, f64)> {
         match &self.vectors {
             Vectors::Loaded(e) => Ok((e.clone(), 0.0)),
             Vectors::Train {
@@ -201,7 +201,7 @@ impl Experiment<'_> {
                     cancel,
                 )?;
                 Ok((
-                    Arc::new(t.embeddings),
+                    Encoder::Words(Arc::new(t.embeddings)),
                     t.stats.seconds_reading + t.stats.seconds_training,
                 ))
             }
@@ -214,13 +214,14 @@ impl Experiment<'_> {
         methods: &[Method],
         train: &[usize],
         test: &[usize],
-        emb: &Arc<Embeddings>,
+        emb: &Encoder,
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<Vec<Outcome>> {
         let data = self.data;
         let train = data.usable(train);
         let docs: Vec<Vec<String>> = train.iter().map(|&i| data.tokens[i].clone()).collect();
+        let texts: Vec<&str> = train.iter().map(|&i| data.texts[i].as_str()).collect();
         let y: Vec<u32> = train.iter().filter_map(|&i| data.y[i]).collect();
         let test: Vec<usize> = test
             .iter()
@@ -228,6 +229,7 @@ impl Experiment<'_> {
             .filter(|&i| data.y[i].is_some())
             .collect();
         let test_docs: Vec<Vec<String>> = test.iter().map(|&i| data.tokens[i].clone()).collect();
+        let test_texts: Vec<&str> = test.iter().map(|&i| data.texts[i].as_str()).collect();
         let truth: Vec<u32> = test.iter().filter_map(|&i| data.y[i]).collect();
         let mut out = Vec::new();
         for (n, m) in methods.iter().enumerate() {
@@ -251,8 +253,15 @@ impl Experiment<'_> {
                 dense_scale: self.compare.dense_scale,
             };
             let emb = m.kind.uses_embeddings().then(|| emb.clone());
-            let p = Pipeline::fit(&settings, &docs, &y, &data.labels, emb, cancel)?;
-            let proba = p.predict_proba(&test_docs);
+            let p = Pipeline::fit(
+                &settings,
+                Docs::new(&texts, &docs),
+                &y,
+                &data.labels,
+                emb,
+                cancel,
+            )?;
+            let proba = p.predict_proba(Docs::new(&test_texts, &test_docs))?;
             out.push(Outcome {
                 truth: truth.clone(),
                 pred: Pipeline::argmax(&proba),
@@ -298,11 +307,24 @@ impl Experiment<'_> {
         for split in splits {
             let (emb, secs) = self.vectors_for(&split.train, progress, cancel)?;
             embed_seconds += secs;
-            emb_shape = (emb.len(), emb.dim());
-            for &i in &split.test {
-                for t in &data.tokens[i] {
-                    coverage.0 += 1;
-                    coverage.1 += emb.lookup(t).is_some() as u64;
+            match &emb {
+                Encoder::Words(e) => {
+                    emb_shape = (e.len(), e.dim());
+                    for &i in &split.test {
+                        for t in &data.tokens[i] {
+                            coverage.0 += 1;
+                            coverage.1 += e.lookup(t).is_some() as u64;
+                        }
+                    }
+                }
+                Encoder::Static(m) => {
+                    // A static model tokenizes every text itself: coverage is the share of
+                    // test texts that give it at least one token.
+                    emb_shape = (m.vocab_size(), m.dim());
+                    for &i in &split.test {
+                        coverage.0 += 1;
+                        coverage.1 += !m.token_ids(&data.texts[i]).is_empty() as u64;
+                    }
                 }
             }
             let outcomes =
@@ -401,7 +423,10 @@ impl Experiment<'_> {
             skipped_rows: data.len() - data.usable(&(0..data.len()).collect::<Vec<_>>()).len(),
             embeddings: EmbeddingInfo {
                 source: match &self.vectors {
-                    Vectors::Loaded(_) => "vectors file".into(),
+                    Vectors::Loaded(Encoder::Words(_)) => "vectors file".into(),
+                    Vectors::Loaded(Encoder::Static(m)) => {
+                        format!("static model {}", m.path().display())
+                    }
                     Vectors::Train { .. } => {
                         "vectors trained on each training split + the bundled Wikipedia sample"
                             .into()
@@ -435,7 +460,7 @@ fn std_dev(v: &[f64]) -> f64 {
 pub fn held_out(
     data: &Dataset,
     config: &crate::Config,
-    given: Option<Arc<Embeddings>>,
+    given: Option<Encoder>,
     train_sizes: &[f64],
     progress: &dyn Progress,
     cancel: &Cancel,

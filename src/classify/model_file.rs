@@ -1,11 +1,15 @@
 //! The model file: a magic line with the format version, one line of JSON (the pipeline), then,
-//! when the model uses word vectors, those vectors in word2vec binary. Written atomically.
+//! when the model uses word vectors, those vectors in word2vec binary. A model that uses a
+//! static model records its folder and checksum instead (the model can be hundreds of MB) and
+//! checks both on load. Written atomically.
 
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::pipeline::Pipeline;
+use crate::embed::static_model::StaticModel;
+use crate::encoder::Encoder;
 use crate::embed::io::{parse_w2v_bin, write_w2v_bin};
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
@@ -20,7 +24,7 @@ pub fn save(path: &Path, pipeline: &Pipeline) -> Result<()> {
         writeln!(w, "{MAGIC} {VERSION}")?;
         w.write_all(json.as_bytes())?;
         w.write_all(b"\n")?;
-        if let Some(e) = &pipeline.embeddings {
+        if let Some(Encoder::Words(e)) = &pipeline.encoder {
             write_w2v_bin(w, e)?;
         }
         Ok(())
@@ -68,7 +72,27 @@ pub fn load(path: &Path) -> Result<Pipeline> {
     let mut pipeline: Pipeline = serde_json::from_slice(&bytes[json_start..json_end])
         .map_err(|e| Error::at_line(path, 2, format!("model description is invalid: {e}")))?;
     let rest = &bytes[json_end + 1..];
-    if pipeline.kind.uses_embeddings() {
+    if let Some(r) = pipeline.static_model.clone() {
+        let model = StaticModel::open(Path::new(&r.path)).map_err(|e| {
+            Error::at_line(
+                path,
+                2,
+                format!("the static model this classifier was trained with cannot be opened: {e}"),
+            )
+        })?;
+        let now = model.fingerprint()?;
+        if now != r.fingerprint {
+            return Err(Error::at_line(
+                path,
+                2,
+                format!(
+                    "the static model at {} changed since training (checksum {now}, expected {}): retrain the classifier",
+                    r.path, r.fingerprint
+                ),
+            ));
+        }
+        pipeline.encoder = Some(Encoder::Static(Arc::new(model)));
+    } else if pipeline.kind.uses_embeddings() {
         if rest.is_empty() {
             return Err(Error::at_byte(
                 path,
@@ -76,7 +100,7 @@ pub fn load(path: &Path) -> Result<Pipeline> {
                 "truncated model: its word vectors are missing",
             ));
         }
-        pipeline.embeddings = Some(Arc::new(parse_w2v_bin(path, rest)?));
+        pipeline.encoder = Some(Encoder::Words(Arc::new(parse_w2v_bin(path, rest)?)));
     }
     let (k, d) = (pipeline.model.classes, pipeline.model.features);
     if pipeline.model.weights.len() != k * d

@@ -8,8 +8,9 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::logreg::{LogReg, LogRegConfig};
-use crate::docvec::{Coverage, DocVecConfig, DocVectorizer};
+use crate::docvec::{Coverage, DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::Embeddings;
+use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::features::{CsrMatrix, Tfidf, TfidfConfig};
 use crate::progress::Cancel;
@@ -117,47 +118,96 @@ pub struct Pipeline {
     pub model: LogReg,
     /// Training time (features and regression), seconds.
     pub fit_seconds: f64,
+    /// The static model used (path and checksum), checked when the model file is loaded.
+    #[serde(default)]
+    pub static_model: Option<StaticModelRef>,
     #[serde(skip)]
-    pub embeddings: Option<Arc<Embeddings>>,
+    pub encoder: Option<Encoder>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaticModelRef {
+    pub path: String,
+    pub fingerprint: String,
+}
+
+/// Documents as a pipeline reads them: their texts (a static model tokenizes them itself) and
+/// wordlens's tokens of each (bag-of-words, word vectors).
+#[derive(Clone, Copy)]
+pub struct Docs<'a> {
+    pub texts: &'a [&'a str],
+    pub tokens: &'a [Vec<String>],
+}
+
+impl<'a> Docs<'a> {
+    pub fn new(texts: &'a [&'a str], tokens: &'a [Vec<String>]) -> Self {
+        Self { texts, tokens }
+    }
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+}
+
+/// The token sequences and token table document vectors are pooled from: wordlens's tokens
+/// and the word vectors, or the static model's own tokens and its token table.
+fn dense_inputs(encoder: &Encoder, docs: Docs<'_>) -> Result<(Vec<Vec<String>>, Arc<Embeddings>)> {
+    match encoder {
+        Encoder::Words(e) => Ok((docs.tokens.to_vec(), e.clone())),
+        Encoder::Static(m) => {
+            use rayon::prelude::*;
+            let tokens = docs.texts.par_iter().map(|t| m.token_strings(t)).collect();
+            Ok((tokens, m.token_table()?))
+        }
+    }
 }
 
 impl Pipeline {
-    /// Fits on tokenized training documents with class ids `y`.
+    /// Fits on training documents with class ids `y`.
     pub fn fit(
         settings: &FitSettings<'_>,
-        docs: &[Vec<String>],
+        docs: Docs<'_>,
         y: &[u32],
         labels: &[String],
-        embeddings: Option<Arc<Embeddings>>,
+        encoder: Option<Encoder>,
         cancel: &Cancel,
     ) -> Result<Self> {
         let started = Instant::now();
         let kind = settings.kind;
-        if kind.uses_embeddings() && embeddings.is_none() {
+        let encoder = encoder.filter(|_| kind.uses_embeddings());
+        if kind.uses_embeddings() && encoder.is_none() {
             return Err(Error::Usage("embedding features need word vectors".into()));
         }
-        // TF-IDF is fitted for the bag-of-words features and for idf-weighted document vectors.
-        let need_tfidf =
-            kind.uses_bow() || settings.docvec.method == crate::docvec::DocVecMethod::Tfidf;
-        let tfidf = if need_tfidf {
-            Some(Tfidf::fit(docs, settings.bow)?)
+        let dense = encoder.as_ref().map(|e| dense_inputs(e, docs)).transpose()?;
+        // TF-IDF is fitted for the bag-of-words features and for idf-weighted document vectors
+        // (over the static model's tokens when it pools them).
+        let idf_docs = match &dense {
+            Some((t, _)) if settings.docvec.method == DocVecMethod::Tfidf => Some(t),
+            _ => None,
+        };
+        let tfidf = if kind.uses_bow() {
+            Some(Tfidf::fit(docs.tokens, settings.bow)?)
         } else {
             None
         };
-        let docvec = match (&embeddings, kind.uses_embeddings()) {
-            (Some(e), true) => Some(DocVectorizer::fit(settings.docvec, docs, e, tfidf.as_ref())),
+        let dense_tfidf = match idf_docs {
+            Some(t) if encoder.as_ref().is_some_and(Encoder::is_static) => {
+                Some(Tfidf::fit(t, settings.bow)?)
+            }
+            Some(t) if tfidf.is_none() => Some(Tfidf::fit(t, settings.bow)?),
             _ => None,
         };
+        let docvec = dense.as_ref().map(|(t, e)| {
+            DocVectorizer::fit(settings.docvec, t, e, dense_tfidf.as_ref().or(tfidf.as_ref()))
+        });
         let mut pipeline = Self {
             tokenizer: settings.tokenizer.clone(),
             text_cols: Vec::new(),
             labels: labels.to_vec(),
             kind,
-            tfidf: if kind.uses_bow() || docvec.is_some() {
-                tfidf
-            } else {
-                None
-            },
+            tfidf,
             docvec,
             scaler: None,
             dense_scale: if kind == FeatureKind::Both {
@@ -174,29 +224,51 @@ impl Pipeline {
                 converged: false,
             },
             fit_seconds: 0.0,
-            embeddings,
+            static_model: match &encoder {
+                Some(Encoder::Static(m)) => Some(StaticModelRef {
+                    path: std::fs::canonicalize(m.path())
+                        .unwrap_or_else(|_| m.path().to_path_buf())
+                        .display()
+                        .to_string(),
+                    fingerprint: m.fingerprint()?,
+                }),
+                _ => None,
+            },
+            encoder,
         };
-        if let (Some(dv), Some(e)) = (&pipeline.docvec, &pipeline.embeddings) {
-            let (vectors, _) = dv.transform(docs, e);
+        if let (Some(dv), Some((t, e))) = (&pipeline.docvec, &dense) {
+            let (vectors, _) = dv.transform(t, e);
             pipeline.scaler = Some(Scaler::fit(&vectors, e.dim()));
         }
-        let (x, _) = pipeline.features(docs);
+        let (x, _) = pipeline.features_with(docs, dense)?;
         pipeline.model = LogReg::fit(&x, y, labels.len(), settings.logreg, cancel)?;
         pipeline.fit_seconds = started.elapsed().as_secs_f64();
         Ok(pipeline)
     }
 
-    /// The feature rows of tokenized documents, and the embedding coverage.
-    pub fn features(&self, docs: &[Vec<String>]) -> (CsrMatrix, Coverage) {
+    /// The feature rows of documents, and the embedding coverage.
+    pub fn features(&self, docs: Docs<'_>) -> Result<(CsrMatrix, Coverage)> {
+        let dense = match &self.encoder {
+            Some(e) if self.docvec.is_some() => Some(dense_inputs(e, docs)?),
+            _ => None,
+        };
+        self.features_with(docs, dense)
+    }
+
+    fn features_with(
+        &self,
+        docs: Docs<'_>,
+        dense: Option<(Vec<Vec<String>>, Arc<Embeddings>)>,
+    ) -> Result<(CsrMatrix, Coverage)> {
         let bow = if self.kind.uses_bow() {
-            self.tfidf.as_ref().map(|t| t.transform(docs))
+            self.tfidf.as_ref().map(|t| t.transform(docs.tokens))
         } else {
             None
         };
         let mut coverage = Coverage::default();
-        let dense = match (&self.docvec, &self.embeddings) {
-            (Some(dv), Some(e)) => {
-                let (mut vectors, cov) = dv.transform(docs, e);
+        let dense = match (&self.docvec, dense) {
+            (Some(dv), Some((t, e))) => {
+                let (mut vectors, cov) = dv.transform(&t, &e);
                 coverage = cov;
                 if let Some(s) = &self.scaler {
                     s.apply(&mut vectors, self.dense_scale);
@@ -211,11 +283,11 @@ impl Pipeline {
             (None, Some(d)) => d,
             (None, None) => CsrMatrix::new(0),
         };
-        (x, coverage)
+        Ok((x, coverage))
     }
 
-    pub fn predict_proba(&self, docs: &[Vec<String>]) -> Vec<Vec<f64>> {
-        self.model.predict_proba(&self.features(docs).0)
+    pub fn predict_proba(&self, docs: Docs<'_>) -> Result<Vec<Vec<f64>>> {
+        Ok(self.model.predict_proba(&self.features(docs)?.0))
     }
 
     /// The most probable class of each row of probabilities.

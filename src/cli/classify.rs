@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use wordlens::classify::model_file;
-use wordlens::classify::pipeline::{FeatureKind, FitSettings, Pipeline};
+use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use wordlens::dataset::Dataset;
 use wordlens::docvec::{DocVecConfig, DocVecMethod};
-use wordlens::embed::Embeddings;
+use wordlens::encoder::Encoder;
 use wordlens::embed::trainer;
 use wordlens::eval::metrics::classification;
 use wordlens::fsutil::atomic_write;
@@ -18,7 +18,7 @@ use wordlens::{Config, Error, Result};
 use super::Context;
 use super::output::print;
 use super::progress_bar::Bar;
-use super::query::load;
+use super::query::open_encoder;
 
 #[derive(Debug, Subcommand)]
 pub enum ClassifyCommand {
@@ -102,9 +102,9 @@ pub fn vectors_or_train(
     ctx: &Context,
     path: Option<&PathBuf>,
     data: TextSource<'_>,
-) -> Result<Arc<Embeddings>> {
+) -> Result<Encoder> {
     if let Some(p) = path {
-        return Ok(Arc::new(load(p)?));
+        return open_encoder(p);
     }
     let wiki = CorpusSpec::new(ctx.config.data_file("enwiki-sample.txt"));
     let sources = [data, TextSource::File(wiki)];
@@ -117,7 +117,7 @@ pub fn vectors_or_train(
         &Bar::new(ctx.quiet),
         &ctx.cancel,
     )?;
-    Ok(Arc::new(t.embeddings))
+    Ok(Encoder::Words(Arc::new(t.embeddings)))
 }
 
 fn train(ctx: &Context, a: TrainArgs) -> Result<()> {
@@ -150,9 +150,11 @@ fn train(ctx: &Context, a: TrainArgs) -> Result<()> {
     };
     let docs: Vec<Vec<String>> = rows.iter().map(|&i| data.tokens[i].clone()).collect();
     let y: Vec<u32> = rows.iter().filter_map(|&i| data.y[i]).collect();
-    let mut pipeline = Pipeline::fit(&settings, &docs, &y, &data.labels, emb, &ctx.cancel)?;
+    let texts: Vec<&str> = rows.iter().map(|&i| data.texts[i].as_str()).collect();
+    let docs = Docs::new(&texts, &docs);
+    let mut pipeline = Pipeline::fit(&settings, docs, &y, &data.labels, emb, &ctx.cancel)?;
     pipeline.text_cols = spec.text_cols.clone();
-    let proba = pipeline.predict_proba(&docs);
+    let proba = pipeline.predict_proba(docs)?;
     let m = classification(&y, &Pipeline::argmax(&proba), Some(&proba), &data.labels);
     model_file::save(&a.out, &pipeline)?;
     print(&format!(
@@ -242,15 +244,19 @@ fn predict(a: PredictArgs) -> Result<()> {
             if batch.is_empty() {
                 break;
             }
-            let docs: Vec<Vec<String>> = batch
+            let texts: Vec<String> = batch
                 .iter()
                 .map(|r| {
                     let text: Vec<&str> = cols.iter().map(|&c| r.get(c).unwrap_or("")).collect();
-                    tokenizer.tokenize(&text.join(" "))
+                    text.join(" ")
                 })
                 .collect();
+            let docs: Vec<Vec<String>> = texts.iter().map(|t| tokenizer.tokenize(t)).collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
             empty += docs.iter().filter(|d| d.is_empty()).count() as u64;
-            let proba = pipeline.predict_proba(&docs);
+            let proba = pipeline
+                .predict_proba(Docs::new(&texts, &docs))
+                .map_err(std::io::Error::other)?;
             for ((rec, p), best) in batch.iter().zip(&proba).zip(Pipeline::argmax(&proba)) {
                 let mut fields: Vec<String> = rec.iter().map(String::from).collect();
                 fields.push(pipeline.labels[best as usize].clone());

@@ -2,7 +2,6 @@
 //! significance and an optional learning curve.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::Args;
 use wordlens::Result;
@@ -14,7 +13,7 @@ use super::Context;
 use super::classify::DataArgs;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
-use super::query::load;
+use super::query::open_encoder;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -73,7 +72,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
         ),
     };
     let vectors = match &a.vectors {
-        Some(p) => Vectors::Loaded(Arc::new(load(p)?)),
+        Some(p) => Vectors::Loaded(open_encoder(p)?),
         None => Vectors::Train {
             config: config.word2vec.clone(),
             glove: config.glove.clone(),

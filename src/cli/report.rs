@@ -2,7 +2,6 @@
 //! with-vs-without-embeddings comparison with significance and learning curve, and search
 //! evaluation — as Markdown or JSON.
 
-use std::sync::Arc;
 
 use clap::Args;
 use serde::Serialize;
@@ -65,7 +64,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
 
     // 1. Word vectors and their intrinsic scores.
     let emb = vectors_or_train(ctx, c.vectors.as_ref(), TextSource::Texts(&data.texts))?;
-    let embeddings = evaluate_bundled(&emb, config)?;
+    let embeddings = evaluate_bundled(&*emb.words()?, config)?;
 
     // 2. With vs without embeddings (vectors retrained on the training split only).
     let given = c.vectors.as_ref().map(|_| emb.clone());
@@ -89,7 +88,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     SearchIndex::build(
         &index_dir,
         &docs,
-        Arc::clone(&emb),
+        emb.clone(),
         &config.tokenizer,
         &config.search,
         &bar,

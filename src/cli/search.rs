@@ -93,7 +93,8 @@ pub struct FusionArgs {
     /// Hybrid fusion: rrf or convex.
     #[arg(long, value_enum)]
     pub fusion: Option<Fusion>,
-    /// Convex fusion's vector weight, in [0, 1].
+    /// Convex fusion's vector weight, in [0, 1] (default: config's search.alpha, or
+    /// search.alpha_static for an index built with a static model).
     #[arg(long)]
     pub alpha: Option<f64>,
     /// Convex fusion's score normalisation.
@@ -185,6 +186,7 @@ fn open(ctx: &Context, dir: &std::path::Path, fusion: &FusionArgs) -> Result<Sea
             return Err(Error::Usage("--alpha must be in [0, 1]".into()));
         }
         config.alpha = a;
+        config.alpha_static = a;
     }
     SearchIndex::open(dir, &config)
 }

@@ -66,6 +66,8 @@ pub struct StaticModel {
     tokens: Vec<String>,
     model_type: String,
     continuing_prefix: Option<String>,
+    /// `token_table`, built on first use.
+    table: std::sync::OnceLock<std::sync::Arc<Embeddings>>,
 }
 
 /// The bits of `tokenizer.json` the `tokenizers` crate does not expose.
@@ -146,6 +148,7 @@ impl StaticModel {
             tokens,
             model_type: described.model.kind.clone().unwrap_or_default(),
             continuing_prefix: described.model.continuing_subword_prefix.clone(),
+            table: std::sync::OnceLock::new(),
             layout: layout.clone(),
         };
         match family {
@@ -317,7 +320,15 @@ impl StaticModel {
 
     /// Every token as a row of a word table, with mapping and weights applied (so the plain
     /// mean over these rows is the model's pooling). Used to weight tokens by TF-IDF or SIF.
-    pub fn token_table(&self) -> Result<Embeddings> {
+    pub fn token_table(&self) -> Result<std::sync::Arc<Embeddings>> {
+        if let Some(t) = self.table.get() {
+            return Ok(t.clone());
+        }
+        let t = std::sync::Arc::new(self.build_token_table()?);
+        Ok(self.table.get_or_init(|| t).clone())
+    }
+
+    fn build_token_table(&self) -> Result<Embeddings> {
         let mut matrix = vec![0.0f32; self.tokens.len() * self.dim];
         matrix
             .par_chunks_mut(self.dim)

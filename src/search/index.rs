@@ -38,8 +38,11 @@ pub struct SearchConfig {
     pub fusion: Fusion,
     /// Reciprocal rank fusion's k.
     pub rrf_k: f64,
-    /// Convex fusion's weight of the vector score (1 − alpha goes to BM25).
+    /// Convex fusion's weight of the vector score (1 − alpha goes to BM25), for word vectors.
     pub alpha: f64,
+    /// The same weight for an index built with a static model, whose document vectors are far
+    /// stronger than averaged word vectors (measured on BBC: README "Static models").
+    pub alpha_static: f64,
     /// Score normalisation before convex fusion: minmax or zscore.
     pub normalization: Normalization,
     /// Results taken from each list before fusing.
@@ -58,6 +61,7 @@ impl Default for SearchConfig {
             fusion: Fusion::Convex,
             rrf_k: 60.0,
             alpha: 0.2,
+            alpha_static: 0.6,
             normalization: Normalization::MinMax,
             candidates: 100,
             title_boost: 2.0,
@@ -575,6 +579,15 @@ impl SearchIndex {
         (!row.iter().all(|&x| x == 0.0)).then(|| row.to_vec())
     }
 
+    /// Convex fusion's vector weight for this index's kind of vectors.
+    pub fn alpha(&self) -> f64 {
+        if self.encoder.is_static() {
+            self.config.alpha_static
+        } else {
+            self.config.alpha
+        }
+    }
+
     /// What made the document vectors.
     pub fn encoder(&self) -> &Encoder {
         &self.encoder
@@ -632,7 +645,7 @@ impl SearchIndex {
                 &self.with_bm25_cosines(&vector, &bm25, q),
                 self.config.fusion,
                 self.config.rrf_k,
-                self.config.alpha,
+                self.alpha(),
                 self.config.normalization,
             ),
         };

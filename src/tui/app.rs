@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{
 use ratatui::layout::Rect;
 
 use crate::classify::compare::CompareReport;
-use crate::classify::pipeline::Pipeline;
+use crate::classify::pipeline::{Docs, Pipeline};
 use crate::config::Config;
 use crate::dataset::Summary;
 use crate::embed::eval::EvalReport;
@@ -561,9 +561,11 @@ impl App {
             c.reasons.clear();
             return;
         }
+        let text = [c.input.as_str()];
         let proba = model
-            .predict_proba(std::slice::from_ref(&tokens))
-            .pop()
+            .predict_proba(Docs::new(&text, std::slice::from_ref(&tokens)))
+            .ok()
+            .and_then(|mut p| p.pop())
             .unwrap_or_default();
         let mut ranked: Vec<(String, f64)> = model.labels.iter().cloned().zip(proba).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));

@@ -8,13 +8,14 @@ use std::sync::mpsc::Sender;
 
 use crate::classify::compare::{self, CompareReport};
 use crate::classify::model_file;
-use crate::classify::pipeline::{FeatureKind, FitSettings, Pipeline};
+use crate::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use crate::config::Config;
 use crate::dataset::{Dataset, Summary};
 use crate::embed::Embeddings;
 use crate::embed::eval::{EvalReport, evaluate_bundled};
 use crate::embed::io;
 use crate::embed::trainer;
+use crate::encoder::Encoder;
 use crate::embed::word2vec::Word2VecConfig;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
@@ -245,6 +246,18 @@ impl Jobs {
         let setup = &self.setup;
         let k = self.embeddings_key()?;
         let (embeddings, source) = match &setup.vectors {
+            Some(p) if p.is_dir() => {
+                // A static model: its whole-word tokens for the Embeddings tab, the model
+                // itself for document vectors.
+                let encoder = Encoder::open(p)?;
+                let words = encoder.words()?;
+                self.start_dependents(data.clone(), encoder.clone(), k.clone(), !index_open);
+                return Ok(Ready::Embeddings {
+                    embeddings: words,
+                    key: k,
+                    source: format!("{} (token vocabulary: whole-word tokens)", encoder.describe()),
+                });
+            }
             Some(p) => (io::read(p)?.embeddings, p.display().to_string()),
             None => {
                 let path = setup.artifacts.path("vectors", &k).with_extension("bin");
@@ -261,7 +274,8 @@ impl Jobs {
             }
         };
         let embeddings = Arc::new(embeddings);
-        self.start_dependents(data.clone(), embeddings.clone(), k.clone(), !index_open);
+        let encoder = Encoder::Words(embeddings.clone());
+        self.start_dependents(data.clone(), encoder, k.clone(), !index_open);
         Ok(Ready::Embeddings {
             embeddings,
             key: k,
@@ -290,17 +304,11 @@ impl Jobs {
     }
 
     /// Scores, index, classifier and comparison for these vectors, each on its own thread.
-    fn start_dependents(
-        &self,
-        data: Arc<Data>,
-        embeddings: Arc<Embeddings>,
-        emb_key: String,
-        with_index: bool,
-    ) {
+    fn start_dependents(&self, data: Arc<Data>, embeddings: Encoder, emb_key: String, with_index: bool) {
         let config = self.setup.config.clone();
         let emb = embeddings.clone();
         self.spawn(JobKind::Scores, move |_| {
-            Ok(Ready::Scores(Box::new(evaluate_bundled(&emb, &config)?)))
+            Ok(Ready::Scores(Box::new(evaluate_bundled(&*emb.words()?, &config)?)))
         });
         if with_index {
             let (d, emb, k) = (data.clone(), embeddings.clone(), emb_key.clone());
@@ -315,7 +323,7 @@ impl Jobs {
         }
     }
 
-    fn index(&self, data: &Data, emb: Arc<Embeddings>, emb_key: &str) -> Result<Ready> {
+    fn index(&self, data: &Data, emb: Encoder, emb_key: &str) -> Result<Ready> {
         let config = &self.setup.config;
         let dir = self.index_dir(emb_key);
         if !dir.join("meta.json").exists() {
@@ -339,7 +347,7 @@ impl Jobs {
     fn classifier(
         &self,
         data: &Data,
-        emb: Arc<Embeddings>,
+        emb: Encoder,
         emb_key: &str,
     ) -> Result<Arc<Pipeline>> {
         let config = &self.setup.config;
@@ -357,16 +365,24 @@ impl Jobs {
         let path = self.setup.artifacts.path("model", &k).with_extension("wlm");
         if path.exists() {
             let mut p = model_file::load(&path)?;
-            if p.embeddings.is_none() {
-                p.embeddings = Some(emb);
+            if p.encoder.is_none() {
+                p.encoder = Some(emb);
             }
             return Ok(Arc::new(p));
         }
         let rows = ds.usable(&(0..ds.len()).collect::<Vec<_>>());
         let docs: Vec<Vec<String>> = rows.iter().map(|&i| ds.tokens[i].clone()).collect();
+        let texts: Vec<&str> = rows.iter().map(|&i| ds.texts[i].as_str()).collect();
         let y: Vec<u32> = rows.iter().filter_map(|&i| ds.y[i]).collect();
         let settings = FitSettings::from_config(FeatureKind::Both, config);
-        let mut p = Pipeline::fit(&settings, &docs, &y, &ds.labels, Some(emb), &self.cancel)?;
+        let mut p = Pipeline::fit(
+            &settings,
+            Docs::new(&texts, &docs),
+            &y,
+            &ds.labels,
+            Some(emb),
+            &self.cancel,
+        )?;
         p.text_cols = self.setup.corpus.text_cols.clone();
         model_file::save(&path, &p)?;
         Ok(Arc::new(p))
@@ -374,7 +390,7 @@ impl Jobs {
 
     /// With vs without embeddings on a stratified split (vectors retrained on the training
     /// rows unless the user gave a file), as `wordlens compare` runs it.
-    fn comparison(&self, data: &Data, emb: Arc<Embeddings>, emb_key: &str) -> Result<Ready> {
+    fn comparison(&self, data: &Data, emb: Encoder, emb_key: &str) -> Result<Ready> {
         let config = &self.setup.config;
         let Some(ds) = &data.labelled else {
             return Err(Error::Usage("no label column".into()));
@@ -439,7 +455,7 @@ impl Jobs {
                 cancel: Cancel::new(),
                 ..jobs.clone()
             };
-            after.start_dependents(data, e.clone(), k.clone(), true);
+            after.start_dependents(data, Encoder::Words(e.clone()), k.clone(), true);
             Ok(Ready::Embeddings {
                 embeddings: e,
                 key: k,
