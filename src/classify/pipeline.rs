@@ -180,7 +180,10 @@ impl Pipeline {
         if kind.uses_embeddings() && encoder.is_none() {
             return Err(Error::Usage("embedding features need word vectors".into()));
         }
-        let dense = encoder.as_ref().map(|e| dense_inputs(e, docs)).transpose()?;
+        let dense = encoder
+            .as_ref()
+            .map(|e| dense_inputs(e, docs))
+            .transpose()?;
         // TF-IDF is fitted for the bag-of-words features and for idf-weighted document vectors
         // (over the static model's tokens when it pools them).
         let idf_docs = match &dense {
@@ -200,7 +203,12 @@ impl Pipeline {
             _ => None,
         };
         let docvec = dense.as_ref().map(|(t, e)| {
-            DocVectorizer::fit(settings.docvec, t, e, dense_tfidf.as_ref().or(tfidf.as_ref()))
+            DocVectorizer::fit(
+                settings.docvec,
+                t,
+                e,
+                dense_tfidf.as_ref().or(tfidf.as_ref()),
+            )
         });
         let mut pipeline = Self {
             tokenizer: settings.tokenizer.clone(),

@@ -2,7 +2,6 @@
 //! with-vs-without-embeddings comparison with significance and learning curve, and search
 //! evaluation — as Markdown or JSON.
 
-
 use clap::Args;
 use serde::Serialize;
 use wordlens::classify::compare::{self, CompareReport};

@@ -15,8 +15,8 @@ use crate::embed::Embeddings;
 use crate::embed::eval::{EvalReport, evaluate_bundled};
 use crate::embed::io;
 use crate::embed::trainer;
-use crate::encoder::Encoder;
 use crate::embed::word2vec::Word2VecConfig;
+use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 use crate::progress::{Cancel, Progress, Report};
@@ -255,7 +255,10 @@ impl Jobs {
                 return Ok(Ready::Embeddings {
                     embeddings: words,
                     key: k,
-                    source: format!("{} (token vocabulary: whole-word tokens)", encoder.describe()),
+                    source: format!(
+                        "{} (token vocabulary: whole-word tokens)",
+                        encoder.describe()
+                    ),
                 });
             }
             Some(p) => (io::read(p)?.embeddings, p.display().to_string()),
@@ -304,11 +307,20 @@ impl Jobs {
     }
 
     /// Scores, index, classifier and comparison for these vectors, each on its own thread.
-    fn start_dependents(&self, data: Arc<Data>, embeddings: Encoder, emb_key: String, with_index: bool) {
+    fn start_dependents(
+        &self,
+        data: Arc<Data>,
+        embeddings: Encoder,
+        emb_key: String,
+        with_index: bool,
+    ) {
         let config = self.setup.config.clone();
         let emb = embeddings.clone();
         self.spawn(JobKind::Scores, move |_| {
-            Ok(Ready::Scores(Box::new(evaluate_bundled(&*emb.words()?, &config)?)))
+            Ok(Ready::Scores(Box::new(evaluate_bundled(
+                &*emb.words()?,
+                &config,
+            )?)))
         });
         if with_index {
             let (d, emb, k) = (data.clone(), embeddings.clone(), emb_key.clone());
@@ -344,12 +356,7 @@ impl Jobs {
     }
 
     /// The "try it" model: bag-of-words plus document vectors, fitted on every labelled row.
-    fn classifier(
-        &self,
-        data: &Data,
-        emb: Encoder,
-        emb_key: &str,
-    ) -> Result<Arc<Pipeline>> {
+    fn classifier(&self, data: &Data, emb: Encoder, emb_key: &str) -> Result<Arc<Pipeline>> {
         let config = &self.setup.config;
         let Some(ds) = &data.labelled else {
             return Err(Error::Usage("no label column".into()));

@@ -7,11 +7,12 @@ use wordlens::Cancel;
 use wordlens::classify::LogRegConfig;
 use wordlens::classify::compare::{CompareConfig, Experiment, Vectors};
 use wordlens::classify::model_file;
-use wordlens::classify::pipeline::{FeatureKind, FitSettings, Pipeline};
+use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use wordlens::dataset::{self, Dataset};
 use wordlens::docvec::DocVecConfig;
 use wordlens::embed::io;
 use wordlens::embed::word2vec::Word2VecConfig;
+use wordlens::encoder::Encoder;
 use wordlens::features::TfidfConfig;
 use wordlens::progress::Silent;
 use wordlens::text::{CorpusSpec, Tokenizer, TokenizerConfig};
@@ -38,6 +39,7 @@ fn fit_rows(
     emb: Option<Arc<wordlens::Embeddings>>,
 ) -> Pipeline {
     let docs: Vec<Vec<String>> = rows.iter().map(|&i| data.tokens[i].clone()).collect();
+    let texts: Vec<&str> = rows.iter().map(|&i| data.texts[i].as_str()).collect();
     let y: Vec<u32> = rows.iter().map(|&i| data.y[i].unwrap()).collect();
     let (bow, docvec, tok) = (
         TfidfConfig::default(),
@@ -46,10 +48,10 @@ fn fit_rows(
     );
     Pipeline::fit(
         &settings(kind, &bow, &docvec, logreg, &tok),
-        &docs,
+        Docs::new(&texts, &docs),
         &y,
         &data.labels,
-        emb,
+        emb.map(Encoder::Words),
         &Cancel::new(),
     )
     .unwrap()
@@ -86,7 +88,8 @@ fn probabilities_agree_with_scikit_learn_on_real_data() {
     let p = fit_rows(FeatureKind::Bow, &data, &train, &logreg, None);
     assert!(p.model.converged);
     let test_docs: Vec<Vec<String>> = test.iter().map(|&i| data.tokens[i].clone()).collect();
-    let ours = p.predict_proba(&test_docs);
+    let test_texts: Vec<&str> = test.iter().map(|&i| data.texts[i].as_str()).collect();
+    let ours = p.predict_proba(Docs::new(&test_texts, &test_docs)).unwrap();
     let fixture = std::fs::read_to_string(
         env!("CARGO_MANIFEST_DIR").to_string() + "/tests/fixtures/sklearn-bbc-proba.csv",
     )
@@ -182,9 +185,12 @@ fn a_saved_model_predicts_the_same_after_loading() {
     model_file::save(&path, &p).unwrap();
     let back = model_file::load(&path).unwrap();
     assert_eq!(back.labels, data.labels);
+    let texts: Vec<&str> = rows.iter().map(|&i| data.texts[i].as_str()).collect();
     assert_eq!(
-        p.predict_proba(&docs[..20]),
-        back.predict_proba(&docs[..20])
+        p.predict_proba(Docs::new(&texts[..20], &docs[..20]))
+            .unwrap(),
+        back.predict_proba(Docs::new(&texts[..20], &docs[..20]))
+            .unwrap()
     );
     // The words that pushed a sports article towards "sports" are sports words.
     let sports = data.labels.iter().position(|l| l == "sports").unwrap();
@@ -235,11 +241,11 @@ fn one_class_only_and_a_missing_label_column() {
         docvec: &cfg.2,
         logreg: &cfg.3,
         compare: &cfg.4,
-        vectors: Vectors::Loaded(Arc::new(
+        vectors: Vectors::Loaded(Encoder::Words(Arc::new(
             io::read(&shared("formats/toy-model.vec"))
                 .unwrap()
                 .embeddings,
-        )),
+        ))),
     };
     let split = dataset::Split {
         train: vec![0],
@@ -302,7 +308,7 @@ fn folds_and_learning_curve_on_tweets() {
         docvec: &cfg.2,
         logreg: &cfg.3,
         compare: &cfg.4,
-        vectors: Vectors::Loaded(emb),
+        vectors: Vectors::Loaded(Encoder::Words(emb)),
     };
     let folds = dataset::k_fold(&data.y, &data.labels, 3, 7).unwrap();
     let r = exp

@@ -13,6 +13,7 @@ mod formats;
 mod fuzz_regressions;
 mod models;
 mod search;
+mod static_models;
 mod subwords;
 mod training;
 mod tui;

@@ -11,11 +11,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use wordlens::classify::compare;
-use wordlens::classify::pipeline::{FeatureKind, FitSettings, Pipeline};
+use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use wordlens::dataset::Dataset;
 use wordlens::embed::Embeddings;
 use wordlens::embed::eval::evaluate_bundled;
 use wordlens::embed::word2vec::{Word2VecConfig, train};
+use wordlens::encoder::Encoder;
 use wordlens::progress::Silent;
 use wordlens::search::SearchIndex;
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
@@ -80,14 +81,15 @@ fn fixture() -> &'static Fixture {
         .unwrap();
         let data = Dataset::load(&spec(), &Tokenizer::default()).unwrap();
         let y: Vec<u32> = data.y.iter().map(|y| y.unwrap()).collect();
+        let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
         let settings = FitSettings::from_config(FeatureKind::Both, &config);
         let classifier = Arc::new(
             Pipeline::fit(
                 &settings,
-                &data.tokens,
+                Docs::new(&texts, &data.tokens),
                 &y,
                 &data.labels,
-                Some(embeddings.clone()),
+                Some(Encoder::Words(embeddings.clone())),
                 &Cancel::new(),
             )
             .unwrap(),
@@ -95,7 +97,7 @@ fn fixture() -> &'static Fixture {
         let comparison = compare::held_out(
             &data,
             &config,
-            Some(embeddings.clone()),
+            Some(Encoder::Words(embeddings.clone())),
             &[],
             &Silent,
             &Cancel::new(),
