@@ -67,7 +67,7 @@ pub struct TrainArgs {
     /// How document vectors are built (default from config).
     #[arg(long, value_enum)]
     pub docvec: Option<DocVecMethod>,
-    /// Word vectors to use; without it, word2vec is trained on the data plus the bundled Wikipedia sample.
+    /// Word vectors or a static model folder; without it, word2vec is trained on the data plus the bundled Wikipedia sample.
     #[arg(long, value_name = "PATH")]
     pub vectors: Option<PathBuf>,
     /// Weight classes inversely to their frequency.

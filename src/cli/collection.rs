@@ -22,7 +22,7 @@ pub struct CollectionArgs {
     pub title_col: Option<String>,
     #[arg(long, value_name = "NAME")]
     pub id_col: Option<String>,
-    /// Word vectors (default: word2vec trained on the data plus the bundled Wikipedia sample).
+    /// Word vectors or a static model folder (default: word2vec trained on the data plus the bundled Wikipedia sample).
     #[arg(long, value_name = "PATH")]
     pub vectors: Option<PathBuf>,
 }

@@ -25,7 +25,7 @@ pub struct CompareArgs {
     /// Stratified k-fold cross-validation instead of one split.
     #[arg(long, value_name = "K")]
     pub folds: Option<usize>,
-    /// Word vectors to use; without it, word2vec is trained on each training split plus the
+    /// Word vectors or a static model folder; without it, word2vec is trained on each training split plus the
     /// bundled Wikipedia sample (never on test rows).
     #[arg(long, value_name = "PATH")]
     pub vectors: Option<PathBuf>,

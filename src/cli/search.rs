@@ -28,7 +28,7 @@ pub struct IndexArgs {
     pub text_col: Option<Vec<String>>,
     #[arg(long, value_name = "NAME")]
     pub label_col: Option<String>,
-    /// Word vectors; without it, word2vec is trained on the collection plus the bundled Wikipedia sample.
+    /// Word vectors or a static model folder; without it, word2vec is trained on the collection plus the bundled Wikipedia sample.
     #[arg(long, value_name = "PATH")]
     pub vectors: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
