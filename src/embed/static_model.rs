@@ -66,6 +66,8 @@ pub struct StaticModel {
     tokens: Vec<String>,
     model_type: String,
     continuing_prefix: Option<String>,
+    /// The fast path for Llama-style tokenizers, when it gives the same ids.
+    split: Option<WordSplit>,
     /// `token_table`, built on first use.
     table: std::sync::OnceLock<std::sync::Arc<Embeddings>>,
 }
@@ -74,6 +76,17 @@ pub struct StaticModel {
 #[derive(Deserialize)]
 struct TokenizerFile {
     model: TokenizerModel,
+    #[serde(default)]
+    normalizer: serde_json::Value,
+    #[serde(default)]
+    pre_tokenizer: serde_json::Value,
+    #[serde(default)]
+    added_tokens: Vec<AddedToken>,
+}
+
+#[derive(Deserialize)]
+struct AddedToken {
+    content: String,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +99,47 @@ struct TokenizerModel {
     unk_id: Option<u32>,
     #[serde(default)]
     continuing_subword_prefix: Option<String>,
+    #[serde(default)]
+    dropout: Option<f64>,
+}
+
+/// Llama-style tokenizers (WordLlama's) have no pre-tokenizer: the normalizer prepends `▁` and
+/// turns spaces into `▁`, and BPE runs over the whole text at once, which is slow on long
+/// documents. When no vocabulary token holds a `▁` after another character, no merge can cross
+/// the start of a `▁word`, so each `▁word` is tokenized alone — the same ids, and the BPE
+/// model's word cache then serves repeated words. Texts holding an added token's text (`<s>`)
+/// take the full pipeline.
+struct WordSplit {
+    added: Vec<String>,
+    max_tokens: Option<usize>,
+}
+
+impl WordSplit {
+    fn detect(file: &TokenizerFile, tokens: &[String]) -> Option<Self> {
+        let llama_normalizer = serde_json::json!({"type": "Sequence", "normalizers": [
+            {"type": "Prepend", "prepend": "▁"},
+            {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]});
+        let ok = file.model.kind.as_deref() == Some("BPE")
+            && file.model.dropout.is_none()
+            && file.pre_tokenizer.is_null()
+            && file.normalizer == llama_normalizer
+            && !tokens.iter().any(|t| {
+                let mut prev_other = false;
+                t.chars().any(|c| {
+                    let crosses = c == '▁' && prev_other;
+                    prev_other = c != '▁';
+                    crosses
+                })
+            });
+        ok.then(|| Self {
+            added: file
+                .added_tokens
+                .iter()
+                .map(|a| a.content.clone())
+                .collect(),
+            max_tokens: None,
+        })
+    }
 }
 
 impl StaticModel {
@@ -118,6 +172,7 @@ impl StaticModel {
                 }
             }
         }
+        let tokens_for_split = tokens.clone();
         let tf = TensorFile::open(&layout.tensors)?;
         let st = &layout.tensors;
         let (family, name) = if tf.has("embeddings") {
@@ -149,6 +204,7 @@ impl StaticModel {
             model_type: described.model.kind.clone().unwrap_or_default(),
             continuing_prefix: described.model.continuing_subword_prefix.clone(),
             table: std::sync::OnceLock::new(),
+            split: WordSplit::detect(&described, &tokens_for_split),
             layout: layout.clone(),
         };
         match family {
@@ -215,6 +271,9 @@ impl StaticModel {
                 (lens[n / 2 - 1] + lens[n / 2]) / 2
             };
             self.char_cap = Some(max.saturating_mul(median));
+            if let Some(split) = &mut self.split {
+                split.max_tokens = Some(max);
+            }
             self.tokenizer
                 .with_truncation(Some(tokenizers::TruncationParams {
                     max_length: max,
@@ -253,14 +312,55 @@ impl StaticModel {
             },
             None => text,
         };
-        let Ok(enc) = self.tokenizer.encode_fast(text, false) else {
-            return Vec::new();
+        let mut ids = match self.split_ids(text) {
+            Some(ids) => ids,
+            None => match self.tokenizer.encode_fast(text, false) {
+                Ok(enc) => enc.get_ids().to_vec(),
+                Err(_) => return Vec::new(),
+            },
         };
-        let mut ids = enc.get_ids().to_vec();
         if let Some(drop) = self.drop_id {
             ids.retain(|&i| i != drop);
         }
         ids
+    }
+
+    /// `▁word` by `▁word` (see `WordSplit`), or None to take the full pipeline.
+    fn split_ids(&self, text: &str) -> Option<Vec<u32>> {
+        use tokenizers::Model;
+        let split = self.split.as_ref()?;
+        if text.is_empty() || split.added.iter().any(|a| text.contains(a.as_str())) {
+            return None;
+        }
+        let normalized = format!("▁{}", text.replace(' ', "▁"));
+        let model = self.tokenizer.get_model();
+        let mut ids = Vec::with_capacity(normalized.len() / 3);
+        let mut start = 0;
+        let mut prev_other = false;
+        for (i, c) in normalized.char_indices() {
+            if c == '▁' && prev_other {
+                ids.extend(
+                    model
+                        .tokenize(&normalized[start..i])
+                        .ok()?
+                        .iter()
+                        .map(|t| t.id),
+                );
+                start = i;
+            }
+            prev_other = c != '▁';
+        }
+        ids.extend(
+            model
+                .tokenize(&normalized[start..])
+                .ok()?
+                .iter()
+                .map(|t| t.id),
+        );
+        if let Some(max) = split.max_tokens {
+            ids.truncate(max);
+        }
+        Some(ids)
     }
 
     /// The token strings pooled for `text` (for TF-IDF and SIF weighting over tokens).

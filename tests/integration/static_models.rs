@@ -494,3 +494,24 @@ fn a_classifier_on_a_static_model_checks_the_model_on_load() {
     let err = model_file::load(&path).unwrap_err().to_string();
     assert!(err.contains("changed since training"), "{err}");
 }
+
+/// The `▁word`-at-a-time fast path gives the ids of the full tokenizer pipeline on every BBC
+/// body and every tweet (WordLlama's Llama tokenizer).
+#[test]
+fn word_split_tokenization_equals_the_full_pipeline() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/static-parity");
+    let m = StaticModel::open(&dir).unwrap();
+    let full = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
+    let mut texts: Vec<String> = bbc_docs(2225).into_iter().map(|d| d.text).collect();
+    let spec = CorpusSpec::new(bundled("tweets-sentiment.csv"));
+    texts.extend(CorpusReader::open(&spec).unwrap().map(|d| d.unwrap().text));
+    texts.push("two  spaces, a\ttab\nand <s> an added token".into());
+    for t in &texts {
+        let want = full
+            .encode_fast(t.as_str(), false)
+            .unwrap()
+            .get_ids()
+            .to_vec();
+        assert_eq!(m.token_ids(t), want, "{t:?}");
+    }
+}
