@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::docvec::DocVectorizer;
-use crate::embed::static_model::{self, StaticModel};
+use crate::embed::static_model::StaticModel;
 use crate::embed::{Embeddings, io};
 use crate::error::Result;
 use crate::text::Tokenizer;
@@ -28,11 +28,6 @@ impl Encoder {
         Ok(Encoder::Words(Arc::new(io::read(path)?.embeddings)))
     }
 
-    /// True when `path` names a static model folder rather than a vectors file.
-    pub fn is_static_path(path: &Path) -> bool {
-        path.is_dir() && static_model::is_model_folder(path)
-    }
-
     pub fn dim(&self) -> usize {
         match self {
             Encoder::Words(e) => e.dim(),
@@ -49,7 +44,7 @@ impl Encoder {
     pub fn words(&self) -> Result<Arc<Embeddings>> {
         match self {
             Encoder::Words(e) => Ok(e.clone()),
-            Encoder::Static(m) => Ok(Arc::new(m.word_table()?)),
+            Encoder::Static(m) => m.word_table(),
         }
     }
 

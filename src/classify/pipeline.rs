@@ -2,6 +2,7 @@
 //! the TF-IDF vocabulary, the document-vector settings, the dense-feature scaler, the
 //! regression weights and (when it uses them) the word vectors.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -143,23 +144,19 @@ impl<'a> Docs<'a> {
     pub fn new(texts: &'a [&'a str], tokens: &'a [Vec<String>]) -> Self {
         Self { texts, tokens }
     }
-    pub fn len(&self) -> usize {
-        self.tokens.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty()
-    }
 }
 
-/// The token sequences and token table document vectors are pooled from: wordlens's tokens
-/// and the word vectors, or the static model's own tokens and its token table.
-fn dense_inputs(encoder: &Encoder, docs: Docs<'_>) -> Result<(Vec<Vec<String>>, Arc<Embeddings>)> {
+/// The token sequences document vectors are pooled from, and their table: wordlens's tokens
+/// (borrowed) and the word vectors, or the static model's own tokens and its token table.
+type DenseInputs<'a> = (Cow<'a, [Vec<String>]>, Arc<Embeddings>);
+
+fn dense_inputs<'a>(encoder: &Encoder, docs: Docs<'a>) -> Result<DenseInputs<'a>> {
     match encoder {
-        Encoder::Words(e) => Ok((docs.tokens.to_vec(), e.clone())),
+        Encoder::Words(e) => Ok((Cow::Borrowed(docs.tokens), e.clone())),
         Encoder::Static(m) => {
             use rayon::prelude::*;
             let tokens = docs.texts.par_iter().map(|t| m.token_strings(t)).collect();
-            Ok((tokens, m.token_table()?))
+            Ok((Cow::Owned(tokens), m.token_table()?))
         }
     }
 }
@@ -184,22 +181,18 @@ impl Pipeline {
             .as_ref()
             .map(|e| dense_inputs(e, docs))
             .transpose()?;
-        // TF-IDF is fitted for the bag-of-words features and for idf-weighted document vectors
-        // (over the static model's tokens when it pools them).
-        let idf_docs = match &dense {
-            Some((t, _)) if settings.docvec.method == DocVecMethod::Tfidf => Some(t),
-            _ => None,
-        };
         let tfidf = if kind.uses_bow() {
             Some(Tfidf::fit(docs.tokens, settings.bow)?)
         } else {
             None
         };
-        let dense_tfidf = match idf_docs {
-            Some(t) if encoder.as_ref().is_some_and(Encoder::is_static) => {
+        // idf-weighted document vectors reuse the bag-of-words idf when they pool the same
+        // tokens (word vectors); a static model's tokens get their own.
+        let same_tokens = tfidf.is_some() && matches!(encoder, Some(Encoder::Words(_)));
+        let dense_tfidf = match &dense {
+            Some((t, _)) if settings.docvec.method == DocVecMethod::Tfidf && !same_tokens => {
                 Some(Tfidf::fit(t, settings.bow)?)
             }
-            Some(t) if tfidf.is_none() => Some(Tfidf::fit(t, settings.bow)?),
             _ => None,
         };
         let docvec = dense.as_ref().map(|(t, e)| {
@@ -266,7 +259,7 @@ impl Pipeline {
     fn features_with(
         &self,
         docs: Docs<'_>,
-        dense: Option<(Vec<Vec<String>>, Arc<Embeddings>)>,
+        dense: Option<DenseInputs<'_>>,
     ) -> Result<(CsrMatrix, Coverage)> {
         let bow = if self.kind.uses_bow() {
             self.tfidf.as_ref().map(|t| t.transform(docs.tokens))

@@ -143,7 +143,7 @@ pub fn read(path: &Path) -> Result<Loaded> {
     if path.is_dir() {
         let model = crate::embed::static_model::StaticModel::open(path)?;
         return Ok(Loaded {
-            embeddings: model.word_table()?,
+            embeddings: model.into_word_table()?,
             format: VectorFormat::StaticModel,
             notes: ReadNotes::default(),
         });
@@ -165,7 +165,12 @@ pub fn read(path: &Path) -> Result<Loaded> {
     let format = sniff(path, bytes)?;
     let (embeddings, notes) = match format {
         VectorFormat::Wordlens => (native::open(path)?, ReadNotes::default()),
-        VectorFormat::StaticModel => unreachable_static(path)?,
+        VectorFormat::StaticModel => {
+            return Err(Error::in_file(
+                path,
+                "a static model is a folder, not a file",
+            ));
+        }
         VectorFormat::FasttextBin => fasttext::parse(path, bytes)?,
         VectorFormat::W2vBin => binary::parse(path, bytes)?,
         VectorFormat::W2vTxt | VectorFormat::Vec => {
@@ -178,13 +183,6 @@ pub fn read(path: &Path) -> Result<Loaded> {
         format,
         notes,
     })
-}
-
-fn unreachable_static(path: &Path) -> Result<(Embeddings, ReadNotes)> {
-    Err(Error::in_file(
-        path,
-        "a static model is a folder, not a file",
-    ))
 }
 
 /// Parses word2vec binary held in memory (used by files that embed vectors, such as models).

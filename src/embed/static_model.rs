@@ -11,15 +11,16 @@
 //! then unit length when the model's config (or `modules.json`'s Normalize) says so.
 
 mod layout;
+mod tables;
 mod tensor;
+mod tokenizer_file;
 
-pub use layout::{EXPECTED, Layout, is_model_folder};
+pub use layout::{EXPECTED, Layout};
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
-use serde::Deserialize;
 use tokenizers::Tokenizer;
 
 use crate::embed::Embeddings;
@@ -27,6 +28,7 @@ use crate::embed::kernels::{axpy, normalize};
 use crate::error::{Error, Result};
 use crate::floats::Floats;
 use tensor::TensorFile;
+use tokenizer_file::{TokenizerFile, TokenizerModel, WordSplit};
 
 /// Which package's pooling the model follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,77 +71,10 @@ pub struct StaticModel {
     /// The fast path for Llama-style tokenizers, when it gives the same ids.
     split: Option<WordSplit>,
     /// `token_table`, built on first use.
-    table: std::sync::OnceLock<std::sync::Arc<Embeddings>>,
-}
-
-/// The bits of `tokenizer.json` the `tokenizers` crate does not expose.
-#[derive(Deserialize)]
-struct TokenizerFile {
-    model: TokenizerModel,
-    #[serde(default)]
-    normalizer: serde_json::Value,
-    #[serde(default)]
-    pre_tokenizer: serde_json::Value,
-    #[serde(default)]
-    added_tokens: Vec<AddedToken>,
-}
-
-#[derive(Deserialize)]
-struct AddedToken {
-    content: String,
-}
-
-#[derive(Deserialize)]
-struct TokenizerModel {
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(default)]
-    unk_token: Option<String>,
-    #[serde(default)]
-    unk_id: Option<u32>,
-    #[serde(default)]
-    continuing_subword_prefix: Option<String>,
-    #[serde(default)]
-    dropout: Option<f64>,
-}
-
-/// Llama-style tokenizers (WordLlama's) have no pre-tokenizer: the normalizer prepends `▁` and
-/// turns spaces into `▁`, and BPE runs over the whole text at once, which is slow on long
-/// documents. When no vocabulary token holds a `▁` after another character, no merge can cross
-/// the start of a `▁word`, so each `▁word` is tokenized alone — the same ids, and the BPE
-/// model's word cache then serves repeated words. Texts holding an added token's text (`<s>`)
-/// take the full pipeline.
-struct WordSplit {
-    added: Vec<String>,
-    max_tokens: Option<usize>,
-}
-
-impl WordSplit {
-    fn detect(file: &TokenizerFile, tokens: &[String]) -> Option<Self> {
-        let llama_normalizer = serde_json::json!({"type": "Sequence", "normalizers": [
-            {"type": "Prepend", "prepend": "▁"},
-            {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]});
-        let ok = file.model.kind.as_deref() == Some("BPE")
-            && file.model.dropout.is_none()
-            && file.pre_tokenizer.is_null()
-            && file.normalizer == llama_normalizer
-            && !tokens.iter().any(|t| {
-                let mut prev_other = false;
-                t.chars().any(|c| {
-                    let crosses = c == '▁' && prev_other;
-                    prev_other = c != '▁';
-                    crosses
-                })
-            });
-        ok.then(|| Self {
-            added: file
-                .added_tokens
-                .iter()
-                .map(|a| a.content.clone())
-                .collect(),
-            max_tokens: None,
-        })
-    }
+    token_table: OnceLock<Arc<Embeddings>>,
+    /// `word_table` and `fingerprint`, computed on first use.
+    word_table: OnceLock<Arc<Embeddings>>,
+    fingerprint: OnceLock<String>,
 }
 
 impl StaticModel {
@@ -172,7 +107,7 @@ impl StaticModel {
                 }
             }
         }
-        let tokens_for_split = tokens.clone();
+        let split = WordSplit::detect(&described, &tokens);
         let tf = TensorFile::open(&layout.tensors)?;
         let st = &layout.tensors;
         let (family, name) = if tf.has("embeddings") {
@@ -203,8 +138,10 @@ impl StaticModel {
             tokens,
             model_type: described.model.kind.clone().unwrap_or_default(),
             continuing_prefix: described.model.continuing_subword_prefix.clone(),
-            table: std::sync::OnceLock::new(),
-            split: WordSplit::detect(&described, &tokens_for_split),
+            token_table: OnceLock::new(),
+            word_table: OnceLock::new(),
+            fingerprint: OnceLock::new(),
+            split,
             layout: layout.clone(),
         };
         match family {
@@ -213,7 +150,8 @@ impl StaticModel {
                 if vocab_size > rows {
                     return Err(size_mismatch(tk_path, st, name, vocab_size, rows));
                 }
-                model.normalize = layout.normalize_module || config.normalize.unwrap_or(false);
+                model.normalize =
+                    model.layout.normalize_module || config.normalize.unwrap_or(false);
             }
         }
         Ok(model)
@@ -312,7 +250,11 @@ impl StaticModel {
             },
             None => text,
         };
-        let mut ids = match self.split_ids(text) {
+        let split = self
+            .split
+            .as_ref()
+            .and_then(|s| s.ids(&self.tokenizer, text));
+        let mut ids = match split {
             Some(ids) => ids,
             None => match self.tokenizer.encode_fast(text, false) {
                 Ok(enc) => enc.get_ids().to_vec(),
@@ -323,44 +265,6 @@ impl StaticModel {
             ids.retain(|&i| i != drop);
         }
         ids
-    }
-
-    /// `▁word` by `▁word` (see `WordSplit`), or None to take the full pipeline.
-    fn split_ids(&self, text: &str) -> Option<Vec<u32>> {
-        use tokenizers::Model;
-        let split = self.split.as_ref()?;
-        if text.is_empty() || split.added.iter().any(|a| text.contains(a.as_str())) {
-            return None;
-        }
-        let normalized = format!("▁{}", text.replace(' ', "▁"));
-        let model = self.tokenizer.get_model();
-        let mut ids = Vec::with_capacity(normalized.len() / 3);
-        let mut start = 0;
-        let mut prev_other = false;
-        for (i, c) in normalized.char_indices() {
-            if c == '▁' && prev_other {
-                ids.extend(
-                    model
-                        .tokenize(&normalized[start..i])
-                        .ok()?
-                        .iter()
-                        .map(|t| t.id),
-                );
-                start = i;
-            }
-            prev_other = c != '▁';
-        }
-        ids.extend(
-            model
-                .tokenize(&normalized[start..])
-                .ok()?
-                .iter()
-                .map(|t| t.id),
-        );
-        if let Some(max) = split.max_tokens {
-            ids.truncate(max);
-        }
-        Some(ids)
     }
 
     /// The token strings pooled for `text` (for TF-IDF and SIF weighting over tokens).
@@ -397,10 +301,14 @@ impl StaticModel {
     /// The model's document vector of `text` (unit length if the model normalises); all zeros
     /// when the text has no token.
     pub fn embed(&self, text: &str) -> Vec<f32> {
-        let ids = self.token_ids(text);
+        self.pool(&self.token_ids(text))
+    }
+
+    /// The pooled vector of token ids (`embed` after tokenizing).
+    pub fn pool(&self, ids: &[u32]) -> Vec<f32> {
         let mut v = vec![0.0f32; self.dim];
         let mut n = 0usize;
-        for &id in &ids {
+        for &id in ids {
             n += self.add_token(id, 1.0, &mut v) as usize;
         }
         if n > 0 {
@@ -418,108 +326,18 @@ impl StaticModel {
         texts.par_iter().map(|t| self.embed(t)).collect()
     }
 
-    /// Every token as a row of a word table, with mapping and weights applied (so the plain
-    /// mean over these rows is the model's pooling). Used to weight tokens by TF-IDF or SIF.
-    pub fn token_table(&self) -> Result<std::sync::Arc<Embeddings>> {
-        if let Some(t) = self.table.get() {
-            return Ok(t.clone());
-        }
-        let t = std::sync::Arc::new(self.build_token_table()?);
-        Ok(self.table.get_or_init(|| t).clone())
-    }
-
-    fn build_token_table(&self) -> Result<Embeddings> {
-        let mut matrix = vec![0.0f32; self.tokens.len() * self.dim];
-        matrix
-            .par_chunks_mut(self.dim)
-            .enumerate()
-            .for_each(|(id, row)| {
-                self.add_token(id as u32, 1.0, row);
-            });
-        let mut seen = HashSet::new();
-        // Token strings are unique in a vocabulary; added tokens may repeat one: keep the first.
-        let words: Vec<String> = self
-            .tokens
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                if seen.insert(t.clone()) {
-                    t.clone()
-                } else {
-                    format!("{t}\u{0}{i}")
-                }
-            })
-            .collect();
-        Embeddings::new(words, matrix, self.dim)
-    }
-
-    /// The tokens that are whole words (`▁word`, `Ġword`, or a WordPiece/word-level token that
-    /// is not a continuation), as a word table for neighbours, analogies and word-pair scores.
-    pub fn word_table(&self) -> Result<Embeddings> {
-        let mut seen = HashSet::new();
-        let mut words = Vec::new();
-        let mut matrix = Vec::new();
-        for (id, token) in self.tokens.iter().enumerate() {
-            let Some(word) = self.whole_word(token) else {
-                continue;
-            };
-            if !seen.insert(word.to_string()) {
-                continue;
-            }
-            let mut row = vec![0.0f32; self.dim];
-            if self.add_token(id as u32, 1.0, &mut row) {
-                words.push(word.to_string());
-                matrix.extend(row);
-            }
-        }
-        if words.is_empty() {
-            return Err(Error::in_file(
-                &self.layout.tokenizer,
-                "no token of this vocabulary is a whole word, so word-level questions cannot be asked",
-            ));
-        }
-        Embeddings::new(words, matrix, self.dim)
-    }
-
-    fn whole_word<'a>(&self, token: &'a str) -> Option<&'a str> {
-        let word = if let Some(w) = token.strip_prefix('▁').or_else(|| token.strip_prefix('Ġ')) {
-            w
-        } else {
-            match self.model_type.as_str() {
-                "WordPiece" => {
-                    let prefix = self.continuing_prefix.as_deref().unwrap_or("##");
-                    if token.starts_with(prefix) {
-                        return None;
-                    }
-                    token
-                }
-                "WordLevel" => token,
-                _ => return None,
-            }
-        };
-        let ok = !word.is_empty()
-            && word.chars().any(char::is_alphanumeric)
-            && word
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '\'' || c == '-');
-        ok.then_some(word)
-    }
-
     /// CRC-32 of the tokenizer and tensor files: what a saved classifier checks on load.
     pub fn fingerprint(&self) -> Result<String> {
+        once(&self.fingerprint, || self.checksum())
+    }
+
+    fn checksum(&self) -> Result<String> {
         let mut h = crc32fast::Hasher::new();
         for p in [&self.layout.tokenizer, &self.layout.tensors] {
             let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
             h.update(&bytes);
         }
         Ok(format!("{:08x}", h.finalize()))
-    }
-
-    /// The files that make up the model (to copy it beside an index).
-    pub fn files(&self) -> Vec<PathBuf> {
-        let mut out = vec![self.layout.tokenizer.clone(), self.layout.tensors.clone()];
-        out.extend(self.layout.config.clone());
-        out
     }
 
     /// One line for status bars and reports.
@@ -533,6 +351,15 @@ impl StaticModel {
             if self.normalize { ", unit length" } else { "" }
         )
     }
+}
+
+/// The value in `cell`, computed by `make` the first time (an error is returned, not kept).
+fn once<T: Clone>(cell: &OnceLock<T>, make: impl FnOnce() -> Result<T>) -> Result<T> {
+    if let Some(v) = cell.get() {
+        return Ok(v.clone());
+    }
+    let v = make()?;
+    Ok(cell.get_or_init(|| v).clone())
 }
 
 fn size_mismatch(tk: &Path, st: &Path, tensor: &str, vocab: usize, rows: usize) -> Error {

@@ -6,7 +6,6 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::index::{DocInfo, Fields, tv};
@@ -111,24 +110,12 @@ pub(super) fn ingest(
                 .map_err(tv(dir))?;
             documents.push(DocInfo::of(d));
         }
-        let batch_vectors: Vec<Vec<f32>> = batch
-            .par_chunks(64)
-            .flat_map_iter(|chunk| match encoder {
-                Encoder::Words(e) => {
-                    let tokens: Vec<Vec<String>> =
-                        chunk.iter().map(|d| tokenizer.tokenize(&d.text)).collect();
-                    docvec.transform(&tokens, e).0
-                }
-                Encoder::Static(m) => chunk
-                    .iter()
-                    .map(|d| {
-                        let mut v = m.embed(&d.text);
-                        normalize(&mut v);
-                        v
-                    })
-                    .collect(),
-            })
-            .collect();
+        let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
+        let mut batch_vectors = encoder.vectors(&texts, docvec, tokenizer);
+        // Cosine search needs unit length; the index's docvec already normalises word vectors.
+        if encoder.is_static() {
+            batch_vectors.iter_mut().for_each(|v| normalize(v));
+        }
         for v in &batch_vectors {
             vectors.push(v)?;
         }

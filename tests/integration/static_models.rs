@@ -515,3 +515,67 @@ fn word_split_tokenization_equals_the_full_pipeline() {
         assert_eq!(m.token_ids(t), want, "{t:?}");
     }
 }
+
+/// The TUI's background jobs on a static model: the word table is the model's whole-word
+/// tokens (and says so), and the index, the "try it" classifier and the comparison all use the
+/// model's own document vectors.
+#[test]
+fn tui_jobs_use_the_static_model_in_every_tab() {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+    use wordlens::tui::artifacts::Artifacts;
+    use wordlens::tui::{JobEvent, JobKind, Jobs, Ready, Setup};
+    let tmp = tempfile::tempdir().unwrap();
+    let model_dir = plain(&tmp.path().join("model"));
+    // 300 BBC articles keep the jobs short.
+    let csv = tmp.path().join("bbc300.csv");
+    let mut w = csv::Writer::from_path(&csv).unwrap();
+    w.write_record(["id", "category", "title", "text"]).unwrap();
+    for d in bbc_docs(2225).iter().step_by(7).take(300) {
+        w.write_record([
+            d.id.as_str(),
+            d.label.as_deref().unwrap(),
+            "",
+            d.text.as_str(),
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+    let mut corpus = CorpusSpec::new(&csv).label_col("category");
+    corpus.id_col = Some("id".into());
+    let setup = Setup {
+        config: Config::default(),
+        corpus,
+        vectors: Some(model_dir),
+        artifacts: Artifacts::for_data(&tmp.path().join("cache"), &csv, "text").unwrap(),
+    };
+    let (tx, rx) = mpsc::channel();
+    Jobs::new(setup, tx, Cancel::new()).start();
+    let (mut words, mut index, mut classifier, mut comparison) = (None, None, None, None);
+    let until = Instant::now() + Duration::from_secs(300);
+    while comparison.is_none() && Instant::now() < until {
+        match rx.recv_timeout(Duration::from_secs(1)) {
+            Ok(JobEvent::Ready(
+                _,
+                Ready::Embeddings {
+                    embeddings, source, ..
+                },
+            )) => words = Some((embeddings, source)),
+            Ok(JobEvent::Ready(_, Ready::Index(ix))) => index = Some(ix),
+            Ok(JobEvent::Ready(_, Ready::Classifier(c))) => classifier = Some(c),
+            Ok(JobEvent::Ready(_, Ready::Comparison(c))) => comparison = Some(c),
+            Ok(JobEvent::Failed(kind, e)) if kind != JobKind::Scores => panic!("{kind:?}: {e}"),
+            _ => {}
+        }
+    }
+    let (words, source) = words.expect("word table");
+    assert!(source.contains("token vocabulary"), "{source}");
+    assert_eq!(words.len(), 8, "whole-word tokens of the tiny vocabulary");
+    assert!(index.expect("index").encoder().is_static());
+    let classifier = classifier.expect("classifier");
+    assert!(matches!(classifier.encoder, Some(Encoder::Static(_))));
+    assert!(classifier.static_model.is_some());
+    let comparison = comparison.expect("comparison");
+    assert!(comparison.embeddings.source.starts_with("static model"));
+    assert_eq!(comparison.embeddings.vocab, VOCAB.len());
+}

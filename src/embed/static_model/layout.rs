@@ -46,11 +46,6 @@ fn default_max_length() -> Option<usize> {
 /// What a static model folder must hold, for messages.
 pub const EXPECTED: &str = "expected a static embedding model folder: `tokenizer.json` and one `.safetensors` file (model2vec, WordLlama), or a sentence-transformers folder whose `modules.json` names a StaticEmbedding module";
 
-/// True when `dir` looks like a static model (used to detect the format).
-pub fn is_model_folder(dir: &Path) -> bool {
-    dir.join("modules.json").is_file() || dir.join("tokenizer.json").is_file()
-}
-
 impl Layout {
     pub fn locate(root: &Path) -> Result<Self> {
         if !root.is_dir() {

@@ -96,33 +96,40 @@ impl TensorFile {
         Ok((floats, rows, cols))
     }
 
-    /// The 1-D tensor `name` decoded to f32 (weights), or None when absent.
-    pub fn vector(&self, path: &Path, name: &str) -> Result<Option<Vec<f32>>> {
-        if !self.has(name) {
+    /// The dtype and bytes of the 1-D tensor `name` (one value per token), or None when absent.
+    fn per_token(&self, path: &Path, name: &str) -> Result<Option<(Dtype, &[u8])>> {
+        let Some(info) = self.metadata.info(name) else {
             return Ok(None);
-        }
-        let info = self.info(path, name)?;
+        };
         if info.shape.len() != 1 {
-            return Err(rank_error(path, name, &info.shape));
+            return Err(Error::in_file(
+                path,
+                format!(
+                    "tensor `{name}` has shape {:?}; expected one value per token",
+                    info.shape
+                ),
+            ));
         }
         let (start, end) = self.range(info);
-        decode(&self.map[start..end], info.dtype)
+        Ok(Some((info.dtype, &self.map[start..end])))
+    }
+
+    /// The 1-D tensor `name` decoded to f32 (weights), or None when absent.
+    pub fn vector(&self, path: &Path, name: &str) -> Result<Option<Vec<f32>>> {
+        let Some((dtype, bytes)) = self.per_token(path, name)? else {
+            return Ok(None);
+        };
+        decode(bytes, dtype)
             .map(Some)
-            .ok_or_else(|| unsupported(path, name, info.dtype))
+            .ok_or_else(|| unsupported(path, name, dtype))
     }
 
     /// The 1-D integer tensor `name` (mapping), or None when absent.
     pub fn indices(&self, path: &Path, name: &str) -> Result<Option<Vec<u64>>> {
-        if !self.has(name) {
+        let Some((dtype, b)) = self.per_token(path, name)? else {
             return Ok(None);
-        }
-        let info = self.info(path, name)?;
-        if info.shape.len() != 1 {
-            return Err(rank_error(path, name, &info.shape));
-        }
-        let (start, end) = self.range(info);
-        let b = &self.map[start..end];
-        let out: Option<Vec<u64>> = match info.dtype {
+        };
+        let out: Option<Vec<u64>> = match dtype {
             Dtype::I64 | Dtype::U64 => Some(
                 b.chunks_exact(8)
                     .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
@@ -138,20 +145,10 @@ impl TensorFile {
         out.map(Some).ok_or_else(|| {
             Error::in_file(
                 path,
-                format!(
-                    "tensor `{name}` has dtype {:?}; expected int32 or int64 indices",
-                    info.dtype
-                ),
+                format!("tensor `{name}` has dtype {dtype:?}; expected int32 or int64 indices"),
             )
         })
     }
-}
-
-fn rank_error(path: &Path, name: &str, shape: &[usize]) -> Error {
-    Error::in_file(
-        path,
-        format!("tensor `{name}` has shape {shape:?}; expected one value per token"),
-    )
 }
 
 fn unsupported(path: &Path, name: &str, dtype: Dtype) -> Error {

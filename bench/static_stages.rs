@@ -1,0 +1,83 @@
+//! Where `wordlens embed` spends its time with a static model, one stage at a time, in one
+//! process (no start-up), on every BBC body and every tweet:
+//!
+//!     cargo run --release --example static_stages -- MODEL_DIR
+//!
+//! Prints documents/s for: opening the model; the `tokenizers` pipeline alone (`encode_fast`
+//! over the whole text, rayon over documents); wordlens's token ids (the `▁word` fast path
+//! where the vocabulary allows it); pooling ids already computed; and the whole `embed_batch`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use wordlens::embed::static_model::StaticModel;
+use wordlens::text::{CorpusReader, CorpusSpec};
+
+fn texts(name: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets")
+        .join(name);
+    CorpusReader::open(&CorpusSpec::new(path))
+        .and_then(|r| r.map(|d| d.map(|d| d.text)).collect())
+        .unwrap_or_default()
+}
+
+/// Best documents/s of three runs of `f` over `n` documents.
+fn best(n: usize, mut f: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            n as f64 / t.elapsed().as_secs_f64()
+        })
+        .fold(0.0, f64::max)
+}
+
+fn main() {
+    let Some(dir) = std::env::args().nth(1) else {
+        eprintln!("usage: static_stages MODEL_DIR");
+        std::process::exit(2);
+    };
+    let t = Instant::now();
+    let model = match StaticModel::open(Path::new(&dir)) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(3);
+        }
+    };
+    println!("open: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let full = tokenizers::Tokenizer::from_file(Path::new(&dir).join("tokenizer.json"));
+    let Ok(full) = full else {
+        eprintln!("cannot read tokenizer.json");
+        std::process::exit(3);
+    };
+    println!("| texts | tokenizers pipeline | wordlens token ids | pooling only | embed_batch |");
+    println!("|---|---|---|---|---|");
+    for (name, file) in [
+        ("BBC bodies", "bbc-news.csv"),
+        ("tweets", "tweets-sentiment.csv"),
+    ] {
+        let texts = texts(file);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let n = refs.len();
+        let pipeline = best(n, || {
+            let _: Vec<usize> = refs
+                .par_iter()
+                .map(|t| full.encode_fast(*t, false).map_or(0, |e| e.len()))
+                .collect();
+        });
+        let ids_rate = best(n, || {
+            let _: Vec<usize> = refs.par_iter().map(|t| model.token_ids(t).len()).collect();
+        });
+        let ids: Vec<Vec<u32>> = refs.par_iter().map(|t| model.token_ids(t)).collect();
+        let pool = best(n, || {
+            let _: Vec<Vec<f32>> = ids.par_iter().map(|i| model.pool(i)).collect();
+        });
+        let all = best(n, || {
+            let _ = model.embed_batch(&refs);
+        });
+        println!("| {name} | {pipeline:.0} | {ids_rate:.0} | {pool:.0} | {all:.0} |");
+    }
+}

@@ -1,0 +1,112 @@
+//! What wordlens reads from `tokenizer.json` beside the `tokenizers` crate: the model's type
+//! and unknown token (model2vec drops it), and whether the `▁word`-at-a-time fast path gives
+//! the same ids as the full pipeline.
+
+use serde::Deserialize;
+use tokenizers::{Model, Tokenizer};
+
+/// The bits of `tokenizer.json` the `tokenizers` crate does not expose.
+#[derive(Deserialize)]
+pub(super) struct TokenizerFile {
+    pub model: TokenizerModel,
+    #[serde(default)]
+    normalizer: serde_json::Value,
+    #[serde(default)]
+    pre_tokenizer: serde_json::Value,
+    #[serde(default)]
+    added_tokens: Vec<AddedToken>,
+}
+
+#[derive(Deserialize)]
+struct AddedToken {
+    content: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct TokenizerModel {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub unk_token: Option<String>,
+    #[serde(default)]
+    pub unk_id: Option<u32>,
+    #[serde(default)]
+    pub continuing_subword_prefix: Option<String>,
+    #[serde(default)]
+    dropout: Option<f64>,
+}
+
+/// Llama-style tokenizers (WordLlama's) have no pre-tokenizer: the normalizer prepends `▁` and
+/// turns spaces into `▁`, and BPE runs over the whole text at once, which is slow on long
+/// documents. When no vocabulary token holds a `▁` after another character, no merge can cross
+/// the start of a `▁word`, so each `▁word` is tokenized alone — the same ids, and the BPE
+/// model's word cache then serves repeated words. Texts holding an added token's text (`<s>`)
+/// take the full pipeline.
+pub(super) struct WordSplit {
+    added: Vec<String>,
+    pub max_tokens: Option<usize>,
+}
+
+impl WordSplit {
+    pub fn detect(file: &TokenizerFile, tokens: &[String]) -> Option<Self> {
+        let llama_normalizer = serde_json::json!({"type": "Sequence", "normalizers": [
+            {"type": "Prepend", "prepend": "▁"},
+            {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]});
+        let ok = file.model.kind.as_deref() == Some("BPE")
+            && file.model.dropout.is_none()
+            && file.pre_tokenizer.is_null()
+            && file.normalizer == llama_normalizer
+            && !tokens.iter().any(|t| {
+                let mut prev_other = false;
+                t.chars().any(|c| {
+                    let crosses = c == '▁' && prev_other;
+                    prev_other = c != '▁';
+                    crosses
+                })
+            });
+        ok.then(|| Self {
+            added: file
+                .added_tokens
+                .iter()
+                .map(|a| a.content.clone())
+                .collect(),
+            max_tokens: None,
+        })
+    }
+
+    /// The ids of `text`, `▁word` by `▁word`, or None to take the full pipeline.
+    pub fn ids(&self, tokenizer: &Tokenizer, text: &str) -> Option<Vec<u32>> {
+        if text.is_empty() || self.added.iter().any(|a| text.contains(a.as_str())) {
+            return None;
+        }
+        let normalized = format!("▁{}", text.replace(' ', "▁"));
+        let model = tokenizer.get_model();
+        let mut ids = Vec::with_capacity(normalized.len() / 3);
+        let mut start = 0;
+        let mut prev_other = false;
+        for (i, c) in normalized.char_indices() {
+            if c == '▁' && prev_other {
+                ids.extend(
+                    model
+                        .tokenize(&normalized[start..i])
+                        .ok()?
+                        .iter()
+                        .map(|t| t.id),
+                );
+                start = i;
+            }
+            prev_other = c != '▁';
+        }
+        ids.extend(
+            model
+                .tokenize(&normalized[start..])
+                .ok()?
+                .iter()
+                .map(|t| t.id),
+        );
+        if let Some(max) = self.max_tokens {
+            ids.truncate(max);
+        }
+        Some(ids)
+    }
+}

@@ -1,0 +1,307 @@
+//! Building an index, adding documents to it and deleting them: every change written to a
+//! temporary file or folder first, so a crash leaves the old index usable.
+
+use super::*;
+
+impl SearchIndex {
+    /// Builds an index of `docs` in `dir` (replacing any index there) with `encoder`'s vectors.
+    pub fn build(
+        dir: &Path,
+        docs: &[Document],
+        encoder: impl Into<Encoder>,
+        tokenizer_config: &TokenizerConfig,
+        config: &SearchConfig,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
+        let mut source = DocumentList::new(docs);
+        Self::build_from(
+            dir,
+            &mut source,
+            encoder,
+            tokenizer_config,
+            config,
+            progress,
+            cancel,
+        )
+    }
+
+    /// Builds an index of the documents `source` gives, read as they come (a corpus larger than
+    /// memory streams through), in `dir`, replacing any index there. Returns how many.
+    pub fn build_from(
+        dir: &Path,
+        source: &mut dyn DocumentSource,
+        encoder: impl Into<Encoder>,
+        tokenizer_config: &TokenizerConfig,
+        config: &SearchConfig,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
+        let encoder: Encoder = encoder.into();
+        let parent = crate::fsutil::parent_of(dir);
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".wordlens-index-")
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
+        let tokenizer = Tokenizer::new(tokenizer_config);
+        let (schema, f) = schema();
+        let tantivy_dir = tmp.path().join("tantivy");
+        std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
+        let index = Index::create_in_dir(&tantivy_dir, schema).map_err(tv(dir))?;
+        index
+            .tokenizers()
+            .register(analyzer::NAME, Analyzer(tokenizer.clone()));
+        let mut writer: IndexWriter = index
+            .writer(config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(dir))?;
+        // The mean of word vectors needs no fitting: vectors are computed as documents arrive.
+        let docvec_cfg = DocVecConfig {
+            method: DocVecMethod::Mean,
+            normalize: true,
+            ..DocVecConfig::default()
+        };
+        let docvec = DocVectorizer::unfitted(&docvec_cfg);
+        let vectors_path = tmp.path().join("vectors.bin");
+        let mut vectors_file = DocVectorWriter::create(&vectors_path, encoder.dim())?;
+        let documents = ingest(
+            &mut writer,
+            &f,
+            &tokenizer,
+            &docvec,
+            &encoder,
+            &mut vectors_file,
+            source,
+            0,
+            dir,
+            progress,
+            cancel,
+        )?;
+        writer.wait_merging_threads().map_err(tv(dir))?;
+        let count = documents.len();
+        if count == 0 {
+            return Err(match source.path() {
+                Some(p) => Error::in_file(
+                    p,
+                    "no documents to index: expected at least one data row or non-empty line",
+                ),
+                None => Error::Usage("no documents to index".into()),
+            });
+        }
+        vectors_file.finish()?;
+        // Mapped: the graph below reads the vectors from the page cache, not the heap.
+        let vectors = DocVectors::read(&vectors_path, count, encoder.dim())?;
+        let ann_docs = if config.ann.min_docs > 0 && count >= config.ann.min_docs {
+            let graph = Hnsw::build(
+                vectors.data(),
+                vectors.dim,
+                count,
+                &config.ann,
+                1,
+                progress,
+                cancel,
+            )?;
+            graph.write(&tmp.path().join("ann.bin"))?;
+            Some(count)
+        } else {
+            None
+        };
+        drop(vectors);
+        let kind = save_encoder(&encoder, tmp.path())?;
+        let meta = Meta {
+            version: META_VERSION,
+            tokenizer: tokenizer_config.clone(),
+            docvec,
+            documents,
+            ann_docs,
+            encoder: kind,
+        };
+        write_meta(&tmp.path().join("meta.json"), &meta)?;
+        // Swap the new folder in; the old one (if any) is removed only after the rename.
+        let old = parent.join(format!(".wordlens-old-{}", std::process::id()));
+        let had_old = dir.exists();
+        if had_old {
+            std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+        }
+        let built = tmp.keep();
+        if let Err(e) = std::fs::rename(&built, dir) {
+            if had_old {
+                let _ = std::fs::rename(&old, dir);
+            }
+            return Err(Error::io(dir, e));
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(count)
+    }
+
+    /// Adds documents to the index (vectors from the index's own word vectors), committing
+    /// tantivy first and then the vector and metadata files, each atomically. Returns how many.
+    pub fn add(
+        &mut self,
+        docs: &[Document],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
+        self.add_from(&mut DocumentList::new(docs), progress, cancel)
+    }
+
+    /// `add` for documents read as they come (see `build_from`).
+    pub fn add_from(
+        &mut self,
+        source: &mut dyn DocumentSource,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
+        let dir = self.dir.clone();
+        let mut writer: IndexWriter = self
+            .index
+            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(&dir))?;
+        for &o in &self.orphans {
+            writer.delete_term(Term::from_field_u64(self.fields.ord, o));
+        }
+        let first = self.meta.documents.len();
+        let dim = self.vectors.dim;
+        let path = dir.join("vectors.bin");
+        // The new file (old vectors, then the new ones) replaces the old only after tantivy's
+        // commit; a crash before leaves the old file, and tantivy's extra documents are orphans.
+        let mut vectors_file = DocVectorWriter::create(&path, dim)?;
+        for row in self.vectors.data()[..first * dim].chunks(dim.max(1)) {
+            vectors_file.push(row)?;
+        }
+        let documents = ingest(
+            &mut writer,
+            &self.fields,
+            &self.tokenizer,
+            &self.meta.docvec,
+            &self.encoder,
+            &mut vectors_file,
+            source,
+            first as u64,
+            &dir,
+            progress,
+            cancel,
+        )?;
+        writer.wait_merging_threads().map_err(tv(&dir))?;
+        vectors_file.finish()?;
+        let added = documents.len();
+        self.vectors = DocVectors::read(&path, first + added, dim)?;
+        self.meta.documents.extend(documents);
+        write_meta(&dir.join("meta.json"), &self.meta)?;
+        Ok(added)
+    }
+
+    /// Deletes the documents with these ids; returns how many were found.
+    pub fn delete(&mut self, ids: &[String]) -> Result<usize> {
+        let dir = self.dir.clone();
+        let found = ids.iter().filter(|id| self.doc_of(id).is_some()).count();
+        let mut writer: IndexWriter = self
+            .index
+            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(&dir))?;
+        for id in ids {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        writer.commit().map_err(tv(&dir))?;
+        writer.wait_merging_threads().map_err(tv(&dir))?;
+        Ok(found)
+    }
+}
+
+/// Stores what makes the vectors in the new index folder `dir`: the word vectors in the native
+/// format, or a copy of the static model's files (an index must not depend on a folder the
+/// user may move or change).
+fn save_encoder(encoder: &Encoder, dir: &Path) -> Result<EncoderKind> {
+    match encoder {
+        Encoder::Words(e) => {
+            io::write(&dir.join("embeddings.bin"), e, io::VectorFormat::Wordlens)?;
+            Ok(EncoderKind::Words)
+        }
+        Encoder::Static(m) => {
+            let to = dir.join(STATIC_DIR);
+            std::fs::create_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+            // The model's pooling depends on these three files only; the index normalises every
+            // vector itself, so a sentence-transformers Normalize module needs no copy.
+            let layout = &m.layout;
+            let mut files = vec![
+                (&layout.tokenizer, "tokenizer.json"),
+                (&layout.tensors, "model.safetensors"),
+            ];
+            if let Some(config) = &layout.config {
+                files.push((config, "config.json"));
+            }
+            for (from, name) in files {
+                // The index folder is a temporary one until renamed: a plain copy is safe.
+                std::fs::copy(from, to.join(name)).map_err(|e| Error::io(from, e))?;
+            }
+            Ok(EncoderKind::Static)
+        }
+    }
+}
+
+/// Writes the metadata as JSON straight into the file, atomically.
+fn write_meta(path: &Path, meta: &Meta) -> Result<()> {
+    crate::fsutil::atomic_write(path, |w| {
+        serde_json::to_writer(w, meta).map_err(std::io::Error::other)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embed::Embeddings;
+    use crate::progress::Silent;
+    use crate::text::{CorpusReader, CorpusSpec};
+
+    /// A small index of real BBC articles with word vectors for a handful of their words.
+    fn small_index(dir: &Path) {
+        let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/bbc-news.csv");
+        let mut spec = CorpusSpec::new(csv).label_col("category");
+        spec.id_col = Some("id".into());
+        let docs: Vec<Document> = CorpusReader::open(&spec)
+            .unwrap()
+            .take(40)
+            .collect::<Result<_>>()
+            .unwrap();
+        let words: Vec<String> = ["the", "oil", "market", "film", "game"]
+            .map(String::from)
+            .to_vec();
+        let matrix = (0..words.len() * 4).map(|i| (i % 7) as f32 - 3.0).collect();
+        let emb = Embeddings::new(words, matrix, 4).unwrap();
+        SearchIndex::build(
+            dir,
+            &docs,
+            Arc::new(emb),
+            &TokenizerConfig::default(),
+            &SearchConfig::default(),
+            &Silent,
+            &Cancel::new(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_second_writer_gets_a_clear_lock_error_and_the_index_stays_usable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ix");
+        small_index(&dir);
+        let holder = SearchIndex::open(&dir, &SearchConfig::default()).unwrap();
+        let writer: IndexWriter = holder.index.writer(15 << 20).unwrap();
+        let mut other = SearchIndex::open(&dir, &SearchConfig::default()).unwrap();
+        let first = vec![other.documents()[0].id.clone()];
+        let err = other.delete(&first).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)), "{err:?}");
+        assert!(
+            err.to_string().contains("locked by another writer"),
+            "{err}"
+        );
+        assert!(err.to_string().contains(&dir.display().to_string()));
+        drop(writer);
+        // Once the writer is gone the delete goes through, and the index still opens.
+        assert_eq!(other.delete(&first).unwrap(), 1);
+        let reopened = SearchIndex::open(&dir, &SearchConfig::default()).unwrap();
+        assert_eq!(reopened.len(), 39);
+    }
+}

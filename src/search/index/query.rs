@@ -1,0 +1,105 @@
+//! BM25 queries: the user's text through tantivy's parser or as one flat disjunction, a
+//! document's own tokens as a query, and running a query to (document, score) pairs.
+
+use super::*;
+
+/// Words only: nothing tantivy's query language would read as syntax.
+fn is_plain(query: &str) -> bool {
+    !query.contains(|c: char| "\"():^+-*~[]{}!\\/<>=".contains(c))
+        && !query
+            .split_whitespace()
+            .any(|w| matches!(w, "AND" | "OR" | "NOT" | "IN"))
+}
+
+impl SearchIndex {
+    /// The user's query through tantivy's parser (field boosts, phrases, `field:term`); a
+    /// query with syntax errors falls back to its plain terms instead of failing. Plain words
+    /// skip the parser: one flat disjunction of term queries scores the same as the parser's
+    /// nested one, and lets tantivy prune with block-max WAND (3x faster at 1M documents).
+    pub(super) fn parse(&self, query: &str, title: bool) -> Box<dyn Query> {
+        if is_plain(query) {
+            return self.flat_query(&self.tokenizer.tokenize(query), title);
+        }
+        let mut fields = vec![self.fields.text];
+        if title {
+            fields.push(self.fields.title);
+        }
+        let mut parser = QueryParser::for_index(&self.index, fields);
+        parser.set_field_boost(self.fields.title, self.config.title_boost);
+        let (q, _errors) = parser.parse_query_lenient(query);
+        q
+    }
+
+    /// Each distinct token in the text field, and (boosted) in the title field.
+    fn flat_query(&self, tokens: &[String], title: bool) -> Box<dyn Query> {
+        let unique: Vec<&String> = {
+            let mut seen = HashSet::new();
+            tokens.iter().filter(|t| seen.insert(*t)).collect()
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for t in unique {
+            let term = Term::from_field_text(self.fields.text, t);
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            ));
+            if title {
+                let term = Term::from_field_text(self.fields.title, t);
+                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), self.config.title_boost)),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A disjunction of the document's distinct tokens (for document-as-query evaluation).
+    fn terms_query(&self, tokens: &[String]) -> Box<dyn Query> {
+        let unique: HashSet<&String> = tokens.iter().collect();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = unique
+            .into_iter()
+            .map(|t| {
+                let term = Term::from_field_text(self.fields.text, t);
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    pub(super) fn run_bm25(&self, query: &dyn Query, k: usize) -> Result<Vec<(u32, f32)>> {
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(query, &TopDocs::with_limit(k.max(1)))
+            .map_err(tv(&self.dir))?;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let ords = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64("ord")
+                .map_err(tv(&self.dir))?;
+            if let Some(o) = ords
+                .first(addr.doc_id)
+                .filter(|&o| (o as usize) < self.meta.documents.len())
+            {
+                out.push((o as u32, score));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Parses a query as `search` does, for evaluation (`title`: also search the title field).
+    pub fn query(&self, text: &str, title: bool) -> Box<dyn Query> {
+        self.parse(text, title)
+    }
+
+    /// The document's own tokens as a query (for document-as-query evaluation).
+    pub fn document_query(&self, tokens: &[String]) -> Box<dyn Query> {
+        self.terms_query(tokens)
+    }
+}
