@@ -35,8 +35,10 @@ for m, pkg in (('wordllama', 'wordllama 0.4.0.post1 embed()'), ('model2vec', 'mo
         row.append(cos_min(np.load(os.path.join(work, f'ref-{m}-{d}.npy')), np.load(out)))
     print(f'| {m} | {pkg} | {row[0]:.7f} | {row[1]:.7f} |')
 
-# Throughput: every BBC body and every tweet, the package vs `wordlens embed` (which also reads the
-# CSV and writes the .npy), alternating, best of 3 each.
+# Throughput: every BBC body and every tweet. Like for like, in one process with the model
+# loaded: the package's embed() against wordlens's embed_batch (bench/static_stages.rs); and
+# end to end: `wordlens embed` as a command (process start, opening the model, reading the CSV,
+# writing and syncing the .npy). Best of 3 each, alternating.
 from wordllama import WordLlama
 from model2vec import StaticModel
 wlm = WordLlama.load()
@@ -45,19 +47,37 @@ sets = {
     'BBC bodies': (os.path.join(DATA, 'bbc-news.csv'), [r['text'] for r in csv.DictReader(open(os.path.join(DATA, 'bbc-news.csv'), encoding='utf-8'))]),
     'tweets': (os.path.join(DATA, 'tweets-sentiment.csv'), [r['text'] for r in csv.DictReader(open(os.path.join(DATA, 'tweets-sentiment.csv'), encoding='utf-8'))]),
 }
+STAGES = os.path.join(ROOT, 'target', 'release', 'examples', 'static_stages')
+
+
+def in_process(model_dir):
+    """embed_batch documents/s per text set, and the stage table, from bench/static_stages.rs."""
+    out = subprocess.run([STAGES, model_dir], check=True, capture_output=True, text=True).stdout
+    rates = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip('|').split('|')]
+        if cells[0] in sets:
+            rates[cells[0]] = float(cells[4])
+    return rates, out
+
+
 print('\n## Throughput (documents/s, best of 3, 2 cores)\n')
-print('| texts | wordllama package | wordlens (WordLlama) | ratio | model2vec package | wordlens (model2vec folder) | ratio |\n|---|---|---|---|---|---|---|')
-for name, (path, texts) in sets.items():
-    best = {k: 0.0 for k in ('wl_pkg', 'wl_ours', 'm2v_pkg', 'm2v_ours')}
-    for _ in range(3):
-        t = time.perf_counter(); wlm.embed(texts, norm=True); best['wl_pkg'] = max(best['wl_pkg'], len(texts) / (time.perf_counter() - t))
-        t = time.perf_counter(); wl('embed', '--vectors', os.path.join(work, 'wordllama'), '--data', path, '--out', os.path.join(work, 'tp.npy'))
-        best['wl_ours'] = max(best['wl_ours'], len(texts) / (time.perf_counter() - t))
-        t = time.perf_counter(); m2v.encode(texts); best['m2v_pkg'] = max(best['m2v_pkg'], len(texts) / (time.perf_counter() - t))
-        t = time.perf_counter(); wl('embed', '--vectors', os.path.join(work, 'model2vec'), '--data', path, '--out', os.path.join(work, 'tp.npy'))
-        best['m2v_ours'] = max(best['m2v_ours'], len(texts) / (time.perf_counter() - t))
-    print(f"| {name} | {best['wl_pkg']:.0f} | {best['wl_ours']:.0f} | {best['wl_ours'] / best['wl_pkg']:.1f}x | "
-          f"{best['m2v_pkg']:.0f} | {best['m2v_ours']:.0f} | {best['m2v_ours'] / best['m2v_pkg']:.1f}x |")
+print('| model | texts | package, in process | wordlens embed_batch, in process | ratio | `wordlens embed` command, end to end | ratio |')
+print('|---|---|---|---|---|---|---|')
+stage_tables = {}
+for label, folder, pkg in (('WordLlama', 'wordllama', lambda ts: wlm.embed(ts, norm=True)), ('model2vec folder', 'model2vec', lambda ts: m2v.encode(ts))):
+    rates, stage_tables[label] = in_process(os.path.join(work, folder))
+    for name, (path, texts) in sets.items():
+        best_pkg = best_cli = 0.0
+        for _ in range(3):
+            t = time.perf_counter(); pkg(texts); best_pkg = max(best_pkg, len(texts) / (time.perf_counter() - t))
+            t = time.perf_counter(); wl('embed', '--vectors', os.path.join(work, folder), '--data', path, '--out', os.path.join(work, 'tp.npy'))
+            best_cli = max(best_cli, len(texts) / (time.perf_counter() - t))
+        ours = rates[name]
+        print(f'| {label} | {name} | {best_pkg:.0f} | {ours:.0f} | {ours / best_pkg:.1f}x | {best_cli:.0f} | {best_cli / best_pkg:.1f}x |')
+for label, table in stage_tables.items():
+    print(f'\nwordlens stages in one process, {label} (bench/static_stages.rs):\n')
+    print(table)
 
 # Quality: the tasks of ../shared/peers/static.py with wordlens's index and compare.
 model = os.path.join(work, 'wordllama')

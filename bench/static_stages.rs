@@ -5,20 +5,31 @@
 //!
 //! Prints documents/s for: opening the model; the `tokenizers` pipeline alone (`encode_fast`
 //! over the whole text, rayon over documents); wordlens's token ids (the `▁word` fast path
-//! where the vocabulary allows it); pooling ids already computed; and the whole `embed_batch`.
+//! where the vocabulary allows it); pooling ids already computed; the whole `embed_batch`;
+//! reading the CSV alone; and `embed_file` (read, embed, write the `.npy`, sync, rename) as
+//! `wordlens embed` runs it.
 
 use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use wordlens::Config;
+use wordlens::docvec::export::{EmbedSettings, embed_file};
 use wordlens::embed::static_model::StaticModel;
+use wordlens::encoder::Encoder;
+use wordlens::progress::{Cancel, Silent};
 use wordlens::text::{CorpusReader, CorpusSpec};
 
+fn spec(name: &str) -> CorpusSpec {
+    CorpusSpec::new(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("datasets")
+            .join(name),
+    )
+}
+
 fn texts(name: &str) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets")
-        .join(name);
-    CorpusReader::open(&CorpusSpec::new(path))
+    CorpusReader::open(&spec(name))
         .and_then(|r| r.map(|d| d.map(|d| d.text)).collect())
         .unwrap_or_default()
 }
@@ -48,13 +59,32 @@ fn main() {
         }
     };
     println!("open: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let t = Instant::now();
     let full = tokenizers::Tokenizer::from_file(Path::new(&dir).join("tokenizer.json"));
+    println!(
+        "tokenizers' Tokenizer::from_file alone: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let Ok(full) = full else {
         eprintln!("cannot read tokenizer.json");
         std::process::exit(3);
     };
-    println!("| texts | tokenizers pipeline | wordlens token ids | pooling only | embed_batch |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| texts | tokenizers pipeline | wordlens token ids | pooling only | embed_batch | read CSV | embed_file to .npy |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let encoder = Encoder::Static(std::sync::Arc::new(model));
+    let Encoder::Static(model) = &encoder else {
+        return;
+    };
+    let config = Config::default();
+    let settings = EmbedSettings {
+        tokenizer: &config.tokenizer,
+        docvec: &config.docvec,
+        bow: &config.bow,
+        normalize: false,
+    };
+    let out = std::env::temp_dir().join(format!("wl-stages-{}.npy", std::process::id()));
     for (name, file) in [
         ("BBC bodies", "bbc-news.csv"),
         ("tweets", "tweets-sentiment.csv"),
@@ -78,6 +108,23 @@ fn main() {
         let all = best(n, || {
             let _ = model.embed_batch(&refs);
         });
-        println!("| {name} | {pipeline:.0} | {ids_rate:.0} | {pool:.0} | {all:.0} |");
+        let read = best(n, || {
+            let _ = CorpusReader::open(&spec(file)).map(|r| r.count());
+        });
+        let file_rate = best(n, || {
+            let _ = embed_file(
+                &encoder,
+                &spec(file),
+                &out,
+                &settings,
+                &Silent,
+                &Cancel::new(),
+            );
+        });
+        println!(
+            "| {name} | {pipeline:.0} | {ids_rate:.0} | {pool:.0} | {all:.0} | {read:.0} | {file_rate:.0} |"
+        );
     }
+    let _ = std::fs::remove_file(&out);
+    let _ = std::fs::remove_file(wordlens::docvec::export::ids_path(&out));
 }

@@ -94,8 +94,13 @@ impl VectorExport {
         let w = self.out.writer();
         match self.format {
             ExportFormat::Npy => {
-                for x in v {
-                    w.write_all(&x.to_le_bytes()).map_err(io)?;
+                if cfg!(target_endian = "little") {
+                    // One write per row: the floats are already '<f4'.
+                    w.write_all(bytemuck::cast_slice(v)).map_err(io)?;
+                } else {
+                    for x in v {
+                        w.write_all(&x.to_le_bytes()).map_err(io)?;
+                    }
                 }
                 if let Some(ids) = &mut self.ids {
                     let line = id.replace(['\n', '\r'], " ");

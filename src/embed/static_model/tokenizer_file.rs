@@ -2,6 +2,9 @@
 //! and unknown token (model2vec drops it), and whether the `▁word`-at-a-time fast path gives
 //! the same ids as the full pipeline.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
 use serde::Deserialize;
 use tokenizers::{Model, Tokenizer};
 
@@ -39,12 +42,59 @@ pub(super) struct TokenizerModel {
 /// Llama-style tokenizers (WordLlama's) have no pre-tokenizer: the normalizer prepends `▁` and
 /// turns spaces into `▁`, and BPE runs over the whole text at once, which is slow on long
 /// documents. When no vocabulary token holds a `▁` after another character, no merge can cross
-/// the start of a `▁word`, so each `▁word` is tokenized alone — the same ids, and the BPE
-/// model's word cache then serves repeated words. Texts holding an added token's text (`<s>`)
-/// take the full pipeline.
+/// the start of a `▁word`, so each `▁word` is tokenized alone — the same ids — and its ids are
+/// kept for the next time the word comes. Texts holding an added token's text (`<s>`) take the
+/// full pipeline.
 pub(super) struct WordSplit {
     added: Vec<String>,
     pub max_tokens: Option<usize>,
+    cache: WordCache,
+}
+
+/// Ids of `▁word`s already tokenized, in shards so that threads rarely wait for each other;
+/// bounded, so a stream of new words cannot grow it without end.
+struct WordCache {
+    shards: Vec<Shard>,
+}
+
+type Shard = RwLock<HashMap<Box<str>, Box<[u32]>>>;
+
+const SHARDS: usize = 16;
+/// Words kept per shard (about 260,000 in all).
+const PER_SHARD: usize = 1 << 14;
+
+impl WordCache {
+    fn new() -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+        }
+    }
+
+    /// Appends the ids of `word` to `out`, from the cache or from `tokenize`. None when
+    /// tokenizing fails (or a lock was poisoned): the caller takes the full pipeline.
+    fn extend(
+        &self,
+        word: &str,
+        out: &mut Vec<u32>,
+        tokenize: impl FnOnce(&str) -> Option<Vec<u32>>,
+    ) -> Option<()> {
+        // FNV-1a over the bytes: only to pick a shard.
+        let h = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
+        let shard = &self.shards[(h % SHARDS as u64) as usize];
+        if let Some(ids) = shard.read().ok()?.get(word) {
+            out.extend_from_slice(ids);
+            return Some(());
+        }
+        let ids = tokenize(word)?;
+        out.extend_from_slice(&ids);
+        let mut map = shard.write().ok()?;
+        if map.len() < PER_SHARD {
+            map.insert(word.into(), ids.into());
+        }
+        Some(())
+    }
 }
 
 impl WordSplit {
@@ -71,6 +121,7 @@ impl WordSplit {
                 .map(|a| a.content.clone())
                 .collect(),
             max_tokens: None,
+            cache: WordCache::new(),
         })
     }
 
@@ -81,29 +132,20 @@ impl WordSplit {
         }
         let normalized = format!("▁{}", text.replace(' ', "▁"));
         let model = tokenizer.get_model();
+        let tokenize = |w: &str| Some(model.tokenize(w).ok()?.iter().map(|t| t.id).collect());
         let mut ids = Vec::with_capacity(normalized.len() / 3);
         let mut start = 0;
         let mut prev_other = false;
         for (i, c) in normalized.char_indices() {
             if c == '▁' && prev_other {
-                ids.extend(
-                    model
-                        .tokenize(&normalized[start..i])
-                        .ok()?
-                        .iter()
-                        .map(|t| t.id),
-                );
+                self.cache
+                    .extend(&normalized[start..i], &mut ids, tokenize)?;
                 start = i;
             }
             prev_other = c != '▁';
         }
-        ids.extend(
-            model
-                .tokenize(&normalized[start..])
-                .ok()?
-                .iter()
-                .map(|t| t.id),
-        );
+        self.cache
+            .extend(&normalized[start..], &mut ids, tokenize)?;
         if let Some(max) = self.max_tokens {
             ids.truncate(max);
         }
