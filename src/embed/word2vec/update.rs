@@ -1,0 +1,159 @@
+//! One sentence's stochastic gradient steps: skip-gram and CBOW with negative sampling, the
+//! inputs being a word's row or (fastText variants) the mean of its row and n-gram rows.
+
+use super::*;
+
+/// Draws the pair's noise words (skipping the target itself, as word2vec does) into
+/// `targets` after the target, and prefetches their output rows.
+#[inline]
+fn draw_targets(shared: &Shared<'_>, target: u32, targets: &mut Vec<u32>, rng: &mut Rng) {
+    targets.clear();
+    targets.push(target);
+    for _ in 0..shared.cfg.negative {
+        let n = shared.negatives.sample(rng);
+        if n != target {
+            targets.push(n);
+        }
+    }
+    for &t in targets.iter() {
+        shared.output.prefetch(t as usize);
+    }
+}
+
+/// The positive target (first of `targets`) and its noise words against the hidden vector
+/// `h`; accumulates the gradient for `h` into `neu1e` and updates the output vectors.
+#[inline]
+fn negative_sampling(
+    shared: &Shared<'_>,
+    h: &[f32],
+    targets: &[u32],
+    neu1e: &mut [f32],
+    alpha: f32,
+) -> f64 {
+    let mut loss = 0.0f64;
+    for (d, &out_id) in targets.iter().enumerate() {
+        let label = if d == 0 { 1.0f32 } else { 0.0f32 };
+        let out = shared.output.row_mut(out_id as usize);
+        let f = dot(h, out);
+        let g = if f > MAX_EXP {
+            label - 1.0
+        } else if f < -MAX_EXP {
+            label
+        } else {
+            label - shared.sigmoid.sigmoid(f)
+        } * alpha;
+        loss -= shared.sigmoid.log_sigmoid(if d == 0 { f } else { -f }) as f64;
+        axpy(g, out, neu1e);
+        axpy(g, h, out);
+    }
+    loss
+}
+
+pub(super) fn skipgram_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) {
+    // List the sentence's (input, predicted) pairs first, so the rows of the next pair can be
+    // prefetched while the current one trains: cache misses, not arithmetic, bound this loop.
+    let window = shared.cfg.window;
+    let sentence = &s.sentence;
+    let subwords = shared.subword_rows.is_some();
+    s.pairs_buf.clear();
+    for (pos, &word) in sentence.iter().enumerate() {
+        let span = window - rng.below(window as u32) as usize;
+        let lo = pos.saturating_sub(span);
+        let hi = (pos + span).min(sentence.len() - 1);
+        for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+            if c != pos {
+                // word2vec predicts the centre word from each context word's row; fastText
+                // predicts each context word from the centre word's rows.
+                s.pairs_buf.push(if subwords {
+                    (word, context)
+                } else {
+                    (context, word)
+                });
+            }
+        }
+    }
+    if let Some(&(context, word)) = s.pairs_buf.first() {
+        draw_targets(shared, word, &mut s.next_targets, rng);
+        shared.input.prefetch(context as usize);
+    }
+    for i in 0..s.pairs_buf.len() {
+        let (context, _) = s.pairs_buf[i];
+        std::mem::swap(&mut s.targets, &mut s.next_targets);
+        if let Some(&(next_context, next_word)) = s.pairs_buf.get(i + 1) {
+            draw_targets(shared, next_word, &mut s.next_targets, rng);
+            shared.input.prefetch(next_context as usize);
+        }
+        s.neu1e.fill(0.0);
+        if let Some(sub) = &shared.subword_rows {
+            // fastText: the input is the mean of the word's rows; each row gets the gradient.
+            let rows = sub.of(context);
+            mean_of_rows(shared, rows, &mut s.neu1);
+            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+            for &r in rows {
+                axpy(1.0, &s.neu1e, shared.input.row_mut(r as usize));
+            }
+        } else {
+            let input = shared.input.row_mut(context as usize);
+            s.loss += negative_sampling(shared, input, &s.targets, &mut s.neu1e, alpha);
+            axpy(1.0, &s.neu1e, input);
+        }
+        s.pairs += 1;
+    }
+}
+
+/// `out` = the mean of the input rows `rows`.
+#[inline]
+fn mean_of_rows(shared: &Shared<'_>, rows: &[u32], out: &mut [f32]) {
+    out.fill(0.0);
+    for &r in rows {
+        axpy(1.0, shared.input.row(r as usize), out);
+    }
+    let inv = 1.0 / rows.len().max(1) as f32;
+    out.iter_mut().for_each(|x| *x *= inv);
+}
+
+/// The input rows of `word`: its own, plus its n-grams' for fastText models.
+#[inline]
+fn input_rows<'a>(shared: &'a Shared<'_>, word: &'a u32) -> &'a [u32] {
+    match &shared.subword_rows {
+        Some(sub) => sub.of(*word),
+        None => std::slice::from_ref(word),
+    }
+}
+
+pub(super) fn cbow_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) {
+    let window = shared.cfg.window;
+    let sentence = &s.sentence;
+    for (pos, &word) in sentence.iter().enumerate() {
+        let reduced = rng.below(window as u32) as usize;
+        let span = window - reduced;
+        let lo = pos.saturating_sub(span);
+        let hi = (pos + span).min(sentence.len() - 1);
+        s.neu1.fill(0.0);
+        let mut count = 0usize;
+        for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+            if c != pos {
+                for &r in input_rows(shared, context) {
+                    axpy(1.0, shared.input.row(r as usize), &mut s.neu1);
+                    count += 1;
+                }
+            }
+        }
+        if count == 0 {
+            continue;
+        }
+        let inv = 1.0 / count as f32;
+        s.neu1.iter_mut().for_each(|x| *x *= inv);
+        draw_targets(shared, word, &mut s.targets, rng);
+        s.neu1e.fill(0.0);
+        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+        s.pairs += 1;
+        for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
+            if c != pos {
+                for &r in input_rows(shared, context) {
+                    axpy(1.0, &s.neu1e, shared.input.row_mut(r as usize));
+                }
+            }
+        }
+    }
+}
