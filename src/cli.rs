@@ -6,6 +6,7 @@ mod compare;
 mod convert;
 mod embed;
 mod eval_embeddings;
+mod eval_search;
 mod output;
 mod progress_bar;
 mod query;
@@ -64,7 +65,7 @@ pub enum Command {
     /// Search an index by keywords (bm25), meaning (vector) or both (hybrid).
     Search(search::SearchArgs),
     /// Evaluate bm25, vector and hybrid search side by side.
-    EvalSearch(search::EvalSearchArgs),
+    EvalSearch(eval_search::EvalSearchArgs),
     /// The whole pipeline without a terminal: embedding scores, classification comparison with
     /// learning curve, search evaluation (Markdown, or --json).
     Report(report::ReportArgs),
@@ -99,7 +100,7 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Compare(a)) => compare::run(&ctx, a),
         Some(Command::Index(a)) => search::index(&ctx, a),
         Some(Command::Search(a)) => search::search(&ctx, a),
-        Some(Command::EvalSearch(a)) => search::eval(&ctx, a),
+        Some(Command::EvalSearch(a)) => eval_search::eval(&ctx, a),
         Some(Command::Report(a)) => report::run(&ctx, a),
         Some(Command::Tui(a)) => tui::run(&ctx, a),
     }

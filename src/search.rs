@@ -9,8 +9,9 @@ pub mod fusion;
 pub mod hnsw;
 pub mod index;
 pub mod ingest;
+mod schema;
 pub mod vectors;
 
-pub use fusion::{Fusion, Normalization};
-pub use index::{Hit, Mode, SearchConfig, SearchIndex};
+pub use fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
+pub use index::{Hit, Lists, Mode, SearchConfig, SearchIndex};
 pub use ingest::{DocumentList, DocumentSource};

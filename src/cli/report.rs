@@ -16,9 +16,9 @@ use super::classify::vectors_or_train;
 use super::collection::CollectionArgs;
 use super::compare::render as render_compare;
 use super::eval_embeddings::{EvalReport, evaluate_bundled, render as render_embeddings};
+use super::eval_search::render_eval;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
-use super::search::render_eval;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {

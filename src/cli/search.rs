@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
-use wordlens::search::evaluate::{self, SearchEval};
-use wordlens::search::{Fusion, Hit, Mode, Normalization, SearchIndex};
+use wordlens::search::{Fusion, FusionOverrides, Hit, Mode, Normalization, SearchIndex};
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
@@ -65,36 +64,14 @@ pub struct SearchArgs {
     pub query: Vec<String>,
 }
 
-#[derive(Debug, Args)]
-pub struct EvalSearchArgs {
-    #[arg(long, value_name = "DIR")]
-    pub index: PathBuf,
-    /// Known-item search: each document's title is a query for that document.
-    #[arg(long, value_name = "COL", conflicts_with_all = ["topics", "doc_queries"])]
-    pub known_item_col: Option<String>,
-    /// TREC topics: `qid<TAB>query` lines (with --qrels).
-    #[arg(long, value_name = "FILE", requires = "qrels")]
-    pub topics: Option<PathBuf>,
-    /// TREC qrels: `qid 0 docid relevance` lines.
-    #[arg(long, value_name = "FILE")]
-    pub qrels: Option<PathBuf>,
-    /// Every document's text as a query (itself excluded): label precision@10.
-    #[arg(long)]
-    pub doc_queries: bool,
-    #[command(flatten)]
-    pub fusion: FusionArgs,
-    #[arg(long)]
-    pub json: bool,
-}
-
 /// Hybrid mode's settings (defaults from config's `[search]`).
 #[derive(Debug, Args)]
 pub struct FusionArgs {
     /// Hybrid fusion: rrf or convex.
     #[arg(long, value_enum)]
     pub fusion: Option<Fusion>,
-    /// Convex fusion's vector weight, in [0, 1] (default: config's search.alpha, or
-    /// search.alpha_static for an index built with a static model).
+    /// Convex fusion's vector weight, in [0, 1] (default: the index's tuned setting, else
+    /// config's search.alpha).
     #[arg(long)]
     pub alpha: Option<f64>,
     /// Convex fusion's score normalisation.
@@ -173,22 +150,30 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     ))
 }
 
-fn open(ctx: &Context, dir: &std::path::Path, fusion: &FusionArgs) -> Result<SearchIndex> {
-    let mut config = ctx.config.search.clone();
-    if let Some(f) = fusion.fusion {
-        config.fusion = f;
-    }
-    if let Some(n) = fusion.normalization {
-        config.normalization = n;
-    }
-    if let Some(a) = fusion.alpha {
-        if !(0.0..=1.0).contains(&a) {
+pub(super) fn open(
+    ctx: &Context,
+    dir: &std::path::Path,
+    fusion: &FusionArgs,
+) -> Result<SearchIndex> {
+    let mut index = SearchIndex::open(dir, &ctx.config.search)?;
+    index.overrides = fusion.overrides()?;
+    Ok(index)
+}
+
+impl FusionArgs {
+    /// The flags given, which win over the index's tuned setting and config's default.
+    pub fn overrides(&self) -> Result<FusionOverrides> {
+        if let Some(a) = self.alpha
+            && !(0.0..=1.0).contains(&a)
+        {
             return Err(Error::Usage("--alpha must be in [0, 1]".into()));
         }
-        config.alpha = a;
-        config.alpha_static = a;
+        Ok(FusionOverrides {
+            fusion: self.fusion,
+            alpha: self.alpha,
+            normalization: self.normalization,
+        })
     }
-    SearchIndex::open(dir, &config)
 }
 
 #[derive(Serialize)]
@@ -223,57 +208,4 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
         out.push_str("no results\n");
     }
     print(&out)
-}
-
-pub fn render_eval(e: &SearchEval) -> String {
-    let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.3}"));
-    let mut out = format!(
-        "{} ({} queries)\n",
-        e.task,
-        e.modes.first().map_or(0, |m| m.queries)
-    );
-    if let Some(r) = e.ann_recall_at_10 {
-        out.push_str(&format!(
-            "approximate vector index: recall@10 {r:.3} against brute force\n"
-        ));
-    }
-    out.push_str("mode     MRR@10  nDCG@10  R@1    R@10   R@100  label-P@10  median ms\n");
-    for m in &e.modes {
-        out.push_str(&format!(
-            "{:<8} {:>6}  {:>7}  {:>5}  {:>5}  {:>5}  {:>10}  {:>9.2}\n",
-            m.mode,
-            f(m.mrr_at_10),
-            f(m.ndcg_at_10),
-            f(m.recall_at_1),
-            f(m.recall_at_10),
-            f(m.recall_at_100),
-            f(m.label_precision_at_10),
-            m.median_query_ms
-        ));
-    }
-    out
-}
-
-pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
-    let index = open(ctx, &a.index, &a.fusion)?;
-    let result = match (&a.known_item_col, &a.topics, &a.qrels, a.doc_queries) {
-        (Some(col), _, _, _) if col == "title" => evaluate::known_item_titles(&index)?,
-        (Some(col), _, _, _) => {
-            return Err(Error::Usage(format!(
-                "--known-item-col {col}: the known-item query must be the indexed title column (`title`)"
-            )));
-        }
-        (None, Some(t), Some(q), _) => evaluate::trec(&index, t, q)?,
-        (None, None, _, true) => evaluate::document_queries(&index)?,
-        _ => {
-            return Err(Error::Usage(
-                "give --known-item-col title, --topics with --qrels, or --doc-queries".into(),
-            ));
-        }
-    };
-    if a.json {
-        print_json(&result)
-    } else {
-        print(&render_eval(&result))
-    }
 }

@@ -1,5 +1,7 @@
 //! Search evaluation: known-item search, TREC topics + qrels, and every document as a query
-//! (label precision@10); MRR@10, nDCG@10, Recall@1/10/100 for bm25, vector and hybrid side by side.
+//! (its label's documents are the relevant ones); MRR@10, nDCG@10, Recall@1/10/100 and
+//! precision@10 for bm25, vector and hybrid side by side, each mode against BM25 with a paired
+//! randomisation test, and each query's score per mode.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,38 +10,144 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::index::{Mode, SearchIndex};
+use super::index::{Lists, Mode, SearchIndex};
 use crate::error::{Error, Result};
+use crate::eval::significance::{PairedTest, paired};
 use crate::text::corpus::read_small_text;
+
+pub mod sweep;
+
+/// The metric a task is judged by (and tuned on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    MrrAt10,
+    NdcgAt10,
+    LabelPrecisionAt10,
+}
+
+impl Metric {
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::MrrAt10 => "MRR@10",
+            Metric::NdcgAt10 => "nDCG@10",
+            Metric::LabelPrecisionAt10 => "label-P@10",
+        }
+    }
+
+    pub fn of(self, s: &Scores) -> f64 {
+        match self {
+            Metric::MrrAt10 => s.rr,
+            Metric::NdcgAt10 => s.ndcg,
+            Metric::LabelPrecisionAt10 => s.p10,
+        }
+    }
+}
+
+/// One ranking's scores against one query's judgments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Scores {
+    /// Reciprocal rank of the first relevant document in the top 10 (0 if none).
+    pub rr: f64,
+    pub ndcg: f64,
+    pub r1: f64,
+    pub r10: f64,
+    pub r100: f64,
+    /// Share of the top 10 that is relevant.
+    pub p10: f64,
+}
+
+impl Scores {
+    fn mean(all: &[Scores]) -> Scores {
+        let n = all.len().max(1) as f64;
+        let sum = |f: fn(&Scores) -> f64| all.iter().map(f).sum::<f64>() / n;
+        Scores {
+            rr: sum(|s| s.rr),
+            ndcg: sum(|s| s.ndcg),
+            r1: sum(|s| s.r1),
+            r10: sum(|s| s.r10),
+            r100: sum(|s| s.r100),
+            p10: sum(|s| s.p10),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ModeScore {
     pub mode: String,
     pub queries: usize,
-    pub mrr_at_10: Option<f64>,
-    pub ndcg_at_10: Option<f64>,
-    pub recall_at_1: Option<f64>,
-    pub recall_at_10: Option<f64>,
-    pub recall_at_100: Option<f64>,
+    pub mrr_at_10: f64,
+    pub ndcg_at_10: f64,
+    pub recall_at_1: f64,
+    pub recall_at_10: f64,
+    pub recall_at_100: f64,
     /// Share of the top 10 with the query document's label (document-as-query runs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_precision_at_10: Option<f64>,
     pub median_query_ms: f64,
     pub p99_query_ms: f64,
 }
 
+/// A mode against BM25 on the task's metric, query by query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Significance {
+    pub mode: String,
+    pub against: String,
+    pub metric: Metric,
+    #[serde(flatten)]
+    pub test: PairedTest,
+}
+
+/// One query's metric in each mode.
+#[derive(Debug, Clone, Serialize)]
+pub struct PerQuery {
+    pub id: String,
+    pub bm25: f64,
+    pub vector: f64,
+    pub hybrid: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchEval {
     pub task: String,
+    pub metric: Metric,
+    /// The fusion hybrid mode used ("convex bound alpha 0.3", ...).
+    pub fusion: String,
     pub modes: Vec<ModeScore>,
+    /// Vector and hybrid against BM25 (paired randomisation test over queries).
+    pub significance: Vec<Significance>,
+    pub per_query: Vec<PerQuery>,
     /// Recall@10 of the approximate vector index against brute force (when there is one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ann_recall_at_10: Option<f64>,
 }
 
-/// One query: its text, and relevance grade per relevant document.
+/// Which documents are relevant to a query.
+#[derive(Debug, Clone)]
+pub enum Relevant {
+    /// Judged documents and their grades (> 0).
+    Graded(HashMap<u32, u32>),
+    /// Every other live document with this label (document-as-query evaluation).
+    Label(String),
+}
+
+/// One query: its id, text and judgments. `as_document`: the query is this indexed document
+/// (its own tokens and stored vector; itself excluded from the results).
+#[derive(Debug, Clone)]
 pub struct Judged {
+    pub id: String,
     pub text: String,
-    pub relevant: HashMap<u32, u32>,
+    pub relevant: Relevant,
+    pub as_document: Option<u32>,
+}
+
+/// A set of judged queries and how to run and score them.
+pub struct Task {
+    pub name: String,
+    pub queries: Vec<Judged>,
+    /// Let BM25 search the title field too.
+    pub title: bool,
+    pub metric: Metric,
 }
 
 fn dcg(grades: impl Iterator<Item = u32>) -> f64 {
@@ -49,25 +157,29 @@ fn dcg(grades: impl Iterator<Item = u32>) -> f64 {
         .sum()
 }
 
-/// (RR@10, nDCG@10, R@1, R@10, R@100) of one ranking.
-pub fn score_ranking(ranking: &[u32], relevant: &HashMap<u32, u32>) -> [f64; 5] {
-    let grade = |d: &u32| relevant.get(d).copied().unwrap_or(0);
+/// Scores `ranking` given each document's grade and the grades of all relevant documents.
+pub fn score_ranking(ranking: &[u32], grade: impl Fn(u32) -> u32, ideal: &[u32]) -> Scores {
     let rr = ranking
         .iter()
         .take(10)
-        .position(|d| grade(d) > 0)
+        .position(|&d| grade(d) > 0)
         .map_or(0.0, |p| 1.0 / (p as f64 + 1.0));
-    let mut ideal: Vec<u32> = relevant.values().copied().collect();
-    ideal.sort_unstable_by(|a, b| b.cmp(a));
-    let idcg = dcg(ideal.into_iter().take(10));
+    let idcg = dcg(ideal.iter().copied().take(10));
     let ndcg = if idcg > 0.0 {
-        dcg(ranking.iter().take(10).map(grade)) / idcg
+        dcg(ranking.iter().take(10).map(|&d| grade(d))) / idcg
     } else {
         0.0
     };
-    let n_rel = relevant.values().filter(|&&g| g > 0).count().max(1) as f64;
-    let recall = |k: usize| ranking.iter().take(k).filter(|d| grade(d) > 0).count() as f64 / n_rel;
-    [rr, ndcg, recall(1), recall(10), recall(100)]
+    let found = |k: usize| ranking.iter().take(k).filter(|&&d| grade(d) > 0).count() as f64;
+    let n_rel = ideal.len().max(1) as f64;
+    Scores {
+        rr,
+        ndcg,
+        r1: found(1) / n_rel,
+        r10: found(10) / n_rel,
+        r100: found(100) / n_rel,
+        p10: found(10) / 10.0,
+    }
 }
 
 fn p99(mut v: Vec<f64>) -> f64 {
@@ -85,56 +197,156 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Runs judged queries in every mode. `title`: let BM25 search the title field too.
-pub fn judged(
-    index: &SearchIndex,
-    task: &str,
-    queries: &[Judged],
-    title: bool,
-) -> Result<SearchEval> {
-    if queries.is_empty() {
+/// A task's queries run in every mode: the scores, and the lists of hybrid mode kept so that
+/// other fusion settings can be scored without searching again (`sweep`).
+pub struct Run {
+    pub eval: SearchEval,
+    /// Per mode (`Mode::ALL` order), each query's scores.
+    pub scores: [Vec<Scores>; 3],
+    /// Each query's BM25 and vector lists.
+    pub lists: Vec<Lists>,
+    /// Each query's grades, for scoring other rankings.
+    judgments: Vec<Judgments>,
+}
+
+/// A query's relevance, resolved to document numbers.
+struct Judgments {
+    grades: HashMap<u32, u32>,
+    ideal: Vec<u32>,
+}
+
+impl Judgments {
+    fn of(index: &SearchIndex, q: &Judged) -> Self {
+        let grades: HashMap<u32, u32> = match &q.relevant {
+            Relevant::Graded(g) => g
+                .iter()
+                .filter(|e| *e.1 > 0)
+                .map(|(&d, &g)| (d, g))
+                .collect(),
+            Relevant::Label(label) => index
+                .documents()
+                .iter()
+                .enumerate()
+                .map(|(d, _)| d as u32)
+                .filter(|&d| Some(d) != q.as_document && index.is_alive(d))
+                .filter(|&d| index.documents()[d as usize].label.as_deref() == Some(label))
+                .map(|d| (d, 1))
+                .collect(),
+        };
+        let mut ideal: Vec<u32> = grades.values().copied().collect();
+        ideal.sort_unstable_by(|a, b| b.cmp(a));
+        Self { grades, ideal }
+    }
+
+    fn score(&self, ranking: &[u32]) -> Scores {
+        score_ranking(
+            ranking,
+            |d| self.grades.get(&d).copied().unwrap_or(0),
+            &self.ideal,
+        )
+    }
+}
+
+/// Runs `task` in every mode with the index's fusion.
+pub fn run(index: &SearchIndex, task: &Task) -> Result<Run> {
+    if task.queries.is_empty() {
         return Err(Error::Usage("no queries to evaluate".into()));
     }
+    let judgments: Vec<Judgments> = task
+        .queries
+        .par_iter()
+        .map(|q| Judgments::of(index, q))
+        .collect();
+    let fusion = index.fusion();
+    let take = index.config.candidates.max(100);
+    let mut scores: [Vec<Scores>; 3] = Default::default();
     let mut modes = Vec::new();
-    for mode in Mode::ALL {
-        let results: Vec<([f64; 5], f64)> = queries
+    let mut hybrid_lists = Vec::new();
+    for (m, mode) in Mode::ALL.into_iter().enumerate() {
+        let results: Vec<(Scores, f64, Lists)> = task
+            .queries
             .par_iter()
-            .map(|q| {
+            .zip(&judgments)
+            .map(|(q, j)| {
                 let started = Instant::now();
                 let tokens = index.tokenizer().tokenize(&q.text);
-                let parsed = index.query(&q.text, title);
-                let qv = index.query_vector(&q.text, &tokens);
-                let ranked = index.ranked(mode, &*parsed, qv.as_deref(), 100, None, None)?;
+                let (query, qv) = match q.as_document {
+                    Some(d) => (index.document_query(&tokens), index.document_vector(d)),
+                    None => (
+                        index.query(&q.text, task.title),
+                        index.query_vector(&q.text, &tokens),
+                    ),
+                };
+                let lists = index.lists(mode, &*query, qv.as_deref(), take, q.as_document, None)?;
+                let ranking: Vec<u32> = lists
+                    .ranking(mode, &fusion, 100)
+                    .into_iter()
+                    .map(|d| d.0)
+                    .collect();
                 let ms = started.elapsed().as_secs_f64() * 1e3;
-                let ranking: Vec<u32> = ranked.fused.iter().map(|d| d.0).collect();
-                Ok((score_ranking(&ranking, &q.relevant), ms))
+                Ok((j.score(&ranking), ms, lists))
             })
             .collect::<Result<_>>()?;
-        let n = results.len() as f64;
-        let mean = |i: usize| Some(results.iter().map(|r| r.0[i]).sum::<f64>() / n);
+        let mean = Scores::mean(&results.iter().map(|r| r.0).collect::<Vec<_>>());
+        let times: Vec<f64> = results.iter().map(|r| r.1).collect();
         modes.push(ModeScore {
             mode: mode.name().into(),
             queries: results.len(),
-            mrr_at_10: mean(0),
-            ndcg_at_10: mean(1),
-            recall_at_1: mean(2),
-            recall_at_10: mean(3),
-            recall_at_100: mean(4),
-            label_precision_at_10: None,
-            median_query_ms: median(results.iter().map(|r| r.1).collect()),
-            p99_query_ms: p99(results.iter().map(|r| r.1).collect()),
+            mrr_at_10: mean.rr,
+            ndcg_at_10: mean.ndcg,
+            recall_at_1: mean.r1,
+            recall_at_10: mean.r10,
+            recall_at_100: mean.r100,
+            label_precision_at_10: (task.metric == Metric::LabelPrecisionAt10).then_some(mean.p10),
+            median_query_ms: median(times.clone()),
+            p99_query_ms: p99(times),
         });
+        scores[m] = results.iter().map(|r| r.0).collect();
+        if mode == Mode::Hybrid {
+            hybrid_lists = results.into_iter().map(|r| r.2).collect();
+        }
     }
-    Ok(SearchEval {
-        ann_recall_at_10: index.ann_recall(1000, 10),
-        task: task.into(),
-        modes,
+    let metric = |m: usize| -> Vec<f64> { scores[m].iter().map(|s| task.metric.of(s)).collect() };
+    let significance = [(1, Mode::Vector), (2, Mode::Hybrid)]
+        .into_iter()
+        .map(|(m, mode)| Significance {
+            mode: mode.name().into(),
+            against: Mode::Bm25.name().into(),
+            metric: task.metric,
+            test: paired(&metric(0), &metric(m), 10_000, 1),
+        })
+        .collect();
+    let (b, v, h) = (metric(0), metric(1), metric(2));
+    let per_query = task
+        .queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| PerQuery {
+            id: q.id.clone(),
+            bm25: b[i],
+            vector: v[i],
+            hybrid: h[i],
+        })
+        .collect();
+    Ok(Run {
+        eval: SearchEval {
+            task: task.name.clone(),
+            metric: task.metric,
+            fusion: fusion.describe(),
+            modes,
+            significance,
+            per_query,
+            ann_recall_at_10: index.ann_recall(1000, 10),
+        },
+        scores,
+        lists: hybrid_lists,
+        judgments,
     })
 }
 
 /// Known-item search: each document's title is the query, the document itself the target.
 /// BM25 searches the text only (the title would give the answer away).
-pub fn known_item_titles(index: &SearchIndex) -> Result<SearchEval> {
+pub fn known_item_task(index: &SearchIndex) -> Result<Task> {
     let queries: Vec<Judged> = index
         .documents()
         .iter()
@@ -145,8 +357,10 @@ pub fn known_item_titles(index: &SearchIndex) -> Result<SearchEval> {
                 .as_ref()
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| Judged {
+                    id: d.id.clone(),
                     text: t.clone(),
-                    relevant: HashMap::from([(i as u32, 1)]),
+                    relevant: Relevant::Graded(HashMap::from([(i as u32, 1)])),
+                    as_document: None,
                 })
         })
         .collect();
@@ -155,11 +369,20 @@ pub fn known_item_titles(index: &SearchIndex) -> Result<SearchEval> {
             "the index has no titles: build it with --title-col to run known-item search".into(),
         ));
     }
-    judged(index, "known-item (title as query)", &queries, false)
+    Ok(Task {
+        name: "known-item (title as query)".into(),
+        queries,
+        title: false,
+        metric: Metric::MrrAt10,
+    })
+}
+
+pub fn known_item_titles(index: &SearchIndex) -> Result<SearchEval> {
+    Ok(run(index, &known_item_task(index)?)?.eval)
 }
 
 /// TREC topics (`qid<TAB>query`) and qrels (`qid 0 docid relevance`).
-pub fn trec(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<SearchEval> {
+pub fn trec_task(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<Task> {
     let mut judgments: HashMap<String, HashMap<u32, u32>> = HashMap::new();
     let mut unknown_docs = 0;
     for (n, line) in read_small_text(qrels)?.lines().enumerate() {
@@ -204,8 +427,10 @@ pub fn trec(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<SearchEv
         };
         if let Some(relevant) = judgments.get(qid.trim()) {
             queries.push(Judged {
+                id: qid.trim().to_string(),
                 text: text.to_string(),
-                relevant: relevant.clone(),
+                relevant: Relevant::Graded(relevant.clone()),
+                as_document: None,
             });
         }
     }
@@ -215,61 +440,50 @@ pub fn trec(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<SearchEv
             "no topic has a relevant document in the qrels (do the doc ids match the index's id column?)",
         ));
     }
-    judged(index, "TREC topics", &queries, true)
+    Ok(Task {
+        name: "TREC topics".into(),
+        queries,
+        title: true,
+        metric: Metric::NdcgAt10,
+    })
 }
 
-/// Every document's text as the query (itself excluded): label precision@10 per mode.
-pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
+pub fn trec(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<SearchEval> {
+    Ok(run(index, &trec_task(index, topics, qrels)?)?.eval)
+}
+
+/// Every document's text as the query (itself excluded); the documents with its label are
+/// the relevant ones, so precision@10 is label precision@10.
+pub fn document_task(index: &SearchIndex) -> Result<Task> {
     let docs = index.documents();
     if docs.iter().all(|d| d.label.is_none()) {
         return Err(Error::Usage(
             "the index has no labels: build it with --label-col for --doc-queries".into(),
         ));
     }
-    let texts: Vec<String> = (0..docs.len() as u32)
-        .map(|d| index.text(d))
-        .collect::<Result<_>>()?;
-    let mut modes = Vec::new();
-    for mode in Mode::ALL {
-        let results: Vec<(f64, f64)> = (0..docs.len())
-            .into_par_iter()
-            .filter(|&i| docs[i].label.is_some() && index.is_alive(i as u32))
-            .map(|i| {
-                let started = Instant::now();
-                let tokens = index.tokenizer().tokenize(&texts[i]);
-                let q = index.document_query(&tokens);
-                // The stored vector is the document's vector: no need to encode it again.
-                let qv = index.document_vector(i as u32);
-                let ranked = index.ranked(mode, &*q, qv.as_deref(), 10, Some(i as u32), None)?;
-                let ms = started.elapsed().as_secs_f64() * 1e3;
-                let same = ranked
-                    .fused
-                    .iter()
-                    .filter(|(d, _)| docs[*d as usize].label == docs[i].label)
-                    .count();
-                Ok((same as f64 / 10.0, ms))
+    let queries = docs
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| d.label.is_some() && index.is_alive(*i as u32))
+        .map(|(i, d)| {
+            Ok(Judged {
+                id: d.id.clone(),
+                text: index.text(i as u32)?,
+                relevant: Relevant::Label(d.label.clone().unwrap_or_default()),
+                as_document: Some(i as u32),
             })
-            .collect::<Result<_>>()?;
-        modes.push(ModeScore {
-            mode: mode.name().into(),
-            queries: results.len(),
-            mrr_at_10: None,
-            ndcg_at_10: None,
-            recall_at_1: None,
-            recall_at_10: None,
-            recall_at_100: None,
-            label_precision_at_10: Some(
-                results.iter().map(|r| r.0).sum::<f64>() / results.len().max(1) as f64,
-            ),
-            median_query_ms: median(results.iter().map(|r| r.1).collect()),
-            p99_query_ms: p99(results.iter().map(|r| r.1).collect()),
-        });
-    }
-    Ok(SearchEval {
-        ann_recall_at_10: index.ann_recall(1000, 10),
-        task: "every document as a query".into(),
-        modes,
+        })
+        .collect::<Result<_>>()?;
+    Ok(Task {
+        name: "every document as a query".into(),
+        queries,
+        title: false,
+        metric: Metric::LabelPrecisionAt10,
     })
+}
+
+pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
+    Ok(run(index, &document_task(index)?)?.eval)
 }
 
 #[cfg(test)]
@@ -278,8 +492,21 @@ mod tests {
 
     #[test]
     fn metrics_by_hand() {
-        let rel = HashMap::from([(7, 1), (9, 1)]);
-        let [rr, ndcg, r1, r10, r100] = score_ranking(&[3, 7, 5, 9], &rel);
+        let rel: HashMap<u32, u32> = HashMap::from([(7, 1), (9, 1)]);
+        let s = score_ranking(
+            &[3, 7, 5, 9],
+            |d| rel.get(&d).copied().unwrap_or(0),
+            &[1, 1],
+        );
+        let Scores {
+            rr,
+            ndcg,
+            r1,
+            r10,
+            r100,
+            p10,
+        } = s;
+        assert!((p10 - 0.2).abs() < 1e-12);
         assert!((rr - 0.5).abs() < 1e-12);
         assert_eq!(r1, 0.0);
         assert_eq!(r10, 1.0);

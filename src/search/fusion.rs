@@ -22,9 +22,100 @@ pub enum Normalization {
     #[value(name = "zscore")]
     #[serde(rename = "zscore")]
     ZScore,
+    /// BM25 divided by the highest score the query's terms allow; cosines as they are.
+    Bound,
 }
 
-fn normalize(list: &[(u32, f32)], how: Normalization) -> HashMap<u32, f64> {
+/// One complete hybrid setting: what `--sweep` varies, `--tune` stores and `search` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FusionSetting {
+    pub fusion: Fusion,
+    /// Convex: the vector list's weight (1 − alpha goes to BM25).
+    pub alpha: f64,
+    pub normalization: Normalization,
+    /// Reciprocal rank fusion's k.
+    pub rrf_k: f64,
+}
+
+impl FusionSetting {
+    /// Config's default.
+    pub fn from_config(config: &crate::search::SearchConfig) -> Self {
+        Self {
+            fusion: config.fusion,
+            alpha: config.alpha,
+            normalization: config.normalization,
+            rrf_k: config.rrf_k,
+        }
+    }
+
+    pub fn convex(alpha: f64, normalization: Normalization) -> Self {
+        Self {
+            fusion: Fusion::Convex,
+            alpha,
+            normalization,
+            rrf_k: 60.0,
+        }
+    }
+
+    pub fn rrf(k: f64) -> Self {
+        Self {
+            fusion: Fusion::Rrf,
+            alpha: 0.5,
+            normalization: Normalization::MinMax,
+            rrf_k: k,
+        }
+    }
+
+    /// "convex minmax alpha 0.2" or "rrf k 60".
+    pub fn describe(&self) -> String {
+        match self.fusion {
+            Fusion::Rrf => format!("rrf k {}", self.rrf_k),
+            Fusion::Convex => format!(
+                "convex {} alpha {:.1}",
+                self.normalization.name(),
+                self.alpha
+            ),
+        }
+    }
+}
+
+/// Settings given on the command line or in the TUI, which win over the stored and
+/// configured ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FusionOverrides {
+    pub fusion: Option<Fusion>,
+    pub alpha: Option<f64>,
+    pub normalization: Option<Normalization>,
+}
+
+impl FusionOverrides {
+    pub fn apply(&self, mut s: FusionSetting) -> FusionSetting {
+        if let Some(f) = self.fusion {
+            s.fusion = f;
+        }
+        if let Some(a) = self.alpha {
+            s.alpha = a;
+        }
+        if let Some(n) = self.normalization {
+            s.normalization = n;
+        }
+        s
+    }
+}
+
+impl Normalization {
+    pub fn name(self) -> &'static str {
+        match self {
+            Normalization::MinMax => "minmax",
+            Normalization::ZScore => "zscore",
+            Normalization::Bound => "bound",
+        }
+    }
+}
+
+/// Each document's score in one list mapped to a common scale. `bound` is the highest BM25
+/// score the query allows (used by `Bound` for the BM25 list; None for the vector list).
+fn normalize(list: &[(u32, f32)], how: Normalization, bound: Option<f32>) -> HashMap<u32, f64> {
     let scores: Vec<f64> = list.iter().map(|x| x.1 as f64).collect();
     let n = scores.len().max(1) as f64;
     let (a, b) = match how {
@@ -43,44 +134,105 @@ fn normalize(list: &[(u32, f32)], how: Normalization) -> HashMap<u32, f64> {
             let sd = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / n).sqrt();
             (mean, if sd > 0.0 { sd } else { 1.0 })
         }
+        // BM25 over its bound lies in [0, 1] and says how strong the match is, not just that
+        // it was the best one; cosines are already on a fixed scale and stay as they are.
+        Normalization::Bound => match bound {
+            Some(b) if b > 0.0 => (0.0, b as f64),
+            _ => (0.0, 1.0),
+        },
     };
     list.iter().map(|&(d, s)| (d, (s as f64 - a) / b)).collect()
 }
 
-/// Fuses `bm25` and `vector` lists (document, score; best first) into one, best first.
-pub fn fuse(
+/// One fused document: its score and what each list gave it (convex: the weighted normalised
+/// score; RRF: the reciprocal-rank term), and each list's normalised score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fused {
+    pub doc: u32,
+    pub score: f64,
+    pub bm25_part: f64,
+    pub vector_part: f64,
+    /// The lists' scores after normalisation (convex only; None when absent from the list).
+    pub bm25_normalized: Option<f64>,
+    pub vector_normalized: Option<f64>,
+}
+
+/// Fuses `bm25` and `vector` lists (document, score; best first) into one, best first, with
+/// what each list contributed. `bm25_bound`: the highest BM25 score the query allows.
+pub fn fuse_explained(
     bm25: &[(u32, f32)],
     vector: &[(u32, f32)],
-    how: Fusion,
-    rrf_k: f64,
-    alpha: f64,
-    norm: Normalization,
-) -> Vec<(u32, f64)> {
-    let mut fused: HashMap<u32, f64> = HashMap::new();
-    match how {
+    bm25_bound: f32,
+    setting: &FusionSetting,
+) -> Vec<Fused> {
+    let mut fused: HashMap<u32, Fused> = HashMap::new();
+    let entry = |fused: &mut HashMap<u32, Fused>, d: u32| -> Fused {
+        *fused.entry(d).or_insert(Fused {
+            doc: d,
+            score: 0.0,
+            bm25_part: 0.0,
+            vector_part: 0.0,
+            bm25_normalized: None,
+            vector_normalized: None,
+        })
+    };
+    match setting.fusion {
         Fusion::Rrf => {
-            for list in [bm25, vector] {
+            for (is_bm25, list) in [(true, bm25), (false, vector)] {
                 for (rank, &(d, _)) in list.iter().enumerate() {
-                    *fused.entry(d).or_insert(0.0) += 1.0 / (rrf_k + rank as f64 + 1.0);
+                    let mut f = entry(&mut fused, d);
+                    let part = 1.0 / (setting.rrf_k + rank as f64 + 1.0);
+                    if is_bm25 {
+                        f.bm25_part = part;
+                    } else {
+                        f.vector_part = part;
+                    }
+                    f.score = f.bm25_part + f.vector_part;
+                    fused.insert(d, f);
                 }
             }
         }
         Fusion::Convex => {
-            let (nb, nv) = (normalize(bm25, norm), normalize(vector, norm));
-            // A document missing from a list gets that list's lowest normalised score.
-            let floor =
-                |m: &HashMap<u32, f64>| m.values().copied().fold(f64::INFINITY, f64::min).min(0.0);
+            let how = setting.normalization;
+            let (nb, nv) = (
+                normalize(bm25, how, Some(bm25_bound)),
+                normalize(vector, how, None),
+            );
+            // A document missing from a list gets that list's lowest normalised score (at most
+            // 0; under `Bound`, 0 is "no match" for BM25 and "unrelated" for a cosine).
+            let floor = |m: &HashMap<u32, f64>| match how {
+                Normalization::Bound => 0.0,
+                _ => m.values().copied().fold(f64::INFINITY, f64::min).min(0.0),
+            };
             let (fb, fv) = (floor(&nb), floor(&nv));
-            for d in nb.keys().chain(nv.keys()) {
-                let s = (1.0 - alpha) * nb.get(d).copied().unwrap_or(fb)
-                    + alpha * nv.get(d).copied().unwrap_or(fv);
-                fused.insert(*d, s);
+            let alpha = setting.alpha;
+            for &d in nb.keys().chain(nv.keys()) {
+                let mut f = entry(&mut fused, d);
+                f.bm25_normalized = nb.get(&d).copied();
+                f.vector_normalized = nv.get(&d).copied();
+                f.bm25_part = (1.0 - alpha) * f.bm25_normalized.unwrap_or(fb);
+                f.vector_part = alpha * f.vector_normalized.unwrap_or(fv);
+                f.score = f.bm25_part + f.vector_part;
+                fused.insert(d, f);
             }
         }
     }
-    let mut out: Vec<(u32, f64)> = fused.into_iter().collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out: Vec<Fused> = fused.into_values().collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
     out
+}
+
+/// `fuse_explained`'s ranking only: (document, fused score), best first.
+pub fn fuse(
+    bm25: &[(u32, f32)],
+    vector: &[(u32, f32)],
+    bm25_bound: f32,
+    setting: &FusionSetting,
+) -> Vec<(u32, f64)> {
+    fuse_explained(bm25, vector, bm25_bound, setting)
+        .into_iter()
+        .map(|f| (f.doc, f.score))
+        .collect()
 }
 
 #[cfg(test)]
@@ -92,10 +244,8 @@ mod tests {
         let out = fuse(
             &[(1, 9.0), (2, 5.0)],
             &[(2, 0.9), (3, 0.8)],
-            Fusion::Rrf,
-            60.0,
-            0.5,
-            Normalization::MinMax,
+            20.0,
+            &FusionSetting::rrf(60.0),
         );
         // doc 2: 1/62 + 1/61; doc 1: 1/61; doc 3: 1/62
         assert_eq!(out[0].0, 2);
@@ -109,15 +259,33 @@ mod tests {
         let bm = [(1, 10.0), (2, 0.0)];
         let vec = [(2, 1.0), (1, 0.0)];
         assert_eq!(
-            fuse(&bm, &vec, Fusion::Convex, 60.0, 0.9, Normalization::MinMax)[0].0,
+            fuse(
+                &bm,
+                &vec,
+                10.0,
+                &FusionSetting::convex(0.9, Normalization::MinMax)
+            )[0]
+            .0,
             2
         );
         assert_eq!(
-            fuse(&bm, &vec, Fusion::Convex, 60.0, 0.1, Normalization::MinMax)[0].0,
+            fuse(
+                &bm,
+                &vec,
+                10.0,
+                &FusionSetting::convex(0.1, Normalization::MinMax)
+            )[0]
+            .0,
             1
         );
         assert_eq!(
-            fuse(&bm, &vec, Fusion::Convex, 60.0, 0.1, Normalization::ZScore)[0].0,
+            fuse(
+                &bm,
+                &vec,
+                10.0,
+                &FusionSetting::convex(0.1, Normalization::ZScore)
+            )[0]
+            .0,
             1
         );
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tantivy::{IndexWriter, TantivyDocument};
 
-use super::index::{DocInfo, Fields, tv};
+use super::schema::{DocInfo, Fields, tv};
 use super::vectors::DocVectorWriter;
 use crate::docvec::DocVectorizer;
 use crate::embed::kernels::normalize;

@@ -375,7 +375,6 @@ fn bbc_indexed_with_a_static_model_searches_by_its_vectors() {
     std::fs::remove_dir_all(&model_dir).unwrap();
     let index = SearchIndex::open(&ix, &SearchConfig::default()).unwrap();
     assert!(index.encoder().is_static());
-    assert_eq!(index.alpha(), SearchConfig::default().alpha_static);
     // "film" is row 6 = [6, 4]: the nearest documents are those whose mean leans to high ids.
     let hits = index.search("film", Mode::Vector, 5, None).unwrap();
     assert_eq!(hits.len(), 5);

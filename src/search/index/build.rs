@@ -1,5 +1,5 @@
-//! Building an index, adding documents to it and deleting them: every change written to a
-//! temporary file or folder first, so a crash leaves the old index usable.
+//! Building an index in a temporary folder renamed into place, so a crash leaves the old
+//! index usable.
 
 use super::*;
 
@@ -115,6 +115,7 @@ impl SearchIndex {
             documents,
             ann_docs,
             encoder: kind,
+            tuned: None,
         };
         write_meta(&tmp.path().join("meta.json"), &meta)?;
         // Swap the new folder in; the old one (if any) is removed only after the rename.
@@ -134,79 +135,6 @@ impl SearchIndex {
             let _ = std::fs::remove_dir_all(&old);
         }
         Ok(count)
-    }
-
-    /// Adds documents to the index (vectors from the index's own word vectors), committing
-    /// tantivy first and then the vector and metadata files, each atomically. Returns how many.
-    pub fn add(
-        &mut self,
-        docs: &[Document],
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<usize> {
-        self.add_from(&mut DocumentList::new(docs), progress, cancel)
-    }
-
-    /// `add` for documents read as they come (see `build_from`).
-    pub fn add_from(
-        &mut self,
-        source: &mut dyn DocumentSource,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<usize> {
-        let dir = self.dir.clone();
-        let mut writer: IndexWriter = self
-            .index
-            .writer(self.config.writer_memory_mb.max(15) << 20)
-            .map_err(tv(&dir))?;
-        for &o in &self.orphans {
-            writer.delete_term(Term::from_field_u64(self.fields.ord, o));
-        }
-        let first = self.meta.documents.len();
-        let dim = self.vectors.dim;
-        let path = dir.join("vectors.bin");
-        // The new file (old vectors, then the new ones) replaces the old only after tantivy's
-        // commit; a crash before leaves the old file, and tantivy's extra documents are orphans.
-        let mut vectors_file = DocVectorWriter::create(&path, dim)?;
-        for row in self.vectors.data()[..first * dim].chunks(dim.max(1)) {
-            vectors_file.push(row)?;
-        }
-        let documents = ingest(
-            &mut writer,
-            &self.fields,
-            &self.tokenizer,
-            &self.meta.docvec,
-            &self.encoder,
-            &mut vectors_file,
-            source,
-            first as u64,
-            &dir,
-            progress,
-            cancel,
-        )?;
-        writer.wait_merging_threads().map_err(tv(&dir))?;
-        vectors_file.finish()?;
-        let added = documents.len();
-        self.vectors = DocVectors::read(&path, first + added, dim)?;
-        self.meta.documents.extend(documents);
-        write_meta(&dir.join("meta.json"), &self.meta)?;
-        Ok(added)
-    }
-
-    /// Deletes the documents with these ids; returns how many were found.
-    pub fn delete(&mut self, ids: &[String]) -> Result<usize> {
-        let dir = self.dir.clone();
-        let found = ids.iter().filter(|id| self.doc_of(id).is_some()).count();
-        let mut writer: IndexWriter = self
-            .index
-            .writer(self.config.writer_memory_mb.max(15) << 20)
-            .map_err(tv(&dir))?;
-        for id in ids {
-            writer.delete_term(Term::from_field_text(self.fields.id, id));
-        }
-        writer.commit().map_err(tv(&dir))?;
-        writer.wait_merging_threads().map_err(tv(&dir))?;
-        Ok(found)
     }
 }
 
@@ -239,13 +167,6 @@ fn save_encoder(encoder: &Encoder, dir: &Path) -> Result<EncoderKind> {
             Ok(EncoderKind::Static)
         }
     }
-}
-
-/// Writes the metadata as JSON straight into the file, atomically.
-fn write_meta(path: &Path, meta: &Meta) -> Result<()> {
-    crate::fsutil::atomic_write(path, |w| {
-        serde_json::to_writer(w, meta).map_err(std::io::Error::other)
-    })
 }
 
 #[cfg(test)]

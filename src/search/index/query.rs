@@ -2,6 +2,7 @@
 //! document's own tokens as a query, and running a query to (document, score) pairs.
 
 use super::*;
+use tantivy::collector::TopDocs;
 
 /// Words only: nothing tantivy's query language would read as syntax.
 fn is_plain(query: &str) -> bool {
@@ -101,5 +102,42 @@ impl SearchIndex {
     /// The document's own tokens as a query (for document-as-query evaluation).
     pub fn document_query(&self, tokens: &[String]) -> Box<dyn Query> {
         self.terms_query(tokens)
+    }
+}
+
+impl SearchIndex {
+    /// The highest BM25 score any document could reach for `query`: for each distinct term,
+    /// its idf × (k1 + 1) — the limit of the term's score as its frequency grows — times the
+    /// title boost for title terms. Same idf as tantivy's (documents counted with deletions).
+    pub fn bm25_bound(&self, query: &dyn Query) -> f32 {
+        const K1: f32 = 1.2;
+        let searcher = self.reader.searcher();
+        let docs: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.max_doc() as u64)
+            .sum();
+        let mut terms: HashSet<&Term> = HashSet::new();
+        query.query_terms(&mut |t, _| {
+            terms.insert(t);
+        });
+        terms
+            .into_iter()
+            .map(|t| {
+                let boost = if t.field() == self.fields.title {
+                    self.config.title_boost
+                } else if t.field() == self.fields.text {
+                    1.0
+                } else {
+                    return 0.0;
+                };
+                let df = searcher.doc_freq(t).unwrap_or(0).min(docs);
+                if df == 0 {
+                    return 0.0;
+                }
+                let idf = (1.0 + ((docs - df) as f32 + 0.5) / (df as f32 + 0.5)).ln();
+                idf * (1.0 + K1) * boost
+            })
+            .sum()
     }
 }

@@ -1,0 +1,104 @@
+//! Changing a built index: adding documents, deleting them, storing a tuned fusion. Tantivy
+//! commits first, then our files are replaced atomically, so a crash leaves a usable index;
+//! the document-address table is rebuilt after every commit (merges move documents).
+
+use super::*;
+
+impl SearchIndex {
+    /// Adds documents to the index (vectors from the index's own word vectors), committing
+    /// tantivy first and then the vector and metadata files, each atomically. Returns how many.
+    pub fn add(
+        &mut self,
+        docs: &[Document],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
+        self.add_from(&mut DocumentList::new(docs), progress, cancel)
+    }
+
+    /// `add` for documents read as they come (see `build_from`).
+    pub fn add_from(
+        &mut self,
+        source: &mut dyn DocumentSource,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
+        let dir = self.dir.clone();
+        let mut writer: IndexWriter = self
+            .index
+            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(&dir))?;
+        for &o in &self.orphans {
+            writer.delete_term(Term::from_field_u64(self.fields.ord, o));
+        }
+        let first = self.meta.documents.len();
+        let dim = self.vectors.dim;
+        let path = dir.join("vectors.bin");
+        // The new file (old vectors, then the new ones) replaces the old only after tantivy's
+        // commit; a crash before leaves the old file, and tantivy's extra documents are orphans.
+        let mut vectors_file = DocVectorWriter::create(&path, dim)?;
+        for row in self.vectors.data()[..first * dim].chunks(dim.max(1)) {
+            vectors_file.push(row)?;
+        }
+        let documents = ingest(
+            &mut writer,
+            &self.fields,
+            &self.tokenizer,
+            &self.meta.docvec,
+            &self.encoder,
+            &mut vectors_file,
+            source,
+            first as u64,
+            &dir,
+            progress,
+            cancel,
+        )?;
+        writer.wait_merging_threads().map_err(tv(&dir))?;
+        vectors_file.finish()?;
+        let added = documents.len();
+        self.vectors = DocVectors::read(&path, first + added, dim)?;
+        self.meta.documents.extend(documents);
+        write_meta(&dir.join("meta.json"), &self.meta)?;
+        self.refresh()?;
+        Ok(added)
+    }
+
+    /// Deletes the documents with these ids; returns how many were found.
+    pub fn delete(&mut self, ids: &[String]) -> Result<usize> {
+        let dir = self.dir.clone();
+        let found = ids.iter().filter(|id| self.doc_of(id).is_some()).count();
+        let mut writer: IndexWriter = self
+            .index
+            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .map_err(tv(&dir))?;
+        for id in ids {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        writer.commit().map_err(tv(&dir))?;
+        writer.wait_merging_threads().map_err(tv(&dir))?;
+        self.refresh()?;
+        Ok(found)
+    }
+
+    /// Stores (or with None, forgets) the fusion `eval-search --tune` chose; `search` and the
+    /// TUI use it from then on unless flags override it.
+    pub fn store_tuned(&mut self, setting: Option<FusionSetting>) -> Result<()> {
+        self.meta.tuned = setting;
+        write_meta(&self.dir.join("meta.json"), &self.meta)
+    }
+
+    /// Sees tantivy's latest commit and rebuilds the table from document numbers to tantivy
+    /// addresses: a commit adds segments and a merge renumbers documents, so addresses taken
+    /// before are stale.
+    fn refresh(&mut self) -> Result<()> {
+        self.reader.reload().map_err(tv(&self.dir))?;
+        let (addresses, orphans) = addresses(
+            &self.reader.searcher(),
+            self.meta.documents.len(),
+            &self.dir,
+        )?;
+        self.addresses = addresses;
+        self.orphans = orphans;
+        Ok(())
+    }
+}

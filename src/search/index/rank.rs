@@ -1,0 +1,312 @@
+//! Ranking one query: the BM25 list, the vector list (approximate index or brute force), their
+//! fusion, and the hits a user sees with each list's rank and score.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{TantivyDocument, Term};
+
+use super::SearchIndex;
+use crate::embed::kernels::dot;
+use crate::error::{Error, Result};
+use crate::search::fusion::{FusionSetting, fuse};
+use crate::search::schema::tv;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Bm25,
+    Vector,
+    Hybrid,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Bm25, Mode::Vector, Mode::Hybrid];
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Bm25 => "bm25",
+            Mode::Vector => "vector",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Document number in the index.
+    #[serde(skip)]
+    pub doc: u32,
+    pub id: String,
+    pub title: Option<String>,
+    pub label: Option<String>,
+    /// The mode's score (BM25, cosine, or the fused score).
+    pub score: f64,
+    pub bm25: Option<f32>,
+    pub bm25_rank: Option<usize>,
+    pub cosine: Option<f32>,
+    pub vector_rank: Option<usize>,
+    /// The text around the query terms, with matches in <b>…</b>.
+    pub snippet: String,
+}
+
+impl Hit {
+    /// "bm25 #rank score" and "cosine #rank value" (or "–"), as the CLI and TUI show them.
+    pub fn breakdown(&self) -> (String, String) {
+        let bm25 = match (self.bm25_rank, self.bm25) {
+            (Some(r), Some(s)) => format!("bm25 #{r} {s:.2}"),
+            _ => "bm25 –".into(),
+        };
+        let cosine = match (self.vector_rank, self.cosine) {
+            (Some(r), Some(c)) => format!("cosine #{r} {c:.3}"),
+            (None, Some(c)) => format!("cosine {c:.3}"),
+            _ => "cosine –".into(),
+        };
+        (bm25, cosine)
+    }
+}
+
+impl SearchIndex {
+    /// The two candidate lists of one query, `take` long: BM25's and the vector list extended
+    /// with the cosine of every BM25 candidate it lacks (the lists `mode` does not use stay
+    /// empty). `q` is the query's unit vector (`query_vector`); `exclude` drops a document (the
+    /// query itself in document-as-query evaluation); `label` keeps only documents with it.
+    pub fn lists(
+        &self,
+        mode: Mode,
+        bm25_query: &dyn Query,
+        q: Option<&[f32]>,
+        take: usize,
+        exclude: Option<u32>,
+        label: Option<&str>,
+    ) -> Result<Lists> {
+        let take = take + exclude.is_some() as usize;
+        let bm25 = if mode == Mode::Vector {
+            Vec::new()
+        } else if let Some(l) = label {
+            let term = Term::from_field_text(self.fields.label, l);
+            let filtered = BooleanQuery::new(vec![
+                (Occur::Must, bm25_query.box_clone()),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                ),
+            ]);
+            self.run_bm25(&filtered, take)?
+        } else {
+            self.run_bm25(bm25_query, take)?
+        };
+        let docs = &self.meta.documents;
+        let keep = |d: u32| {
+            Some(d) != exclude
+                && self.is_alive(d)
+                && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
+        };
+        let vector = match (mode != Mode::Bm25, q) {
+            (true, Some(q)) => self.vector_top_k(q, take, keep),
+            _ => Vec::new(),
+        };
+        let bm25: Vec<(u32, f32)> = bm25.into_iter().filter(|d| Some(d.0) != exclude).collect();
+        let rescored = match (mode, q) {
+            (Mode::Hybrid, Some(q)) => self.cosines_of_missing(&vector, &bm25, q),
+            _ => Vec::new(),
+        };
+        Ok(Lists {
+            bm25_bound: if mode == Mode::Vector {
+                0.0
+            } else {
+                self.bm25_bound(bm25_query)
+            },
+            bm25,
+            vector,
+            rescored,
+        })
+    }
+
+    /// Ranked (document, score) lists for one query in `mode`, `k` long (hybrid: fused by
+    /// `fusion()`); arguments as `lists`.
+    pub fn ranked(
+        &self,
+        mode: Mode,
+        bm25_query: &dyn Query,
+        q: Option<&[f32]>,
+        k: usize,
+        exclude: Option<u32>,
+        label: Option<&str>,
+    ) -> Result<Ranked> {
+        let take = if mode == Mode::Hybrid {
+            self.config.candidates.max(k)
+        } else {
+            k
+        };
+        let lists = self.lists(mode, bm25_query, q, take, exclude, label)?;
+        let fused = lists.ranking(mode, &self.fusion(), k);
+        Ok(Ranked { fused, lists })
+    }
+
+    /// Searches `query` in `mode`; hits carry their score breakdown and a snippet. `label`
+    /// keeps only documents with that label.
+    pub fn search(
+        &self,
+        query: &str,
+        mode: Mode,
+        k: usize,
+        label: Option<&str>,
+    ) -> Result<Vec<Hit>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Err(Error::Usage("empty query".into()));
+        }
+        let tokens = self.tokenizer.tokenize(query);
+        let parsed = self.parse(query, true);
+        // Also gives the cosine of hits the vector list did not rank (BM25 mode).
+        let query_vector = self.query_vector(query, &tokens);
+        let ranked = self.ranked(mode, &*parsed, query_vector.as_deref(), k, None, label)?;
+        let searcher = self.reader.searcher();
+        let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
+            .map_err(tv(&self.dir))?;
+        let mut hits = Vec::new();
+        for &(doc, score) in &ranked.fused {
+            let info = &self.meta.documents[doc as usize];
+            let Some(address) = self.addresses.get(doc as usize).copied().flatten() else {
+                continue;
+            };
+            let stored: TantivyDocument = searcher.doc(address).map_err(tv(&self.dir))?;
+            let mut snippet = snippets.snippet_from_doc(&stored).to_html();
+            if snippet.is_empty() {
+                let text = stored
+                    .get_first(self.fields.text)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                snippet = text.chars().take(150).collect();
+            }
+            let rank_in = |list: &[(u32, f32)]| list.iter().position(|d| d.0 == doc);
+            let bm25_rank = rank_in(&ranked.lists.bm25);
+            let vector_rank = rank_in(&ranked.lists.vector);
+            hits.push(Hit {
+                doc,
+                id: info.id.clone(),
+                title: info.title.clone(),
+                label: info.label.clone(),
+                score,
+                bm25: bm25_rank.map(|r| ranked.lists.bm25[r].1),
+                bm25_rank: bm25_rank.map(|r| r + 1),
+                cosine: vector_rank
+                    .map(|r| ranked.lists.vector[r].1)
+                    .or_else(|| Some(dot(self.vectors.row(doc)?, query_vector.as_deref()?))),
+                vector_rank: vector_rank.map(|r| r + 1),
+                snippet,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The `k` documents nearest to `q`: from the approximate index where there is one (plus an
+    /// exact scan of documents added after it was built), else by brute force. A filter that
+    /// leaves the approximate search short of `k` falls back to brute force.
+    pub fn vector_top_k(
+        &self,
+        q: &[f32],
+        k: usize,
+        keep: impl Fn(u32) -> bool + Sync,
+    ) -> Vec<(u32, f32)> {
+        let Some((graph, covered)) = self.ann.as_ref().zip(self.meta.ann_docs) else {
+            return self.vectors.top_k(q, k, keep);
+        };
+        let ef = self.config.ann.ef_search.max(k);
+        let row = |d: u32| self.vectors.row(d).unwrap_or(&[]);
+        let mut found = graph.search(q, k, ef, row, &keep);
+        if found.len() < k.min(covered) {
+            return self.vectors.top_k(q, k, keep);
+        }
+        if covered < self.vectors.len() {
+            found.extend(
+                self.vectors
+                    .top_k(q, k, |d| d as usize >= covered && keep(d)),
+            );
+            found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            found.truncate(k);
+        }
+        found
+    }
+
+    /// Recall@k of the approximate index against brute force, with `samples` documents' own
+    /// vectors as queries (None without an approximate index).
+    pub fn ann_recall(&self, samples: usize, k: usize) -> Option<f64> {
+        let covered = self.meta.ann_docs?;
+        self.ann.as_ref()?;
+        let step = (covered / samples.max(1)).max(1);
+        let queries: Vec<u32> = (0..covered).step_by(step).map(|d| d as u32).collect();
+        let hits: usize = queries
+            .par_iter()
+            .map(|&d| {
+                let q = self.vectors.row(d).unwrap_or(&[]).to_vec();
+                let truth: HashSet<u32> = self
+                    .vectors
+                    .top_k(&q, k, |_| true)
+                    .into_iter()
+                    .map(|x| x.0)
+                    .collect();
+                self.vector_top_k(&q, k, |_| true)
+                    .iter()
+                    .filter(|x| truth.contains(&x.0))
+                    .count()
+            })
+            .sum();
+        Some(hits as f64 / (queries.len() * k).max(1) as f64)
+    }
+
+    /// The exact cosine of every BM25 candidate the vector list lacks: BM25's candidates are
+    /// re-scored by meaning instead of getting the vector list's floor.
+    fn cosines_of_missing(
+        &self,
+        vector: &[(u32, f32)],
+        bm25: &[(u32, f32)],
+        q: &[f32],
+    ) -> Vec<(u32, f32)> {
+        let seen: HashSet<u32> = vector.iter().map(|d| d.0).collect();
+        bm25.iter()
+            .filter(|d| !seen.contains(&d.0))
+            .filter_map(|&(doc, _)| Some((doc, dot(self.vectors.row(doc)?, q))))
+            .collect()
+    }
+}
+
+/// One query's lists: the final ranking and the two it came from.
+pub struct Ranked {
+    pub fused: Vec<(u32, f64)>,
+    pub lists: Lists,
+}
+
+/// One query's two candidate lists (document, score), best first.
+#[derive(Debug, Clone, Default)]
+pub struct Lists {
+    pub bm25: Vec<(u32, f32)>,
+    pub vector: Vec<(u32, f32)>,
+    /// Cosines of the BM25 candidates missing from `vector` (hybrid mode only).
+    pub rescored: Vec<(u32, f32)>,
+    /// The highest BM25 score the query allows (`SearchIndex::bm25_bound`).
+    pub bm25_bound: f32,
+}
+
+impl Lists {
+    /// The first `k` of `mode`'s ranking (hybrid: fused by `setting`).
+    pub fn ranking(&self, mode: Mode, setting: &FusionSetting, k: usize) -> Vec<(u32, f64)> {
+        let widen = |l: &[(u32, f32)]| l.iter().take(k).map(|&(d, s)| (d, s as f64)).collect();
+        match mode {
+            Mode::Bm25 => widen(&self.bm25),
+            Mode::Vector => widen(&self.vector),
+            Mode::Hybrid => {
+                let mut vector = self.vector.clone();
+                vector.extend_from_slice(&self.rescored);
+                vector.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                let mut fused = fuse(&self.bm25, &vector, self.bm25_bound, setting);
+                fused.truncate(k);
+                fused
+            }
+        }
+    }
+}

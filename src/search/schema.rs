@@ -1,0 +1,132 @@
+//! What an index folder holds and how its parts name each other: the tantivy schema, the
+//! metadata beside it (`meta.json`), and the table from wordlens's document numbers to
+//! tantivy's addresses, which changes with every commit and merge.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{DocAddress, Searcher};
+
+use super::analyzer;
+use super::fusion::FusionSetting;
+use crate::docvec::DocVectorizer;
+use crate::error::{Error, Result};
+use crate::text::{Document, TokenizerConfig};
+
+/// What is stored beside the tantivy index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Meta {
+    pub version: u32,
+    pub tokenizer: TokenizerConfig,
+    pub docvec: DocVectorizer,
+    pub documents: Vec<DocInfo>,
+    /// Documents covered by the approximate index (`ann.bin`); later ones are searched exactly.
+    #[serde(default)]
+    pub ann_docs: Option<usize>,
+    /// What made the vectors: word vectors (`embeddings.bin`) or a static model (`static/`).
+    #[serde(default)]
+    pub encoder: EncoderKind,
+    /// The fusion setting `eval-search --tune` chose from judgments (None: the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuned: Option<FusionSetting>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum EncoderKind {
+    #[default]
+    Words,
+    Static,
+}
+
+/// The folder beside the tantivy index holding a copy of the static model.
+pub(super) const STATIC_DIR: &str = "static";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocInfo {
+    pub id: String,
+    pub title: Option<String>,
+    pub label: Option<String>,
+}
+
+pub(super) const META_VERSION: u32 = 2;
+
+impl DocInfo {
+    pub(super) fn of(d: &Document) -> Self {
+        Self {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            label: d.label.clone(),
+        }
+    }
+}
+
+pub(super) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub text: Field,
+    pub label: Field,
+    pub ord: Field,
+}
+
+pub(super) fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer::NAME)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text_opts = TextOptions::default()
+        .set_indexing_options(indexing)
+        .set_stored();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", text_opts.clone()),
+        text: b.add_text_field("text", text_opts),
+        label: b.add_text_field("label", STRING | STORED),
+        ord: b.add_u64_field("ord", INDEXED | FAST | STORED),
+    };
+    (b.build(), fields)
+}
+
+pub(super) fn tv(dir: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
+    move |e| match e {
+        tantivy::TantivyError::LockFailure(..) => Error::Usage(format!(
+            "{}: the index is locked by another writer ({e})",
+            dir.display()
+        )),
+        other => Error::in_file(dir, format!("search index: {other}")),
+    }
+}
+
+/// Where each document number lives in tantivy (None: deleted, or not there), and tantivy
+/// documents whose number the metadata does not know (orphans of a crash during `add`).
+pub(super) fn addresses(
+    searcher: &Searcher,
+    documents: usize,
+    dir: &Path,
+) -> Result<(Vec<Option<DocAddress>>, Vec<u64>)> {
+    let mut addresses = vec![None; documents];
+    let mut orphans = Vec::new();
+    for (seg_ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let ords = seg.fast_fields().u64("ord").map_err(tv(dir))?;
+        for doc in seg.doc_ids_alive() {
+            match ords.first(doc) {
+                Some(o) if (o as usize) < documents => {
+                    addresses[o as usize] = Some(DocAddress::new(seg_ord as u32, doc))
+                }
+                Some(o) => orphans.push(o),
+                None => {}
+            }
+        }
+    }
+    Ok((addresses, orphans))
+}
+
+/// Writes the metadata as JSON straight into the file, atomically.
+pub(super) fn write_meta(path: &Path, meta: &Meta) -> Result<()> {
+    crate::fsutil::atomic_write(path, |w| {
+        serde_json::to_writer(w, meta).map_err(std::io::Error::other)
+    })
+}
