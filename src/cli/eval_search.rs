@@ -175,15 +175,14 @@ fn render_tuning(t: &Tuning, dir: &std::path::Path) -> String {
     let h = &t.held_out;
     format!(
         "\ntuned on all {} queries: {} ({} {:.3}); stored in {} (search and the TUI use it; flags override)\n\
-         check: chosen on {} queries ({}), scored on the other {}: hybrid {:.3}, bm25 {:.3}, vector {:.3}\n",
-        h.tuned_on + h.evaluated_on,
+         check, two-fold: chosen on one random half ({} / {}), scored on the other: hybrid {:.3}, bm25 {:.3}, vector {:.3}\n",
+        h.queries,
         t.setting,
         t.metric.name(),
         t.value,
         dir.display(),
-        h.tuned_on,
-        h.setting,
-        h.evaluated_on,
+        h.settings[0],
+        h.settings[1],
         h.hybrid,
         h.bm25,
         h.vector

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Metric, Run, Scores, Task};
 use crate::embed::rng::Rng;
-use crate::search::fusion::{FusionSetting, Normalization};
+use crate::search::fusion::{Fusion, FusionSetting, Normalization};
 use crate::search::index::Mode;
 
 /// The settings `--sweep` scores: convex fusion with alpha 0, 0.1, …, 1 for each
@@ -82,27 +82,44 @@ pub fn sweep(run: &Run, task: &Task, current: FusionSetting) -> Vec<SweepRow> {
     rows
 }
 
-/// The setting with the best mean `metric` on `queries` (the first of equals, in grid order),
-/// and that mean.
-fn best(
-    run: &Run,
-    metric: Metric,
-    queries: &[usize],
-    current: FusionSetting,
-) -> (FusionSetting, f64) {
-    let mut best = (current, f64::NEG_INFINITY);
-    for setting in grid(current) {
-        let s = scores(run, &setting, queries);
-        let mean = s.iter().map(|s| metric.of(s)).sum::<f64>() / s.len().max(1) as f64;
-        if mean > best.1 + 1e-12 {
-            best = (setting, mean);
+/// The setting whose mean `metric` on `queries`, averaged with its neighbours on the grid
+/// (the next alpha down and up, the next k), is best — a single spike on a plateau is more
+/// often luck than a better setting — and its own mean. The current setting is left out of
+/// the choice (the grid covers it).
+fn best(run: &Run, metric: Metric, queries: &[usize], current: FusionSetting) -> (FusionSetting, f64) {
+    let settings: Vec<FusionSetting> = grid(current).into_iter().skip(1).collect();
+    let means: Vec<f64> = settings
+        .iter()
+        .map(|setting| {
+            let s = scores(run, setting, queries);
+            s.iter().map(|s| metric.of(s)).sum::<f64>() / s.len().max(1) as f64
+        })
+        .collect();
+    let same_family = |a: &FusionSetting, b: &FusionSetting| {
+        a.fusion == b.fusion && (a.fusion == Fusion::Rrf || a.normalization == b.normalization)
+    };
+    let smoothed = |i: usize| {
+        let neighbours: Vec<f64> = [i.checked_sub(1), Some(i), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter(|&j| j < settings.len() && same_family(&settings[i], &settings[j]))
+            .map(|j| means[j])
+            .collect();
+        neighbours.iter().sum::<f64>() / neighbours.len() as f64
+    };
+    let mut best = (current, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for (i, setting) in settings.iter().enumerate() {
+        let s = smoothed(i);
+        if s > best.2 + 1e-12 {
+            best = (*setting, means[i], s);
         }
     }
-    best
+    (best.0, best.1)
 }
 
-/// The best setting on all queries, and the honest check: chosen on a random half, scored on
-/// the other half beside BM25 and vector there.
+/// The best setting on all queries, and the honest check: two-fold cross-validation — the
+/// queries split at random in two halves, the setting chosen on each half scored on the
+/// other, so every query is scored by a setting not chosen on it — beside BM25 and vector.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tuning {
     pub metric: Metric,
@@ -115,11 +132,11 @@ pub struct Tuning {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldOut {
-    pub tuned_on: usize,
-    pub evaluated_on: usize,
-    /// The setting chosen on the first half.
-    pub setting: String,
-    /// Mean metric on the second half: that setting, BM25 and vector.
+    pub queries: usize,
+    /// The settings chosen on the first and on the second half.
+    pub settings: [String; 2],
+    /// Mean metric over all queries, each scored by the setting chosen on the other half;
+    /// BM25's and vector's means on the same queries.
     pub hybrid: f64,
     pub bm25: f64,
     pub vector: f64,
@@ -137,31 +154,25 @@ pub fn tune(run: &Run, task: &Task, current: FusionSetting) -> Tuning {
         order.swap(i, rng.below(i as u32 + 1) as usize);
     }
     let (first, second) = order.split_at(n / 2);
-    let (half_setting, _) = best(run, task.metric, first, current);
-    let mean_of = |v: Vec<f64>| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let mode_mean = |m: usize| {
-        mean_of(
-            second
-                .iter()
-                .map(|&q| task.metric.of(&run.scores[m][q]))
-                .collect(),
-        )
-    };
-    let hybrid = mean_of(
-        scores(run, &half_setting, second)
+    let metric_sum = |setting: &FusionSetting, queries: &[usize]| -> f64 {
+        scores(run, setting, queries)
             .iter()
             .map(|s| task.metric.of(s))
-            .collect(),
-    );
+            .sum()
+    };
+    let (on_first, _) = best(run, task.metric, first, current);
+    let (on_second, _) = best(run, task.metric, second, current);
+    let hybrid = (metric_sum(&on_first, second) + metric_sum(&on_second, first)) / n.max(1) as f64;
+    let mode_mean =
+        |m: usize| run.scores[m].iter().map(|s| task.metric.of(s)).sum::<f64>() / n.max(1) as f64;
     Tuning {
         metric: task.metric,
         setting: setting.describe(),
         fusion: setting,
         value,
         held_out: HeldOut {
-            tuned_on: first.len(),
-            evaluated_on: second.len(),
-            setting: half_setting.describe(),
+            queries: n,
+            settings: [on_first.describe(), on_second.describe()],
             hybrid,
             bm25: mode_mean(0),
             vector: mode_mean(1),
