@@ -289,4 +289,57 @@ mod tests {
             1
         );
     }
+
+    #[test]
+    fn a_weak_lone_keyword_match_stays_weak_under_bound() {
+        // One document has the query's rare word once (BM25 2.0 of a possible 10.0); another
+        // does not have it but is close in meaning.
+        let bm = [(1, 2.0)];
+        let vec = [(2, 0.6), (1, 0.1)];
+        let minmax = fuse(
+            &bm,
+            &vec,
+            10.0,
+            &FusionSetting::convex(0.3, Normalization::MinMax),
+        );
+        assert_eq!(minmax[0].0, 1, "min-max makes the lone match a perfect 1");
+        let bound = fuse_explained(
+            &bm,
+            &vec,
+            10.0,
+            &FusionSetting::convex(0.3, Normalization::Bound),
+        );
+        assert_eq!(bound[0].doc, 2, "{bound:?}");
+        // 0.3 × 0.6 against 0.7 × 0.2 + 0.3 × 0.1; the parts add up and are explained.
+        assert!((bound[0].score - 0.18).abs() < 1e-6);
+        assert!((bound[1].score - 0.17).abs() < 1e-6);
+        assert!((bound[1].bm25_normalized.unwrap() - 0.2).abs() < 1e-6);
+        assert!((bound[1].bm25_part - 0.14).abs() < 1e-6);
+        assert_eq!(bound[0].bm25_normalized, None);
+        assert_eq!(bound[0].bm25_part, 0.0);
+        // A strong match (9.0 of 10.0) wins over the same neighbour.
+        let strong = fuse(
+            &[(1, 9.0)],
+            &vec,
+            10.0,
+            &FusionSetting::convex(0.3, Normalization::Bound),
+        );
+        assert_eq!(strong[0].0, 1);
+    }
+
+    #[test]
+    fn overrides_win_over_the_base_setting() {
+        let base = FusionSetting::convex(0.5, Normalization::ZScore);
+        let o = FusionOverrides {
+            alpha: Some(0.9),
+            ..FusionOverrides::default()
+        };
+        assert_eq!(
+            o.apply(base),
+            FusionSetting::convex(0.9, Normalization::ZScore)
+        );
+        assert_eq!(FusionOverrides::default().apply(base), base);
+        assert_eq!(base.describe(), "convex zscore alpha 0.5");
+        assert_eq!(FusionSetting::rrf(60.0).describe(), "rrf k 60");
+    }
 }

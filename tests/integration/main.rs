@@ -10,6 +10,7 @@ mod cli;
 mod corpus;
 mod crash;
 mod formats;
+mod fusion;
 mod fuzz_regressions;
 mod models;
 mod search;

@@ -16,7 +16,7 @@ use crate::{bundled, temp_file};
 
 /// BBC articles (titles apart from the bodies, as the peers index them) and word vectors
 /// trained on them plus the Wikipedia sample, built once.
-fn bbc() -> &'static (Vec<Document>, Arc<Embeddings>) {
+pub fn bbc() -> &'static (Vec<Document>, Arc<Embeddings>) {
     static BBC: OnceLock<(Vec<Document>, Arc<Embeddings>)> = OnceLock::new();
     BBC.get_or_init(|| {
         let mut spec = CorpusSpec::new(bundled("bbc-news.csv")).label_col("category");
@@ -65,7 +65,7 @@ fn build(config: &SearchConfig) -> PathBuf {
 }
 
 /// The BBC index with default settings (exact vector search at this size), built once.
-fn index_dir() -> &'static PathBuf {
+pub fn index_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| build(&SearchConfig::default()))
 }
@@ -228,7 +228,7 @@ fn missing_or_damaged_index_files_are_clear_errors() {
     );
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

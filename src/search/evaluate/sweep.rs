@@ -86,7 +86,12 @@ pub fn sweep(run: &Run, task: &Task, current: FusionSetting) -> Vec<SweepRow> {
 /// (the next alpha down and up, the next k), is best — a single spike on a plateau is more
 /// often luck than a better setting — and its own mean. The current setting is left out of
 /// the choice (the grid covers it).
-fn best(run: &Run, metric: Metric, queries: &[usize], current: FusionSetting) -> (FusionSetting, f64) {
+fn best(
+    run: &Run,
+    metric: Metric,
+    queries: &[usize],
+    current: FusionSetting,
+) -> (FusionSetting, f64) {
     let settings: Vec<FusionSetting> = grid(current).into_iter().skip(1).collect();
     let means: Vec<f64> = settings
         .iter()
