@@ -9,9 +9,10 @@ pub mod fusion;
 pub mod hnsw;
 pub mod index;
 pub mod ingest;
+pub mod judgments;
 mod schema;
 pub mod vectors;
 
 pub use fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
-pub use index::{Hit, Lists, Mode, SearchConfig, SearchIndex};
+pub use index::{Contribution, Hit, Lists, Mode, SearchConfig, SearchIndex, TermScore};
 pub use ingest::{DocumentList, DocumentSource};

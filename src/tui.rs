@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod artifacts;
+pub mod history;
 pub mod jobs;
 pub mod layout;
 pub mod views;
@@ -36,7 +37,7 @@ pub fn has_terminal() -> bool {
 pub fn run(setup: Setup, data_name: &str) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let cancel = Cancel::new();
-    let mut app = App::new(&setup.config, data_name);
+    let mut app = App::new(&setup.config, data_name).with_collection(setup.artifacts.root());
     let jobs = Jobs::new(setup, tx, cancel.clone());
     let mut terminal = ratatui::try_init().map_err(terminal_error)?;
     // ratatui's panic hook restores the screen; mouse capture must be released before it.

@@ -69,7 +69,7 @@ struct Output {
 }
 
 pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
-    let mut index = open(ctx, &a.index, &a.fusion)?;
+    let index = open(ctx, &a.index, &a.fusion)?;
     let task = task(&index, &a)?;
     let run = evaluate::run(&index, &task)?;
     let current = index.fusion();

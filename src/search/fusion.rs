@@ -28,6 +28,7 @@ pub enum Normalization {
 
 /// One complete hybrid setting: what `--sweep` varies, `--tune` stores and `search` uses.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FusionSetting {
     pub fusion: Fusion,
     /// Convex: the vector list's weight (1 − alpha goes to BM25).

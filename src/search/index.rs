@@ -28,7 +28,8 @@ use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress};
 use crate::text::{Document, Tokenizer, TokenizerConfig};
 
-pub use rank::{Hit, Lists, Mode, Ranked};
+pub use explain::TermScore;
+pub use rank::{Contribution, Hit, Lists, Mode, Ranked};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -88,9 +89,13 @@ pub struct SearchIndex {
     pub config: SearchConfig,
     /// What the command line (or the TUI) sets over the stored and configured fusion.
     pub overrides: FusionOverrides,
+    /// The stored tuned setting; behind a lock so that the TUI, which shares the index with
+    /// its background jobs, can re-tune it.
+    tuned: std::sync::RwLock<Option<FusionSetting>>,
 }
 
 mod build;
+mod explain;
 mod maintain;
 mod query;
 mod rank;
@@ -139,6 +144,7 @@ impl SearchIndex {
             _ => None,
         };
         Ok(Self {
+            tuned: std::sync::RwLock::new(meta.tuned),
             ann,
             dir: dir.to_path_buf(),
             index,
@@ -223,15 +229,14 @@ impl SearchIndex {
     /// --tune` stored, else config's default.
     pub fn fusion(&self) -> FusionSetting {
         let base = self
-            .meta
-            .tuned
+            .tuned()
             .unwrap_or_else(|| FusionSetting::from_config(&self.config));
         self.overrides.apply(base)
     }
 
     /// The setting `eval-search --tune` stored for this index, if any.
     pub fn tuned(&self) -> Option<FusionSetting> {
-        self.meta.tuned
+        *self.tuned.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// What made the document vectors.

@@ -19,9 +19,11 @@ use crate::embed::eval::EvalReport;
 use crate::embed::projection::pca_2d;
 use crate::embed::word2vec::{Model, Word2VecConfig};
 use crate::embed::{AnalogyMethod, Embeddings};
-use crate::search::{Hit, Mode, SearchIndex};
+use crate::search::judgments::Judgments;
+use crate::search::{Hit, Mode, SearchIndex, TermScore};
 use crate::text::Tokenizer;
 
+use super::history::History;
 use super::jobs::{JobEvent, JobKind, Ready};
 use super::layout;
 
@@ -114,6 +116,16 @@ pub struct SearchState {
     /// The preview fills the screen (Enter).
     pub preview_open: bool,
     pub error: Option<String>,
+    /// BM25 of the selected hit, query term by query term.
+    pub terms: Vec<TermScore>,
+    /// The judgments panel (e) is open, and what it shows.
+    pub panel_open: bool,
+    pub panel: Option<JudgePanel>,
+    /// Browsing the history: the entry shown, and what was typed before browsing.
+    pub history_pos: Option<usize>,
+    pub history_draft: String,
+    /// Ctrl-R's pattern while searching the history.
+    pub reverse: Option<String>,
 }
 
 impl SearchState {
@@ -174,6 +186,9 @@ pub struct App {
     pub classify: ClassifyState,
     pub embed: EmbeddingsState,
     pub train: TrainState,
+    /// Relevance judgments and the query history of this collection.
+    pub judgments: Judgments,
+    pub history: History,
     pub requests: Vec<Request>,
     tokenizer: Tokenizer,
     debounce: Duration,
@@ -185,7 +200,10 @@ pub struct App {
 }
 
 mod input;
+mod judging;
 mod queries;
+
+pub use judging::JudgePanel;
 
 impl App {
     pub fn new(config: &Config, data_name: &str) -> Self {
@@ -214,6 +232,8 @@ impl App {
                 words_per_sec: None,
                 message: "Enter starts training; the new vectors replace the current ones".into(),
             },
+            judgments: Judgments::default(),
+            history: History::default(),
             requests: Vec::new(),
             tokenizer: Tokenizer::new(&config.tokenizer),
             debounce: Duration::from_millis(config.tui.debounce_ms),

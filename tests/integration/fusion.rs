@@ -104,7 +104,7 @@ fn tuning_is_stored_used_and_overridden() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("ix");
     copy_dir(index_dir(), &copy);
-    let mut ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
+    let ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
     let default = FusionSetting::from_config(&SearchConfig::default());
     assert_eq!(ix.fusion(), default);
     let task = evaluate::document_task(&ix).unwrap();

@@ -18,6 +18,7 @@ mod static_models;
 mod subwords;
 mod training;
 mod tui;
+mod tui_judgments;
 
 use std::path::PathBuf;
 

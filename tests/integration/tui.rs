@@ -27,9 +27,9 @@ use crate::bundled;
 
 /// Everything the views show, built once from BBC with one training thread (so the vectors,
 /// and every figure drawn from them, are the same on every run).
-struct Fixture {
+pub struct Fixture {
     embeddings: Arc<Embeddings>,
-    index_dir: PathBuf,
+    pub index_dir: PathBuf,
     classifier: Arc<Pipeline>,
     comparison: compare::CompareReport,
     data: Dataset,
@@ -42,7 +42,7 @@ fn spec() -> CorpusSpec {
     spec
 }
 
-fn fixture() -> &'static Fixture {
+pub fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let config = Config::default();
@@ -113,12 +113,12 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-fn ready(app: &mut App, kind: JobKind, r: Ready) {
+pub fn ready(app: &mut App, kind: JobKind, r: Ready) {
     app.update(Msg::Job(JobEvent::Ready(kind, r)), Instant::now());
 }
 
 /// An app with every artifact delivered, as the jobs deliver them.
-fn loaded_app() -> App {
+pub fn loaded_app() -> App {
     let f = fixture();
     let config = Config::default();
     let mut app = App::new(&config, "bbc-news.csv");
@@ -158,23 +158,23 @@ fn loaded_app() -> App {
     app
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(Msg::Key(KeyEvent::from(KeyCode::Char(c))), Instant::now());
     }
 }
 
-fn key(app: &mut App, code: KeyCode) {
+pub fn key(app: &mut App, code: KeyCode) {
     app.update(Msg::Key(KeyEvent::from(code)), Instant::now());
 }
 
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| views::render(f, app)).unwrap();
     t
 }
 
-fn screen(t: &Terminal<TestBackend>) -> String {
+pub fn screen(t: &Terminal<TestBackend>) -> String {
     t.backend().to_string()
 }
 
@@ -193,10 +193,11 @@ fn search_tab_updates_as_you_type_and_previews_the_hit() {
     assert!(app.search.preview.to_lowercase().contains("oil"));
     let t = draw(&app, 120, 36);
     insta::assert_snapshot!("search", screen(&t));
-    // Down moves the selection and the preview follows; m switches to BM25 only.
+    // Outside the query box, Down moves the selection and the preview follows; m switches
+    // to BM25 only.
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Down);
     assert_eq!(app.search.selected, 1);
-    key(&mut app, KeyCode::Esc);
     type_text(&mut app, "m");
     assert_eq!(app.search.mode().name(), "bm25");
     assert!(app.search.hits.iter().all(|h| h.bm25.is_some()));

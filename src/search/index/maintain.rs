@@ -58,6 +58,7 @@ impl SearchIndex {
         let added = documents.len();
         self.vectors = DocVectors::read(&path, first + added, dim)?;
         self.meta.documents.extend(documents);
+        self.meta.tuned = self.tuned();
         write_meta(&dir.join("meta.json"), &self.meta)?;
         self.refresh()?;
         Ok(added)
@@ -82,9 +83,12 @@ impl SearchIndex {
 
     /// Stores (or with None, forgets) the fusion `eval-search --tune` chose; `search` and the
     /// TUI use it from then on unless flags override it.
-    pub fn store_tuned(&mut self, setting: Option<FusionSetting>) -> Result<()> {
-        self.meta.tuned = setting;
-        write_meta(&self.dir.join("meta.json"), &self.meta)
+    pub fn store_tuned(&self, setting: Option<FusionSetting>) -> Result<()> {
+        let mut meta = self.meta.clone();
+        meta.tuned = setting;
+        write_meta(&self.dir.join("meta.json"), &meta)?;
+        *self.tuned.write().unwrap_or_else(|e| e.into_inner()) = setting;
+        Ok(())
     }
 
     /// Sees tantivy's latest commit and rebuilds the table from document numbers to tantivy

@@ -1,7 +1,7 @@
 //! Ranking one query: the BM25 list, the vector list (approximate index or brute force), their
 //! fusion, and the hits a user sees with each list's rank and score.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use tantivy::{TantivyDocument, Term};
 use super::SearchIndex;
 use crate::embed::kernels::dot;
 use crate::error::{Error, Result};
-use crate::search::fusion::{FusionSetting, fuse};
+use crate::search::fusion::{Fused, FusionSetting, fuse_explained};
 use crate::search::schema::tv;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -51,6 +51,30 @@ pub struct Hit {
     pub vector_rank: Option<usize>,
     /// The text around the query terms, with matches in <b>…</b>.
     pub snippet: String,
+    /// Hybrid mode: what each list gave the fused score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fusion: Option<Contribution>,
+}
+
+/// A hybrid hit's score taken apart: each list's normalised score (None: not in that list)
+/// and its weighted share of the fused score (convex: weight × normalised score, the missing
+/// list's floor included; RRF: 1 / (k + rank)).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Contribution {
+    pub setting: FusionSetting,
+    pub bm25_normalized: Option<f64>,
+    pub vector_normalized: Option<f64>,
+    pub bm25_part: f64,
+    pub vector_part: f64,
+}
+
+impl Contribution {
+    /// BM25's share of the fused score, in [0, 1] (None when the score is not positive).
+    pub fn bm25_share(&self) -> Option<f64> {
+        let total = self.bm25_part + self.vector_part;
+        (self.bm25_part >= 0.0 && self.vector_part >= 0.0 && total > 0.0)
+            .then(|| self.bm25_part / total)
+    }
 }
 
 impl Hit {
@@ -165,6 +189,26 @@ impl SearchIndex {
         // Also gives the cosine of hits the vector list did not rank (BM25 mode).
         let query_vector = self.query_vector(query, &tokens);
         let ranked = self.ranked(mode, &*parsed, query_vector.as_deref(), k, None, label)?;
+        let setting = self.fusion();
+        let contributions: HashMap<u32, Contribution> = if mode == Mode::Hybrid {
+            ranked
+                .lists
+                .explained(&setting)
+                .into_iter()
+                .map(|f| {
+                    let c = Contribution {
+                        setting,
+                        bm25_normalized: f.bm25_normalized,
+                        vector_normalized: f.vector_normalized,
+                        bm25_part: f.bm25_part,
+                        vector_part: f.vector_part,
+                    };
+                    (f.doc, c)
+                })
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
             .map_err(tv(&self.dir))?;
@@ -199,6 +243,7 @@ impl SearchIndex {
                     .or_else(|| Some(dot(self.vectors.row(doc)?, query_vector.as_deref()?))),
                 vector_rank: vector_rank.map(|r| r + 1),
                 snippet,
+                fusion: contributions.get(&doc).copied(),
             });
         }
         Ok(hits)
@@ -299,14 +344,20 @@ impl Lists {
         match mode {
             Mode::Bm25 => widen(&self.bm25),
             Mode::Vector => widen(&self.vector),
-            Mode::Hybrid => {
-                let mut vector = self.vector.clone();
-                vector.extend_from_slice(&self.rescored);
-                vector.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                let mut fused = fuse(&self.bm25, &vector, self.bm25_bound, setting);
-                fused.truncate(k);
-                fused
-            }
+            Mode::Hybrid => self
+                .explained(setting)
+                .into_iter()
+                .take(k)
+                .map(|f| (f.doc, f.score))
+                .collect(),
         }
+    }
+
+    /// The hybrid ranking with what each list contributed to each document.
+    pub fn explained(&self, setting: &FusionSetting) -> Vec<Fused> {
+        let mut vector = self.vector.clone();
+        vector.extend_from_slice(&self.rescored);
+        vector.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        fuse_explained(&self.bm25, &vector, self.bm25_bound, setting)
     }
 }

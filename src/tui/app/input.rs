@@ -38,13 +38,26 @@ impl App {
     /// Keys while a text field has focus.
     fn edit_key(&mut self, k: KeyEvent, now: Instant) {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let search = self.tab == Tab::Search;
+        if search
+            && matches!(
+                k.code,
+                KeyCode::Esc | KeyCode::Tab | KeyCode::BackTab | KeyCode::Enter
+            )
+        {
+            self.remember_query();
+        }
         match k.code {
             KeyCode::Esc => self.editing = false,
             KeyCode::Tab | KeyCode::BackTab => {
                 self.editing = false;
                 self.key(k, now);
             }
-            KeyCode::Up | KeyCode::Down if self.tab == Tab::Search => self.tab_key(k),
+            KeyCode::Up if search => self.browse_history(true, now),
+            KeyCode::Down if search => self.browse_history(false, now),
+            KeyCode::Char('p') if search && ctrl => self.browse_history(true, now),
+            KeyCode::Char('n') if search && ctrl => self.browse_history(false, now),
+            KeyCode::Char('r') if search && ctrl => self.reverse_search(now),
             KeyCode::Enter => {
                 self.editing = false;
                 match self.tab {
@@ -79,6 +92,9 @@ impl App {
     }
 
     fn changed(&mut self, now: Instant) {
+        // Typing ends a history search: the text is the user's again.
+        self.search.reverse = None;
+        self.search.history_pos = None;
         match self.tab {
             Tab::Search | Tab::Train => self.search_pending = Some(now),
             Tab::Classify => self.try_pending = Some(now),
@@ -130,6 +146,15 @@ impl App {
                     };
                     self.run_search();
                 }
+                KeyCode::Char('y') => self.judge(true),
+                KeyCode::Char('n') => self.judge(false),
+                KeyCode::Char('e') => {
+                    self.search.panel_open = !self.search.panel_open;
+                    if self.search.panel_open {
+                        self.score_judgments();
+                    }
+                }
+                KeyCode::Char('t') => self.retune(),
                 KeyCode::PageDown => {
                     self.search.preview_scroll = self.search.preview_scroll.saturating_add(10)
                 }
@@ -278,9 +303,13 @@ impl App {
         if i != self.search.selected || self.search.preview.is_empty() {
             self.search.selected = i;
             self.search.preview_scroll = 0;
-            self.search.preview = match &self.res.index {
-                Some(ix) => ix.text(self.search.hits[i].doc).unwrap_or_default(),
-                None => String::new(),
+            let doc = self.search.hits[i].doc;
+            (self.search.preview, self.search.terms) = match &self.res.index {
+                Some(ix) => (
+                    ix.text(doc).unwrap_or_default(),
+                    ix.explain_bm25(&self.search.query, doc).unwrap_or_default(),
+                ),
+                None => Default::default(),
             };
         }
     }

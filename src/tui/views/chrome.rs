@@ -99,7 +99,10 @@ pub fn keys(tab: Tab) -> Vec<(&'static str, &'static str)> {
         Tab::Search => vec![
             ("/", "type a query (results update as you type)"),
             ("Esc", "leave the query box"),
-            ("j k ↑ ↓ / wheel", "move through the results; click selects"),
+            (
+                "j k ↑ ↓ / wheel",
+                "results (outside the query box); click selects",
+            ),
             (
                 "Enter",
                 "open the selected document full screen (again: back)",
@@ -107,6 +110,23 @@ pub fn keys(tab: Tab) -> Vec<(&'static str, &'static str)> {
             ("PgUp PgDn", "scroll the preview"),
             ("m", "mode: hybrid → bm25 → vector"),
             ("l", "filter by label (cycles through the labels, then all)"),
+            (
+                "y / n",
+                "judge the selected hit relevant / not (again: undo)",
+            ),
+            ("e", "judgments: each mode's nDCG@10 on your judged queries"),
+            (
+                "t",
+                "re-tune the fusion from your judgments (kept in index)",
+            ),
+            (
+                "↑ ↓ Ctrl-P/N",
+                "in the query box: previous / next query of the history",
+            ),
+            (
+                "Ctrl-R",
+                "in the query box: search the history for the text",
+            ),
         ],
         Tab::Classify => vec![
             (
