@@ -218,8 +218,25 @@ pub fn fuse_explained(
             }
         }
     }
+    // Equal scores keep the order of the list with the larger weight (then the other list's,
+    // then document number): convex alpha 0 ranks exactly as BM25 does, alpha 1 as the vectors.
+    let rank_in = |list: &[(u32, f32)]| -> HashMap<u32, usize> {
+        list.iter().enumerate().map(|(r, &(d, _))| (d, r)).collect()
+    };
+    let (rb, rv) = (rank_in(bm25), rank_in(vector));
+    let rank = |m: &HashMap<u32, usize>, d: u32| m.get(&d).copied().unwrap_or(usize::MAX);
+    let vector_first = setting.fusion == Fusion::Convex && setting.alpha > 0.5;
+    let key = |f: &Fused| {
+        let (b, v) = (rank(&rb, f.doc), rank(&rv, f.doc));
+        if vector_first { (v, b) } else { (b, v) }
+    };
     let mut out: Vec<Fused> = fused.into_values().collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| key(a).cmp(&key(b)))
+            .then(a.doc.cmp(&b.doc))
+    });
     out
 }
 

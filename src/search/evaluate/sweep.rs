@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Metric, Run, Scores, Task};
 use crate::embed::rng::Rng;
+use crate::eval::significance::paired;
 use crate::search::fusion::{Fusion, FusionSetting, Normalization};
 use crate::search::index::Mode;
 
@@ -85,7 +86,9 @@ pub fn sweep(run: &Run, task: &Task, current: FusionSetting) -> Vec<SweepRow> {
 /// The setting whose mean `metric` on `queries`, averaged with its neighbours on the grid
 /// (the next alpha down and up, the next k), is best — a single spike on a plateau is more
 /// often luck than a better setting — and its own mean. The current setting is left out of
-/// the choice (the grid covers it).
+/// the choice (the grid covers it). A fusion that does not beat the better of its two lists
+/// significantly (paired randomisation test, p < 0.05) gives way to that list alone (convex
+/// alpha 0 or 1): with useless vectors, tuning must not learn noise.
 fn best(
     run: &Run,
     metric: Metric,
@@ -93,13 +96,14 @@ fn best(
     current: FusionSetting,
 ) -> (FusionSetting, f64) {
     let settings: Vec<FusionSetting> = grid(current).into_iter().skip(1).collect();
-    let means: Vec<f64> = settings
-        .iter()
-        .map(|setting| {
-            let s = scores(run, setting, queries);
-            s.iter().map(|s| metric.of(s)).sum::<f64>() / s.len().max(1) as f64
-        })
-        .collect();
+    let per_query = |setting: &FusionSetting| -> Vec<f64> {
+        scores(run, setting, queries)
+            .iter()
+            .map(|s| metric.of(s))
+            .collect()
+    };
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let means: Vec<f64> = settings.iter().map(|s| mean(&per_query(s))).collect();
     let same_family = |a: &FusionSetting, b: &FusionSetting| {
         a.fusion == b.fusion && (a.fusion == Fusion::Rrf || a.normalization == b.normalization)
     };
@@ -112,14 +116,32 @@ fn best(
             .collect();
         neighbours.iter().sum::<f64>() / neighbours.len() as f64
     };
-    let mut best = (current, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut chosen = (current, f64::NEG_INFINITY, f64::NEG_INFINITY);
     for (i, setting) in settings.iter().enumerate() {
         let s = smoothed(i);
-        if s > best.2 + 1e-12 {
-            best = (*setting, means[i], s);
+        if s > chosen.2 + 1e-12 {
+            chosen = (*setting, means[i], s);
         }
     }
-    (best.0, best.1)
+    // The better single list on these queries, as a setting that ranks exactly like it.
+    let list = |m: usize| -> Vec<f64> {
+        queries
+            .iter()
+            .map(|&q| metric.of(&run.scores[m][q]))
+            .collect()
+    };
+    let (bm25, vector) = (list(0), list(1));
+    let (single, single_setting) = if mean(&vector) > mean(&bm25) {
+        (vector, FusionSetting::convex(1.0, Normalization::Bound))
+    } else {
+        (bm25, FusionSetting::convex(0.0, Normalization::Bound))
+    };
+    let test = paired(&single, &per_query(&chosen.0), 10_000, 3);
+    if test.difference > 0.0 && test.p_value < 0.05 {
+        (chosen.0, chosen.1)
+    } else {
+        (single_setting, mean(&single))
+    }
 }
 
 /// The best setting on all queries, and the honest check: two-fold cross-validation — the
