@@ -219,6 +219,9 @@ mod tests {
         assert_eq!(back.judged_queries(), 2);
         std::fs::write(dir.path().join(QRELS), "q1 0 x\n").unwrap();
         let err = Judgments::load(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("qrels.txt") && err.contains("line 1"), "{err}");
+        assert!(
+            err.contains("qrels.txt:1:") && err.contains("qid 0 docid"),
+            "{err}"
+        );
     }
 }
