@@ -177,15 +177,22 @@ impl Embeddings {
 
     /// 1 / length of every row, computed once.
     pub fn inv_norms(&self) -> &[f32] {
-        self.inv_norms.get_or_init(|| {
-            self.matrix()
-                .par_chunks(self.dim)
-                .map(|row| {
-                    let n = dot(row, row).sqrt();
-                    if n > 0.0 { 1.0 / n } else { 0.0 }
-                })
-                .collect()
-        })
+        if let Some(v) = self.inv_norms.get() {
+            return v;
+        }
+        // Computed in parallel outside the cell's lock: a rayon worker blocked on the cell
+        // while the thread filling it waits for rayon jobs queued behind that worker is a
+        // deadlock (seen in the tests: analogies scored in parallel on fresh vectors). Two
+        // threads may both compute; the first to store wins.
+        let computed: Vec<f32> = self
+            .matrix()
+            .par_chunks(self.dim)
+            .map(|row| {
+                let n = dot(row, row).sqrt();
+                if n > 0.0 { 1.0 / n } else { 0.0 }
+            })
+            .collect();
+        self.inv_norms.get_or_init(|| computed)
     }
     /// Row `i` scaled to unit length.
     pub fn unit(&self, i: usize) -> Vec<f32> {
