@@ -180,7 +180,7 @@ fn decode(
             path,
             line,
             format!(
-                "invalid UTF-8 in {what} at byte {} of it; expected UTF-8 text (lenient reading replaces it)",
+                "invalid UTF-8 in {what} at byte {} of it; expected UTF-8 text (--lossy-utf8 or data.lossy_utf8 reads it, replacing bad bytes with U+FFFD)",
                 e.valid_up_to()
             ),
         )),

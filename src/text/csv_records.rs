@@ -190,7 +190,7 @@ impl CsvRecords {
                 &self.path,
                 line,
                 format!(
-                    "invalid UTF-8 in column {:?} at byte {} of the field; expected UTF-8 text",
+                    "invalid UTF-8 in column {:?} at byte {} of the field; expected UTF-8 text (--lossy-utf8 or data.lossy_utf8 reads it, replacing bad bytes with U+FFFD)",
                     self.headers[idx],
                     e.valid_up_to()
                 ),
@@ -283,7 +283,7 @@ fn csv_error(path: &Path, e: csv::Error, extra_lines: u64) -> Error {
             path,
             pos.map(|p| p.line() + extra_lines).unwrap_or(line),
             format!(
-                "invalid UTF-8 in field {}; expected UTF-8 text",
+                "invalid UTF-8 in field {}; expected UTF-8 text (--lossy-utf8 or data.lossy_utf8 reads it, replacing bad bytes with U+FFFD)",
                 err.field() + 1
             ),
         ),
