@@ -8,6 +8,7 @@ mod embed;
 mod eval_embeddings;
 mod eval_search;
 mod output;
+mod predict;
 mod progress_bar;
 mod query;
 mod report;

@@ -29,17 +29,20 @@ pub struct Summary {
 }
 
 impl Dataset {
-    /// Reads every row of a CSV/TSV with text and label columns.
+    /// Reads every row of a CSV/TSV with text and label columns, or every line of a fastText
+    /// file (`__label__x text`: its first label; no label column needed).
     pub fn load(spec: &CorpusSpec, tokenizer: &Tokenizer) -> Result<Self> {
-        if spec.label_col.is_none() {
-            return Err(Error::Usage(
-                "a label column is needed (--label-col)".into(),
-            ));
-        }
         let mut texts = Vec::new();
         let mut raw_labels = Vec::new();
         for doc in CorpusReader::open(spec)? {
             let doc = doc?;
+            if texts.is_empty() && spec.label_col.is_none() && doc.label.is_none() {
+                return Err(Error::in_file(
+                    &spec.path,
+                    "no labels: give the label column (--label-col) of a CSV/TSV, or a fastText \
+                     file (`__label__x text` lines)",
+                ));
+            }
             raw_labels.push(doc.label.unwrap_or_default());
             texts.push(doc.text);
         }
@@ -74,6 +77,21 @@ impl Dataset {
             y,
             labels,
         })
+    }
+
+    /// A classifier needs two classes: an error naming the file and its one class otherwise.
+    pub fn require_two_classes(&self) -> Result<()> {
+        match self.labels.as_slice() {
+            [] => Err(Error::in_file(
+                &self.path,
+                "no row has a label: nothing to learn from",
+            )),
+            [only] => Err(Error::in_file(
+                &self.path,
+                format!("every labelled row is {only:?}: a classifier needs at least two classes"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub fn len(&self) -> usize {

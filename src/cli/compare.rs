@@ -47,6 +47,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
         )));
     }
     let data = Dataset::load(&a.data.spec(config), &Tokenizer::new(&config.tokenizer))?;
+    data.require_two_classes()?;
     let (splits, split_name) = match (&a.split, a.folds) {
         (Some(path), _) => (
             vec![dataset::from_file(path, data.len())?],

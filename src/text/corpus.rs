@@ -255,6 +255,11 @@ impl CorpusReader {
         &self.path
     }
 
+    /// Whether the file is read as fastText lines (`__label__x text`).
+    pub fn is_fasttext(&self) -> bool {
+        matches!(self.inner, Inner::Lines { fasttext: true, .. })
+    }
+
     /// (bytes of the file read so far, its size): progress through the file, compressed or not.
     pub fn position(&self) -> (u64, u64) {
         (self.bytes_read.load(Ordering::Relaxed), self.size)

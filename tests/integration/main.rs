@@ -12,6 +12,7 @@ mod crash;
 mod formats;
 mod fusion;
 mod fuzz_regressions;
+mod labelled_files;
 mod models;
 mod search;
 mod static_models;
