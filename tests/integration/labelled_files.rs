@@ -26,14 +26,14 @@ fn ok(out: &std::process::Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
-/// `n` bundled tweets, every 31st (the file is sorted by label), as fastText lines
+/// `n` bundled tweets, every `step`-th (the file is sorted by label), as fastText lines
 /// (`__label__sentiment text`), then `extra`.
-fn fasttext_tweets(path: &Path, n: usize, extra: &str) {
+fn fasttext_tweets(path: &Path, n: usize, step: usize, extra: &str) {
     let docs = CorpusReader::open(
         &CorpusSpec::new(bundled("tweets-sentiment.csv")).label_col("sentiment"),
     )
     .unwrap()
-    .step_by(31)
+    .step_by(step)
     .take(n)
     .map(|d| {
         let d = d.unwrap();
@@ -51,7 +51,7 @@ fn fasttext_tweets(path: &Path, n: usize, extra: &str) {
 fn fasttext_files_train_predict_and_score_without_a_label_column() {
     let dir = tempfile::tempdir().unwrap();
     let ft = dir.path().join("tweets.txt");
-    fasttext_tweets(&ft, 1200, "");
+    fasttext_tweets(&ft, 1200, 31, "");
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let model = dir.path().join("m.wlm");
     ok(&wordlens(&[
@@ -67,6 +67,7 @@ fn fasttext_files_train_predict_and_score_without_a_label_column() {
     fasttext_tweets(
         &test,
         1200,
+        31,
         "__label__sarcastic oh great another car\n__label__sarcastic sure\n__label__sarcastic wow\n",
     );
     let out = dir.path().join("p.csv");
@@ -180,20 +181,7 @@ fn one_class_is_an_error_naming_the_file_and_the_class() {
     let dir = tempfile::tempdir().unwrap();
     let ft = dir.path().join("negative-only.txt");
     // The bundled tweets are sorted by label: the first 100 are all negative.
-    let docs: String = CorpusReader::open(
-        &CorpusSpec::new(bundled("tweets-sentiment.csv")).label_col("sentiment"),
-    )
-    .unwrap()
-    .take(100)
-    .map(|d| {
-        format!(
-            "__label__{} {}\n",
-            d.as_ref().unwrap().label.clone().unwrap(),
-            d.unwrap().text
-        )
-    })
-    .collect();
-    std::fs::write(&ft, docs).unwrap();
+    fasttext_tweets(&ft, 100, 1, "");
     for cmd in [&["classify", "train"][..], &["compare"][..]] {
         let mut args = cmd.to_vec();
         let model = dir.path().join("m.wlm");
