@@ -13,6 +13,7 @@ use crate::embed::trainer;
 use crate::embed::word2vec::Word2VecConfig;
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
+use crate::eval::calibration::{Calibration, calibration};
 use crate::eval::metrics::{Metrics, classification};
 use crate::eval::significance;
 use crate::features::TfidfConfig;
@@ -112,6 +113,9 @@ pub struct MethodRow {
     pub accuracy_std: Option<f64>,
     pub converged: bool,
     pub metrics: Metrics,
+    /// Expected calibration error (15 bins) and the reliability table of the test predictions.
+    #[serde(default)]
+    pub calibration: Option<Calibration>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -381,6 +385,7 @@ impl Experiment<'_> {
                     accuracy_std: (accs.len() > 1).then(|| std_dev(accs)),
                     converged: o.converged,
                     metrics,
+                    calibration: Some(calibration(&o.truth, &o.proba)),
                 }
             })
             .collect();

@@ -135,11 +135,12 @@ pub fn render(r: &CompareReport) -> String {
         100.0 * e.test_coverage
     ));
     out.push_str(&format!(
-        "{:<18} {:>8} {:>8} {:>8} {:>7}   {}\n",
+        "{:<18} {:>8} {:>8} {:>8} {:>6} {:>7}   {}\n",
         "method",
         "accuracy",
         "macro-F1",
         "log loss",
+        "ECE",
         "fit s",
         "vs bow: accuracy difference [95% CI], McNemar p"
     ));
@@ -165,11 +166,12 @@ pub fn render(r: &CompareReport) -> String {
             .map(|s| format!(" ±{s:.3}"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "{:<18} {:>8.4} {:>8.4} {:>8.4} {:>7.2}   {vs}{std}{}\n",
+            "{:<18} {:>8.4} {:>8.4} {:>8.4} {:>6.3} {:>7.2}   {vs}{std}{}\n",
             m.name,
             m.accuracy,
             m.macro_f1,
             m.log_loss.unwrap_or(f64::NAN),
+            m.calibration.as_ref().map_or(f64::NAN, |c| c.ece),
             m.fit_seconds,
             if m.converged { "" } else { " (not converged)" }
         ));
