@@ -2,6 +2,7 @@
 //! both; the fitted pipeline, its file format, and the with-vs-without-embeddings comparison.
 
 pub mod compare;
+pub mod disagreements;
 pub mod lbfgs;
 pub mod logreg;
 pub mod model_file;

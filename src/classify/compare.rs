@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::disagreements::{self, Disagreements, Predictions};
 use super::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use crate::dataset::{self, Dataset, Split, Summary};
 use crate::docvec::{DocVecConfig, DocVecMethod};
@@ -167,15 +168,31 @@ pub struct CompareReport {
     pub methods: Vec<MethodRow>,
     pub tests: Vec<TestRow>,
     pub learning_curve: Vec<CurvePoint>,
+    /// Test rows where the most accurate embedding method and bag-of-words disagree.
+    #[serde(default)]
+    pub disagreements: Option<Disagreements>,
 }
 
 /// What one split produced for one method.
 struct Outcome {
+    /// The test rows, in the order of `truth`, `pred` and `proba`.
+    rows: Vec<usize>,
     truth: Vec<u32>,
     pred: Vec<u32>,
     proba: Vec<Vec<f64>>,
     fit_seconds: f64,
     converged: bool,
+}
+
+impl Outcome {
+    fn predictions(&self) -> Predictions<'_> {
+        Predictions {
+            rows: &self.rows,
+            truth: &self.truth,
+            pred: &self.pred,
+            proba: &self.proba,
+        }
+    }
 }
 
 impl Experiment<'_> {
@@ -267,6 +284,7 @@ impl Experiment<'_> {
             )?;
             let proba = p.predict_proba(Docs::new(&test_texts, &test_docs))?;
             out.push(Outcome {
+                rows: test.clone(),
                 truth: truth.clone(),
                 pred: Pipeline::argmax(&proba),
                 proba,
@@ -338,6 +356,7 @@ impl Experiment<'_> {
                 fold_acc[k].push(correct as f64 / o.truth.len().max(1) as f64);
                 match pooled.get_mut(k) {
                     Some(p) => {
+                        p.rows.extend(o.rows);
                         p.truth.extend(o.truth);
                         p.pred.extend(o.pred);
                         p.proba.extend(o.proba);
@@ -417,8 +436,20 @@ impl Experiment<'_> {
                 }
             })
             .collect();
+        let best =
+            (1..methods.len()).max_by(|&a, &b| rows[a].accuracy.total_cmp(&rows[b].accuracy));
+        let disagreements = best.map(|b| {
+            disagreements::find(
+                &methods[b].name(),
+                &pooled[0].predictions(),
+                &pooled[b].predictions(),
+                &data.texts,
+                &data.labels,
+            )
+        });
         let first = &splits[0];
         Ok(CompareReport {
+            disagreements,
             dataset: data.path.display().to_string(),
             summary: data.summary(),
             split: split_name.to_string(),

@@ -176,6 +176,16 @@ pub fn render(r: &CompareReport) -> String {
             if m.converged { "" } else { " (not converged)" }
         ));
     }
+    if let Some(d) = &r.disagreements {
+        out.push_str(&format!(
+            "\nbow and {} disagree on {} test rows: {} right and bow wrong, bow right and {} wrong {} (McNemar's b and c; rows in --json \"disagreements\")\n",
+            d.method,
+            d.rows.len(),
+            d.method_right_bow_wrong,
+            d.method,
+            d.bow_right_method_wrong
+        ));
+    }
     if !r.learning_curve.is_empty() {
         let mut fractions: Vec<f64> = r.learning_curve.iter().map(|p| p.fraction).collect();
         fractions.dedup();

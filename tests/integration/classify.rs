@@ -190,6 +190,20 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
         assert!((weighted - m.accuracy).abs() < 1e-9, "{}", m.name);
     }
     assert!(cal("bow").ece > 0.15, "{:?}", cal("bow"));
+    // The rows where the best embedding method and bow disagree; their counts are McNemar's.
+    let d = r.disagreements.as_ref().unwrap();
+    let t = r.tests.iter().find(|t| t.method == d.method).unwrap();
+    assert_eq!(d.method_right_bow_wrong, t.only_method_correct);
+    assert_eq!(d.bow_right_method_wrong, t.only_baseline_correct);
+    assert!(d.rows.len() as u64 >= t.only_method_correct + t.only_baseline_correct);
+    for row in &d.rows {
+        assert_ne!(row.bow.label, row.method.label);
+        assert_eq!(row.text, data.texts[row.row]);
+        assert_eq!(
+            Some(&row.label),
+            data.y[row.row].map(|y| &data.labels[y as usize])
+        );
+    }
     assert!(cal("embed-mean").ece < 0.08, "{:?}", cal("embed-mean"));
 }
 
