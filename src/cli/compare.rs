@@ -177,12 +177,11 @@ pub fn render(r: &CompareReport) -> String {
         ));
     }
     if let Some(d) = &r.disagreements {
+        let m = &d.method;
         out.push_str(&format!(
-            "\nbow and {} disagree on {} test rows: {} right and bow wrong, bow right and {} wrong {} (McNemar's b and c; rows in --json \"disagreements\")\n",
-            d.method,
+            "\nbow and {m} disagree on {} test rows: {m} right and bow wrong {}, bow right and {m} wrong {} (McNemar's b and c; the rows: --json \"disagreements\")\n",
             d.rows.len(),
             d.method_right_bow_wrong,
-            d.method,
             d.bow_right_method_wrong
         ));
     }
