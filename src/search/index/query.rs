@@ -99,6 +99,9 @@ impl SearchIndex {
                 out.push((o as u32, score));
             }
         }
+        // Equal scores (twins) in document order, as the peers break ties: tantivy's own order
+        // follows the segment layout, which differs between a streamed and an in-memory build.
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(out)
     }
 
