@@ -45,6 +45,8 @@ struct Row {
 
 /// The rows of a CSV/TSV (its header) or a fastText file (header `label,text`), in order.
 struct Input {
+    /// The rows carry true labels (a fastText file, or a CSV/TSV with `--label-col`).
+    labelled: bool,
     header: Vec<String>,
     rows: Box<dyn Iterator<Item = Result<Row>>>,
 }
@@ -67,6 +69,7 @@ fn open_input(path: &Path, text_cols: &[String], label_col: Option<&str>) -> Res
             })
         });
         return Ok(Input {
+            labelled: true,
             header: vec!["label".into(), "text".into()],
             rows: Box::new(rows),
         });
@@ -110,6 +113,7 @@ fn open_input(path: &Path, text_cols: &[String], label_col: Option<&str>) -> Res
         })
     });
     Ok(Input {
+        labelled: label.is_some(),
         header,
         rows: Box::new(rows),
     })
@@ -145,7 +149,7 @@ pub fn predict(a: PredictArgs) -> Result<()> {
         .text_col
         .clone()
         .unwrap_or_else(|| pipeline.text_cols.clone());
-    let input = open_input(&a.data, &text_cols, a.label_col.as_deref())?;
+    let mut input = open_input(&a.data, &text_cols, a.label_col.as_deref())?;
     let mut header = input.header.clone();
     let predicted = if header.iter().any(|h| h == "predicted") {
         "wordlens_predicted"
@@ -158,7 +162,7 @@ pub fn predict(a: PredictArgs) -> Result<()> {
     // (true label, predicted class) of every row that has a label.
     let mut judged: Vec<(String, u32)> = Vec::new();
     let mut failure: Option<Error> = None;
-    let mut input_rows = input.rows;
+    let mut input_rows = std::mem::replace(&mut input.rows, Box::new(std::iter::empty()));
     atomic_write(&a.out, |w| {
         let mut writer = csv::Writer::from_writer(w);
         writer.write_record(&header)?;
@@ -197,8 +201,7 @@ pub fn predict(a: PredictArgs) -> Result<()> {
         writer.flush()
     })
     .map_err(|e| failure.take().unwrap_or(e))?;
-    let labelled = a.label_col.is_some() || is_fasttext(&a.data);
-    let evaluation = labelled.then(|| evaluate(&judged, &pipeline.labels));
+    let evaluation = input.labelled.then(|| evaluate(&judged, &pipeline.labels));
     let summary = Summary {
         rows,
         out: a.out.clone(),

@@ -161,12 +161,7 @@ impl SearchIndex {
         exclude: Option<u32>,
         label: Option<&str>,
     ) -> Result<Ranked> {
-        let take = if mode == Mode::Hybrid {
-            self.config.candidates.max(k)
-        } else {
-            k
-        };
-        let lists = self.lists(mode, bm25_query, q, take, exclude, label)?;
+        let lists = self.lists(mode, bm25_query, q, self.take(mode, k), exclude, label)?;
         let fused = lists.ranking(mode, &self.fusion(), k);
         Ok(Ranked { fused, lists })
     }
@@ -188,27 +183,34 @@ impl SearchIndex {
         let parsed = self.parse(query, true);
         // Also gives the cosine of hits the vector list did not rank (BM25 mode).
         let query_vector = self.query_vector(query, &tokens);
-        let ranked = self.ranked(mode, &*parsed, query_vector.as_deref(), k, None, label)?;
+        let take = self.take(mode, k);
+        let lists = self.lists(mode, &*parsed, query_vector.as_deref(), take, None, label)?;
         let setting = self.fusion();
-        let contributions: HashMap<u32, Contribution> = if mode == Mode::Hybrid {
-            ranked
-                .lists
-                .explained(&setting)
-                .into_iter()
-                .map(|f| {
-                    let c = Contribution {
-                        setting,
-                        bm25_normalized: f.bm25_normalized,
-                        vector_normalized: f.vector_normalized,
-                        bm25_part: f.bm25_part,
-                        vector_part: f.vector_part,
-                    };
-                    (f.doc, c)
-                })
-                .collect()
-        } else {
-            HashMap::new()
-        };
+        // Hybrid: fused once, keeping what each list contributed to each hit.
+        let (fused, contributions): (Vec<(u32, f64)>, HashMap<u32, Contribution>) =
+            if mode == Mode::Hybrid {
+                let explained: Vec<Fused> = lists.explained(&setting).into_iter().take(k).collect();
+                let contributions = explained
+                    .iter()
+                    .map(|f| {
+                        let c = Contribution {
+                            setting,
+                            bm25_normalized: f.bm25_normalized,
+                            vector_normalized: f.vector_normalized,
+                            bm25_part: f.bm25_part,
+                            vector_part: f.vector_part,
+                        };
+                        (f.doc, c)
+                    })
+                    .collect();
+                (
+                    explained.iter().map(|f| (f.doc, f.score)).collect(),
+                    contributions,
+                )
+            } else {
+                (lists.ranking(mode, &setting, k), HashMap::new())
+            };
+        let ranked = Ranked { fused, lists };
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
             .map_err(tv(&self.dir))?;
@@ -302,6 +304,15 @@ impl SearchIndex {
             })
             .sum();
         Some(hits as f64 / (queries.len() * k).max(1) as f64)
+    }
+
+    /// How many candidates each list gives `mode` for `k` results (hybrid fuses more).
+    fn take(&self, mode: Mode, k: usize) -> usize {
+        if mode == Mode::Hybrid {
+            self.config.candidates.max(k)
+        } else {
+            k
+        }
     }
 
     /// The exact cosine of every BM25 candidate the vector list lacks: BM25's candidates are
