@@ -5,8 +5,10 @@ pub mod compare;
 pub mod disagreements;
 pub mod lbfgs;
 pub mod logreg;
+mod methods;
 pub mod model_file;
 pub mod pipeline;
+pub mod tune;
 
 pub use logreg::{LogReg, LogRegConfig};
 pub use pipeline::{FeatureKind, Pipeline};

@@ -109,6 +109,9 @@ pub struct TuiConfig {
     pub results: usize,
     /// Neighbours listed and projected in the Embeddings tab.
     pub neighbors: usize,
+    /// Shares of the training split the Classify tab's learning curve refits every method on
+    /// (the whole split is always the last point).
+    pub learning_curve: Vec<f64>,
 }
 
 impl Default for TuiConfig {
@@ -118,6 +121,7 @@ impl Default for TuiConfig {
             debounce_ms: 60,
             results: 30,
             neighbors: 20,
+            learning_curve: vec![0.01, 0.05, 0.25],
         }
     }
 }
@@ -170,6 +174,7 @@ impl Config {
         self.word2vec.validate()?;
         self.glove.validate()?;
         self.bow.validate()?;
+        self.compare.tune.validate()?;
         if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {
             return Err(Error::config("compare.test_fraction", "must be in (0, 1)"));
         }

@@ -181,7 +181,8 @@ pub fn k_fold(y: &[Option<u32>], labels: &[String], k: usize, seed: u64) -> Resu
     let mut rng = Rng::new(seed);
     let mut folds = vec![Vec::new(); k];
     for (c, mut rows) in by_class(y, labels.len()).into_iter().enumerate() {
-        if rows.len() < k {
+        // A class with no rows (a label only the test rows carry) puts nothing in any fold.
+        if !rows.is_empty() && rows.len() < k {
             return Err(Error::Usage(format!(
                 "class {:?} has {} examples, fewer than the {k} folds",
                 labels[c],

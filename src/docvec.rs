@@ -167,6 +167,45 @@ impl DocVectorizer {
     }
 
     /// Document vectors for `docs`, with the share of tokens that had a vector.
+    /// Each distinct token's share of one document's vector: its weighted vector over the
+    /// total weight, with the SIF component and the normalisation applied as they apply to the
+    /// whole (both are linear once the document is known), so the shares sum to the vector
+    /// `transform` gives. Empty when no token has a vector.
+    pub fn token_shares(&self, doc: &[String], emb: &Embeddings) -> Vec<(String, Vec<f32>)> {
+        let mut shares: Vec<(String, Vec<f32>)> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        let mut total = 0.0f32;
+        for t in doc {
+            let Some(x) = emb.lookup(t) else { continue };
+            let w = self.weights.get(t).copied().unwrap_or(1.0);
+            let i = *at.entry(t.as_str()).or_insert_with(|| {
+                shares.push((t.clone(), vec![0.0; emb.dim()]));
+                shares.len() - 1
+            });
+            axpy(w, &x, &mut shares[i].1);
+            total += w;
+        }
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        let mut whole = vec![0.0f32; emb.dim()];
+        for (_, s) in &mut shares {
+            s.iter_mut().for_each(|x| *x /= total);
+            if let Some(u) = &self.component {
+                let p = dot(s, u);
+                axpy(-p, u, s);
+            }
+            axpy(1.0, s, &mut whole);
+        }
+        let norm = dot(&whole, &whole).sqrt();
+        if self.config.normalize && norm > 0.0 {
+            for (_, s) in &mut shares {
+                s.iter_mut().for_each(|x| *x /= norm);
+            }
+        }
+        shares
+    }
+
     pub fn transform(&self, docs: &[Vec<String>], emb: &Embeddings) -> (Vec<Vec<f32>>, Coverage) {
         let (mut vectors, cov) = self.weighted_means(docs, emb);
         for v in &mut vectors {

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 
-pub use app::{App, Msg, Request, Tab};
+pub use app::{App, ClassifyPanel, Msg, Request, Tab};
 pub use jobs::{JobEvent, JobKind, Jobs, Ready, Setup};
 
 use crate::error::{Error, Result};

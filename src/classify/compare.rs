@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::disagreements::{self, Disagreements, Predictions};
-use super::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
+use super::disagreements::{self, Disagreements};
+use super::methods::Outcome;
+use super::pipeline::FeatureKind;
+use super::tune::{TuneConfig, Tuned};
 use crate::dataset::{self, Dataset, Split, Summary};
 use crate::docvec::{DocVecConfig, DocVecMethod};
 use crate::embed::glove::GloveConfig;
@@ -18,7 +20,7 @@ use crate::eval::calibration::{Calibration, calibration};
 use crate::eval::metrics::{Metrics, classification};
 use crate::eval::significance;
 use crate::features::TfidfConfig;
-use crate::progress::{Cancel, Progress, Report};
+use crate::progress::{Cancel, Progress};
 use crate::text::{CorpusSpec, TextSource, Tokenizer, TokenizerConfig};
 
 use super::LogRegConfig;
@@ -32,8 +34,11 @@ pub struct CompareConfig {
     pub seed: u64,
     /// Bootstrap resamples for the accuracy-difference interval.
     pub bootstrap: usize,
-    /// Weight of the standardised document vector next to unit-norm TF-IDF in `bow+embed-*`.
+    /// Weight of the standardised document vector next to unit-norm TF-IDF in `bow+embed-*`
+    /// (with `tune.enabled = false`).
     pub dense_scale: f32,
+    /// Inner cross-validation of C, bigrams and the combination.
+    pub tune: TuneConfig,
 }
 
 impl Default for CompareConfig {
@@ -43,6 +48,7 @@ impl Default for CompareConfig {
             seed: 42,
             bootstrap: 1000,
             dense_scale: 0.1,
+            tune: TuneConfig::default(),
         }
     }
 }
@@ -117,6 +123,9 @@ pub struct MethodRow {
     /// Expected calibration error (15 bins) and the reliability table of the test predictions.
     #[serde(default)]
     pub calibration: Option<Calibration>,
+    /// What inner cross-validation chose (first fold's, with `--folds`).
+    #[serde(default)]
+    pub tuned: Option<Tuned>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,6 +150,9 @@ pub struct CurvePoint {
     pub method: String,
     pub accuracy: f64,
     pub macro_f1: f64,
+    /// What inner cross-validation chose at this size.
+    #[serde(default)]
+    pub tuned: Option<Tuned>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -171,28 +183,6 @@ pub struct CompareReport {
     /// Test rows where the most accurate embedding method and bag-of-words disagree.
     #[serde(default)]
     pub disagreements: Option<Disagreements>,
-}
-
-/// What one split produced for one method.
-struct Outcome {
-    /// The test rows, in the order of `truth`, `pred` and `proba`.
-    rows: Vec<usize>,
-    truth: Vec<u32>,
-    pred: Vec<u32>,
-    proba: Vec<Vec<f64>>,
-    fit_seconds: f64,
-    converged: bool,
-}
-
-impl Outcome {
-    fn predictions(&self) -> Predictions<'_> {
-        Predictions {
-            rows: &self.rows,
-            truth: &self.truth,
-            pred: &self.pred,
-            proba: &self.proba,
-        }
-    }
 }
 
 impl Experiment<'_> {
@@ -227,73 +217,6 @@ impl Experiment<'_> {
                 ))
             }
         }
-    }
-
-    /// Fits every method on `train` rows and predicts `test` rows.
-    fn run_methods(
-        &self,
-        methods: &[Method],
-        train: &[usize],
-        test: &[usize],
-        emb: &Encoder,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<Vec<Outcome>> {
-        let data = self.data;
-        let train = data.usable(train);
-        let docs: Vec<Vec<String>> = train.iter().map(|&i| data.tokens[i].clone()).collect();
-        let texts: Vec<&str> = train.iter().map(|&i| data.texts[i].as_str()).collect();
-        let y: Vec<u32> = train.iter().filter_map(|&i| data.y[i]).collect();
-        let test: Vec<usize> = test
-            .iter()
-            .copied()
-            .filter(|&i| data.y[i].is_some())
-            .collect();
-        let test_docs: Vec<Vec<String>> = test.iter().map(|&i| data.tokens[i].clone()).collect();
-        let test_texts: Vec<&str> = test.iter().map(|&i| data.texts[i].as_str()).collect();
-        let truth: Vec<u32> = test.iter().filter_map(|&i| data.y[i]).collect();
-        let mut out = Vec::new();
-        for (n, m) in methods.iter().enumerate() {
-            cancel.check()?;
-            progress.report(&Report {
-                stage: "fitting classifiers",
-                done: n as u64,
-                total: methods.len() as u64,
-                metrics: &[],
-            });
-            let docvec = DocVecConfig {
-                method: m.docvec,
-                ..self.docvec.clone()
-            };
-            let settings = FitSettings {
-                kind: m.kind,
-                tokenizer: self.tokenizer,
-                bow: self.bow,
-                docvec: &docvec,
-                logreg: self.logreg,
-                dense_scale: self.compare.dense_scale,
-            };
-            let emb = m.kind.uses_embeddings().then(|| emb.clone());
-            let p = Pipeline::fit(
-                &settings,
-                Docs::new(&texts, &docs),
-                &y,
-                &data.labels,
-                emb,
-                cancel,
-            )?;
-            let proba = p.predict_proba(Docs::new(&test_texts, &test_docs))?;
-            out.push(Outcome {
-                rows: test.clone(),
-                truth: truth.clone(),
-                pred: Pipeline::argmax(&proba),
-                proba,
-                fit_seconds: p.fit_seconds,
-                converged: p.model.converged,
-            });
-        }
-        progress.finish("fitting classifiers");
-        Ok(out)
     }
 
     /// Runs every method on one split, or on each of several folds (pooling their test
@@ -384,6 +307,7 @@ impl Experiment<'_> {
                         method: m.name(),
                         accuracy: metrics.accuracy,
                         macro_f1: metrics.macro_f1,
+                        tuned: o.tuned,
                     });
                 }
             }
@@ -405,6 +329,7 @@ impl Experiment<'_> {
                     converged: o.converged,
                     metrics,
                     calibration: Some(calibration(&o.truth, &o.proba)),
+                    tuned: o.tuned.clone(),
                 }
             })
             .collect();

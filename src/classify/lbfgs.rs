@@ -94,13 +94,23 @@ pub fn minimize(
             let v = f(&x_new, &mut g_new);
             if v.is_finite() && v <= value + 1e-4 * step * slope {
                 accepted = true;
-                let s: Vec<f64> = x_new.iter().zip(x.iter()).map(|(a, b)| a - b).collect();
-                let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+                // The oldest pair's buffers are reused once memory is full: on a bigram model
+                // each is millions of values, allocated every iteration otherwise.
+                let (mut s, mut y) = if history.len() == settings.memory {
+                    history
+                        .pop_front()
+                        .map_or_else(|| (vec![0.0; n], vec![0.0; n]), |(s, y, _)| (s, y))
+                } else {
+                    (vec![0.0; n], vec![0.0; n])
+                };
+                s.iter_mut()
+                    .zip(x_new.iter().zip(x.iter()))
+                    .for_each(|(si, (a, b))| *si = a - b);
+                y.iter_mut()
+                    .zip(g_new.iter().zip(&g))
+                    .for_each(|(yi, (a, b))| *yi = a - b);
                 let sy = dot(&s, &y);
                 if sy > 1e-12 {
-                    if history.len() == settings.memory {
-                        history.pop_front();
-                    }
                     history.push_back((s, y, 1.0 / sy));
                 }
                 let decrease = value - v;

@@ -59,6 +59,19 @@ impl LogReg {
         cfg: &LogRegConfig,
         cancel: &Cancel,
     ) -> Result<Self> {
+        Self::fit_from(x, y, classes, cfg, None, cancel)
+    }
+
+    /// Like [`LogReg::fit`], starting from `start`'s weights when it has the same shape: along
+    /// a path of increasing C (inner cross-validation) each fit starts near its answer.
+    pub fn fit_from(
+        x: &CsrMatrix,
+        y: &[u32],
+        classes: usize,
+        cfg: &LogRegConfig,
+        start: Option<&LogReg>,
+        cancel: &Cancel,
+    ) -> Result<Self> {
         if cfg.c <= 0.0 || !cfg.c.is_finite() {
             return Err(Error::config("classify.c", "must be a positive number"));
         }
@@ -141,7 +154,14 @@ impl LogReg {
             }
             loss + 0.5 * reg * penalty
         };
-        let mut params = vec![0.0f64; k * d + k];
+        let mut params = match start {
+            Some(m) if m.classes == k && m.features == d => {
+                let mut p = m.weights.clone();
+                p.extend_from_slice(&m.bias);
+                p
+            }
+            _ => vec![0.0f64; k * d + k],
+        };
         let settings = LbfgsSettings {
             max_iter: cfg.max_iter,
             tol: cfg.tol,

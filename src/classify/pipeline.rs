@@ -41,6 +41,7 @@ impl FeatureKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scaler {
     mean: Vec<f32>,
+    /// 1 / standard deviation of each dense column.
     scale: Vec<f32>,
 }
 
@@ -172,6 +173,20 @@ impl Pipeline {
         cancel: &Cancel,
     ) -> Result<Self> {
         let started = Instant::now();
+        let (mut pipeline, x) = Self::prepare(settings, docs, labels, encoder)?;
+        pipeline.model = LogReg::fit(&x, y, labels.len(), settings.logreg, cancel)?;
+        pipeline.fit_seconds = started.elapsed().as_secs_f64();
+        Ok(pipeline)
+    }
+
+    /// Everything but the regression: the feature extractors fitted on the training documents,
+    /// and those documents' feature rows. The model is empty until the caller fits it.
+    pub fn prepare(
+        settings: &FitSettings<'_>,
+        docs: Docs<'_>,
+        labels: &[String],
+        encoder: Option<Encoder>,
+    ) -> Result<(Self, CsrMatrix)> {
         let kind = settings.kind;
         let encoder = encoder.filter(|_| kind.uses_embeddings());
         if kind.uses_embeddings() && encoder.is_none() {
@@ -242,9 +257,15 @@ impl Pipeline {
             pipeline.scaler = Some(Scaler::fit(&vectors, e.dim()));
         }
         let (x, _) = pipeline.features_with(docs, dense)?;
-        pipeline.model = LogReg::fit(&x, y, labels.len(), settings.logreg, cancel)?;
-        pipeline.fit_seconds = started.elapsed().as_secs_f64();
-        Ok(pipeline)
+        Ok((pipeline, x))
+    }
+
+    /// Columns of the bag-of-words block (the dense block follows them).
+    pub fn bow_columns(&self) -> usize {
+        match &self.tfidf {
+            Some(t) if self.kind.uses_bow() => t.len(),
+            _ => 0,
+        }
     }
 
     /// The feature rows of documents, and the embedding coverage.
@@ -307,30 +328,87 @@ impl Pipeline {
             .collect()
     }
 
-    /// Bag-of-words terms of `doc` that pushed the decision towards `class` the most
-    /// (weight × feature value), strongest first.
-    pub fn explain(&self, doc: &[String], class: usize, k: usize) -> Vec<(String, f64)> {
-        let Some(tfidf) = self.tfidf.as_ref().filter(|_| self.kind.uses_bow()) else {
-            return Vec::new();
-        };
-        let names: std::collections::HashMap<u32, &str> = doc
-            .iter()
-            .filter_map(|t| tfidf.vocabulary.get(t).map(|&c| (c, t.as_str())))
-            .collect();
-        let mut out: Vec<(String, f64)> = tfidf
-            .row(doc)
-            .into_iter()
-            .filter_map(|(c, v)| {
-                names.get(&c).map(|n| {
-                    (
-                        n.to_string(),
-                        self.model.weight(class, c as usize) * v as f64,
-                    )
-                })
-            })
-            .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
-        out.truncate(k);
+    /// What pushed one document (`docs` holds one) towards `class`, strongest first, at most
+    /// `k` from each part: bag-of-words terms (weight × TF-IDF value) and, through the dense
+    /// weights, each token's share of the document vector (the part every document shares, the
+    /// standardising offset, is not any token's).
+    pub fn explain(&self, docs: Docs<'_>, class: usize, k: usize) -> Vec<Reason> {
+        let mut out = self.explain_words(docs, class, k);
+        out.extend(self.explain_embedding(docs, class, k));
         out
     }
+
+    fn explain_words(&self, docs: Docs<'_>, class: usize, k: usize) -> Vec<Reason> {
+        let (Some(tfidf), Some(doc)) = (
+            self.tfidf.as_ref().filter(|_| self.kind.uses_bow()),
+            docs.tokens.first(),
+        ) else {
+            return Vec::new();
+        };
+        let mut names: std::collections::HashMap<u32, String> = Default::default();
+        crate::features::tfidf::for_each_term(doc, tfidf.config.bigrams, |t| {
+            if let Some(&c) = tfidf.vocabulary.get(t) {
+                names.entry(c).or_insert_with(|| t.to_string());
+            }
+        });
+        let scores = tfidf.row(doc).into_iter().filter_map(|(c, v)| {
+            let name = names.get(&c)?.clone();
+            Some((name, self.model.weight(class, c as usize) * v as f64))
+        });
+        strongest(scores, Part::Words, k)
+    }
+
+    fn explain_embedding(&self, docs: Docs<'_>, class: usize, k: usize) -> Vec<Reason> {
+        let (Some(dv), Some(encoder), Some(scaler)) = (&self.docvec, &self.encoder, &self.scaler)
+        else {
+            return Vec::new();
+        };
+        let Ok((tokens, table)) = dense_inputs(encoder, docs) else {
+            return Vec::new();
+        };
+        let Some(doc) = tokens.first() else {
+            return Vec::new();
+        };
+        let offset = self.bow_columns();
+        // The logit moves by Σ_j weight_j · scale_j · dense_scale · share_j for each token.
+        let through: Vec<f64> = (0..table.dim())
+            .map(|j| {
+                self.model.weight(class, offset + j)
+                    * scaler.scale[j] as f64
+                    * self.dense_scale as f64
+            })
+            .collect();
+        let scores = dv.token_shares(doc, &table).into_iter().map(|(t, s)| {
+            let v: f64 = s.iter().zip(&through).map(|(a, b)| *a as f64 * b).sum();
+            (t, v)
+        });
+        strongest(scores, Part::Embedding, k)
+    }
+}
+
+/// Which features a reason comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    /// A bag-of-words term (word or bigram).
+    Words,
+    /// A token, through its share of the document vector.
+    Embedding,
+}
+
+/// One term's push towards a class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub term: String,
+    pub part: Part,
+    pub score: f64,
+}
+
+fn strongest(scores: impl Iterator<Item = (String, f64)>, part: Part, k: usize) -> Vec<Reason> {
+    let mut out: Vec<Reason> = scores
+        .map(|(term, score)| Reason { term, part, score })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out.truncate(k);
+    out
 }

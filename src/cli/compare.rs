@@ -35,6 +35,10 @@ pub struct CompareArgs {
     /// Weight classes inversely to their frequency.
     #[arg(long)]
     pub balanced: bool,
+    /// Keep the fixed C, bigrams and dense_scale of the config instead of choosing them by inner
+    /// cross-validation on the training rows.
+    #[arg(long)]
+    pub no_tune: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -82,13 +86,15 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
     };
     let mut logreg = config.logreg.clone();
     logreg.balanced |= a.balanced;
+    let mut compare = config.compare.clone();
+    compare.tune.enabled &= !a.no_tune;
     let experiment = Experiment {
         data: &data,
         tokenizer: &config.tokenizer,
         bow: &config.bow,
         docvec: &config.docvec,
         logreg: &logreg,
-        compare: &config.compare,
+        compare: &compare,
         vectors,
     };
     let report = experiment.run(
@@ -176,6 +182,29 @@ pub fn render(r: &CompareReport) -> String {
             if m.converged { "" } else { " (not converged)" }
         ));
     }
+    let tuned: Vec<String> = r
+        .methods
+        .iter()
+        .filter_map(|m| m.tuned.as_ref().map(|t| (m, t)))
+        .map(|(m, t)| {
+            format!(
+                "  {:<18} {} (inner-CV accuracy {:.4})\n",
+                m.name,
+                t.describe(),
+                t.cv_accuracy
+            )
+        })
+        .collect();
+    if let Some(folds) = r
+        .methods
+        .iter()
+        .find_map(|m| m.tuned.as_ref().map(|t| t.folds))
+    {
+        out.push_str(&format!(
+            "\nchosen by {folds}-fold cross-validation on the training rows (--no-tune: fixed settings)\n{}",
+            tuned.concat()
+        ));
+    }
     if let Some(d) = &r.disagreements {
         let m = &d.method;
         out.push_str(&format!(
@@ -210,6 +239,22 @@ pub fn render(r: &CompareReport) -> String {
                 out.push_str(&format!(" {acc:>12.4}"));
             }
             out.push('\n');
+        }
+        if r.learning_curve.iter().any(|p| p.tuned.is_some()) {
+            out.push_str("\nchosen at each size (inner cross-validation)\n");
+            for m in &r.methods {
+                let chosen: Vec<String> = fractions
+                    .iter()
+                    .map(|f| {
+                        r.learning_curve
+                            .iter()
+                            .find(|p| p.fraction == *f && p.method == m.name)
+                            .and_then(|p| p.tuned.as_ref())
+                            .map_or("fixed".into(), |t| t.describe())
+                    })
+                    .collect();
+                out.push_str(&format!("{:<18} {}\n", m.name, chosen.join(" | ")));
+            }
         }
     }
     out

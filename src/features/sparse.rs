@@ -60,6 +60,18 @@ impl CsrMatrix {
         m
     }
 
+    /// A copy with every value in column `first` or later multiplied by `factor` (the dense
+    /// block of combined features, weighted against the bag-of-words block before it).
+    pub fn scale_columns_from(&self, first: usize, factor: f32) -> Self {
+        let mut m = self.clone();
+        for (j, v) in m.indices.iter().zip(m.values.iter_mut()) {
+            if *j as usize >= first {
+                *v *= factor;
+            }
+        }
+        m
+    }
+
     /// Columns of `self` followed by those of `other` (same number of rows).
     pub fn hstack(&self, other: &CsrMatrix) -> Self {
         let mut m = Self::new(self.cols + other.cols);

@@ -60,7 +60,7 @@ pub struct Tfidf {
 }
 
 /// The terms of a tokenized document: its tokens, plus "a b" bigrams when asked.
-fn for_each_term(tokens: &[String], bigrams: bool, mut f: impl FnMut(&str)) {
+pub(crate) fn for_each_term(tokens: &[String], bigrams: bool, mut f: impl FnMut(&str)) {
     tokens.iter().for_each(|t| f(t));
     if bigrams {
         let mut buf = String::new();

@@ -138,11 +138,38 @@ impl SearchState {
 pub struct ClassifyState {
     /// Selected row of the comparison table (its confusion matrix is drawn).
     pub selected: usize,
+    /// What the large panel under the table shows (`v` cycles).
+    pub panel: ClassifyPanel,
+    /// Selected row of the disagreement list, and whether it is open full screen.
+    pub disagreement: usize,
+    pub disagreement_open: bool,
     pub input: String,
     /// Class probabilities of the "try it" text, highest first.
     pub probabilities: Vec<(String, f64)>,
     /// Words that pushed the decision towards the top class, strongest first.
-    pub reasons: Vec<(String, f64)>,
+    pub reasons: Vec<crate::classify::pipeline::Reason>,
+}
+
+/// The Classify tab's large panel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClassifyPanel {
+    /// Test accuracy of every method against labelled rows (log scale).
+    #[default]
+    LearningCurve,
+    /// Test rows where bag-of-words and the best embedding method disagree.
+    Disagreements,
+    /// The selected method's reliability curve (confidence vs accuracy).
+    Reliability,
+}
+
+impl ClassifyPanel {
+    pub fn next(self) -> Self {
+        match self {
+            Self::LearningCurve => Self::Disagreements,
+            Self::Disagreements => Self::Reliability,
+            Self::Reliability => Self::LearningCurve,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -363,6 +390,8 @@ impl App {
             }
             Ready::Comparison(c) => {
                 self.classify.selected = 0;
+                self.classify.disagreement = 0;
+                self.classify.disagreement_open = false;
                 self.res.comparison = Some(*c);
             }
         }

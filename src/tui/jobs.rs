@@ -413,6 +413,7 @@ impl Jobs {
             &json(&config.docvec),
             &json(&config.logreg),
             &json(&config.compare),
+            &json(&config.tui.learning_curve),
         ]);
         let path = self
             .setup
@@ -429,7 +430,7 @@ impl Jobs {
             ds,
             config,
             given,
-            &[],
+            &config.tui.learning_curve,
             &self.progress(JobKind::Comparison),
             &self.cancel,
         )?;

@@ -32,11 +32,16 @@ pub fn search(main: Rect) -> [Rect; 3] {
 }
 
 /// Classify: summary and comparison on the left; confusion, per-class, try-it on the right.
-pub fn classify(main: Rect, classes: usize) -> [Rect; 6] {
+pub fn classify(main: Rect, classes: usize, methods: usize) -> [Rect; 7] {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
-    let [summary, table] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(left);
+    // The method table takes its rows (header and border: 3 more); the large panel the rest.
+    let [summary, table, panel] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(methods as u16 + 3),
+        Constraint::Min(0),
+    ])
+    .areas(left);
     let c = classes as u16;
     let [confusion, per_class, input, result] = Layout::vertical([
         Constraint::Length(c + 3),
@@ -45,7 +50,7 @@ pub fn classify(main: Rect, classes: usize) -> [Rect; 6] {
         Constraint::Min(0),
     ])
     .areas(right);
-    [summary, table, confusion, per_class, input, result]
+    [summary, table, panel, confusion, per_class, input, result]
 }
 
 /// Embeddings: input and neighbour list on the left; projection and scores on the right.
@@ -71,7 +76,7 @@ pub fn lists(tab: Tab, area: Rect) -> (Option<Rect>, Rect) {
     let [_, main, _] = frame(area);
     let list = match tab {
         Tab::Search => Some(search(main)[1]),
-        Tab::Classify => Some(classify(main, 0)[1]),
+        Tab::Classify => Some(classify(main, 0, crate::classify::compare::Method::all().len())[1]),
         Tab::Embeddings => Some(embeddings(main)[1]),
         Tab::Train => None,
     };

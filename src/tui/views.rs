@@ -2,6 +2,7 @@
 
 mod chrome;
 mod classify;
+mod classify_panels;
 mod embeddings;
 mod search;
 mod train;

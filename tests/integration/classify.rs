@@ -7,7 +7,8 @@ use wordlens::Cancel;
 use wordlens::classify::LogRegConfig;
 use wordlens::classify::compare::{CompareConfig, Experiment, Vectors};
 use wordlens::classify::model_file;
-use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
+use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Part, Pipeline};
+use wordlens::classify::tune::TuneConfig;
 use wordlens::dataset::{self, Dataset};
 use wordlens::docvec::DocVecConfig;
 use wordlens::embed::io;
@@ -137,14 +138,64 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
         },
     };
     let r = exp
-        .run(&[split], "file", &[], &Silent, &Cancel::new())
+        .run(
+            &[split],
+            "file",
+            &[0.01, 0.05, 0.25],
+            &Silent,
+            &Cancel::new(),
+        )
         .unwrap();
     assert_eq!((r.train, r.test), (1780, 445));
     assert_eq!(r.test_duplicates_in_train, 33);
     let acc = |name: &str| r.methods.iter().find(|m| m.name == name).unwrap().accuracy;
-    // Measured: bow 0.9865 (scikit-learn 0.982), embed-mean 0.946 (gensim vectors + LR 0.944),
-    // embed-tfidf 0.957, embed-sif 0.951, bow+embed-* 0.955.
-    assert!(acc("bow") >= 0.978, "bow {}", acc("bow"));
+    // Settings chosen by 3-fold inner CV on the training rows, for every method and size. BBC
+    // is nearly separable for TF-IDF: weak regularisation wins (measured C 30; scikit-learn's
+    // LogisticRegressionCV with the same grid also chose 30).
+    for m in &r.methods {
+        let t = m
+            .tuned
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} not tuned", m.name));
+        assert_eq!(t.folds, 3, "1,780 rows: three folds (ten below 1,000 rows)");
+        assert!(t.cv_accuracy > 0.9, "{}: {t:?}", m.name);
+        match m.name.as_str() {
+            "bow" => assert!(t.c.unwrap() >= 3.0, "{t:?}"),
+            n if n.starts_with("bow+") => assert!(t.combination.is_some(), "{t:?}"),
+            _ => assert!(t.c.is_some() && t.combination.is_none(), "{t:?}"),
+        }
+    }
+    // The combination against its better part, at each learning-curve size (17, 88, 444
+    // labelled rows) and with all 1,780. With vectors trained on the training texts the inner
+    // folds see vectors trained on their own validation texts, which flatters the embeddings
+    // below a few hundred rows: measured worst -2.7 points at 88 rows, within half a point from
+    // 444 on (README, "Classification"); with pretrained vectors within half a point at every
+    // size (`bench/classify.sh`). Floors with room for the two-thread training's noise.
+    let at = |method: &str, rows: usize| {
+        r.learning_curve
+            .iter()
+            .find(|p| p.method == method && p.train_rows == rows)
+            .map_or_else(|| acc(method), |p| p.accuracy)
+    };
+    for rows in [17, 88, 444, 1780] {
+        for v in ["mean", "tfidf", "sif"] {
+            let (bow, emb, both) = (
+                at("bow", rows),
+                at(&format!("embed-{v}"), rows),
+                at(&format!("bow+embed-{v}"), rows),
+            );
+            let slack = if rows >= 444 { 0.01 } else { 0.035 };
+            assert!(
+                both >= bow.max(emb) - slack,
+                "{rows} rows, {v}: bow {bow}, embed {emb}, both {both}"
+            );
+        }
+    }
+    // Tuning C is what lifts bag-of-words at 17 rows (fixed C 1: 0.503).
+    assert!(at("bow", 17) > 0.7, "bow at 17 rows {}", at("bow", 17));
+    // Measured: bow 0.9910 (scikit-learn at C 1 0.982), embed-mean 0.946 (gensim vectors + LR
+    // 0.944), embed-tfidf 0.957, embed-sif 0.951.
+    assert!(acc("bow") >= 0.985, "bow {}", acc("bow"));
     assert!(
         acc("embed-mean") >= 0.925,
         "embed-mean {}",
@@ -161,9 +212,9 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
         t.difference < 0.0 && t.p_value < 0.05 && t.ci_high < 0.0,
         "{t:?}"
     );
-    // Calibration: every test row in the reliability table; TF-IDF + LR at C 1 is right 98.7 %
-    // of the time with probabilities near 0.7 (measured ECE 0.27), mean vectors are close to
-    // calibrated (0.03).
+    // Calibration: every test row in the reliability table; mean vectors are close to
+    // calibrated (measured 0.03). (TF-IDF + LR at C 1 is under-confident, ECE 0.27; tuned to
+    // C 30 it is near 0.05.)
     let cal = |name: &str| {
         r.methods
             .iter()
@@ -189,7 +240,6 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
             / 445.0;
         assert!((weighted - m.accuracy).abs() < 1e-9, "{}", m.name);
     }
-    assert!(cal("bow").ece > 0.15, "{:?}", cal("bow"));
     // The rows where the best embedding method and bow disagree; their counts are McNemar's.
     let d = r.disagreements.as_ref().unwrap();
     let t = r.tests.iter().find(|t| t.method == d.method).unwrap();
@@ -242,9 +292,38 @@ fn a_saved_model_predicts_the_same_after_loading() {
         .iter()
         .position(|&i| data.y[i] == Some(sports as u32))
         .unwrap();
-    let why = back.explain(&docs[doc], sports, 5);
-    assert_eq!(why.len(), 5);
-    assert!(why[0].1 > 0.0);
+    let one = |d: usize| Docs::new(&texts[d..d + 1], &docs[d..d + 1]);
+    let why = back.explain(one(doc), sports, 5);
+    let words: Vec<_> = why.iter().filter(|r| r.part == Part::Words).collect();
+    let through: Vec<_> = why.iter().filter(|r| r.part == Part::Embedding).collect();
+    assert_eq!((words.len(), through.len()), (5, 5));
+    assert!(words[0].score > 0.0 && through[0].score >= through[4].score);
+
+    // Every term's and token's push, summed, is the logit: between two documents and two
+    // classes, the difference of log-odds equals the difference of the summed reasons (the
+    // bias and the standardising offset cancel).
+    let logit_gap = |d: usize, c: usize| {
+        let p = back.predict_proba(one(d)).unwrap();
+        p[0][c].ln() - p[0][0].ln()
+    };
+    let pushed = |d: usize, c: usize| -> f64 {
+        let sum = |c| {
+            back.explain(one(d), c, usize::MAX)
+                .iter()
+                .map(|r| r.score)
+                .sum::<f64>()
+        };
+        sum(c) - sum(0)
+    };
+    let other = (doc + 1..rows.len())
+        .find(|&d| data.y[rows[d]] != Some(sports as u32))
+        .unwrap();
+    let lhs = logit_gap(doc, sports) - logit_gap(other, sports);
+    let rhs = pushed(doc, sports) - pushed(other, sports);
+    assert!(
+        (lhs - rhs).abs() < 1e-3 * lhs.abs().max(1.0),
+        "{lhs} vs {rhs}"
+    );
 }
 
 #[test]
@@ -335,8 +414,14 @@ fn folds_and_learning_curve_on_tweets() {
         TfidfConfig::default(),
         DocVecConfig::default(),
         LogRegConfig::default(),
+        // The protocol (folds, pooling, subsets) with the fixed settings: tuning is tested on
+        // BBC, and tuned tweets take minutes.
         CompareConfig {
             bootstrap: 100,
+            tune: TuneConfig {
+                enabled: false,
+                ..TuneConfig::default()
+            },
             ..CompareConfig::default()
         },
     );

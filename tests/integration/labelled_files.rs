@@ -7,7 +7,7 @@ use std::process::Command;
 
 use wordlens::text::{CorpusReader, CorpusSpec};
 
-use crate::bundled;
+use crate::{bundled, shared};
 
 fn wordlens(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_wordlens"))
@@ -116,6 +116,22 @@ fn fasttext_files_train_predict_and_score_without_a_label_column() {
         .find(|m| m["name"] == "bow")
         .unwrap();
     assert!(bow["accuracy"].as_f64().unwrap() > 0.5, "{bow}");
+    // C chosen by inner cross-validation unless --no-tune asks for the config's fixed settings.
+    assert!(bow["tuned"]["c"].as_f64().unwrap() > 0.0, "{bow}");
+    let vectors = s(&shared("formats/gensim-lee-32d.w2v.bin"));
+    let json = ok(&wordlens(&[
+        "compare",
+        "--data",
+        &s(&ft),
+        "--vectors",
+        &vectors,
+        "--no-tune",
+        "--json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for m in v["methods"].as_array().unwrap() {
+        assert!(m["tuned"].is_null(), "{m}");
+    }
 }
 
 #[test]

@@ -20,7 +20,7 @@ use wordlens::encoder::Encoder;
 use wordlens::progress::Silent;
 use wordlens::search::SearchIndex;
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
-use wordlens::tui::{App, JobEvent, JobKind, Msg, Ready, views};
+use wordlens::tui::{App, ClassifyPanel, JobEvent, JobKind, Msg, Ready, views};
 use wordlens::{Cancel, Config};
 
 use crate::bundled;
@@ -98,7 +98,7 @@ pub fn fixture() -> &'static Fixture {
             &data,
             &config,
             Some(Encoder::Words(embeddings.clone())),
-            &[],
+            &config.tui.learning_curve,
             &Silent,
             &Cancel::new(),
         )
@@ -236,6 +236,51 @@ fn classify_tab_shows_the_comparison_heat_map_and_try_it() {
     type_text(&mut app, "j");
     let s = screen(&draw(&app, 120, 36));
     assert!(s.contains("confusion · embed-mean"), "{s}");
+
+    // The large panel: the learning curve first (every method in its legend), then `v` shows
+    // the disagreement list with McNemar's b and c, Enter opens the selected row full screen.
+    assert!(
+        s.contains("learning curve") && s.contains("bow+embed-sif"),
+        "{s}"
+    );
+    let d = fixture().comparison.disagreements.clone().unwrap();
+    type_text(&mut app, "v");
+    let s = screen(&draw(&app, 120, 36));
+    let counts = format!(
+        "only {} right: {} · only bow right: {}",
+        d.method, d.method_right_bow_wrong, d.bow_right_method_wrong
+    );
+    assert!(s.contains(&counts), "{counts} not in {s}");
+    if d.rows.len() > 1 {
+        key(&mut app, KeyCode::Down);
+        assert_eq!(app.classify.disagreement, 1);
+        assert_eq!(
+            app.classify.selected, 1,
+            "↓ moves in the list, not the table"
+        );
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(app.classify.disagreement_open);
+    let row = &d.rows[app.classify.disagreement];
+    let s = screen(&draw(&app, 120, 36));
+    assert!(
+        s.contains(&format!("data row {} · true label: {}", row.row, row.label)),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.classify.disagreement_open);
+    // Then the reliability curve of the selected method, with its ECE.
+    type_text(&mut app, "v");
+    let s = screen(&draw(&app, 120, 36));
+    let m = &fixture().comparison.methods[1];
+    let ece = format!(
+        "reliability · {} · ECE {:.3}",
+        m.name,
+        m.calibration.as_ref().unwrap().ece
+    );
+    assert!(s.contains(&ece), "{ece} not in {s}");
+    type_text(&mut app, "v");
+    assert_eq!(app.classify.panel, ClassifyPanel::LearningCurve);
 }
 
 #[test]

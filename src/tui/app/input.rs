@@ -163,14 +163,7 @@ impl App {
                 }
                 _ => {}
             },
-            Tab::Classify => {
-                let rows = self.res.comparison.as_ref().map_or(0, |c| c.methods.len());
-                if down && self.classify.selected + 1 < rows {
-                    self.classify.selected += 1;
-                } else if up {
-                    self.classify.selected = self.classify.selected.saturating_sub(1);
-                }
-            }
+            Tab::Classify => self.classify_key(k, down, up),
             Tab::Embeddings => match k.code {
                 _ if down && self.embed.selected + 1 < self.embed.neighbors.len() => {
                     self.embed.selected += 1
@@ -185,6 +178,35 @@ impl App {
                 _ => {}
             },
             Tab::Train => self.train_key(k, down, up),
+        }
+    }
+
+    /// ↑↓ move in the method table, or in the disagreement list while that panel shows; `v`
+    /// cycles the panel; Enter opens a disagreement full screen, Esc closes it.
+    fn classify_key(&mut self, k: KeyEvent, down: bool, up: bool) {
+        let c = &mut self.classify;
+        let report = self.res.comparison.as_ref();
+        let methods = report.map_or(0, |r| r.methods.len());
+        let disagreements = report
+            .and_then(|r| r.disagreements.as_ref())
+            .map_or(0, |d| d.rows.len());
+        let in_list = c.panel == ClassifyPanel::Disagreements;
+        match k.code {
+            KeyCode::Char('v') => {
+                c.panel = c.panel.next();
+                c.disagreement_open = false;
+            }
+            KeyCode::Enter if in_list && disagreements > 0 => {
+                c.disagreement_open = !c.disagreement_open
+            }
+            KeyCode::Esc => c.disagreement_open = false,
+            _ if down && in_list => {
+                c.disagreement = (c.disagreement + 1).min(disagreements.saturating_sub(1))
+            }
+            _ if up && in_list => c.disagreement = c.disagreement.saturating_sub(1),
+            _ if down && c.selected + 1 < methods => c.selected += 1,
+            _ if up => c.selected = c.selected.saturating_sub(1),
+            _ => {}
         }
     }
 

@@ -58,7 +58,7 @@ impl App {
             .first()
             .and_then(|(l, _)| model.labels.iter().position(|x| x == l))
             .unwrap_or(0);
-        c.reasons = model.explain(&tokens, top, 8);
+        c.reasons = model.explain(Docs::new(&text, std::slice::from_ref(&tokens)), top, 6);
         c.probabilities = ranked;
     }
 

@@ -131,7 +131,15 @@ pub fn keys(tab: Tab) -> Vec<(&'static str, &'static str)> {
         Tab::Classify => vec![
             (
                 "j k ↑ ↓ / click",
-                "pick a method: its confusion matrix and per-class scores",
+                "pick a method: its confusion matrix, per-class scores, reliability curve",
+            ),
+            (
+                "v",
+                "large panel: learning curve → disagreements → reliability curve",
+            ),
+            (
+                "j k ↑ ↓ / Enter / Esc",
+                "disagreements: move / open the row full screen / back",
             ),
             ("/", "type text to classify (\"try it\")"),
             ("Enter / Esc", "classify now / leave the box"),

@@ -9,6 +9,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table};
 
 use super::{block, input, waiting};
 use crate::classify::compare::CompareReport;
+use crate::classify::pipeline::{Part, Reason};
 use crate::tui::app::App;
 use crate::tui::layout;
 
@@ -23,7 +24,22 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         return;
     };
     let classes = summary.classes.len();
-    let [sum, table, confusion, per_class, try_input, try_result] = layout::classify(main, classes);
+    let methods = app
+        .res
+        .comparison
+        .as_ref()
+        .map_or(crate::classify::compare::Method::all().len(), |c| {
+            c.methods.len()
+        });
+    let [
+        sum,
+        table,
+        panel,
+        confusion,
+        per_class,
+        try_input,
+        try_result,
+    ] = layout::classify(main, classes, methods);
     let balance: Vec<Span> = summary
         .classes
         .iter()
@@ -49,6 +65,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         ),
         Some(c) => {
             comparison(frame, app, c, table);
+            super::classify_panels::render(frame, app, c, panel);
             let row = c
                 .methods
                 .get(app.classify.selected.min(c.methods.len().saturating_sub(1)));
@@ -69,6 +86,15 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         try_input,
     );
     try_it(frame, app, try_result);
+    if app.classify.disagreement_open
+        && let Some(d) = app
+            .res
+            .comparison
+            .as_ref()
+            .and_then(|c| c.disagreements.as_ref())
+    {
+        super::classify_panels::disagreement_full(frame, app, d, main);
+    }
 }
 
 fn labels(c: &CompareReport) -> Vec<String> {
@@ -215,11 +241,25 @@ fn try_it(frame: &mut Frame, app: &App, area: Rect) {
             .block(block("probabilities", false)),
         bars,
     );
-    let lines: Vec<Line> = c
-        .reasons
-        .iter()
-        .map(|(w, s)| Line::from(format!("{w:<14} {s:+.3}")))
-        .collect();
+    let mut lines: Vec<Line> = Vec::new();
+    for (part, heading) in [
+        (Part::Words, "bag-of-words terms"),
+        (Part::Embedding, "through the embedding"),
+    ] {
+        let reasons: Vec<&Reason> = c.reasons.iter().filter(|r| r.part == part).collect();
+        if reasons.is_empty() {
+            continue;
+        }
+        lines.push(Line::styled(
+            heading,
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+        lines.extend(
+            reasons
+                .iter()
+                .map(|r| Line::from(format!("{:<14} {:+.3}", r.term, r.score))),
+        );
+    }
     frame.render_widget(
         Paragraph::new(lines).block(block("words that decided", false)),
         words,
