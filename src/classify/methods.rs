@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::compare::{Experiment, Method};
 use super::disagreements::Predictions;
 use super::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
-use super::tune::{self, Combination, Combine, PathChoice, Score, Tuned};
+use super::tune::{self, Combination, Combine, PathChoice, Tuned};
 use crate::classify::{LogReg, LogRegConfig};
 use crate::dataset::Split;
 use crate::docvec::{DocVecConfig, DocVecMethod};
@@ -201,7 +201,20 @@ impl Experiment<'_> {
         rows: &Rows<'_>,
         emb: &Encoder,
         cancel: &Cancel,
-    ) -> Result<(Fitted, f32, PathChoice)> {
+    ) -> Result<(Fitted, PathChoice)> {
+        let found = self.search(tuner, search, rows, emb, cancel)?;
+        self.refit(found, tuner, rows, cancel)
+    }
+
+    /// The inner-CV search of one regression: features fitted once, each dense scale's C path.
+    fn search(
+        &self,
+        tuner: &Tuner,
+        search: Search<'_>,
+        rows: &Rows<'_>,
+        emb: &Encoder,
+        cancel: &Cancel,
+    ) -> Result<Found> {
         let Search {
             kind,
             bow,
@@ -213,7 +226,7 @@ impl Experiment<'_> {
         let docvec = self.docvec(docvec);
         let settings = self.settings(kind, bow, &docvec, self.logreg, 1.0);
         let emb = kind.uses_embeddings().then(|| emb.clone());
-        let (mut pipeline, x) = Pipeline::prepare(&settings, rows.train, &self.data.labels, emb)?;
+        let (pipeline, x) = Pipeline::prepare(&settings, rows.train, &self.data.labels, emb)?;
         let classes = self.data.labels.len();
         let mut best: Option<(f32, PathChoice)> = None;
         for &scale in dense_scales {
@@ -230,29 +243,57 @@ impl Experiment<'_> {
                 "must list positive numbers",
             ));
         };
+        Ok(Found {
+            bigrams: bow.bigrams,
+            pipeline,
+            x,
+            scale,
+            choice,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// The chosen setting fitted on all training rows, and the test rows predicted.
+    fn refit(
+        &self,
+        found: Found,
+        tuner: &Tuner,
+        rows: &Rows<'_>,
+        cancel: &Cancel,
+    ) -> Result<(Fitted, PathChoice)> {
+        let started = Instant::now();
+        let Found {
+            bigrams,
+            mut pipeline,
+            x,
+            scale,
+            choice,
+            seconds,
+        } = found;
+        let kind = pipeline.kind;
         let xs = x.scale_columns_from(pipeline.bow_columns(), scale);
         let cfg = LogRegConfig {
             c: choice.c,
             ..self.logreg.clone()
         };
         pipeline.dense_scale = scale;
-        pipeline.model = LogReg::fit(&xs, rows.y, classes, &cfg, cancel)?;
+        pipeline.model = LogReg::fit(&xs, rows.y, self.data.labels.len(), &cfg, cancel)?;
         let fitted = Fitted {
             proba: pipeline.predict_proba(rows.test)?,
-            fit_seconds: started.elapsed().as_secs_f64(),
+            fit_seconds: seconds + started.elapsed().as_secs_f64(),
             converged: pipeline.model.converged,
             tuned: Some(Tuned {
                 folds: tuner.folds.len(),
                 cv_accuracy: choice.score.accuracy,
                 cv_log_loss: choice.score.log_loss,
                 c: Some(choice.c),
-                bigrams: kind.uses_bow().then_some(bow.bigrams),
+                bigrams: kind.uses_bow().then_some(bigrams),
                 combination: (kind == FeatureKind::Both)
                     .then_some(Combination::Concat { dense_scale: scale }),
             }),
             oof: Some(choice.oof.clone()),
         };
-        Ok((fitted, scale, choice))
+        Ok((fitted, choice))
     }
 
     /// A method with settings chosen by inner cross-validation.
@@ -273,7 +314,7 @@ impl Experiment<'_> {
                 } else if self.bow.bigrams {
                     variants = vec![true];
                 }
-                let mut best: Option<(TfidfConfig, Fitted, Score)> = None;
+                let mut best: Option<(TfidfConfig, Found)> = None;
                 let mut seconds = 0.0;
                 for bigrams in variants {
                     let bow = TfidfConfig {
@@ -287,16 +328,21 @@ impl Experiment<'_> {
                         dense_scales: &[1.0],
                         cs: &tuner.cs,
                     };
-                    let (f, _, choice) = self.fit_regression(tuner, search, rows, emb, cancel)?;
-                    seconds += f.fit_seconds;
-                    if best.as_ref().is_none_or(|b| choice.score.beats(&b.2)) {
-                        best = Some((bow, f, choice.score));
+                    let found = self.search(tuner, search, rows, emb, cancel)?;
+                    seconds += found.seconds;
+                    if best
+                        .as_ref()
+                        .is_none_or(|b| found.choice.score.beats(&b.1.choice.score))
+                    {
+                        best = Some((bow, found));
                     }
                 }
-                let (bow, mut f, _) = best.ok_or_else(|| {
+                let (bow, mut found) = best.ok_or_else(|| {
                     crate::error::Error::Usage("no bag-of-words variant to tune".into())
                 })?;
-                f.fit_seconds = seconds;
+                // Every variant's search counts; only the winner is refitted.
+                found.seconds = seconds;
+                let (f, _) = self.refit(found, tuner, rows, cancel)?;
                 tuner.bow = Some((bow, f.clone()));
                 Ok(f)
             }
@@ -308,7 +354,7 @@ impl Experiment<'_> {
                     dense_scales: &[1.0],
                     cs: &tuner.cs,
                 };
-                let (f, _, _) = self.fit_regression(tuner, search, rows, emb, cancel)?;
+                let (f, _) = self.fit_regression(tuner, search, rows, emb, cancel)?;
                 tuner.embed.push((m.docvec, f.clone()));
                 Ok(f)
             }
@@ -379,7 +425,7 @@ impl Experiment<'_> {
         } else {
             None
         };
-        let concat_score = concat.as_ref().map(|c| c.2.score);
+        let concat_score = concat.as_ref().map(|c| c.1.score);
         if let Some((w, score, bow, embed)) =
             blend.filter(|b| concat_score.is_none_or(|c| b.1.beats(&c)))
         {
@@ -399,13 +445,25 @@ impl Experiment<'_> {
                 oof: None,
             });
         }
-        let (mut f, _, _) = match concat {
+        let (mut f, _) = match concat {
             Some(c) => c,
             None => fit_concat()?,
         };
         f.fit_seconds = started.elapsed().as_secs_f64();
         Ok(f)
     }
+}
+
+/// One regression's search result: its fitted feature extractors, training features, and the
+/// chosen dense scale and C.
+struct Found {
+    bigrams: bool,
+    pipeline: Pipeline,
+    x: crate::features::CsrMatrix,
+    scale: f32,
+    choice: PathChoice,
+    /// Seconds the search took.
+    seconds: f64,
 }
 
 /// The features of one regression and the grid its inner CV searches.

@@ -231,9 +231,14 @@ pub fn choose_c(
     let per_fold: Vec<Vec<Vec<Vec<f64>>>> = folds
         .par_iter()
         .map(|fold| {
-            let xt = x.select(&fold.train);
+            // Only columns the fold's training rows use: a column no training row has keeps a
+            // zero weight, and with singleton bigrams a third of them are in no training fold
+            // (the L-BFGS vectors shrink by as much).
+            let train_rows = x.select(&fold.train);
+            let (map, cols) = train_rows.used_columns();
+            let xt = train_rows.remap_columns(&map, cols);
             let yt: Vec<u32> = fold.train.iter().map(|&i| y[i]).collect();
-            let xv = x.select(&fold.test);
+            let xv = x.select(&fold.test).remap_columns(&map, cols);
             let mut previous: Option<LogReg> = None;
             let mut out = Vec::with_capacity(cs.len());
             for &c in cs {

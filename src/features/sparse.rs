@@ -72,6 +72,36 @@ impl CsrMatrix {
         m
     }
 
+    /// The columns that hold a value in some row, renumbered from 0 in their order: `map[old]`
+    /// is the new column or `u32::MAX`. The second result is the number of columns kept.
+    pub fn used_columns(&self) -> (Vec<u32>, usize) {
+        let mut map = vec![u32::MAX; self.cols];
+        self.indices.iter().for_each(|&j| map[j as usize] = 0);
+        let mut next = 0u32;
+        for m in &mut map {
+            if *m == 0 {
+                *m = next;
+                next += 1;
+            }
+        }
+        (map, next as usize)
+    }
+
+    /// The matrix with columns renumbered by `map` (from [`CsrMatrix::used_columns`]); values in
+    /// columns mapped to `u32::MAX` are dropped.
+    pub fn remap_columns(&self, map: &[u32], cols: usize) -> Self {
+        let mut m = Self::new(cols);
+        for i in 0..self.rows() {
+            let (idx, val) = self.row(i);
+            m.push_row(idx.iter().zip(val).filter_map(|(&j, &v)| {
+                map.get(j as usize)
+                    .filter(|&&c| c != u32::MAX)
+                    .map(|&c| (c, v))
+            }));
+        }
+        m
+    }
+
     /// Columns of `self` followed by those of `other` (same number of rows).
     pub fn hstack(&self, other: &CsrMatrix) -> Self {
         let mut m = Self::new(self.cols + other.cols);
@@ -90,6 +120,24 @@ impl CsrMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unused_columns_are_dropped_and_the_rest_renumbered_in_order() {
+        let mut a = CsrMatrix::new(5);
+        a.push_row([(1, 1.0), (3, 2.0)]);
+        a.push_row([(3, 4.0)]);
+        let (map, cols) = a.used_columns();
+        assert_eq!((map, cols), (vec![u32::MAX, 0, u32::MAX, 1, u32::MAX], 2));
+        let mut b = CsrMatrix::new(5);
+        b.push_row([(0, 9.0), (3, 5.0), (4, 7.0)]);
+        let (map, cols) = a.used_columns();
+        let r = b.remap_columns(&map, cols);
+        assert_eq!((r.cols, r.row(0)), (2, (&[1u32][..], &[5.0f32][..])));
+        assert_eq!(
+            a.remap_columns(&map, cols).row(0),
+            (&[0u32, 1][..], &[1.0f32, 2.0][..])
+        );
+    }
 
     #[test]
     fn hstack_and_select() {

@@ -226,16 +226,19 @@ impl Jobs {
 
     fn read_data(&self) -> Result<Data> {
         let setup = &self.setup;
-        let docs: Vec<Document> = CorpusReader::open(&setup.corpus)?.collect::<Result<_>>()?;
+        let reader = CorpusReader::open(&setup.corpus)?;
+        // A fastText file carries its labels (`__label__x`): no label column needed.
+        let has_labels = setup.corpus.label_col.is_some() || reader.is_fasttext();
+        let docs: Vec<Document> = reader.collect::<Result<_>>()?;
         if docs.is_empty() {
             return Err(Error::in_file(&setup.corpus.path, "no documents"));
         }
-        let labelled = match setup.corpus.label_col {
-            Some(_) => Some(Dataset::load(
+        let labelled = match has_labels {
+            true => Some(Dataset::load(
                 &setup.corpus,
                 &Tokenizer::new(&setup.config.tokenizer),
             )?),
-            None => None,
+            false => None,
         };
         Ok(Data { docs, labelled })
     }

@@ -238,3 +238,46 @@ fn invalid_utf8_names_the_flag_that_reads_it() {
         "{msg}"
     );
 }
+
+#[test]
+fn the_tui_classifies_a_fasttext_file_without_a_label_column() {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+    use wordlens::progress::Cancel;
+    use wordlens::tui::artifacts::Artifacts;
+    use wordlens::tui::{JobEvent, Jobs, Ready, Setup};
+
+    let dir = tempfile::tempdir().unwrap();
+    let ft = dir.path().join("tweets.txt");
+    fasttext_tweets(&ft, 300, 100, "");
+    let setup = Setup {
+        config: wordlens::Config::default(),
+        corpus: CorpusSpec::new(&ft),
+        vectors: Some(shared("formats/gensim-lee-32d.w2v.bin")),
+        artifacts: Artifacts::for_data(&dir.path().join("cache"), &ft, "text").unwrap(),
+    };
+    let (tx, rx) = mpsc::channel();
+    Jobs::new(setup, tx, Cancel::new()).start();
+    let until = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < until {
+        match rx.recv_timeout(Duration::from_secs(1)) {
+            Ok(JobEvent::Ready(
+                _,
+                Ready::Data {
+                    rows,
+                    summary,
+                    labels,
+                },
+            )) => {
+                assert_eq!(rows, 300);
+                assert_eq!(labels, ["negative", "neutral", "positive"]);
+                let summary = summary.expect("the Classify tab gets the file's labels");
+                assert_eq!(summary.classes.iter().map(|c| c.1).sum::<usize>(), 300);
+                return;
+            }
+            Ok(JobEvent::Failed(kind, e)) => panic!("{kind:?}: {e}"),
+            _ => {}
+        }
+    }
+    panic!("no data read in two minutes");
+}

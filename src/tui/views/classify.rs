@@ -16,7 +16,7 @@ use crate::tui::layout;
 pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     let Some(summary) = &app.res.summary else {
         let msg = if app.res.rows.is_some() {
-            "no label column: open the TUI with --label-col to classify"
+            "no labels: open the TUI with --label-col, or on a fastText file (__label__x text), to classify"
         } else {
             "reading the data"
         };
