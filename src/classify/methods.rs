@@ -366,7 +366,7 @@ impl Experiment<'_> {
     /// or a blend of the two tuned parts' probabilities, whichever scores better out of fold.
     fn fit_combined(
         &self,
-        tuner: &mut Tuner,
+        tuner: &Tuner,
         m: &Method,
         rows: &Rows<'_>,
         emb: &Encoder,
@@ -389,7 +389,6 @@ impl Experiment<'_> {
             .and_then(|b| b.1.tuned.as_ref())
             .and_then(|t| t.c)
             .map_or_else(|| tuner.cs.clone(), |c| vec![c]);
-        let tuner: &Tuner = tuner;
         let parts = tuner
             .bow
             .as_ref()
