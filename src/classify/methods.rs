@@ -7,14 +7,14 @@ use std::time::Instant;
 use super::compare::{Experiment, Method};
 use super::disagreements::Predictions;
 use super::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
-use super::tune::{self, Combination, Combine, PathChoice, Tuned};
-use crate::classify::{LogReg, LogRegConfig};
+use super::tune::{self, Combination, Combine, Grid, Labelled, PathChoice, Score, Tuned};
+use crate::classify::LogRegConfig;
 use crate::dataset::Split;
 use crate::docvec::{DocVecConfig, DocVecMethod};
 use crate::encoder::Encoder;
 use crate::error::Result;
 use crate::features::TfidfConfig;
-use crate::progress::{Cancel, Progress, Report};
+use crate::progress::{Cancel, Progress, Report, Silent};
 
 /// What one split produced for one method.
 pub(super) struct Outcome {
@@ -191,109 +191,30 @@ impl Experiment<'_> {
         })
     }
 
-    /// One regression chosen by inner CV over C for each feature variant (`dense_scales`
-    /// applies to the dense block of `bow+embed-*`; other kinds pass one scale, 1), refitted on
-    /// all training rows.
-    fn fit_regression(
-        &self,
-        tuner: &Tuner,
-        search: Search<'_>,
-        rows: &Rows<'_>,
-        emb: &Encoder,
-        cancel: &Cancel,
-    ) -> Result<(Fitted, PathChoice)> {
-        let found = self.search(tuner, search, rows, emb, cancel)?;
-        self.refit(found, tuner, rows, cancel)
-    }
-
-    /// The inner-CV search of one regression: features fitted once, each dense scale's C path.
-    fn search(
-        &self,
-        tuner: &Tuner,
-        search: Search<'_>,
-        rows: &Rows<'_>,
-        emb: &Encoder,
-        cancel: &Cancel,
-    ) -> Result<Found> {
-        let Search {
-            kind,
-            bow,
-            docvec,
-            dense_scales,
-            cs,
-        } = search;
-        let started = Instant::now();
-        let docvec = self.docvec(docvec);
-        let settings = self.settings(kind, bow, &docvec, self.logreg, 1.0);
-        let emb = kind.uses_embeddings().then(|| emb.clone());
-        let (pipeline, x) = Pipeline::prepare(&settings, rows.train, &self.data.labels, emb)?;
-        let classes = self.data.labels.len();
-        let mut best: Option<(f32, PathChoice)> = None;
-        for &scale in dense_scales {
-            let xs = x.scale_columns_from(pipeline.bow_columns(), scale);
-            let choice =
-                tune::choose_c(&xs, rows.y, classes, &tuner.folds, cs, self.logreg, cancel)?;
-            if best.as_ref().is_none_or(|b| choice.score.beats(&b.1.score)) {
-                best = Some((scale, choice));
-            }
+    /// The training rows as the tuner reads them.
+    fn labelled<'r>(&'r self, rows: &'r Rows<'_>) -> Labelled<'r> {
+        Labelled {
+            docs: rows.train,
+            y: rows.y,
+            labels: &self.data.labels,
         }
-        let Some((scale, choice)) = best else {
-            return Err(crate::error::Error::config(
-                "compare.tune.dense_scales",
-                "must list positive numbers",
-            ));
-        };
-        Ok(Found {
-            bigrams: bow.bigrams,
-            pipeline,
-            x,
-            scale,
-            choice,
-            seconds: started.elapsed().as_secs_f64(),
-        })
     }
 
-    /// The chosen setting fitted on all training rows, and the test rows predicted.
-    fn refit(
+    /// A refitted pipeline's test predictions and what its search chose.
+    fn predicted(
         &self,
-        found: Found,
+        pipeline: Pipeline,
+        choice: PathChoice,
         tuner: &Tuner,
         rows: &Rows<'_>,
-        cancel: &Cancel,
-    ) -> Result<(Fitted, PathChoice)> {
-        let started = Instant::now();
-        let Found {
-            bigrams,
-            mut pipeline,
-            x,
-            scale,
-            choice,
-            seconds,
-        } = found;
-        let kind = pipeline.kind;
-        let xs = x.scale_columns_from(pipeline.bow_columns(), scale);
-        let cfg = LogRegConfig {
-            c: choice.c,
-            ..self.logreg.clone()
-        };
-        pipeline.dense_scale = scale;
-        pipeline.model = LogReg::fit(&xs, rows.y, self.data.labels.len(), &cfg, cancel)?;
-        let fitted = Fitted {
+    ) -> Result<Fitted> {
+        Ok(Fitted {
             proba: pipeline.predict_proba(rows.test)?,
-            fit_seconds: seconds + started.elapsed().as_secs_f64(),
+            fit_seconds: pipeline.fit_seconds,
             converged: pipeline.model.converged,
-            tuned: Some(Tuned {
-                folds: tuner.folds.len(),
-                cv_accuracy: choice.score.accuracy,
-                cv_log_loss: choice.score.log_loss,
-                c: Some(choice.c),
-                bigrams: kind.uses_bow().then_some(bigrams),
-                combination: (kind == FeatureKind::Both)
-                    .then_some(Combination::Concat { dense_scale: scale }),
-            }),
-            oof: Some(choice.oof.clone()),
-        };
-        Ok((fitted, choice))
+            tuned: Some(tune::tuned(&pipeline, &choice, tuner.folds.len())),
+            oof: Some(choice.oof),
+        })
     }
 
     /// A method with settings chosen by inner cross-validation.
@@ -305,57 +226,30 @@ impl Experiment<'_> {
         emb: &Encoder,
         cancel: &Cancel,
     ) -> Result<Fitted> {
-        let tuning = &self.compare.tune;
+        let docvec = self.docvec(m.docvec);
+        let settings = self.settings(m.kind, self.bow, &docvec, self.logreg, 1.0);
+        let encoder = m.kind.uses_embeddings().then(|| emb.clone());
         match m.kind {
-            FeatureKind::Bow => {
-                let mut variants = vec![false];
-                if tuning.bigrams && !self.bow.bigrams {
-                    variants.push(true);
-                } else if self.bow.bigrams {
-                    variants = vec![true];
-                }
-                let mut best: Option<(TfidfConfig, Found)> = None;
-                let mut seconds = 0.0;
-                for bigrams in variants {
-                    let bow = TfidfConfig {
-                        bigrams,
-                        ..self.bow.clone()
-                    };
-                    let search = Search {
-                        kind: FeatureKind::Bow,
-                        bow: &bow,
-                        docvec: m.docvec,
-                        dense_scales: &[1.0],
-                        cs: &tuner.cs,
-                    };
-                    let found = self.search(tuner, search, rows, emb, cancel)?;
-                    seconds += found.seconds;
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| found.choice.score.beats(&b.1.choice.score))
-                    {
-                        best = Some((bow, found));
-                    }
-                }
-                let (bow, mut found) = best.ok_or_else(|| {
-                    crate::error::Error::Usage("no bag-of-words variant to tune".into())
-                })?;
-                // Every variant's search counts; only the winner is refitted.
-                found.seconds = seconds;
-                let (f, _) = self.refit(found, tuner, rows, cancel)?;
-                tuner.bow = Some((bow, f.clone()));
-                Ok(f)
-            }
-            FeatureKind::Embed => {
-                let search = Search {
-                    kind: FeatureKind::Embed,
-                    bow: self.bow,
-                    docvec: m.docvec,
-                    dense_scales: &[1.0],
-                    cs: &tuner.cs,
+            FeatureKind::Bow | FeatureKind::Embed => {
+                // `compare` reports per method; the search inside one is silent.
+                let run = tune::Run {
+                    folds: &tuner.folds,
+                    progress: &Silent,
+                    cancel,
                 };
-                let (f, _) = self.fit_regression(tuner, search, rows, emb, cancel)?;
-                tuner.embed.push((m.docvec, f.clone()));
+                let (pipeline, choice) = tune::fit(
+                    &settings,
+                    &self.compare.tune,
+                    self.labelled(rows),
+                    encoder,
+                    run,
+                )?;
+                let bow = pipeline.tfidf.as_ref().map(|t| t.config.clone());
+                let f = self.predicted(pipeline, choice, tuner, rows)?;
+                match (m.kind, bow) {
+                    (FeatureKind::Bow, Some(bow)) => tuner.bow = Some((bow, f.clone())),
+                    _ => tuner.embed.push((m.docvec, f.clone())),
+                }
                 Ok(f)
             }
             FeatureKind::Both => self.fit_combined(tuner, m, rows, emb, cancel),
@@ -409,22 +303,37 @@ impl Experiment<'_> {
             Combine::Concat => true,
             Combine::Auto => rows.y.len() <= self.compare.tune.concat_max_rows,
         };
-        let fit_concat = || {
-            let search = Search {
-                kind: FeatureKind::Both,
-                bow: &bow_cfg,
-                docvec: m.docvec,
-                dense_scales: &self.compare.tune.dense_scales,
+        let fit_concat = || -> Result<Fitted> {
+            let docvec = self.docvec(m.docvec);
+            let settings = self.settings(FeatureKind::Both, &bow_cfg, &docvec, self.logreg, 1.0);
+            let grid = Grid {
+                folds: &tuner.folds,
                 cs: &bow_c,
+                dense_scales: &self.compare.tune.dense_scales,
             };
-            self.fit_regression(tuner, search, rows, emb, cancel)
+            let found = tune::search(
+                &settings,
+                self.labelled(rows),
+                Some(emb.clone()),
+                grid,
+                cancel,
+            )?;
+            let classes = self.data.labels.len();
+            let (pipeline, choice) = tune::refit(found, rows.y, classes, self.logreg, cancel)?;
+            self.predicted(pipeline, choice, tuner, rows)
         };
         let concat = if concat_fits || blend.is_none() {
             Some(fit_concat()?)
         } else {
             None
         };
-        let concat_score = concat.as_ref().map(|c| c.1.score);
+        let concat_score = concat
+            .as_ref()
+            .and_then(|c| c.tuned.as_ref())
+            .map(|t| Score {
+                accuracy: t.cv_accuracy,
+                log_loss: t.cv_log_loss,
+            });
         if let Some((w, score, bow, embed)) =
             blend.filter(|b| concat_score.is_none_or(|c| b.1.beats(&c)))
         {
@@ -444,35 +353,13 @@ impl Experiment<'_> {
                 oof: None,
             });
         }
-        let (mut f, _) = match concat {
+        let mut f = match concat {
             Some(c) => c,
             None => fit_concat()?,
         };
         f.fit_seconds = started.elapsed().as_secs_f64();
         Ok(f)
     }
-}
-
-/// One regression's search result: its fitted feature extractors, training features, and the
-/// chosen dense scale and C.
-struct Found {
-    bigrams: bool,
-    pipeline: Pipeline,
-    x: crate::features::CsrMatrix,
-    scale: f32,
-    choice: PathChoice,
-    /// Seconds the search took.
-    seconds: f64,
-}
-
-/// The features of one regression and the grid its inner CV searches.
-struct Search<'a> {
-    kind: FeatureKind,
-    bow: &'a TfidfConfig,
-    docvec: DocVecMethod,
-    /// Scales of the dense block (one, 1, unless `kind` is `Both`).
-    dense_scales: &'a [f32],
-    cs: &'a [f64],
 }
 
 /// Inner-CV state of one training set: its folds and grid, and the tuned parts that

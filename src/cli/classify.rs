@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use wordlens::classify::model_file;
 use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
+use wordlens::classify::tune::{self, Labelled};
 use wordlens::dataset::Dataset;
 use wordlens::docvec::{DocVecConfig, DocVecMethod};
 use wordlens::embed::trainer;
@@ -74,6 +75,10 @@ pub struct TrainArgs {
     /// Weight classes inversely to their frequency.
     #[arg(long)]
     pub balanced: bool,
+    /// Keep the fixed C, bigrams and dense_scale of the config instead of choosing them by inner
+    /// cross-validation on the training rows.
+    #[arg(long)]
+    pub no_tune: bool,
     #[arg(long, value_name = "MODEL")]
     pub out: PathBuf,
 }
@@ -141,14 +146,40 @@ fn train(ctx: &Context, a: TrainArgs) -> Result<()> {
     let y: Vec<u32> = rows.iter().filter_map(|&i| data.y[i]).collect();
     let texts: Vec<&str> = rows.iter().map(|&i| data.texts[i].as_str()).collect();
     let docs = Docs::new(&texts, &docs);
-    let mut pipeline = Pipeline::fit(&settings, docs, &y, &data.labels, emb, &ctx.cancel)?;
+    let mut tune = config.compare.tune.clone();
+    tune.enabled &= !a.no_tune;
+    let labelled = Labelled {
+        docs,
+        y: &y,
+        labels: &data.labels,
+    };
+    let (mut pipeline, tuned) = tune::fit_or_fixed(
+        &settings,
+        &tune,
+        labelled,
+        emb,
+        config.compare.seed,
+        &Bar::new(ctx.quiet),
+        &ctx.cancel,
+    )?;
+    let chosen = tuned.map_or_else(
+        || "fixed settings (--no-tune, or a class with a single row)".to_string(),
+        |t| {
+            format!(
+                "{} by {}-fold cross-validation (accuracy {:.4})",
+                t.describe(),
+                t.folds,
+                t.cv_accuracy
+            )
+        },
+    );
     pipeline.text_cols = spec.text_cols.clone();
     let proba = pipeline.predict_proba(docs)?;
     let m = classification(&y, &Pipeline::argmax(&proba), Some(&proba), &data.labels);
     model_file::save(&a.out, &pipeline)?;
     print(&format!(
         "trained on {} of {} rows ({} skipped: empty label or text), {} classes, {} features; \
-         L-BFGS {} in {} iterations, {:.2} s\ntraining accuracy {:.4} (not a test score: use `wordlens compare`)\nwrote {}\n",
+         L-BFGS {} in {} iterations, {:.2} s\nchosen: {chosen}\ntraining accuracy {:.4} (not a test score: use `wordlens compare`)\nwrote {}\n",
         rows.len(),
         data.len(),
         data.len() - rows.len(),

@@ -9,6 +9,7 @@ use std::sync::mpsc::Sender;
 use crate::classify::compare::{self, CompareReport};
 use crate::classify::model_file;
 use crate::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
+use crate::classify::tune::{self, Labelled};
 use crate::config::Config;
 use crate::dataset::{Dataset, Summary};
 use crate::embed::Embeddings;
@@ -358,7 +359,8 @@ impl Jobs {
         )?)))
     }
 
-    /// The "try it" model: bag-of-words plus document vectors, fitted on every labelled row.
+    /// The "try it" model: bag-of-words plus document vectors, fitted on every labelled row
+    /// with C, bigrams and the dense scale chosen by inner cross-validation (`[compare.tune]`).
     fn classifier(&self, data: &Data, emb: Encoder, emb_key: &str) -> Result<Arc<Pipeline>> {
         let config = &self.setup.config;
         let Some(ds) = &data.labelled else {
@@ -371,6 +373,7 @@ impl Jobs {
             &json(&config.docvec),
             &json(&config.logreg),
             &config.compare.dense_scale.to_string(),
+            &json(&config.compare.tune),
         ]);
         let path = self.setup.artifacts.path("model", &k).with_extension("wlm");
         if path.exists() {
@@ -385,12 +388,18 @@ impl Jobs {
         let texts: Vec<&str> = rows.iter().map(|&i| ds.texts[i].as_str()).collect();
         let y: Vec<u32> = rows.iter().filter_map(|&i| ds.y[i]).collect();
         let settings = FitSettings::from_config(FeatureKind::Both, config);
-        let mut p = Pipeline::fit(
+        let labelled = Labelled {
+            docs: Docs::new(&texts, &docs),
+            y: &y,
+            labels: &ds.labels,
+        };
+        let (mut p, _) = tune::fit_or_fixed(
             &settings,
-            Docs::new(&texts, &docs),
-            &y,
-            &ds.labels,
+            &config.compare.tune,
+            labelled,
             Some(emb),
+            config.compare.seed,
+            &self.progress(JobKind::Classifier),
             &self.cancel,
         )?;
         p.text_cols = self.setup.corpus.text_cols.clone();

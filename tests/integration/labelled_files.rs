@@ -54,7 +54,7 @@ fn fasttext_files_train_predict_and_score_without_a_label_column() {
     fasttext_tweets(&ft, 1200, 31, "");
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let model = dir.path().join("m.wlm");
-    ok(&wordlens(&[
+    let trained = ok(&wordlens(&[
         "classify",
         "train",
         "--data",
@@ -62,6 +62,11 @@ fn fasttext_files_train_predict_and_score_without_a_label_column() {
         "--out",
         &s(&model),
     ]));
+    // C (and bigrams) chosen on the training rows unless --no-tune.
+    assert!(
+        trained.contains("chosen: C ") && trained.contains("by 3-fold cross-validation"),
+        "{trained}"
+    );
     // Three rows with a label the model never saw are counted apart, not scored.
     let test = dir.path().join("test.txt");
     fasttext_tweets(
