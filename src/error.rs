@@ -26,6 +26,7 @@ impl fmt::Display for Position {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Reading or writing a file failed at the operating-system level.
     #[error("{}: {source}", path.display())]
@@ -50,6 +51,12 @@ pub enum Error {
     /// The user cancelled (Ctrl-C, or the TUI's cancel).
     #[error("cancelled")]
     Cancelled,
+    /// A bug in wordlens (a worker thread panicked, a value that cannot fail to encode did):
+    /// nothing the user typed or gave is at fault.
+    #[error(
+        "internal error: {0}. This is a bug in wordlens; please report it with the command you ran"
+    )]
+    Internal(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -100,6 +107,31 @@ impl Error {
             Error::Usage(_) | Error::Config { .. } => 2,
             Error::Input { .. } => 3,
             Error::Cancelled => 130,
+            // EX_SOFTWARE from sysexits.h: an internal software error.
+            Error::Internal(_) => 70,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_exits_70_and_asks_for_a_bug_report() {
+        let e = Error::Internal("a training thread panicked".into());
+        assert_eq!(e.exit_code(), 70);
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("internal error: a training thread panicked.")
+                && msg.contains("bug")
+                && msg.contains("the command you ran"),
+            "{msg}"
+        );
+        // What the user typed stays a usage error (2).
+        assert_eq!(
+            Error::Usage("--folds needs at least 2".into()).exit_code(),
+            2
+        );
     }
 }

@@ -19,7 +19,7 @@ pub const VERSION: u32 = 1;
 
 pub fn save(path: &Path, pipeline: &Pipeline) -> Result<()> {
     let json = serde_json::to_string(pipeline)
-        .map_err(|e| Error::Usage(format!("cannot encode the model: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot encode the model: {e}")))?;
     atomic_write(path, |w| {
         writeln!(w, "{MAGIC} {VERSION}")?;
         w.write_all(json.as_bytes())?;

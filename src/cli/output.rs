@@ -16,6 +16,6 @@ pub fn print(text: &str) -> Result<()> {
 /// Writes `value` as pretty JSON and a newline to stdout.
 pub fn print_json(value: &impl Serialize) -> Result<()> {
     let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::Usage(format!("cannot encode JSON: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot encode JSON: {e}")))?;
     print(&format!("{text}\n"))
 }

@@ -221,7 +221,7 @@ pub fn count(
                             table = HashMap::new();
                             shards
                                 .lock()
-                                .map_err(|_| Error::Usage("a counting thread panicked".into()))?
+                                .map_err(|_| Error::Internal("a counting thread panicked".into()))?
                                 .push(file);
                         }
                         progress.report(&Report {
@@ -238,7 +238,7 @@ pub fn count(
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err(Error::Usage("a counting thread panicked".into())))
+                    .unwrap_or_else(|_| Err(Error::Internal("a counting thread panicked".into())))
             })
             .collect()
     });
@@ -249,7 +249,7 @@ pub fn count(
     }
     let shards = shards
         .into_inner()
-        .map_err(|_| Error::Usage("a counting thread panicked".into()))?;
+        .map_err(|_| Error::Internal("a counting thread panicked".into()))?;
     for f in shards {
         runs.push(Run::File(BufReader::with_capacity(1 << 20, f)));
     }

@@ -379,7 +379,7 @@ pub fn train(
         for h in handles {
             match h.join() {
                 Ok(r) => r?,
-                Err(_) => return Err(Error::Usage("a training thread panicked".into())),
+                Err(_) => return Err(Error::Internal("a training thread panicked".into())),
             }
         }
         Ok(())

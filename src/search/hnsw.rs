@@ -320,7 +320,7 @@ impl Hnsw {
 }
 
 fn poisoned() -> Error {
-    Error::Usage("a thread building the approximate index panicked".into())
+    Error::Internal("a thread building the approximate index panicked".into())
 }
 
 /// Shared state of a parallel build.

@@ -447,7 +447,7 @@ impl Jobs {
             &self.cancel,
         )?;
         let bytes = serde_json::to_vec(&report)
-            .map_err(|e| Error::Usage(format!("cannot encode the comparison: {e}")))?;
+            .map_err(|e| Error::Internal(format!("cannot encode the comparison: {e}")))?;
         atomic_write(&path, |w| std::io::Write::write_all(w, &bytes))?;
         Ok(Ready::Comparison(Box::new(report)))
     }

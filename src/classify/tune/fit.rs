@@ -228,7 +228,8 @@ pub fn fit(
             best = Some(found);
         }
     }
-    let mut found = best.ok_or_else(|| Error::config("compare.tune", "nothing to search"))?;
+    let mut found =
+        best.ok_or_else(|| Error::Internal("no bag-of-words variant was searched".into()))?;
     // Every variant's search counts; only the winner is refitted.
     found.seconds = seconds;
     progress.report(&Report {
