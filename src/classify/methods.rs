@@ -8,7 +8,6 @@ use super::compare::{Experiment, Method};
 use super::disagreements::Predictions;
 use super::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use super::tune::{self, Combination, Combine, Grid, Labelled, PathChoice, Score, Tuned};
-use crate::classify::LogRegConfig;
 use crate::dataset::Split;
 use crate::docvec::{DocVecConfig, DocVecMethod};
 use crate::encoder::Encoder;
@@ -88,13 +87,7 @@ impl Experiment<'_> {
             test: Docs::new(&test_texts, &test_docs),
         };
         let tuning = &self.compare.tune;
-        let folds = tuning
-            .enabled
-            .then(|| {
-                let k = tuning.folds_for(y.len());
-                tune::folds(&y, data.labels.len(), k, self.compare.seed)
-            })
-            .flatten();
+        let folds = tuning.inner_folds(&y, data.labels.len(), self.compare.seed);
         let mut tuner = folds.map(|folds| Tuner {
             folds,
             cs: tuning.cs(),
@@ -137,7 +130,6 @@ impl Experiment<'_> {
         kind: FeatureKind,
         bow: &'s TfidfConfig,
         docvec: &'s DocVecConfig,
-        logreg: &'s LogRegConfig,
         dense_scale: f32,
     ) -> FitSettings<'s> {
         FitSettings {
@@ -145,7 +137,7 @@ impl Experiment<'_> {
             tokenizer: self.tokenizer,
             bow,
             docvec,
-            logreg,
+            logreg: self.logreg,
             dense_scale,
         }
     }
@@ -166,13 +158,7 @@ impl Experiment<'_> {
         cancel: &Cancel,
     ) -> Result<Fitted> {
         let docvec = self.docvec(m.docvec);
-        let settings = self.settings(
-            m.kind,
-            self.bow,
-            &docvec,
-            self.logreg,
-            self.compare.dense_scale,
-        );
+        let settings = self.settings(m.kind, self.bow, &docvec, self.compare.dense_scale);
         let emb = m.kind.uses_embeddings().then(|| emb.clone());
         let p = Pipeline::fit(
             &settings,
@@ -227,7 +213,7 @@ impl Experiment<'_> {
         cancel: &Cancel,
     ) -> Result<Fitted> {
         let docvec = self.docvec(m.docvec);
-        let settings = self.settings(m.kind, self.bow, &docvec, self.logreg, 1.0);
+        let settings = self.settings(m.kind, self.bow, &docvec, 1.0);
         let encoder = m.kind.uses_embeddings().then(|| emb.clone());
         match m.kind {
             FeatureKind::Bow | FeatureKind::Embed => {
@@ -305,7 +291,7 @@ impl Experiment<'_> {
         };
         let fit_concat = || -> Result<Fitted> {
             let docvec = self.docvec(m.docvec);
-            let settings = self.settings(FeatureKind::Both, &bow_cfg, &docvec, self.logreg, 1.0);
+            let settings = self.settings(FeatureKind::Both, &bow_cfg, &docvec, 1.0);
             let grid = Grid {
                 folds: &tuner.folds,
                 cs: &bow_c,

@@ -314,18 +314,18 @@ impl Pipeline {
 
     /// The most probable class of each row of probabilities.
     pub fn argmax(proba: &[Vec<f64>]) -> Vec<u32> {
-        proba
-            .iter()
-            .map(|p| {
-                p.iter()
-                    .enumerate()
-                    .fold(
-                        (0, f64::NEG_INFINITY),
-                        |b, (i, &v)| if v > b.1 { (i, v) } else { b },
-                    )
-                    .0 as u32
-            })
-            .collect()
+        proba.iter().map(|p| Self::most_probable(p)).collect()
+    }
+
+    /// The most probable class of one row of probabilities (the first on a tie).
+    pub fn most_probable(p: &[f64]) -> u32 {
+        p.iter()
+            .enumerate()
+            .fold(
+                (0, f64::NEG_INFINITY),
+                |b, (i, &v)| if v > b.1 { (i, v) } else { b },
+            )
+            .0 as u32
     }
 
     /// What pushed one document (`docs` holds one) towards `class`, strongest first, at most

@@ -91,13 +91,18 @@ impl TuneConfig {
         Ok(())
     }
 
-    /// Inner folds wanted for `rows` training rows.
-    pub fn folds_for(&self, rows: usize) -> usize {
-        if rows < self.small_rows {
+    /// The inner folds over training labels `y`, or None when tuning is off or a class has
+    /// a single row (`small_folds` of them below `small_rows` rows, else `folds`).
+    pub fn inner_folds(&self, y: &[u32], classes: usize, seed: u64) -> Option<Vec<Split>> {
+        if !self.enabled {
+            return None;
+        }
+        let wanted = if y.len() < self.small_rows {
             self.small_folds
         } else {
             self.folds
-        }
+        };
+        folds(y, classes, wanted, seed)
     }
 
     /// The C grid in increasing order (the warm-started path runs from strong to weak
@@ -180,7 +185,7 @@ impl Score {
         let mut correct = 0usize;
         let mut loss = 0.0;
         for (p, &t) in proba.iter().zip(y) {
-            let best = super::Pipeline::argmax(std::slice::from_ref(p))[0];
+            let best = super::Pipeline::most_probable(p);
             correct += (best == t) as usize;
             loss -= p[t as usize].clamp(1e-15, 1.0).ln();
         }

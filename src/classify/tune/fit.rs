@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{Combination, PathChoice, TuneConfig, Tuned, choose_c, folds};
+use super::{Combination, PathChoice, TuneConfig, Tuned, choose_c};
 use crate::classify::logreg::{LogReg, LogRegConfig};
 use crate::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use crate::dataset::Split;
@@ -136,18 +136,7 @@ pub fn fit_or_fixed(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<(Pipeline, Option<Tuned>)> {
-    let folds = tune
-        .enabled
-        .then(|| {
-            folds(
-                data.y,
-                data.labels.len(),
-                tune.folds_for(data.y.len()),
-                seed,
-            )
-        })
-        .flatten();
-    match folds {
+    match tune.inner_folds(data.y, data.labels.len(), seed) {
         Some(folds) => {
             let run = Run {
                 folds: &folds,
