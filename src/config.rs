@@ -11,7 +11,7 @@ use crate::classify::compare::CompareConfig;
 use crate::docvec::DocVecConfig;
 use crate::embed::glove::GloveConfig;
 use crate::embed::io::VectorFormat;
-use crate::embed::word2vec::Word2VecConfig;
+use crate::embed::trainer::TrainConfig;
 use crate::error::{Error, Result};
 use crate::features::TfidfConfig;
 use crate::search::SearchConfig;
@@ -85,7 +85,7 @@ impl Default for OutputConfig {
 pub struct Config {
     pub data: DataConfig,
     pub tokenizer: TokenizerConfig,
-    pub word2vec: Word2VecConfig,
+    pub word2vec: TrainConfig,
     pub glove: GloveConfig,
     pub output: OutputConfig,
     pub eval: EvalConfig,
@@ -236,6 +236,6 @@ mod tests {
     fn partial_file_keeps_other_defaults() {
         let c = Config::from_toml("[word2vec]\ndim = 50\n").unwrap();
         assert_eq!(c.word2vec.dim, 50);
-        assert_eq!(c.word2vec.window, Word2VecConfig::default().window);
+        assert_eq!(c.word2vec.window, TrainConfig::default().window);
     }
 }

@@ -13,7 +13,7 @@ use crate::dataset::{self, Dataset, Split, Summary};
 use crate::docvec::{DocVecConfig, DocVecMethod};
 use crate::embed::glove::GloveConfig;
 use crate::embed::trainer;
-use crate::embed::word2vec::Word2VecConfig;
+use crate::embed::trainer::TrainConfig;
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::eval::calibration::{Calibration, calibration};
@@ -59,7 +59,7 @@ pub enum Vectors {
     Loaded(Encoder),
     /// word2vec trained on each training split's text plus these extra corpora (never on test).
     Train {
-        config: Word2VecConfig,
+        config: TrainConfig,
         glove: GloveConfig,
         extra: Vec<CorpusSpec>,
     },

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wordlens::embed::io::{self, VectorFormat};
 use wordlens::embed::trainer;
-use wordlens::embed::word2vec::{self, Model, TrainStats};
+use wordlens::embed::trainer::{JobOrder, Model, TrainStats, Trained};
 use wordlens::text::{CorpusFormat, CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Config, Result};
 
@@ -56,17 +56,24 @@ pub struct Word2VecFlags {
     pub min_count: Option<u64>,
     #[arg(long)]
     pub max_vocab: Option<usize>,
+    /// Subsampling threshold of frequent words (0: off); default per model family:
+    /// `sample` (word2vec, 1e-3) or `fasttext_sample` (fastText, 1e-4).
     #[arg(long)]
     pub sample: Option<f64>,
     /// Passes over the corpus (for GloVe: over the co-occurrence records).
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Learning rate for word2vec and fastText models (as in word2vec's `-alpha`); for GloVe
-    /// the weighting exponent (as in GloVe's `-alpha`; its learning rate is `--eta`).
+    /// Initial learning rate: word2vec models default to `alpha` (0.025), fastText models to
+    /// `fasttext_alpha` (0.05); for GloVe the weighting exponent (as in GloVe's `-alpha`; its
+    /// learning rate is `--eta`).
     #[arg(long)]
     pub alpha: Option<f32>,
     #[arg(long)]
     pub min_alpha: Option<f32>,
+    /// Order of the corpus's 10,000-token blocks: shuffle (every epoch anew), sequential, or
+    /// thread-offsets (fastText's and word2vec's).
+    #[arg(long, value_enum)]
+    pub order: Option<JobOrder>,
     /// Worker threads (0: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -95,13 +102,21 @@ impl Word2VecFlags {
         macro_rules! set {
             ($target:expr; $($f:ident),*) => { $( if let Some(v) = self.$f { $target.$f = v; } )* };
         }
-        set!(c; model, dim, negative, min_count, max_vocab, sample, min_alpha, threads, seed, minn, maxn, bucket);
+        set!(c; model, dim, negative, min_count, max_vocab, min_alpha, threads, seed, minn, maxn, bucket, order);
+        // --sample and --alpha set the chosen model's own (fastText models keep their own
+        // defaults apart from word2vec's).
+        if let Some(s) = self.sample {
+            c.set_sampling(s);
+        }
         let g = &mut config.glove;
         set!(g; x_max, eta);
         if config.word2vec.model == Model::Glove {
             set!(g; window, epochs, alpha);
         } else {
-            set!(config.word2vec; window, epochs, alpha);
+            set!(config.word2vec; window, epochs);
+            if let Some(a) = self.alpha {
+                config.word2vec.set_learning_rate(a);
+            }
         }
     }
 }
@@ -155,7 +170,7 @@ pub fn train_sources(
     ctx: &Context,
     config: &Config,
     sources: &[TextSource<'_>],
-) -> Result<word2vec::Trained> {
+) -> Result<Trained> {
     let bar = Bar::new(ctx.quiet);
     let tokenizer = Tokenizer::new(&config.tokenizer);
     trainer::train(
@@ -170,8 +185,9 @@ pub fn train_sources(
 
 pub fn summary(s: &TrainStats) -> String {
     let mut out = format!(
-        "corpus: {} documents, {} tokens; vocabulary {} words ({} tokens per epoch)\n\
+        "settings: {}\ncorpus: {} documents, {} tokens; vocabulary {} words ({} tokens per epoch)\n\
          trained {} epochs on {} threads in {:.2} s (+{:.2} s reading): {:.0} words/s, final loss {:.4}\n",
+        s.settings.describe(),
         s.documents,
         s.tokens,
         s.vocab_size,

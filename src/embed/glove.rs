@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::embed::cooccur::{self, Cooccurrences};
 use crate::embed::hogwild::SharedMatrix;
 use crate::embed::rng::Rng;
+use crate::embed::trainer::{TrainConfig, TrainSettings, TrainStats, Trained};
 use crate::embed::vectors::Embeddings;
-use crate::embed::word2vec::{TrainStats, Trained, Word2VecConfig, scan_vocab};
+use crate::embed::word2vec::scan_vocab;
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{TextSource, Tokenizer};
@@ -74,7 +75,7 @@ impl GloveConfig {
 pub fn train(
     sources: &[TextSource<'_>],
     tokenizer: &Tokenizer,
-    w2v: &Word2VecConfig,
+    w2v: &TrainConfig,
     cfg: &GloveConfig,
     progress: &dyn Progress,
     cancel: &Cancel,
@@ -100,6 +101,21 @@ pub fn train(
     let (matrix, final_loss) = fit(&mut cooc, vocab.len(), w2v, cfg, threads, progress, cancel)?;
     let seconds_training = train_started.elapsed().as_secs_f64();
     let stats = TrainStats {
+        settings: TrainSettings {
+            model: "glove",
+            dim: w2v.dim,
+            window: cfg.window,
+            epochs: cfg.epochs,
+            min_count: w2v.min_count,
+            threads,
+            negative: None,
+            learning_rate: None,
+            min_learning_rate: None,
+            sample: None,
+            order: None,
+            ngrams: None,
+            glove: Some((cfg.x_max, cfg.alpha, cfg.eta)),
+        },
         tokens,
         documents: read.documents,
         vocab_size: vocab.len(),
@@ -133,7 +149,7 @@ struct Params {
 fn fit(
     cooc: &mut Cooccurrences,
     words: usize,
-    w2v: &Word2VecConfig,
+    w2v: &TrainConfig,
     cfg: &GloveConfig,
     threads: usize,
     progress: &dyn Progress,

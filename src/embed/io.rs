@@ -100,6 +100,9 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<VectorFormat> {
     {
         return Ok(VectorFormat::FasttextBin);
     }
+    if fasttext::looks_unversioned(bytes) {
+        return Ok(VectorFormat::FasttextBin);
+    }
     if bytes.starts_with(&[0x1f, 0x8b]) {
         return Err(Error::at_byte(
             path,
@@ -126,9 +129,24 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<VectorFormat> {
                 Ok(VectorFormat::W2vBin)
             }
         }
-        None => Ok(VectorFormat::Glove),
+        None => match bytes.iter().take(SNIFF_BYTES).position(|&b| b == 0) {
+            // Text never holds NUL: this is binary data in a layout none of the readers knows.
+            Some(at) => Err(Error::at_byte(
+                path,
+                at as u64,
+                format!(
+                    "binary data (a NUL byte) that matches no vector layout wordlens reads; tried: {NO_LAYOUT_TRIED}"
+                ),
+            )),
+            None => Ok(VectorFormat::Glove),
+        },
     }
 }
+
+/// What `sniff` checks, in its order, for the message when nothing matches.
+const NO_LAYOUT_TRIED: &str = "wordlens native (magic WLVECTRS), fastText .bin 0.9 (magic 793712314), \
+fastText .bin before 0.9 (plausible arguments dim, ws, epoch, … and a dictionary header), gzip, \
+word2vec binary or text (a \"count dim\" first line), GloVe text (lines of a word and numbers)";
 
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {
     bytes[from..]

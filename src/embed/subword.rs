@@ -19,8 +19,14 @@ pub fn fasttext_hash(bytes: &[u8]) -> u32 {
 /// Calls `each` with the bucket (hash mod `bucket`) of every n-gram of `word` (without the
 /// brackets), in fastText's order: by start character, then by length. N-grams are whole
 /// UTF-8 characters; the single characters `<` and `>` alone are skipped.
-pub fn for_each_ngram(
-    word: &str,
+pub fn for_each_ngram(word: &str, minn: usize, maxn: usize, bucket: u64, each: impl FnMut(u64)) {
+    for_each_ngram_of_bytes(word.as_bytes(), minn, maxn, bucket, each)
+}
+
+/// `for_each_ngram` on a word's raw bytes: fastText hashes bytes, so a word that is not UTF-8
+/// (read lossily from an old model) keeps the n-grams it was trained with.
+pub fn for_each_ngram_of_bytes(
+    word: &[u8],
     minn: usize,
     maxn: usize,
     bucket: u64,
@@ -31,7 +37,7 @@ pub fn for_each_ngram(
     }
     let mut wrapped = Vec::with_capacity(word.len() + 2);
     wrapped.push(b'<');
-    wrapped.extend_from_slice(word.as_bytes());
+    wrapped.extend_from_slice(word);
     wrapped.push(b'>');
     let bytes = &wrapped;
     let continuation = |b: u8| b & 0xC0 == 0x80;
@@ -71,6 +77,16 @@ impl Subwords {
     /// The mean of `word`'s n-gram rows plus `extra` (the word's own row, when it has one);
     /// `None` when there is nothing to average.
     pub fn compose(&self, word: &str, dim: usize, extra: Option<&[f32]>) -> Option<Vec<f32>> {
+        self.compose_bytes(word.as_bytes(), dim, extra)
+    }
+
+    /// `compose` on a word's raw bytes.
+    pub fn compose_bytes(
+        &self,
+        word: &[u8],
+        dim: usize,
+        extra: Option<&[f32]>,
+    ) -> Option<Vec<f32>> {
         let rows = self.buckets.as_slice();
         let mut v = vec![0.0f32; dim];
         let mut n = 0usize;
@@ -78,7 +94,7 @@ impl Subwords {
             axpy(1.0, own, &mut v);
             n += 1;
         }
-        for_each_ngram(word, self.minn, self.maxn, self.bucket_count(dim), |b| {
+        for_each_ngram_of_bytes(word, self.minn, self.maxn, self.bucket_count(dim), |b| {
             let start = b as usize * dim;
             if let Some(row) = rows.get(start..start + dim) {
                 axpy(1.0, row, &mut v);

@@ -9,13 +9,12 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
 use crate::embed::hogwild::SharedMatrix;
 use crate::embed::kernels::{MAX_EXP, SigmoidTable, axpy, dot};
 use crate::embed::rng::Rng;
 use crate::embed::subword::{Subwords, for_each_ngram};
 use crate::embed::token_stream::{self, DOC_END, TokenStream};
+use crate::embed::trainer::{Model, TrainConfig, TrainStats, Trained};
 use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};
@@ -23,175 +22,10 @@ use crate::floats::Floats;
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{TextSource, Tokenizer};
 
+mod schedule;
 mod update;
+use schedule::Schedule;
 use update::{cbow_sentence, skipgram_sentence};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Model {
-    Skipgram,
-    Cbow,
-    /// skip-gram over words and their character n-grams (fastText's `skipgram`)
-    #[serde(rename = "fasttext-skipgram")]
-    #[value(name = "fasttext-skipgram")]
-    FasttextSkipgram,
-    /// CBOW over words and their character n-grams (fastText's `cbow`)
-    #[serde(rename = "fasttext-cbow")]
-    #[value(name = "fasttext-cbow")]
-    FasttextCbow,
-    /// GloVe: weighted least squares on co-occurrence counts (`[glove]` settings)
-    Glove,
-}
-
-impl Model {
-    pub fn has_subwords(self) -> bool {
-        matches!(self, Model::FasttextSkipgram | Model::FasttextCbow)
-    }
-    fn is_skipgram(self) -> bool {
-        matches!(self, Model::Skipgram | Model::FasttextSkipgram)
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Skipgram => "skipgram",
-            Model::Cbow => "cbow",
-            Model::FasttextSkipgram => "fasttext-skipgram",
-            Model::FasttextCbow => "fasttext-cbow",
-            Model::Glove => "glove",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Word2VecConfig {
-    pub model: Model,
-    pub dim: usize,
-    pub window: usize,
-    pub negative: usize,
-    pub min_count: u64,
-    pub max_vocab: usize,
-    pub sample: f64,
-    pub epochs: usize,
-    pub alpha: f32,
-    pub min_alpha: f32,
-    pub threads: usize,
-    pub seed: u64,
-    pub memory_budget_mb: usize,
-    /// fastText models: shortest and longest character n-gram, and hash buckets.
-    pub minn: usize,
-    pub maxn: usize,
-    pub bucket: usize,
-}
-
-impl Default for Word2VecConfig {
-    fn default() -> Self {
-        Self {
-            model: Model::Skipgram,
-            dim: 100,
-            window: 5,
-            negative: 5,
-            min_count: 5,
-            max_vocab: 0,
-            sample: 1e-3,
-            epochs: 5,
-            alpha: 0.025,
-            min_alpha: 0.0001,
-            threads: 0,
-            seed: 1,
-            memory_budget_mb: 1024,
-            minn: 3,
-            maxn: 6,
-            bucket: 2_000_000,
-        }
-    }
-}
-
-impl Word2VecConfig {
-    pub fn validate(&self) -> Result<()> {
-        let bad = |key: &str, msg: &str| Err(Error::config(format!("word2vec.{key}"), msg));
-        if self.dim == 0 || self.dim > 10_000 {
-            return bad("dim", "must be between 1 and 10000");
-        }
-        if self.window == 0 {
-            return bad("window", "must be at least 1");
-        }
-        if self.negative == 0 {
-            return bad(
-                "negative",
-                "must be at least 1 (negative sampling is the only loss)",
-            );
-        }
-        if self.min_count == 0 {
-            return bad("min_count", "must be at least 1");
-        }
-        if !(0.0..1.0).contains(&self.sample) {
-            return bad("sample", "must be in [0, 1) (0 turns subsampling off)");
-        }
-        if self.epochs == 0 {
-            return bad("epochs", "must be at least 1");
-        }
-        if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return bad("alpha", "must be in (0, 1)");
-        }
-        if !(self.min_alpha >= 0.0 && self.min_alpha <= self.alpha) {
-            return bad("min_alpha", "must be in [0, alpha]");
-        }
-        if self.maxn > 0 && (self.minn == 0 || self.minn > self.maxn) {
-            return bad(
-                "minn",
-                "must be between 1 and maxn (maxn = 0 turns n-grams off)",
-            );
-        }
-        if self.maxn > 64 {
-            return bad("maxn", "must be at most 64");
-        }
-        if self.model.has_subwords() && self.maxn > 0 && self.bucket == 0 {
-            return bad("bucket", "must be at least 1 when maxn > 0");
-        }
-        if self.bucket > 100_000_000 {
-            return bad("bucket", "must be at most 100000000");
-        }
-        Ok(())
-    }
-
-    /// Worker threads: the configured number, or every core when 0.
-    pub fn thread_count(&self) -> usize {
-        if self.threads > 0 {
-            self.threads
-        } else {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        }
-    }
-}
-
-/// What a training run measured.
-#[derive(Debug, Clone, Serialize)]
-pub struct TrainStats {
-    /// Tokens in the corpus (before min_count), per epoch.
-    pub tokens: u64,
-    pub documents: u64,
-    pub vocab_size: usize,
-    /// Tokens of vocabulary words per epoch (before subsampling).
-    pub train_words: u64,
-    pub epochs: usize,
-    pub threads: usize,
-    pub seconds_reading: f64,
-    pub seconds_training: f64,
-    /// Raw corpus tokens × epochs / total seconds (reading included) — how gensim's and
-    /// word2vec's reports count, so the figures compare directly.
-    pub words_per_second: f64,
-    pub final_loss: f64,
-    /// (input word, predicted word) pairs trained, all epochs.
-    pub pairs: u64,
-    pub lossy_records: u64,
-}
-
-pub struct Trained {
-    pub embeddings: Embeddings,
-    pub stats: TrainStats,
-}
 
 /// Counters the workers bump and the starting thread reads to report progress.
 #[derive(Default)]
@@ -230,7 +64,7 @@ impl Counters {
 }
 
 struct Shared<'a> {
-    cfg: &'a Word2VecConfig,
+    cfg: &'a TrainConfig,
     stream: &'a TokenStream,
     keep: Vec<u32>,
     negatives: NegativeTable,
@@ -240,7 +74,7 @@ struct Shared<'a> {
     /// fastText models: each word's input rows (its own, then its n-grams' buckets).
     subword_rows: Option<SubwordRows>,
     counters: Counters,
-    total_jobs: usize,
+    schedule: Schedule,
     total_words: u64,
     cancel: &'a Cancel,
 }
@@ -250,7 +84,7 @@ struct Shared<'a> {
 pub(crate) fn scan_vocab(
     sources: &[TextSource<'_>],
     tokenizer: &Tokenizer,
-    cfg: &Word2VecConfig,
+    cfg: &TrainConfig,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<(token_stream::Scan, Vocab)> {
@@ -306,7 +140,7 @@ impl SubwordRows {
 pub fn train(
     sources: &[TextSource<'_>],
     tokenizer: &Tokenizer,
-    cfg: &Word2VecConfig,
+    cfg: &TrainConfig,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Trained> {
@@ -342,14 +176,14 @@ pub fn train(
     let shared = Shared {
         cfg,
         stream,
-        keep: vocab.keep_thresholds(cfg.sample),
+        keep: vocab.keep_thresholds(cfg.sampling()),
         negatives: NegativeTable::new(vocab.counts(), power),
         sigmoid: SigmoidTable::default(),
         input: SharedMatrix::new(input, dim),
         output: SharedMatrix::new(vec![0.0; vocab.len() * dim], dim),
         subword_rows,
         counters: Counters::default(),
-        total_jobs: stream.jobs() * cfg.epochs,
+        schedule: Schedule::new(cfg.order, stream.jobs(), cfg.epochs, threads, cfg.seed),
         total_words: vocab.total() * cfg.epochs as u64,
         cancel,
     };
@@ -359,7 +193,7 @@ pub fn train(
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let shared = &shared;
-                scope.spawn(move || worker(shared, cfg.seed.wrapping_add(1 + t as u64)))
+                scope.spawn(move || worker(shared, t, cfg.seed.wrapping_add(1 + t as u64)))
             })
             .collect();
         // This thread reports progress and watches for cancellation while workers run.
@@ -392,6 +226,11 @@ pub fn train(
     let seconds_training = train_started.elapsed().as_secs_f64();
     let total_seconds = started.elapsed().as_secs_f64();
     let stats = TrainStats {
+        settings: TrainConfig {
+            threads,
+            ..cfg.clone()
+        }
+        .effective(),
         tokens: scan.tokens,
         documents: scan.read.documents,
         vocab_size: vocab.len(),
@@ -424,7 +263,7 @@ fn with_subwords(
     vocab: &Vocab,
     mut input: Vec<f32>,
     rows: &SubwordRows,
-    cfg: &Word2VecConfig,
+    cfg: &TrainConfig,
 ) -> Result<Embeddings> {
     let dim = cfg.dim;
     let nwords = vocab.len();
@@ -454,7 +293,8 @@ fn with_subwords(
 impl Shared<'_> {
     fn alpha_at(&self, words_done: u64) -> f32 {
         let progress = (words_done as f64 / self.total_words.max(1) as f64).min(1.0) as f32;
-        (self.cfg.alpha - (self.cfg.alpha - self.cfg.min_alpha) * progress).max(self.cfg.min_alpha)
+        let (start, end) = (self.cfg.learning_rate(), self.cfg.min_alpha);
+        (start - (start - end) * progress).max(end)
     }
 }
 
@@ -472,7 +312,7 @@ struct Scratch {
     pairs: u64,
 }
 
-fn worker(shared: &Shared<'_>, seed: u64) -> Result<()> {
+fn worker(shared: &Shared<'_>, thread: usize, seed: u64) -> Result<()> {
     let dim = shared.cfg.dim;
     let mut rng = Rng::new(seed);
     let mut s = Scratch {
@@ -487,18 +327,20 @@ fn worker(shared: &Shared<'_>, seed: u64) -> Result<()> {
         loss: 0.0,
         pairs: 0,
     };
-    let jobs_per_epoch = shared.stream.jobs().max(1);
+    let mut local = 0;
     loop {
         if shared.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let job = shared.counters.next_job.fetch_add(1, Ordering::Relaxed);
-        if job >= shared.total_jobs {
+        let claimed = shared.counters.next_job.fetch_add(1, Ordering::Relaxed);
+        if claimed >= shared.schedule.total() {
             return Ok(());
         }
+        let block = shared.schedule.block(claimed, thread, local);
+        local += 1;
         shared
             .stream
-            .read_job(job % jobs_per_epoch, &mut s.raw, &mut s.ids)
+            .read_job(block, &mut s.raw, &mut s.ids)
             .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let words_before = shared.counters.words_done.load(Ordering::Relaxed);
         let alpha = shared.alpha_at(words_before);

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::dataset::Summary;
 use crate::embed::eval::EvalReport;
 use crate::embed::projection::pca_2d;
-use crate::embed::word2vec::{Model, Word2VecConfig};
+use crate::embed::trainer::{Model, TrainConfig};
 use crate::embed::{AnalogyMethod, Embeddings};
 use crate::search::judgments::Judgments;
 use crate::search::{Hit, Mode, SearchIndex, TermScore};
@@ -63,7 +63,7 @@ pub enum Msg {
 /// Background work the app asks the runtime for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Train(Word2VecConfig),
+    Train(TrainConfig),
     CancelTraining,
 }
 
@@ -185,10 +185,19 @@ pub struct EmbeddingsState {
 }
 
 /// The Train tab's form fields, in order.
-pub const TRAIN_FIELDS: [&str; 6] = ["model", "dim", "window", "negative", "epochs", "min_count"];
+pub const TRAIN_FIELDS: [&str; 8] = [
+    "model",
+    "dim",
+    "window",
+    "negative",
+    "epochs",
+    "min_count",
+    "lr",
+    "sample",
+];
 
 pub struct TrainState {
-    pub config: Word2VecConfig,
+    pub config: TrainConfig,
     pub field: usize,
     pub running: bool,
     /// (seconds since start, loss) points for the chart.

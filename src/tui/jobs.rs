@@ -16,7 +16,7 @@ use crate::embed::Embeddings;
 use crate::embed::eval::{EvalReport, evaluate_bundled};
 use crate::embed::io;
 use crate::embed::trainer;
-use crate::embed::word2vec::Word2VecConfig;
+use crate::embed::trainer::TrainConfig;
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
@@ -293,7 +293,7 @@ impl Jobs {
     fn train_vectors(
         &self,
         texts: &[String],
-        w2v: &Word2VecConfig,
+        w2v: &TrainConfig,
         job: JobKind,
     ) -> Result<Embeddings> {
         let config = &self.setup.config;
@@ -454,7 +454,7 @@ impl Jobs {
 
     /// Trains new vectors with `w2v` (Train tab); `cancel` stops only this training. When done,
     /// the vectors replace the old ones and their dependents are rebuilt.
-    pub fn train(&self, w2v: Word2VecConfig, cancel: Cancel) {
+    pub fn train(&self, w2v: TrainConfig, cancel: Cancel) {
         let jobs = Jobs {
             cancel,
             ..self.clone()

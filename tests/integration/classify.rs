@@ -12,7 +12,7 @@ use wordlens::classify::tune::TuneConfig;
 use wordlens::dataset::{self, Dataset};
 use wordlens::docvec::DocVecConfig;
 use wordlens::embed::io;
-use wordlens::embed::word2vec::Word2VecConfig;
+use wordlens::embed::trainer::TrainConfig;
 use wordlens::encoder::Encoder;
 use wordlens::features::TfidfConfig;
 use wordlens::progress::Silent;
@@ -129,10 +129,10 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
         logreg: &logreg,
         compare: &cmp,
         vectors: Vectors::Train {
-            config: Word2VecConfig {
+            config: TrainConfig {
                 // One thread: the vectors, and so every figure below, are the same on every run.
                 threads: 1,
-                ..Word2VecConfig::default()
+                ..TrainConfig::default()
             },
             glove: Default::default(),
             extra: vec![CorpusSpec::new(bundled("enwiki-sample.txt"))],

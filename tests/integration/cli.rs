@@ -61,6 +61,82 @@ fn missing_column_exits_3() {
 }
 
 #[test]
+fn train_reports_the_settings_each_model_family_defaults_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = bundled("enwiki-sample.txt");
+    let run = |extra: &[&str]| {
+        let out_path = dir.path().join("v.bin");
+        let mut args = vec![
+            "train",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--out",
+            out_path.to_str().unwrap(),
+            "--dim",
+            "10",
+            "--epochs",
+            "1",
+            "--bucket",
+            "1000",
+        ];
+        args.extend_from_slice(extra);
+        let out = wordlens(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut a = extra.to_vec();
+        a.push("--json");
+        serde_json::from_slice(&run(&a).stdout).unwrap()
+    };
+    // fastText models start from fastText's learning rate and sampling, word2vec's from its.
+    let ft = json(&["--model", "fasttext-skipgram"])["settings"].clone();
+    assert_eq!(ft["model"], "fasttext-skipgram");
+    assert!(
+        (ft["learning_rate"].as_f64().unwrap() - 0.05).abs() < 1e-7,
+        "{ft}"
+    );
+    assert!(
+        (ft["sample"].as_f64().unwrap() - 1e-4).abs() < 1e-10,
+        "{ft}"
+    );
+    assert_eq!(ft["ngrams"], serde_json::json!([3, 6, 1000]));
+    assert_eq!(ft["order"], "shuffle");
+    let sg = json(&["--model", "skipgram"])["settings"].clone();
+    assert!(
+        (sg["learning_rate"].as_f64().unwrap() - 0.025).abs() < 1e-7,
+        "{sg}"
+    );
+    assert!(
+        (sg["sample"].as_f64().unwrap() - 1e-3).abs() < 1e-10,
+        "{sg}"
+    );
+    assert!(sg["ngrams"].is_null());
+    // Flags override the chosen model's values; the text output names them too.
+    let out = run(&[
+        "--model",
+        "fasttext-cbow",
+        "--alpha",
+        "0.1",
+        "--sample",
+        "0.001",
+        "--order",
+        "sequential",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("fasttext-cbow · dim 10")
+            && text.contains("lr 0.1→0.0001 · sample 0.001")
+            && text.contains("order sequential"),
+        "{text}"
+    );
+}
+
+#[test]
 fn train_convert_and_evaluate_through_files() {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("v.bin");

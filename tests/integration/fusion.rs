@@ -7,7 +7,7 @@ use std::sync::Arc;
 use wordlens::Cancel;
 use wordlens::embed::glove::GloveConfig;
 use wordlens::embed::trainer;
-use wordlens::embed::word2vec::{Model, Word2VecConfig};
+use wordlens::embed::trainer::{Model, TrainConfig};
 use wordlens::progress::Silent;
 use wordlens::search::evaluate::{self, SearchEval, sweep};
 use wordlens::search::{FusionOverrides, FusionSetting, SearchConfig, SearchIndex};
@@ -62,12 +62,12 @@ fn the_default_fusion_holds_for_vectors_trained_elsewhere() {
         TextSource::File(CorpusSpec::new(bundled("enwiki-sample.txt"))),
         TextSource::File(CorpusSpec::new(bundled("tweets-sentiment.csv"))),
     ];
-    let w2v = Word2VecConfig {
+    let w2v = TrainConfig {
         model: Model::Glove,
         dim: 50,
         min_count: 3,
         threads: 2,
-        ..Word2VecConfig::default()
+        ..TrainConfig::default()
     };
     let glove = trainer::train(
         &sources,
@@ -129,7 +129,13 @@ fn tuning_is_stored_used_and_overridden() {
     assert_eq!(ix.tuned(), Some(t.fusion));
     assert_eq!(ix.fusion(), t.fusion);
     let rerun = evaluate::document_queries(&ix).unwrap();
-    assert!((metric(&rerun, "hybrid", true) - t.value).abs() < 1e-12);
+    let again = metric(&rerun, "hybrid", true);
+    assert!(
+        (again - t.value).abs() < 1e-12,
+        "{again} vs {} ({:?})",
+        t.value,
+        t.fusion
+    );
     ix.overrides = FusionOverrides {
         alpha: Some(0.95),
         ..FusionOverrides::default()

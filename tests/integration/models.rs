@@ -5,7 +5,7 @@ use wordlens::embed::eval::evaluate_pairs;
 use wordlens::embed::glove::GloveConfig;
 use wordlens::embed::io::{self, VectorFormat};
 use wordlens::embed::trainer;
-use wordlens::embed::word2vec::{Model, Trained, Word2VecConfig};
+use wordlens::embed::trainer::{Model, TrainConfig, Trained};
 use wordlens::progress::{Cancel, Silent};
 use wordlens::text::{CorpusSpec, TextSource, Tokenizer};
 
@@ -18,7 +18,7 @@ fn wiki_and_bbc() -> Vec<TextSource<'static>> {
     ]
 }
 
-fn train(cfg: Word2VecConfig, glove: GloveConfig) -> Trained {
+fn train(cfg: TrainConfig, glove: GloveConfig) -> Trained {
     trainer::train(
         &wiki_and_bbc(),
         &Tokenizer::default(),
@@ -41,13 +41,12 @@ fn top(e: &wordlens::Embeddings, word: &str, k: usize) -> Vec<String> {
 #[test]
 fn subword_skipgram_gives_misspellings_and_rare_forms_vectors_near_their_meaning() {
     let t = train(
-        Word2VecConfig {
+        TrainConfig {
             model: Model::FasttextSkipgram,
             epochs: 2,
             bucket: 200_000,
-            alpha: 0.05,
-            threads: 2,
-            ..Word2VecConfig::default()
+            threads: 1,
+            ..TrainConfig::default()
         },
         GloveConfig::default(),
     );
@@ -55,8 +54,7 @@ fn subword_skipgram_gives_misspellings_and_rare_forms_vectors_near_their_meaning
     let sub = e.subwords().expect("n-gram rows");
     assert_eq!((sub.minn, sub.maxn, sub.bucket_count(100)), (3, 6, 200_000));
     // Words never seen in training (each checked absent) land among forms of the word meant:
-    // the nearest word is one, and at least two of the five nearest (two-thread training is
-    // not deterministic: CI once saw "elections2005" → elections, election, selection, ...).
+    // the nearest word is one, and at least two of the five nearest.
     for (typo, stem) in [
         ("governmnet", "govern"),
         ("footballers'", "football"),
@@ -67,9 +65,11 @@ fn subword_skipgram_gives_misspellings_and_rare_forms_vectors_near_their_meaning
         let hits = near.iter().filter(|w| w.starts_with(stem)).count();
         assert!(near[0].starts_with(stem) && hits >= 2, "{typo}: {near:?}");
     }
-    // Two epochs only (CI time): measured 0.151; five epochs with 2M buckets reach 0.32-0.34.
+    // Two epochs only (CI time), fastText's defaults (lr 0.05, sample 1e-4), one thread so the
+    // figure repeats: measured 0.214 with shuffled blocks; the trainer before them (file order)
+    // reached 0.151. Five epochs with 2M buckets: 0.46 (bench/subword_ablation.py).
     let ws = evaluate_pairs(e, &bundled("wordsim353.tsv")).unwrap();
-    assert!(ws.spearman > 0.12, "WordSim-353 {}", ws.spearman);
+    assert!(ws.spearman > 0.19, "WordSim-353 {}", ws.spearman);
 
     // The native format keeps the n-grams: the same unseen-word vectors after a round trip.
     let dir = tempfile::tempdir().unwrap();
@@ -91,13 +91,12 @@ fn subword_skipgram_gives_misspellings_and_rare_forms_vectors_near_their_meaning
 #[test]
 fn subword_cbow_trains_with_ngrams_too() {
     let t = train(
-        Word2VecConfig {
+        TrainConfig {
             model: Model::FasttextCbow,
             epochs: 2,
             bucket: 100_000,
-            alpha: 0.05,
-            threads: 2,
-            ..Word2VecConfig::default()
+            threads: 1,
+            ..TrainConfig::default()
         },
         GloveConfig::default(),
     );
@@ -106,17 +105,17 @@ fn subword_cbow_trains_with_ngrams_too() {
     // CBOW n-grams lean on shared suffixes more than skip-gram's; the prefix still wins.
     let near = top(e, "footballl", 10);
     assert!(near.iter().any(|w| w.starts_with("football")), "{near:?}");
-    // Two epochs: measured 0.098 (random vectors score about 0).
+    // Two epochs, one thread: measured 0.096 (random vectors score about 0).
     let ws = evaluate_pairs(e, &bundled("wordsim353.tsv")).unwrap();
-    assert!(ws.spearman > 0.06, "WordSim-353 {}", ws.spearman);
+    assert!(ws.spearman > 0.08, "WordSim-353 {}", ws.spearman);
 }
 
 #[test]
 fn glove_learns_related_words_and_spilling_keeps_every_record() {
-    let w2v = Word2VecConfig {
+    let w2v = TrainConfig {
         model: Model::Glove,
         threads: 2,
-        ..Word2VecConfig::default()
+        ..TrainConfig::default()
     };
     let glove = GloveConfig {
         epochs: 10,
@@ -152,7 +151,7 @@ fn glove_learns_related_words_and_spilling_keeps_every_record() {
     assert_eq!(spilled.stats.pairs * 10, t.stats.pairs);
 }
 
-fn error_of(cfg: &Word2VecConfig, glove: &GloveConfig) -> String {
+fn error_of(cfg: &TrainConfig, glove: &GloveConfig) -> String {
     match trainer::train(
         &wiki_and_bbc(),
         &Tokenizer::default(),
@@ -168,11 +167,11 @@ fn error_of(cfg: &Word2VecConfig, glove: &GloveConfig) -> String {
 
 #[test]
 fn bad_model_settings_are_named() {
-    let cfg = Word2VecConfig {
+    let cfg = TrainConfig {
         model: Model::FasttextSkipgram,
         minn: 7,
         maxn: 3,
-        ..Word2VecConfig::default()
+        ..TrainConfig::default()
     };
     let err = error_of(&cfg, &GloveConfig::default());
     assert!(err.contains("word2vec.minn"), "{err}");
@@ -180,9 +179,9 @@ fn bad_model_settings_are_named() {
         x_max: 0.0,
         ..GloveConfig::default()
     };
-    let cfg = Word2VecConfig {
+    let cfg = TrainConfig {
         model: Model::Glove,
-        ..Word2VecConfig::default()
+        ..TrainConfig::default()
     };
     let err = error_of(&cfg, &glove);
     assert!(err.contains("glove.x_max"), "{err}");

@@ -6,7 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use wordlens::Cancel;
 use wordlens::Embeddings;
-use wordlens::embed::word2vec::{Word2VecConfig, train};
+use wordlens::embed::trainer::TrainConfig;
+use wordlens::embed::word2vec::train;
 use wordlens::progress::Silent;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::search::{Mode, SearchConfig, SearchIndex};
@@ -31,9 +32,9 @@ pub fn bbc() -> &'static (Vec<Document>, Arc<Embeddings>) {
             TextSource::Texts(&texts),
             TextSource::File(CorpusSpec::new(bundled("enwiki-sample.txt"))),
         ];
-        let cfg = Word2VecConfig {
+        let cfg = TrainConfig {
             threads: 2,
-            ..Word2VecConfig::default()
+            ..TrainConfig::default()
         };
         let emb = train(
             &sources,

@@ -95,6 +95,54 @@ fn a_model_saved_by_gensim_reads_with_gensims_vectors() {
 }
 
 #[test]
+fn a_model_from_before_fasttext_0_9_reads_with_gensims_vectors() {
+    // fastText's first layout (no magic, version, pruned-index size or quantisation flags),
+    // rewritten from a fastText 0.9 model by bench/fasttext_old_fixture.py; the reference is
+    // gensim's load_facebook_vectors, which reads both layouts.
+    let loaded = io::read(&fixture("fasttext-old-layout.bin")).unwrap();
+    assert_eq!(loaded.format, VectorFormat::FasttextBin);
+    // One word holds a byte that is not UTF-8: read lossily and counted.
+    assert_eq!(loaded.notes.lossy_words, 1);
+    let emb = loaded.embeddings;
+    assert_eq!((emb.len(), emb.dim()), (2583, 8));
+    let sub = emb.subwords().unwrap();
+    assert_eq!((sub.minn, sub.maxn, sub.bucket_count(8)), (3, 5, 1000));
+    let fixture = peer_vectors("fasttext-old-layout.tsv");
+    assert!(fixture.iter().filter(|f| !f.1).count() >= 5);
+    for (word, in_vocab, expected) in fixture {
+        assert_eq!(emb.index_of(&word).is_some(), in_vocab, "{word}");
+        // The non-UTF-8 word ("governmen\u{FFFD}") is composed from its raw bytes' n-grams,
+        // as fastText trained it: the lossy text's n-grams would give another vector.
+        let d = max_diff(&emb.lookup(&word).unwrap(), &expected);
+        assert!(d < 1e-5, "{word}: {d}");
+    }
+}
+
+#[test]
+fn binary_data_in_no_known_layout_says_what_was_tried() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(fixture("fasttext-old-layout.bin")).unwrap();
+    // dim 0: no longer a plausible argument block, and no other layout matches.
+    bytes[..4].copy_from_slice(&0i32.to_le_bytes());
+    let path = crate::temp_file(&dir, "mystery.bin", &bytes);
+    let err = io::read(&path).err().unwrap().to_string();
+    assert!(err.contains("matches no vector layout"), "{err}");
+    assert!(err.contains("fastText .bin before 0.9"), "{err}");
+    assert!(
+        err.contains("mystery.bin") && err.contains("byte 0"),
+        "{err}"
+    );
+    assert!(!err.contains("UTF-8 text"), "{err}");
+
+    // An old-layout model cut inside its input matrix is named truncated, with the offset.
+    let whole = std::fs::read(fixture("fasttext-old-layout.bin")).unwrap();
+    let path = crate::temp_file(&dir, "cut.bin", &whole[..whole.len() / 2]);
+    let err = io::read(&path).err().unwrap().to_string();
+    assert!(err.contains("truncated fastText model"), "{err}");
+    assert!(err.contains("input matrix"), "{err}");
+}
+
+#[test]
 fn native_format_round_trips_words_vectors_and_ngrams_and_maps_the_matrix() {
     let dir = tempfile::tempdir().unwrap();
     let ft = io::read(&shared("formats/toy-model.bin"))

@@ -5,7 +5,8 @@ use std::sync::Mutex;
 use std::sync::OnceLock;
 
 use wordlens::embed::eval::{evaluate_analogies, evaluate_pairs};
-use wordlens::embed::word2vec::{Model, Trained, Word2VecConfig, train};
+use wordlens::embed::trainer::{Model, TrainConfig, Trained};
+use wordlens::embed::word2vec::train;
 use wordlens::embed::{AnalogyMethod, Embeddings};
 use wordlens::progress::{Cancel, Progress, Report, Silent};
 use wordlens::text::{CorpusSpec, TextSource, Tokenizer};
@@ -27,9 +28,9 @@ fn bundled_corpus() -> Vec<TextSource<'static>> {
 fn skipgram() -> &'static Trained {
     static MODEL: OnceLock<Trained> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let cfg = Word2VecConfig {
+        let cfg = TrainConfig {
             threads: 2,
-            ..Word2VecConfig::default()
+            ..TrainConfig::default()
         };
         train(
             &bundled_corpus(),
@@ -107,8 +108,8 @@ fn neighbours_of_clear_words_make_sense() {
     );
 }
 
-fn small(cfg: Word2VecConfig) -> Word2VecConfig {
-    Word2VecConfig {
+fn small(cfg: TrainConfig) -> TrainConfig {
+    TrainConfig {
         dim: 24,
         epochs: 1,
         threads: 1,
@@ -116,7 +117,7 @@ fn small(cfg: Word2VecConfig) -> Word2VecConfig {
     }
 }
 
-fn wiki_train(cfg: &Word2VecConfig) -> Embeddings {
+fn wiki_train(cfg: &TrainConfig) -> Embeddings {
     let specs = [TextSource::File(CorpusSpec::new(bundled(
         "enwiki-sample.txt",
     )))];
@@ -127,19 +128,19 @@ fn wiki_train(cfg: &Word2VecConfig) -> Embeddings {
 
 #[test]
 fn one_thread_and_a_seed_give_the_same_vectors() {
-    let cfg = small(Word2VecConfig::default());
+    let cfg = small(TrainConfig::default());
     let a = wiki_train(&cfg);
     let b = wiki_train(&cfg);
     assert_eq!(a.matrix(), b.matrix());
-    let c = wiki_train(&Word2VecConfig { seed: 2, ..cfg });
+    let c = wiki_train(&TrainConfig { seed: 2, ..cfg });
     assert_ne!(a.matrix(), c.matrix());
 }
 
 #[test]
 fn spilling_the_token_stream_to_disk_changes_nothing() {
-    let cfg = small(Word2VecConfig::default());
+    let cfg = small(TrainConfig::default());
     let in_memory = wiki_train(&cfg);
-    let spilled = wiki_train(&Word2VecConfig {
+    let spilled = wiki_train(&TrainConfig {
         memory_budget_mb: 0,
         ..cfg
     });
@@ -165,10 +166,10 @@ impl Progress for LossLog {
 
 #[test]
 fn cbow_trains_and_its_loss_goes_down() {
-    let cfg = Word2VecConfig {
+    let cfg = TrainConfig {
         model: Model::Cbow,
         threads: 2,
-        ..Word2VecConfig::default()
+        ..TrainConfig::default()
     };
     let log = LossLog::default();
     let t = train(
@@ -217,9 +218,9 @@ impl Progress for CancelOnTraining {
 #[test]
 fn cancelling_stops_training_with_cancelled() {
     let cancel = Cancel::new();
-    let cfg = Word2VecConfig {
+    let cfg = TrainConfig {
         epochs: 50,
-        ..Word2VecConfig::default()
+        ..TrainConfig::default()
     };
     let specs = [TextSource::File(CorpusSpec::new(bundled(
         "enwiki-sample.txt",
@@ -239,9 +240,9 @@ fn cancelling_stops_training_with_cancelled() {
 
 #[test]
 fn min_count_above_every_word_is_a_clear_error() {
-    let cfg = small(Word2VecConfig {
+    let cfg = small(TrainConfig {
         min_count: 10_000_000,
-        ..Word2VecConfig::default()
+        ..TrainConfig::default()
     });
     let specs = [TextSource::File(CorpusSpec::new(bundled(
         "enwiki-sample.txt",

@@ -15,7 +15,8 @@ use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use wordlens::dataset::Dataset;
 use wordlens::embed::Embeddings;
 use wordlens::embed::eval::evaluate_bundled;
-use wordlens::embed::word2vec::{Word2VecConfig, train};
+use wordlens::embed::trainer::{JobOrder, Model, TrainConfig};
+use wordlens::embed::word2vec::train;
 use wordlens::encoder::Encoder;
 use wordlens::progress::Silent;
 use wordlens::search::SearchIndex;
@@ -51,11 +52,13 @@ pub fn fixture() -> &'static Fixture {
             .collect::<Result<_, _>>()
             .unwrap();
         let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
-        let w2v = Word2VecConfig {
+        // One thread and the file's order: the snapshots below record these vectors.
+        let w2v = TrainConfig {
             threads: 1,
             dim: 50,
             epochs: 2,
-            ..Word2VecConfig::default()
+            order: JobOrder::Sequential,
+            ..TrainConfig::default()
         };
         let embeddings = Arc::new(
             train(
@@ -326,6 +329,36 @@ fn train_tab_help_overlay_and_small_terminal() {
     insta::assert_snapshot!("help", s);
     let small = screen(&draw(&app, 50, 10));
     assert!(small.contains("needs at least"), "{small}");
+}
+
+#[test]
+fn train_tab_changes_the_learning_rate_and_sampling_of_the_chosen_model() {
+    let mut app = loaded_app();
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "4");
+    // model → fasttext-skipgram (two steps right): fastText's own rate and sampling show.
+    type_text(&mut app, "ll");
+    assert_eq!(app.train.config.model, Model::FasttextSkipgram);
+    let s = screen(&draw(&app, 120, 30));
+    assert!(
+        s.contains("lr         ‹ 0.05 ›") && s.contains("sample     ‹ 0.0001 ›"),
+        "{s}"
+    );
+    // Down to lr (the 7th field), one rung up; then sample, one rung down.
+    type_text(&mut app, "jjjjjjl");
+    assert_eq!(app.train.config.learning_rate(), 0.1);
+    type_text(&mut app, "jh");
+    assert_eq!(app.train.config.sampling(), 1e-5);
+    // Only the fastText values changed: word2vec models keep theirs.
+    assert_eq!(
+        (app.train.config.alpha, app.train.config.sample),
+        (0.025, 1e-3)
+    );
+    let s = screen(&draw(&app, 120, 30));
+    assert!(
+        s.contains("lr         ‹ 0.1 ›") && s.contains("sample     ‹ 0.00001 ›"),
+        "{s}"
+    );
 }
 
 /// The real binary in tmux: open on BBC with given vectors, type a query, read the screen.

@@ -1,7 +1,13 @@
-//! fastText `.bin` models (fastText 0.9, and gensim's `save_facebook_model`): magic and
-//! version, the training arguments, the dictionary, then the input matrix (`nwords + bucket`
-//! rows). Word vectors are the mean of a word's row and its n-gram rows, as fastText's
-//! `get_word_vector` computes them; the n-gram rows are kept for words never seen.
+//! fastText `.bin` models: magic and version, the training arguments, the dictionary, then
+//! the input matrix (`nwords + bucket` rows). Word vectors are the mean of a word's row and
+//! its n-gram rows, as fastText's `get_word_vector` computes them; the n-gram rows are kept
+//! for words never seen.
+//!
+//! Two layouts: fastText 0.9 and gensim's `save_facebook_model` (magic, version 11 or 12, a
+//! pruned-index size after the dictionary header, a quantisation flag before each matrix),
+//! and the releases before it, which wrote none of those four fields (the 2016–2017
+//! published Wikipedia and Common Crawl models): such a file starts with the arguments and is
+//! recognised by their plausibility, as gensim's `_fasttext_bin.py` reads both.
 
 use std::path::Path;
 
@@ -65,27 +71,111 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The layout of a `.bin` file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// fastText 0.9 (version 12) or the version before (11).
+    Versioned(u32),
+    /// Before fastText 0.9: no magic, version, pruned-index size or quantisation flags.
+    Unversioned,
+}
+
+impl Layout {
+    fn has_quantisation_flags(self) -> bool {
+        self != Layout::Unversioned
+    }
+}
+
+/// Whether `bytes` start like a fastText model from before version 0.9: an argument block and
+/// a dictionary header whose values are all plausible. (The current layout's magic number,
+/// read as `dim`, is far beyond any plausible dimension, so the two never overlap.)
+pub(super) fn looks_unversioned(bytes: &[u8]) -> bool {
+    let int = |i: usize| {
+        bytes
+            .get(i * 4..i * 4 + 4)
+            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let Some(ints) = (0..12).map(int).collect::<Option<Vec<i32>>>() else {
+        return false;
+    };
+    let Some(t) = bytes.get(48..56).map(|b| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        f64::from_le_bytes(a)
+    }) else {
+        return false;
+    };
+    let Some(dict) = (14..17).map(int).collect::<Option<Vec<i32>>>() else {
+        return false;
+    };
+    let [
+        dim,
+        ws,
+        epoch,
+        min_count,
+        neg,
+        word_ngrams,
+        loss,
+        model,
+        bucket,
+        minn,
+        maxn,
+        lr_update,
+    ] = ints[..]
+    else {
+        return false;
+    };
+    let (size, nwords, nlabels) = (dict[0], dict[1], dict[2]);
+    (1..=MAX_DIM).contains(&dim)
+        && (1..=10_000).contains(&ws)
+        && (1..=1_000_000).contains(&epoch)
+        && min_count >= 0
+        && (0..=10_000).contains(&neg)
+        && (1..=100).contains(&word_ngrams)
+        && (1..=4).contains(&loss)
+        && (1..=3).contains(&model)
+        && bucket >= 0
+        && (0..=64).contains(&minn)
+        && (0..=64).contains(&maxn)
+        && lr_update >= 0
+        && t.is_finite()
+        && (0.0..1.0).contains(&t)
+        && nwords >= 0
+        && nlabels >= 0
+        && nwords.checked_add(nlabels) == Some(size)
+}
+
 pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)> {
     let mut c = Cursor {
         path,
         bytes,
         pos: 0,
     };
-    let magic = c.i32("the magic number")? as u32;
-    if magic != MAGIC {
-        return Err(c.fail(0, format!("magic {magic}, expected fastText's {MAGIC}")));
-    }
-    let version = c.i32("the version")? as u32;
-    if !VERSIONS.contains(&version) {
-        return Err(c.fail(
-            4,
-            format!("fastText model version {version}; wordlens reads versions 11 and 12"),
-        ));
-    }
+    let layout = if looks_unversioned(bytes) {
+        Layout::Unversioned
+    } else {
+        let magic = c.i32("the magic number")? as u32;
+        if magic != MAGIC {
+            return Err(c.fail(
+                0,
+                format!(
+                    "magic {magic}, expected fastText's {MAGIC} (and the first bytes are not a plausible argument block of a model from before fastText 0.9)"
+                ),
+            ));
+        }
+        let version = c.i32("the version")? as u32;
+        if !VERSIONS.contains(&version) {
+            return Err(c.fail(
+                4,
+                format!("fastText model version {version}; wordlens reads versions 11 and 12"),
+            ));
+        }
+        Layout::Versioned(version)
+    };
     let args = read_args(&mut c)?;
-    let (words, notes) = read_dictionary(&mut c)?;
+    let (words, lossy, notes) = read_dictionary(&mut c, layout)?;
     let quant_at = c.pos;
-    if c.u8("the quantisation flag")? != 0 {
+    if layout.has_quantisation_flags() && c.u8("the quantisation flag")? != 0 {
         return Err(c.fail(
             quant_at,
             "a quantized model (.ftz): its vectors are compressed with product quantisation; use the full .bin model",
@@ -111,7 +201,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         values.saturating_mul(4),
         &format!("the {rows} x {cols} input matrix"),
     )?;
-    check_output_matrix(&mut c, args.dim)?;
+    check_output_matrix(&mut c, args.dim, layout)?;
     let input: Vec<f32> = matrix_bytes
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -123,8 +213,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         maxn: args.maxn,
         buckets: Floats::Owned(input[split..].to_vec()),
     };
-    // Supervised models of version 11 were trained without n-grams.
-    let subwords = if version == 11 && args.model == 3 {
+    // Supervised models before version 12 were trained without n-grams.
+    let subwords = if layout != Layout::Versioned(12) && args.model == 3 {
         Subwords {
             maxn: 0,
             ..subwords
@@ -133,10 +223,16 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         subwords
     };
     let mut matrix = Vec::with_capacity(split);
+    let mut lossy = lossy.into_iter().peekable();
     for (i, w) in words.iter().enumerate() {
         let own = &input[i * dim..(i + 1) * dim];
+        // A word that was not UTF-8 keeps the n-grams of its bytes, as fastText trained it.
+        let raw = match lossy.next_if(|(at, _)| *at == i) {
+            Some((_, raw)) => raw,
+            None => w.as_bytes().to_vec(),
+        };
         let v = subwords
-            .compose(w, dim, Some(own))
+            .compose_bytes(&raw, dim, Some(own))
             .unwrap_or_else(|| own.to_vec());
         matrix.extend_from_slice(&v);
     }
@@ -147,8 +243,10 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
 
 /// The output matrix is not needed for vectors, but a model cut inside it is truncated: say
 /// so rather than read a damaged file as if it were whole.
-fn check_output_matrix(c: &mut Cursor<'_>, dim: usize) -> Result<()> {
-    c.u8("the output quantisation flag")?;
+fn check_output_matrix(c: &mut Cursor<'_>, dim: usize, layout: Layout) -> Result<()> {
+    if layout.has_quantisation_flags() {
+        c.u8("the output quantisation flag")?;
+    }
     let at = c.pos;
     let rows = c.i64("the output matrix row count")?;
     let cols = c.i64("the output matrix column count")?;
@@ -200,14 +298,23 @@ fn read_args(c: &mut Cursor<'_>) -> Result<Args> {
     })
 }
 
+/// A word that was not UTF-8: its index among the words and its bytes.
+type LossyWord = (usize, Vec<u8>);
+
 /// Reads the dictionary; keeps the words (type 0), skips labels (type 1).
-fn read_dictionary(c: &mut Cursor<'_>) -> Result<(Vec<String>, ReadNotes)> {
+fn read_dictionary(
+    c: &mut Cursor<'_>,
+    layout: Layout,
+) -> Result<(Vec<String>, Vec<LossyWord>, ReadNotes)> {
     let at = c.pos;
     let size = c.i32("the dictionary size")?;
     let nwords = c.i32("the word count")?;
     let nlabels = c.i32("the label count")?;
     let _ntokens = c.i64("the token count")?;
-    let prune = c.i64("the pruning index size")?;
+    let prune = match layout {
+        Layout::Versioned(_) => c.i64("the pruning index size")?,
+        Layout::Unversioned => 0,
+    };
     // Each entry takes at least 10 bytes (a NUL, the count, the type): check before allocating.
     let remaining = c.bytes.len() - c.pos;
     if size < 0
@@ -230,6 +337,7 @@ fn read_dictionary(c: &mut Cursor<'_>) -> Result<(Vec<String>, ReadNotes)> {
         ));
     }
     let mut words = Vec::with_capacity(nwords as usize);
+    let mut lossy = Vec::new();
     let mut notes = ReadNotes::default();
     for i in 0..size {
         let start = c.pos;
@@ -244,17 +352,20 @@ fn read_dictionary(c: &mut Cursor<'_>) -> Result<(Vec<String>, ReadNotes)> {
             ));
         };
         let raw = c.take(len + 1, "a dictionary word")?;
-        let word = match std::str::from_utf8(&raw[..len]) {
-            Ok(w) => w.to_string(),
-            Err(_) => {
-                notes.lossy_words += 1;
-                String::from_utf8_lossy(&raw[..len]).into_owned()
-            }
+        let (word, not_utf8) = match std::str::from_utf8(&raw[..len]) {
+            Ok(w) => (w.to_string(), false),
+            Err(_) => (String::from_utf8_lossy(&raw[..len]).into_owned(), true),
         };
         c.i64("a dictionary count")?;
         let kind_at = c.pos;
         match c.u8("a dictionary entry type")? {
-            0 => words.push(word),
+            0 => {
+                if not_utf8 {
+                    notes.lossy_words += 1;
+                    lossy.push((words.len(), raw[..len].to_vec()));
+                }
+                words.push(word)
+            }
             1 => {}
             other => {
                 return Err(c.fail(
@@ -273,5 +384,5 @@ fn read_dictionary(c: &mut Cursor<'_>) -> Result<(Vec<String>, ReadNotes)> {
             ),
         ));
     }
-    Ok((words, notes))
+    Ok((words, lossy, notes))
 }

@@ -263,7 +263,19 @@ impl App {
             "window" => c.window = bump(c.window, step, 1, 20),
             "negative" => c.negative = bump(c.negative, step, 1, 30),
             "epochs" => c.epochs = bump(c.epochs, step, 1, 50),
-            _ => c.min_count = bump(c.min_count as usize, step, 1, 100) as u64,
+            "min_count" => c.min_count = bump(c.min_count as usize, step, 1, 100) as u64,
+            // GloVe's learning rate is [glove] eta; these two are word2vec's and fastText's.
+            _ if c.model == Model::Glove => {}
+            "lr" => {
+                const LADDER: [f64; 7] = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2];
+                let lr = along(&LADDER, c.learning_rate() as f64, step) as f32;
+                c.set_learning_rate(lr);
+                c.min_alpha = c.min_alpha.min(lr);
+            }
+            _ => {
+                const LADDER: [f64; 5] = [0.0, 1e-5, 1e-4, 1e-3, 1e-2];
+                c.set_sampling(along(&LADDER, c.sampling(), step));
+            }
         }
     }
 
@@ -335,4 +347,16 @@ impl App {
             };
         }
     }
+}
+
+/// The value `step` rungs from the rung of `ladder` nearest to `current`.
+fn along(ladder: &[f64], current: f64, step: i64) -> f64 {
+    let nearest = (0..ladder.len())
+        .min_by(|&a, &b| {
+            (ladder[a] - current)
+                .abs()
+                .total_cmp(&(ladder[b] - current).abs())
+        })
+        .unwrap_or(0) as i64;
+    ladder[(nearest + step).clamp(0, ladder.len() as i64 - 1) as usize]
 }
