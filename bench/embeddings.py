@@ -1,8 +1,8 @@
 """Side by side on the bundled corpus (Wikipedia sample + BBC + tweets, one document per line,
 lowercased and tokenised as ../shared/peers/common.py does, so both tools see the same words):
 
-1. fastText's own train_unsupervised (skipgram, the pinned Python package) vs
-   `wordlens train --model fasttext-skipgram`, same settings: words/s (tokens x epochs / wall
+1. fastText's own train_unsupervised (skipgram and cbow, the pinned Python package) vs
+   `wordlens train --model fasttext-skipgram` / `fasttext-cbow`, same settings: words/s (tokens x epochs / wall
    seconds) and the ratio per run; WordSim-353 / SimLex-999 Spearman and analogy accuracy
    for each (gensim's evaluator on each tool's word vectors).
 2. wordlens GloVe beside wordlens word2vec skip-gram (same corpus, same evaluator).
@@ -21,7 +21,7 @@ from common import DATA, corpus_lines, tokens  # noqa: E402
 ap = argparse.ArgumentParser()
 ap.add_argument('--runs', type=int, default=3)
 ap.add_argument('--threads', type=int, default=2)
-ap.add_argument('--skip', default='', help='comma list of parts to skip: fasttext,glove,load')
+ap.add_argument('--skip', default='', help='comma list of parts to skip: fasttext (or skipgram, cbow),glove,load')
 ap.add_argument('--load-words', type=int, default=400_000)
 a = ap.parse_args()
 skip = set(filter(None, a.skip.split(',')))
@@ -39,7 +39,7 @@ FASTTEXT = r'''
 import sys, time, json, fasttext
 S = json.loads(sys.argv[3])
 t0 = time.perf_counter()
-m = fasttext.train_unsupervised(sys.argv[1], model='skipgram', thread=int(sys.argv[4]), verbose=0, **S)
+m = fasttext.train_unsupervised(sys.argv[1], model=sys.argv[5], thread=int(sys.argv[4]), verbose=0, **S)
 secs = time.perf_counter() - t0
 words = m.get_words()
 with open(sys.argv[2], 'w', encoding='utf-8') as f:
@@ -89,23 +89,28 @@ def table(results, epochs):
 
 print(f'corpus: {n_tokens:,} tokens, {len(lines):,} documents; {a.threads} threads; medians of {a.runs} runs', flush=True)
 
-if 'fasttext' not in skip:
-    res = {'fastText': [], 'wordlens fasttext-skipgram': []}
+for ft_model, wl_model in [('skipgram', 'fasttext-skipgram'), ('cbow', 'fasttext-cbow')]:
+    if 'fasttext' in skip or ft_model in skip:
+        continue
+    ours = f'wordlens {wl_model}'
+    res = {f'fastText {ft_model}': [], ours: []}
     flags = ['--dim', '100', '--window', '5', '--epochs', '5', '--min-count', '5', '--negative', '5', '--minn', '3',
              '--maxn', '6', '--bucket', '2000000', '--sample', '1e-4', '--alpha', '0.05', '--min-alpha', '0']
     for r in range(a.runs):
-        out = run([sys.executable, '-c', FASTTEXT, str(corpus), str(work / 'ft.vec'), json.dumps(S), str(a.threads)])
-        res['fastText'].append({'seconds': json.loads(out)['seconds'], **quality(work / 'ft.vec', False)})
-        secs = wl_train('fasttext-skipgram', work / 'wft.bin', flags, r + 1)
-        res['wordlens fasttext-skipgram'].append({'seconds': secs, **quality(work / 'wft.bin', True)})
-        print(f'run {r + 1}: fastText {res["fastText"][-1]["seconds"]:.2f}s  wordlens {secs:.2f}s', flush=True)
-    print('\n## subword skip-gram: dim 100, window 5, 5 epochs, min_count 5, neg 5, n-grams 3-6, 2M buckets, '
-          't 1e-4, lr 0.05\n')
+        out = run([sys.executable, '-c', FASTTEXT, str(corpus), str(work / 'ft.vec'), json.dumps(S), str(a.threads),
+                   ft_model])
+        res[f'fastText {ft_model}'].append({'seconds': json.loads(out)['seconds'], **quality(work / 'ft.vec', False)})
+        secs = wl_train(wl_model, work / 'wft.bin', flags, r + 1)
+        res[ours].append({'seconds': secs, **quality(work / 'wft.bin', True)})
+        print(f'run {r + 1}: fastText {res[f"fastText {ft_model}"][-1]["seconds"]:.2f}s  wordlens {secs:.2f}s',
+              flush=True)
+    print(f'\n## subword {ft_model}: dim 100, window 5, 5 epochs, min_count 5, neg 5, n-grams 3-6, 2M buckets, '
+          't 1e-4, lr 0.05 (wordlens: its default order, thread offsets as fastText)\n')
     table(res, 5)
-    ratios = [f['seconds'] / w['seconds'] for f, w in zip(res['fastText'], res['wordlens fasttext-skipgram'])]
+    f, w = res[f'fastText {ft_model}'], res[ours]
+    ratios = [x['seconds'] / y['seconds'] for x, y in zip(f, w)]
     print(f'\nspeed ratio wordlens/fastText (per run): {", ".join(f"{x:.2f}x" for x in ratios)}; '
           f'median {statistics.median(ratios):.2f}x')
-    f, w = res['fastText'], res['wordlens fasttext-skipgram']
     print(f'Spearman difference (wordlens - fastText): WS353 {med(w, "wordsim353") - med(f, "wordsim353"):+.3f}, '
           f'SimLex {med(w, "simlex999") - med(f, "simlex999"):+.3f}; analogy '
           f'{100 * (med(w, "analogy") - med(f, "analogy")):+.1f} points', flush=True)

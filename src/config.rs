@@ -15,6 +15,7 @@ use crate::embed::trainer::TrainConfig;
 use crate::error::{Error, Result};
 use crate::features::TfidfConfig;
 use crate::search::SearchConfig;
+use crate::text::CorpusSpec;
 use crate::text::TokenizerConfig;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +27,10 @@ pub struct DataConfig {
     pub lossy_utf8: bool,
     /// CSV/TSV columns used as text when a command is not told.
     pub text_cols: Vec<String>,
+    /// Text files (in the data folder) added to a collection's own texts whenever vectors
+    /// are trained for it (TUI, `compare`, `classify train`): a small collection alone
+    /// makes weak vectors. Empty: the collection alone.
+    pub background_corpus: Vec<PathBuf>,
 }
 
 impl Default for DataConfig {
@@ -34,6 +39,7 @@ impl Default for DataConfig {
             dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets")),
             lossy_utf8: false,
             text_cols: vec!["text".into()],
+            background_corpus: vec!["enwiki-sample.txt".into()],
         }
     }
 }
@@ -193,6 +199,15 @@ impl Config {
     /// A bundled dataset's path.
     pub fn data_file(&self, name: impl AsRef<Path>) -> PathBuf {
         self.data.dir.join(name)
+    }
+
+    /// The background corpus (`data.background_corpus`) as corpus files to train on.
+    pub fn background_corpus(&self) -> Vec<CorpusSpec> {
+        self.data
+            .background_corpus
+            .iter()
+            .map(|f| CorpusSpec::new(self.data_file(f)))
+            .collect()
     }
 }
 

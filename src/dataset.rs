@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::embed::rng::Rng;
 use crate::error::{Error, Result};
+use crate::rng::Rng;
 use crate::text::{CorpusReader, CorpusSpec, Tokenizer};
 
 pub struct Dataset {

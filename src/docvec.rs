@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::embed::Embeddings;
-use crate::embed::kernels::{axpy, dot, normalize};
 use crate::features::Tfidf;
+use crate::kernels::{axpy, dot, normalize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -78,3 +78,67 @@ pub fn parent_of(path: &Path) -> &Path {
         _ => Path::new("."),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".wordlens-"))
+            .collect()
+    }
+
+    // Deterministic faults between writing and renaming (the kill tests in
+    // tests/integration/crash.rs are the second line): the old artifact must survive whole.
+
+    #[test]
+    fn a_writer_failing_midway_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.wlm");
+        std::fs::write(&path, b"old model").unwrap();
+        let err = atomic_write(&path, |w| {
+            w.write_all(&[7u8; 3 << 20])?; // past the buffer: bytes reach the temporary file
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert!(err.to_string().contains("model.wlm"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"old model");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_file_written_but_never_committed_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vectors.bin");
+        std::fs::write(&path, b"old vectors").unwrap();
+        {
+            let mut f = AtomicFile::create(&path).unwrap();
+            f.writer().write_all(&[1u8; 3 << 20]).unwrap();
+            f.writer().flush().unwrap();
+            assert_eq!(
+                leftovers(dir.path()).len(),
+                1,
+                "the new bytes are in a temporary"
+            );
+            // Dropped here, as a failure between writing and renaming would drop it.
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), b"old vectors");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_commit_replaces_the_file_whole_with_its_patches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.bin");
+        std::fs::write(&path, b"old").unwrap();
+        let mut f = AtomicFile::create(&path).unwrap();
+        f.writer().write_all(b"HEADER??body").unwrap();
+        f.commit(&[(6, b"OK")]).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"HEADEROKbody");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+}

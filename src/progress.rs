@@ -30,19 +30,34 @@ impl Progress for Silent {
     fn report(&self, _report: &Report<'_>) {}
 }
 
-/// A cancel flag shared between the caller and the job; cheap to clone.
+/// A cancel flag shared between the caller and the job; cheap to clone. A child flag (one
+/// job of many) is also set when its parent (quitting) is.
 #[derive(Debug, Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
+pub struct Cancel {
+    own: Arc<AtomicBool>,
+    parent: Option<Arc<AtomicBool>>,
+}
 
 impl Cancel {
     pub fn new() -> Self {
         Self::default()
     }
+    /// A flag that `cancel` on it sets alone, and that cancelling `self` sets too.
+    pub fn child(&self) -> Self {
+        Self {
+            own: Arc::new(AtomicBool::new(false)),
+            parent: Some(self.own.clone()),
+        }
+    }
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.own.store(true, Ordering::Relaxed);
     }
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.own.load(Ordering::Relaxed)
+            || self
+                .parent
+                .as_ref()
+                .is_some_and(|p| p.load(Ordering::Relaxed))
     }
     /// `Err(Cancelled)` once the flag is set, for use with `?` between units of work.
     pub fn check(&self) -> crate::Result<()> {
@@ -51,5 +66,22 @@ impl Cancel {
         } else {
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_is_cancelled_by_its_parent_but_not_the_other_way() {
+        let quit = Cancel::new();
+        let training = quit.child();
+        training.cancel();
+        assert!(training.is_cancelled() && !quit.is_cancelled());
+        let next = quit.child();
+        assert!(!next.is_cancelled());
+        quit.cancel();
+        assert!(next.is_cancelled() && next.clone().is_cancelled());
     }
 }

@@ -1,7 +1,6 @@
 //! Text in: the one tokenizer and the corpus readers.
 
 pub mod corpus;
-mod csv_records;
 pub mod tokenize;
 
 pub use corpus::{CorpusFormat, CorpusReader, CorpusSpec, Document, ReadStats, TextSource};

@@ -8,6 +8,7 @@ pub mod artifacts;
 pub mod history;
 pub mod jobs;
 pub mod layout;
+pub mod tab;
 pub mod views;
 
 use std::io::IsTerminal;
@@ -92,11 +93,7 @@ fn event_loop(
         app.update(Msg::Tick, Instant::now());
         for request in app.requests.drain(..) {
             match request {
-                Request::Train(config) => {
-                    let c = Cancel::new();
-                    training = Some(c.clone());
-                    jobs.train(config, c);
-                }
+                Request::Train(config) => training = Some(jobs.train(config)),
                 Request::CancelTraining => {
                     if let Some(c) = &training {
                         c.cancel();

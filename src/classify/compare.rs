@@ -437,7 +437,7 @@ pub fn held_out(
         None => Vectors::Train {
             config: config.word2vec.clone(),
             glove: config.glove.clone(),
-            extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
+            extra: config.background_corpus(),
         },
     };
     let experiment = Experiment {

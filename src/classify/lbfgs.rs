@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::error::Result;
+use crate::kernels::dot_f64 as dot;
 use crate::progress::Cancel;
 
 #[derive(Debug, Clone, Copy)]
@@ -19,10 +20,6 @@ pub struct Outcome {
     pub iterations: usize,
     pub converged: bool,
     pub value: f64,
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn max_abs(v: &[f64]) -> f64 {

@@ -308,7 +308,7 @@ pub fn choose_blend(bow: &[Vec<f64>], embed: &[Vec<f64>], y: &[u32]) -> (f64, Sc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::embed::rng::Rng;
+    use crate::rng::Rng;
 
     /// `n` rows: feature 0 carries the class (±1 plus noise of `spread`), labels flipped with
     /// probability `flip`, then `noise_dims` features of pure noise.

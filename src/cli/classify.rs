@@ -99,8 +99,13 @@ pub fn vectors_or_train(
     if let Some(p) = path {
         return open_encoder(p);
     }
-    let wiki = CorpusSpec::new(ctx.config.data_file("enwiki-sample.txt"));
-    let sources = [data, TextSource::File(wiki)];
+    let mut sources = vec![data];
+    sources.extend(
+        ctx.config
+            .background_corpus()
+            .into_iter()
+            .map(TextSource::File),
+    );
     let tokenizer = Tokenizer::new(&ctx.config.tokenizer);
     let t = trainer::train(
         &sources,

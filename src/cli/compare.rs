@@ -7,7 +7,7 @@ use clap::Args;
 use wordlens::Result;
 use wordlens::classify::compare::{CompareReport, Experiment, Vectors};
 use wordlens::dataset::{self, Dataset};
-use wordlens::text::{CorpusSpec, Tokenizer};
+use wordlens::text::Tokenizer;
 
 use super::Context;
 use super::classify::DataArgs;
@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
         None => Vectors::Train {
             config: config.word2vec.clone(),
             glove: config.glove.clone(),
-            extra: vec![CorpusSpec::new(config.data_file("enwiki-sample.txt"))],
+            extra: config.background_corpus(),
         },
     };
     let mut logreg = config.logreg.clone();

@@ -70,8 +70,8 @@ pub struct Word2VecFlags {
     pub alpha: Option<f32>,
     #[arg(long)]
     pub min_alpha: Option<f32>,
-    /// Order of the corpus's 10,000-token blocks: shuffle (every epoch anew), sequential, or
-    /// thread-offsets (fastText's and word2vec's).
+    /// Order of the corpus's 10,000-token blocks: thread-offsets (fastText's and word2vec's),
+    /// shuffle (anew every epoch) or sequential (gensim's).
     #[arg(long, value_enum)]
     pub order: Option<JobOrder>,
     /// Worker threads (0: all cores).

@@ -6,11 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
-use crate::embed::kernels::normalize;
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::features::{Tfidf, TfidfConfig};
 use crate::fsutil::AtomicFile;
+use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{CorpusReader, CorpusSpec, Tokenizer, TokenizerConfig};
 

@@ -10,10 +10,10 @@ use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::embed::rng::Rng;
 use crate::embed::token_stream::{DOC_END, TokenStream};
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress, Report};
+use crate::rng::Rng;
 
 /// One co-occurrence: word `a` near word `b`, weighted count `x`.
 #[derive(Debug, Clone, Copy, PartialEq)]

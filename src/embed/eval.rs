@@ -8,9 +8,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::embed::kernels::{dot, normalize};
 use crate::embed::vectors::{AnalogyMethod, Embeddings};
 use crate::error::{Error, Result};
+use crate::kernels::{dot, normalize};
 use crate::text::corpus::read_small_text;
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::embed::cooccur::{self, Cooccurrences};
 use crate::embed::hogwild::SharedMatrix;
-use crate::embed::rng::Rng;
 use crate::embed::trainer::{TrainConfig, TrainSettings, TrainStats, Trained};
 use crate::embed::vectors::Embeddings;
 use crate::embed::word2vec::scan_vocab;
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress, Report};
+use crate::rng::Rng;
 use crate::text::{TextSource, Tokenizer};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,7 +228,7 @@ fn train_records(p: &Params, records: &[cooccur::Record], dim: usize, cfg: &Glov
             p.word_grad.row_mut(r.a as usize),
             p.context_grad.row_mut(r.b as usize),
         );
-        let diff = crate::embed::kernels::dot(&w[..dim], &c[..dim]) + w[dim] + c[dim] - r.x.ln();
+        let diff = crate::kernels::dot(&w[..dim], &c[..dim]) + w[dim] + c[dim] - r.x.ln();
         let weight = if r.x > cfg.x_max {
             1.0
         } else {

@@ -1,6 +1,8 @@
 //! A 2-D view of a handful of vectors: their first two principal components, found by power
 //! iteration on the centred rows (a word's neighbourhood is ~20 rows, so no linear-algebra crate).
 
+use crate::kernels::dot_f64 as dot;
+
 /// The coordinates of each row on the first two principal components of `rows` (all of one
 /// dimension). Deterministic: iteration starts from a fixed vector.
 pub fn pca_2d(rows: &[&[f32]]) -> Vec<(f64, f64)> {
@@ -20,7 +22,6 @@ pub fn pca_2d(rows: &[&[f32]]) -> Vec<(f64, f64)> {
         .collect();
     let first = principal_axis(&centred, None, dim);
     let second = principal_axis(&centred, Some(&first), dim);
-    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     centred
         .iter()
         .map(|r| (dot(r, &first), dot(r, &second)))
@@ -29,7 +30,6 @@ pub fn pca_2d(rows: &[&[f32]]) -> Vec<(f64, f64)> {
 
 /// The unit direction of greatest variance, orthogonal to `not` when given.
 fn principal_axis(rows: &[Vec<f64>], not: Option<&[f64]>, dim: usize) -> Vec<f64> {
-    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     let mut v: Vec<f64> = (0..dim).map(|i| 1.0 + (i % 7) as f64 * 0.1).collect();
     for _ in 0..100 {
         // v ← Xᵀ X v, kept orthogonal to the axis already found.

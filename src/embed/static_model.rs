@@ -24,9 +24,9 @@ use rayon::prelude::*;
 use tokenizers::Tokenizer;
 
 use crate::embed::Embeddings;
-use crate::embed::kernels::{axpy, normalize};
 use crate::error::{Error, Result};
 use crate::floats::Floats;
+use crate::kernels::{axpy, normalize};
 use tensor::TensorFile;
 use tokenizer_file::{TokenizerFile, TokenizerModel, WordSplit};
 

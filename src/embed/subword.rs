@@ -3,8 +3,8 @@
 //! fastText does) into `bucket` rows. A word's vector is the mean of its own row and its
 //! n-gram rows; a word never seen gets the mean of its n-gram rows.
 
-use crate::embed::kernels::axpy;
 use crate::floats::Floats;
+use crate::kernels::axpy;
 
 /// fastText's hash: FNV-1a, 32 bits, each byte sign-extended first.
 pub fn fasttext_hash(bytes: &[u8]) -> u32 {

@@ -7,10 +7,10 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::embed::kernels::{dot, normalize};
 use crate::embed::subword::Subwords;
 use crate::error::{Error, Result};
 use crate::floats::Floats;
+use crate::kernels::{dot, normalize};
 
 #[derive(Debug)]
 pub struct Embeddings {
@@ -341,7 +341,7 @@ impl Embeddings {
             .collect::<Result<Vec<_>>>()?;
         let mut mean = vec![0.0f32; self.dim];
         ids.iter()
-            .for_each(|&i| crate::embed::kernels::axpy(1.0, &self.unit(i), &mut mean));
+            .for_each(|&i| crate::kernels::axpy(1.0, &self.unit(i), &mut mean));
         normalize(&mut mean);
         let mut worst = (0, f32::INFINITY);
         for (pos, &i) in ids.iter().enumerate() {
@@ -420,7 +420,7 @@ mod tests {
 
     #[test]
     fn top_k_equals_sort_and_truncate() {
-        let mut rng = crate::embed::rng::Rng::new(3);
+        let mut rng = crate::rng::Rng::new(3);
         let scores: Vec<f32> = (0..1000).map(|_| rng.next_f32()).collect();
         for k in [0, 1, 5, 50] {
             let mut top = TopK::new(k);

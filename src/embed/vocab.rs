@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::embed::rng::Rng;
+use crate::rng::Rng;
 
 #[derive(Debug, Clone)]
 pub struct Vocab {

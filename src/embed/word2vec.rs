@@ -10,8 +10,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::embed::hogwild::SharedMatrix;
-use crate::embed::kernels::{MAX_EXP, SigmoidTable, axpy, dot};
-use crate::embed::rng::Rng;
 use crate::embed::subword::{Subwords, for_each_ngram};
 use crate::embed::token_stream::{self, DOC_END, TokenStream};
 use crate::embed::trainer::{Model, TrainConfig, TrainStats, Trained};
@@ -19,7 +17,9 @@ use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};
 use crate::floats::Floats;
+use crate::kernels::{MAX_EXP, SigmoidTable, axpy, dot};
 use crate::progress::{Cancel, Progress, Report};
+use crate::rng::Rng;
 use crate::text::{TextSource, Tokenizer};
 
 mod schedule;

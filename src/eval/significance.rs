@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::embed::rng::Rng;
+use crate::rng::Rng;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {

@@ -12,11 +12,11 @@ use std::sync::{Mutex, RwLock};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::embed::kernels::dot;
-use crate::embed::rng::Rng;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
+use crate::kernels::dot;
 use crate::progress::{Cancel, Progress, Report};
+use crate::rng::Rng;
 
 const MAGIC: &[u8; 8] = b"WLHNSW01";
 const NONE: u32 = u32::MAX;
@@ -467,7 +467,7 @@ fn select<'a>(candidates: &[Scored], max: usize, row: &impl Fn(u32) -> &'a [f32]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::embed::kernels::normalize;
+    use crate::kernels::normalize;
     use crate::progress::Silent;
 
     /// Clustered unit vectors (like topic-clustered documents).

@@ -21,10 +21,10 @@ use super::schema::{
 use super::vectors::{DocVectorWriter, DocVectors};
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::io;
-use crate::embed::kernels::normalize;
 use crate::embed::static_model::StaticModel;
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
+use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress};
 use crate::text::{Document, Tokenizer, TokenizerConfig};
 

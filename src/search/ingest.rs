@@ -11,9 +11,9 @@ use tantivy::{IndexWriter, TantivyDocument};
 use super::schema::{DocInfo, Fields, tv};
 use super::vectors::DocVectorWriter;
 use crate::docvec::DocVectorizer;
-use crate::embed::kernels::normalize;
 use crate::encoder::Encoder;
 use crate::error::Result;
+use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{CorpusReader, Document, Tokenizer};
 

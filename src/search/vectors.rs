@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::embed::kernels::dot;
 use crate::error::{Error, Result};
 use crate::floats::{Floats, map_file};
 use crate::fsutil::AtomicFile;
+use crate::kernels::dot;
 
 const MAGIC: &[u8; 8] = b"WLDOCVEC";
 const VERSION: u32 = 1;

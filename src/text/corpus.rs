@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// CSV/TSV records: a child of this module, so the reader and the corpus do not import each
+/// other.
+mod csv_records;
+
 /// One document of a corpus.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -206,7 +210,7 @@ enum Inner {
         fasttext: bool,
         buf: Vec<u8>,
     },
-    Csv(Box<super::csv_records::CsvRecords>),
+    Csv(Box<csv_records::CsvRecords>),
 }
 
 impl CorpusReader {
@@ -226,7 +230,7 @@ impl CorpusReader {
         }
         let inner = match format {
             CorpusFormat::Csv | CorpusFormat::Tsv => Inner::Csv(Box::new(
-                super::csv_records::CsvRecords::new(reader, spec, format == CorpusFormat::Tsv)?,
+                csv_records::CsvRecords::new(reader, spec, format == CorpusFormat::Tsv)?,
             )),
             _ => Inner::Lines {
                 reader,

@@ -24,31 +24,9 @@ use crate::search::{Hit, Mode, SearchIndex, TermScore};
 use crate::text::Tokenizer;
 
 use super::history::History;
-use super::jobs::{JobEvent, JobKind, Ready};
+use super::jobs::{JobEvent, JobKind, Ready, jobs_after};
 use super::layout;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Search,
-    Classify,
-    Embeddings,
-    Train,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Search, Tab::Classify, Tab::Embeddings, Tab::Train];
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Search => "Search",
-            Tab::Classify => "Classify",
-            Tab::Embeddings => "Embeddings",
-            Tab::Train => "Train",
-        }
-    }
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|&t| t == self).unwrap_or(0)
-    }
-}
+pub use super::tab::Tab;
 
 /// Everything that can happen to the app.
 pub enum Msg {
@@ -175,7 +153,7 @@ impl ClassifyPanel {
 #[derive(Default)]
 pub struct EmbeddingsState {
     pub input: String,
-    /// What the neighbour list answers ("neighbours of x" or "a : b :: c : ?").
+    /// What the neighbour list answers ("neighbours of x" or "b : a :: c : ?" for a − b + c).
     pub heading: String,
     pub neighbors: Vec<(String, f32)>,
     pub selected: usize,
@@ -331,19 +309,20 @@ impl App {
                     }
                 }
             }
-            JobEvent::Failed(job, message) => {
+            JobEvent::Cancelled(job) => {
                 self.jobs.remove(&job);
                 if job == JobKind::Training {
                     self.train.running = false;
-                    self.train.message = if message.contains("cancel") {
-                        "training cancelled; the previous vectors stay".into()
-                    } else {
-                        format!("training failed: {message}")
-                    };
+                    self.train.message = "training cancelled; the previous vectors stay".into();
                 }
-                if !message.contains("cancel") {
-                    self.errors.push(format!("{}: {message}", job.name()));
+            }
+            JobEvent::Failed(job, error) => {
+                self.jobs.remove(&job);
+                if job == JobKind::Training {
+                    self.train.running = false;
+                    self.train.message = format!("training failed: {error}");
                 }
+                self.errors.push(format!("{}: {error}", job.name()));
             }
             JobEvent::Ready(job, ready) => {
                 // One thread may finish several jobs (classifier, then comparison).
@@ -351,6 +330,14 @@ impl App {
                 self.jobs.remove(&ready.kind());
                 self.ready(job, ready);
             }
+        }
+    }
+
+    /// Shows as pending the jobs the runner starts after `done` (the one job graph).
+    fn mark_pending(&mut self, done: JobKind) {
+        let labelled = self.res.summary.is_some();
+        for kind in jobs_after(done, labelled, self.res.index.is_some()) {
+            self.jobs.entry(kind).or_default();
         }
     }
 
@@ -364,22 +351,14 @@ impl App {
                 self.res.rows = Some(rows);
                 self.res.summary = summary;
                 self.res.labels = labels;
-                self.jobs.entry(JobKind::Embeddings).or_default();
+                self.mark_pending(JobKind::Data);
             }
             Ready::Embeddings {
                 embeddings, source, ..
             } => {
                 self.res.embeddings = Some(embeddings);
                 self.res.embeddings_source = source;
-                self.jobs.entry(JobKind::Scores).or_default();
-                // A cached index may already be open; new vectors rebuild it.
-                if self.res.index.is_none() || job == JobKind::Training {
-                    self.jobs.entry(JobKind::Index).or_default();
-                }
-                if self.res.summary.is_some() {
-                    self.jobs.entry(JobKind::Classifier).or_default();
-                    self.jobs.entry(JobKind::Comparison).or_default();
-                }
+                self.mark_pending(job);
                 if job == JobKind::Training {
                     self.train.running = false;
                     self.train.message =
@@ -410,6 +389,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn app() -> App {
         App::new(&Config::default(), "test.csv")
@@ -509,7 +489,7 @@ mod tests {
         press(&mut a, "c");
         assert_eq!(a.requests.last(), Some(&Request::CancelTraining));
         a.update(
-            Msg::Job(JobEvent::Failed(JobKind::Training, "cancelled".into())),
+            Msg::Job(JobEvent::Cancelled(JobKind::Training)),
             Instant::now(),
         );
         assert!(!a.train.running && a.errors.is_empty());
@@ -537,12 +517,12 @@ mod tests {
         a.update(
             Msg::Job(JobEvent::Failed(
                 JobKind::Index,
-                "docs.csv line 3: missing column".into(),
+                Error::at_line("docs.csv", 3, "missing column"),
             )),
             t0,
         );
         assert!(!a.jobs.contains_key(&JobKind::Index));
-        assert_eq!(a.errors, ["search index: docs.csv line 3: missing column"]);
+        assert_eq!(a.errors, ["search index: docs.csv:3: missing column"]);
     }
 
     #[test]

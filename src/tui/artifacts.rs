@@ -23,14 +23,30 @@ pub fn default_dir() -> PathBuf {
     base.join("wordlens")
 }
 
-/// A short stable key of `parts` (CRC-32 of each, in order, length-prefixed).
+/// 64-bit FNV-1a: stable across Rust versions and machines (std's hasher is not promised to
+/// be), and wide enough that two settings of one collection never share a key in practice.
+struct Fnv64(u64);
+
+impl Fnv64 {
+    fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+    fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// A short stable key of `parts` (64-bit FNV-1a of each, in order, length-prefixed).
 pub fn key(parts: &[&str]) -> String {
-    let mut h = crc32fast::Hasher::new();
+    let mut h = Fnv64::new();
     for p in parts {
         h.update(&(p.len() as u64).to_le_bytes());
         h.update(p.as_bytes());
     }
-    format!("{:08x}", h.finalize())
+    format!("{:016x}", h.0)
 }
 
 /// `value` as JSON, for keying settings (serialising a config cannot fail).
@@ -43,17 +59,13 @@ impl Artifacts {
     /// with `columns`.
     pub fn for_data(data_dir: &Path, data: &Path, columns: &str) -> Result<Self> {
         let bytes = std::fs::read(data).map_err(|e| Error::io(data, e))?;
-        let mut h = crc32fast::Hasher::new();
+        let mut h = Fnv64::new();
         h.update(&bytes);
         let name = data
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let hash = key(&[
-            &format!("{:08x}", h.finalize()),
-            &bytes.len().to_string(),
-            columns,
-        ]);
+        let hash = key(&[&format!("{:016x}", h.0), &bytes.len().to_string(), columns]);
         let root = data_dir.join(format!("{name}-{hash}"));
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
         Ok(Self { root })
@@ -63,7 +75,7 @@ impl Artifacts {
         &self.root
     }
 
-    /// Where the artifact `kind` with settings `key` lives (e.g. `index-1a2b3c4d`).
+    /// Where the artifact `kind` with settings `key` lives (e.g. `index-1a2b3c4d5e6f7081`).
     pub fn path(&self, kind: &str, key: &str) -> PathBuf {
         self.root.join(format!("{kind}-{key}"))
     }
@@ -77,6 +89,11 @@ mod tests {
     fn keys_change_with_the_data_and_the_settings() {
         assert_eq!(key(&["a", "b"]), key(&["a", "b"]));
         assert_ne!(key(&["a", "b"]), key(&["ab", ""]));
+        // 64-bit FNV-1a: "a" hashes to af63dc4c8601ec8c (the FNV reference test vector).
+        let mut h = Fnv64::new();
+        h.update(b"a");
+        assert_eq!(h.0, 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(key(&["x"]).len(), 16);
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("d.csv");
         std::fs::write(&data, "text,label\nhello,a\n").unwrap();

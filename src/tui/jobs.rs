@@ -51,6 +51,28 @@ impl JobKind {
     }
 }
 
+/// The job graph, declared once: the jobs that start when `done` delivers word vectors (the
+/// first vectors, or a training's). `labelled`: the collection has labels; `index_open`: a
+/// cached index for these vectors is already open. The runner spawns them and the app shows
+/// them as pending from this one list.
+pub fn jobs_after(done: JobKind, labelled: bool, index_open: bool) -> Vec<JobKind> {
+    match done {
+        JobKind::Data => vec![JobKind::Embeddings],
+        JobKind::Embeddings | JobKind::Training => {
+            let mut next = vec![JobKind::Scores];
+            // New vectors from training always rebuild the index.
+            if !index_open || done == JobKind::Training {
+                next.push(JobKind::Index);
+            }
+            if labelled {
+                next.extend([JobKind::Classifier, JobKind::Comparison]);
+            }
+            next
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// What a finished job hands to the UI.
 pub enum Ready {
     Data {
@@ -93,7 +115,9 @@ pub enum JobEvent {
         metrics: Vec<(String, f64)>,
     },
     Ready(JobKind, Ready),
-    Failed(JobKind, String),
+    Failed(JobKind, Error),
+    /// Stopped by its cancel flag (or quitting): the previous artifact stays in use.
+    Cancelled(JobKind),
 }
 
 /// Sends a job's progress reports into the channel.
@@ -154,7 +178,8 @@ impl Jobs {
         std::thread::spawn(move || {
             let event = match work(&jobs) {
                 Ok(ready) => JobEvent::Ready(kind, ready),
-                Err(e) => JobEvent::Failed(kind, e.to_string()),
+                Err(Error::Cancelled) => JobEvent::Cancelled(kind),
+                Err(e) => JobEvent::Failed(kind, e),
             };
             let _ = jobs.tx.send(event);
         });
@@ -216,7 +241,7 @@ impl Jobs {
                     &format!("{:?}", meta.modified().ok()),
                 ])
             }
-            None => key(&[&json(&config.tokenizer), &json(&config.word2vec)]),
+            None => trained_vectors_key(config, &config.word2vec),
         })
     }
 
@@ -255,7 +280,13 @@ impl Jobs {
                 // itself for document vectors.
                 let encoder = Encoder::open(p)?;
                 let words = encoder.words()?;
-                self.start_dependents(data.clone(), encoder.clone(), k.clone(), !index_open);
+                self.start_dependents(
+                    JobKind::Embeddings,
+                    data.clone(),
+                    encoder.clone(),
+                    k.clone(),
+                    index_open,
+                );
                 return Ok(Ready::Embeddings {
                     embeddings: words,
                     key: k,
@@ -282,7 +313,13 @@ impl Jobs {
         };
         let embeddings = Arc::new(embeddings);
         let encoder = Encoder::Words(embeddings.clone());
-        self.start_dependents(data.clone(), encoder, k.clone(), !index_open);
+        self.start_dependents(
+            JobKind::Embeddings,
+            data.clone(),
+            encoder,
+            k.clone(),
+            index_open,
+        );
         Ok(Ready::Embeddings {
             embeddings,
             key: k,
@@ -297,8 +334,8 @@ impl Jobs {
         job: JobKind,
     ) -> Result<Embeddings> {
         let config = &self.setup.config;
-        let wiki = CorpusSpec::new(config.data_file("enwiki-sample.txt"));
-        let sources = [TextSource::Texts(texts), TextSource::File(wiki)];
+        let mut sources = vec![TextSource::Texts(texts)];
+        sources.extend(config.background_corpus().into_iter().map(TextSource::File));
         let t = trainer::train(
             &sources,
             &Tokenizer::new(&config.tokenizer),
@@ -310,32 +347,34 @@ impl Jobs {
         Ok(t.embeddings)
     }
 
-    /// Scores, index, classifier and comparison for these vectors, each on its own thread.
+    /// What `jobs_after(done, ..)` lists for these vectors, each on its own thread (the
+    /// comparison follows the classifier on its thread).
     fn start_dependents(
         &self,
+        done: JobKind,
         data: Arc<Data>,
         embeddings: Encoder,
         emb_key: String,
-        with_index: bool,
+        index_open: bool,
     ) {
-        let config = self.setup.config.clone();
-        let emb = embeddings.clone();
-        self.spawn(JobKind::Scores, move |_| {
-            Ok(Ready::Scores(Box::new(evaluate_bundled(
-                &*emb.words()?,
-                &config,
-            )?)))
-        });
-        if with_index {
-            let (d, emb, k) = (data.clone(), embeddings.clone(), emb_key.clone());
-            self.spawn(JobKind::Index, move |jobs| jobs.index(&d, emb, &k));
-        }
-        if data.labelled.is_some() {
-            self.spawn(JobKind::Classifier, move |jobs| {
-                let model = jobs.classifier(&data, embeddings.clone(), &emb_key)?;
-                jobs.send(JobKind::Classifier, Ready::Classifier(model));
-                jobs.comparison(&data, embeddings, &emb_key)
-            });
+        for kind in jobs_after(done, data.labelled.is_some(), index_open) {
+            let (data, emb, key) = (data.clone(), embeddings.clone(), emb_key.clone());
+            match kind {
+                JobKind::Scores => {
+                    let config = self.setup.config.clone();
+                    self.spawn(kind, move |_| {
+                        let scores = evaluate_bundled(&*emb.words()?, &config)?;
+                        Ok(Ready::Scores(Box::new(scores)))
+                    })
+                }
+                JobKind::Index => self.spawn(kind, move |jobs| jobs.index(&data, emb, &key)),
+                JobKind::Classifier => self.spawn(kind, move |jobs| {
+                    let model = jobs.classifier(&data, emb.clone(), &key)?;
+                    jobs.send(JobKind::Classifier, Ready::Classifier(model));
+                    jobs.comparison(&data, emb, &key)
+                }),
+                _ => {}
+            }
         }
     }
 
@@ -452,35 +491,54 @@ impl Jobs {
         Ok(Ready::Comparison(Box::new(report)))
     }
 
-    /// Trains new vectors with `w2v` (Train tab); `cancel` stops only this training. When done,
-    /// the vectors replace the old ones and their dependents are rebuilt.
-    pub fn train(&self, w2v: TrainConfig, cancel: Cancel) {
+    /// Trains new vectors with `w2v` (Train tab). When done, the vectors replace the old ones
+    /// and their dependents are rebuilt. Returns the training's own cancel flag: cancelling it
+    /// stops only this training; quitting stops it and the dependents too.
+    pub fn train(&self, w2v: TrainConfig) -> Cancel {
+        let training = self.cancel.child();
         let jobs = Jobs {
-            cancel,
+            cancel: training.clone(),
             ..self.clone()
         };
+        let quit = self.cancel.clone();
         self.spawn(JobKind::Training, move |_| {
             let data = Arc::new(jobs.read_data()?);
             let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
             let e = Arc::new(jobs.train_vectors(&texts, &w2v, JobKind::Training)?);
-            let k = key(&[&json(&jobs.setup.config.tokenizer), &json(&w2v)]);
+            let k = trained_vectors_key(&jobs.setup.config, &w2v);
             let path = jobs
                 .setup
                 .artifacts
                 .path("vectors", &k)
                 .with_extension("bin");
             io::write(&path, &e, io::VectorFormat::Wordlens)?;
-            // Dependents are not tied to the training's cancel flag.
+            // Dependents outlive a "cancel training" but not quitting.
             let after = Jobs {
-                cancel: Cancel::new(),
+                cancel: quit,
                 ..jobs.clone()
             };
-            after.start_dependents(data, Encoder::Words(e.clone()), k.clone(), true);
+            after.start_dependents(
+                JobKind::Training,
+                data,
+                Encoder::Words(e.clone()),
+                k.clone(),
+                true,
+            );
             Ok(Ready::Embeddings {
                 embeddings: e,
                 key: k,
                 source: format!("trained in the TUI ({:?}, dim {})", w2v.model, w2v.dim),
             })
         });
+        training
     }
+}
+
+/// The key of vectors trained with `w2v`: everything that shapes them besides the data.
+fn trained_vectors_key(config: &Config, w2v: &TrainConfig) -> String {
+    key(&[
+        &json(&config.tokenizer),
+        &json(w2v),
+        &json(&config.data.background_corpus),
+    ])
 }

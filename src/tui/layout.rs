@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::app::Tab;
+use super::tab::Tab;
 
 /// Below this the app draws a "too small" notice instead of its views.
 pub const MIN_WIDTH: u16 = 80;
@@ -11,6 +11,23 @@ pub const MIN_HEIGHT: u16 = 20;
 
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// Where the tab bar starts drawing, and the gap after each tab's label.
+pub const TAB_BAR_INDENT: u16 = 1;
+pub const TAB_GAP: &str = "  ";
+
+/// The tab whose label (or the gap after it) covers `column` of the tab bar.
+pub fn tab_at(column: u16) -> Option<Tab> {
+    let mut x = TAB_BAR_INDENT;
+    for tab in Tab::ALL {
+        let w = (tab.label().chars().count() + TAB_GAP.len()) as u16;
+        if column >= x && column < x + w {
+            return Some(tab);
+        }
+        x += w;
+    }
+    None
 }
 
 /// Tab bar, main area, status bar (jobs line + message line).
@@ -99,4 +116,26 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tab_at_a_column_is_the_one_drawn_there() {
+        // The bar reads " " + " 1 Search " + "  " + " 2 Classify " + "  " + ...
+        let bar: String = std::iter::once(" ".repeat(TAB_BAR_INDENT as usize))
+            .chain(Tab::ALL.iter().map(|t| format!("{}{TAB_GAP}", t.label())))
+            .collect();
+        for tab in Tab::ALL {
+            let start = bar.find(&tab.label()).unwrap() as u16;
+            assert_eq!(tab_at(start), Some(tab));
+            assert_eq!(tab_at(start + tab.label().len() as u16 - 1), Some(tab));
+        }
+        assert_eq!(tab_at(0), None);
+        assert_eq!(tab_at(bar.len() as u16), None);
+        assert_eq!(tab_at(13), Some(Tab::Classify));
+        assert_eq!(tab_at(12), Some(Tab::Search));
+    }
 }

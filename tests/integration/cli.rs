@@ -105,7 +105,7 @@ fn train_reports_the_settings_each_model_family_defaults_to() {
         "{ft}"
     );
     assert_eq!(ft["ngrams"], serde_json::json!([3, 6, 1000]));
-    assert_eq!(ft["order"], "shuffle");
+    assert_eq!(ft["order"], "thread-offsets");
     let sg = json(&["--model", "skipgram"])["settings"].clone();
     assert!(
         (sg["learning_rate"].as_f64().unwrap() - 0.025).abs() < 1e-7,

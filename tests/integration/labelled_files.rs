@@ -286,3 +286,52 @@ fn the_tui_classifies_a_fasttext_file_without_a_label_column() {
     }
     panic!("no data read in two minutes");
 }
+
+#[test]
+fn quitting_stops_a_training_started_in_the_tui_and_cancelling_it_does_not_quit() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    use wordlens::embed::trainer::TrainConfig;
+    use wordlens::progress::Cancel;
+    use wordlens::tui::artifacts::Artifacts;
+    use wordlens::tui::{JobEvent, JobKind, Jobs, Setup};
+
+    let dir = tempfile::tempdir().unwrap();
+    let ft = dir.path().join("tweets.txt");
+    fasttext_tweets(&ft, 300, 125, "");
+    let setup = Setup {
+        config: wordlens::Config::default(),
+        corpus: CorpusSpec::new(&ft),
+        vectors: None,
+        artifacts: Artifacts::for_data(&dir.path().join("cache"), &ft, "text").unwrap(),
+    };
+    let (tx, rx) = mpsc::channel();
+    let quit = Cancel::new();
+    let jobs = Jobs::new(setup, tx, quit.clone());
+    // Long enough that it cannot finish before the flags are read.
+    let slow = TrainConfig {
+        epochs: 50,
+        ..TrainConfig::default()
+    };
+    // "c" in the Train tab: that training stops, the app's other jobs do not.
+    let first = jobs.train(slow.clone());
+    first.cancel();
+    assert!(!quit.is_cancelled());
+    // Quitting: a training's flag (and so every job it starts afterwards) is set.
+    let second = jobs.train(slow);
+    quit.cancel();
+    assert!(second.is_cancelled());
+    let mut cancelled = 0;
+    while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
+        match event {
+            JobEvent::Cancelled(JobKind::Training) => cancelled += 1,
+            JobEvent::Failed(kind, e) => panic!("{kind:?}: {e}"),
+            JobEvent::Ready(kind, _) => panic!("{kind:?} finished after quitting"),
+            _ => {}
+        }
+        if cancelled == 2 {
+            return;
+        }
+    }
+    panic!("both trainings should report Cancelled, got {cancelled}");
+}

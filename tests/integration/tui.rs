@@ -304,7 +304,8 @@ fn embeddings_tab_lists_neighbours_analogies_and_scores() {
     app.embed.input.clear();
     type_text(&mut app, "london britain paris");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.embed.heading, "london : britain :: paris : ?");
+    // london − britain + paris: "britain is to london as paris is to ?"
+    assert_eq!(app.embed.heading, "britain : london :: paris : ?");
     assert!(!app.embed.neighbors.is_empty());
     app.embed.input = "qwzxqwzx".into();
     app.run_embeddings();

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::embed::rng::Rng;
+use crate::rng::Rng;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantization {

@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Metric, Run, Scores, Task};
-use crate::embed::rng::Rng;
 use crate::eval::significance::paired;
+use crate::rng::Rng;
 use crate::search::fusion::{Fusion, FusionSetting, Normalization};
 use crate::search::index::Mode;
 

@@ -11,8 +11,8 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
 use super::SearchIndex;
-use crate::embed::kernels::dot;
 use crate::error::{Error, Result};
+use crate::kernels::dot;
 use crate::search::fusion::{Fused, FusionSetting, fuse_explained};
 use crate::search::schema::tv;
 

@@ -285,16 +285,9 @@ impl App {
             MouseEventKind::ScrollDown => self.tab_key(KeyEvent::from(KeyCode::Down)),
             MouseEventKind::ScrollUp => self.tab_key(KeyEvent::from(KeyCode::Up)),
             MouseEventKind::Down(MouseButton::Left) => {
-                // Tab bar: the titles are laid out left to right.
                 if m.row == 0 {
-                    let mut x = 1u16;
-                    for tab in Tab::ALL {
-                        let w = tab.title().len() as u16 + 6;
-                        if m.column < x + w {
-                            self.switch(tab);
-                            return;
-                        }
-                        x += w;
+                    if let Some(tab) = layout::tab_at(m.column) {
+                        self.switch(tab);
                     }
                     return;
                 }

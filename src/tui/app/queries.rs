@@ -62,7 +62,8 @@ impl App {
         c.probabilities = ranked;
     }
 
-    /// Neighbours of one word, or the analogy `a b c` (a : b :: c : ?), and the projection.
+    /// Neighbours of one word, or the analogy `a b c` (a − b + c: b : a :: c : ?), and the
+    /// projection.
     pub fn run_embeddings(&mut self) {
         let Some(emb) = self.res.embeddings.clone() else {
             return;
@@ -82,7 +83,9 @@ impl App {
                 emb.most_similar(w, self.neighbors)
             }
             [a, b, c] => {
-                e.heading = format!("{a} : {b} :: {c} : ?");
+                // a − b + c answers "b is to a as c is to ?" (king man woman: man : king ::
+                // woman : queen), the order `wordlens analogy` documents.
+                e.heading = format!("{b} : {a} :: {c} : ?");
                 emb.analogy(a, b, c, self.neighbors, AnalogyMethod::CosAdd, 0)
             }
             _ => {

@@ -10,8 +10,8 @@ use crate::tui::app::{App, Tab};
 use crate::tui::layout;
 
 pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
-    let mut spans = vec![Span::raw(" ")];
-    for (i, tab) in Tab::ALL.iter().enumerate() {
+    let mut spans = vec![Span::raw(" ".repeat(layout::TAB_BAR_INDENT as usize))];
+    for tab in Tab::ALL.iter() {
         let style = if *tab == app.tab {
             Style::default()
                 .fg(Color::Black)
@@ -20,8 +20,8 @@ pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             Style::default().fg(Color::Gray)
         };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
-        spans.push(Span::raw("  "));
+        spans.push(Span::styled(tab.label(), style));
+        spans.push(Span::raw(layout::TAB_GAP));
     }
     let rows = app
         .res

@@ -1,5 +1,6 @@
-//! The inner loops of training and search: dot product, scaled add, and word2vec's tabulated
-//! sigmoid. Written with eight independent lanes so the compiler vectorises them.
+//! The crate's one set of vector kernels: the inner loops of training and search (dot product,
+//! scaled add, normalisation, word2vec's tabulated sigmoid), written with eight independent
+//! lanes so the compiler vectorises them, and an f64 dot product for the solvers.
 
 const LANES: usize = 8;
 
@@ -20,6 +21,13 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
         sum += x * y;
     }
     sum
+}
+
+/// The dot product in f64, for the solvers (L-BFGS, PCA) that need the precision; the f32
+/// kernels above are for training and search.
+#[inline]
+pub fn dot_f64(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// y += alpha * x

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 
-use super::corpus::{CorpusSpec, Document, open_bytes};
+use super::{CorpusSpec, Document, open_bytes};
 
 /// Counts the quote bytes that pass through, so an unterminated quote at the end of the file
 /// (which the csv crate silently closes) can be detected.
