@@ -5,7 +5,6 @@ pub mod compare;
 pub mod disagreements;
 pub mod lbfgs;
 pub mod logreg;
-mod methods;
 pub mod model_file;
 pub mod pipeline;
 pub mod tune;

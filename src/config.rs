@@ -18,6 +18,8 @@ use crate::search::SearchConfig;
 use crate::text::CorpusSpec;
 use crate::text::TokenizerConfig;
 
+mod library;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DataConfig {

@@ -12,7 +12,8 @@ use crate::embed::Embeddings;
 use crate::features::Tfidf;
 use crate::kernels::{axpy, dot, normalize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum DocVecMethod {
     Mean,

@@ -9,6 +9,7 @@ pub mod projection;
 pub mod static_model;
 pub mod subword;
 pub mod token_stream;
+pub mod train_config;
 pub mod trainer;
 pub mod vectors;
 pub mod vocab;

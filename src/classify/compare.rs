@@ -6,7 +6,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::disagreements::{self, Disagreements};
-use super::methods::Outcome;
+use methods::Outcome;
+
+/// Fitting and scoring each method of a run: a child, so the comparison and its methods do
+/// not import each other.
+mod methods;
 use super::pipeline::FeatureKind;
 use super::tune::{TuneConfig, Tuned};
 use crate::dataset::{self, Dataset, Split, Summary};
@@ -415,44 +419,10 @@ fn std_dev(v: &[f64]) -> f64 {
     (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt()
 }
 
-/// The held-out comparison that `wordlens report` and the TUI run: one stratified split as
-/// config sets it, with `given` vectors, or word2vec retrained on each training split plus the
-/// bundled Wikipedia sample (never on test rows).
-pub fn held_out(
-    data: &Dataset,
-    config: &crate::Config,
-    given: Option<Encoder>,
-    train_sizes: &[f64],
-    progress: &dyn Progress,
-    cancel: &Cancel,
-) -> Result<CompareReport> {
-    let split = dataset::stratified(
-        &data.y,
-        data.labels.len(),
-        config.compare.test_fraction,
-        config.compare.seed,
-    );
-    let vectors = match given {
-        Some(e) => Vectors::Loaded(e),
-        None => Vectors::Train {
-            config: config.word2vec.clone(),
-            glove: config.glove.clone(),
-            extra: config.background_corpus(),
-        },
-    };
-    let experiment = Experiment {
-        data,
-        tokenizer: &config.tokenizer,
-        bow: &config.bow,
-        docvec: &config.docvec,
-        logreg: &config.logreg,
-        compare: &config.compare,
-        vectors,
-    };
-    let name = format!(
-        "stratified, {:.0}% test, seed {}",
-        100.0 * config.compare.test_fraction,
-        config.compare.seed
-    );
-    experiment.run(&[split], &name, train_sizes, progress, cancel)
+/// How a stratified held-out split is named in reports.
+pub fn split_name(test_fraction: f64, seed: u64) -> String {
+    format!(
+        "stratified, {:.0}% test, seed {seed}",
+        100.0 * test_fraction
+    )
 }

@@ -17,7 +17,8 @@ use crate::features::{CsrMatrix, Tfidf, TfidfConfig};
 use crate::progress::Cancel;
 use crate::text::TokenizerConfig;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum FeatureKind {
     /// TF-IDF bag-of-words only.
@@ -91,20 +92,6 @@ pub struct FitSettings<'a> {
     /// Dense features are multiplied by this after standardising when combined with TF-IDF,
     /// so they do not drown the unit-norm sparse rows.
     pub dense_scale: f32,
-}
-
-impl<'a> FitSettings<'a> {
-    /// Features `kind` with every other setting from `config`.
-    pub fn from_config(kind: FeatureKind, config: &'a crate::Config) -> Self {
-        Self {
-            kind,
-            tokenizer: &config.tokenizer,
-            bow: &config.bow,
-            docvec: &config.docvec,
-            logreg: &config.logreg,
-            dense_scale: config.compare.dense_scale,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

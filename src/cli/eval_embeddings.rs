@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wordlens::Result;
 use wordlens::embed::AnalogyMethod;
-use wordlens::embed::eval::evaluate;
-pub use wordlens::embed::eval::{EvalReport, evaluate_bundled};
+pub use wordlens::embed::eval::{EvalFiles, EvalReport, evaluate};
 
 use super::Context;
 use super::output::{print, print_json};
@@ -68,15 +67,19 @@ pub fn render(r: &EvalReport) -> String {
 
 pub fn run(ctx: &Context, a: EvalArgs) -> Result<()> {
     let emb = load(&a.vectors)?;
-    let restrict = a.restrict_vocab.unwrap_or(ctx.config.eval.restrict_vocab);
-    let report = evaluate(
-        &emb,
-        &ctx.config,
-        &a.pairs,
-        a.analogies.as_ref(),
-        restrict,
-        a.method,
-    )?;
+    // Flags replace the bundled sets `[eval]` names, each on its own.
+    let bundled = ctx.config.eval_files();
+    let files = EvalFiles {
+        pairs: if a.pairs.is_empty() {
+            bundled.pairs
+        } else {
+            a.pairs
+        },
+        analogies: a.analogies.or(bundled.analogies),
+        restrict: a.restrict_vocab.unwrap_or(bundled.restrict),
+        method: a.method,
+    };
+    let report = evaluate(&emb, &files)?;
     if a.json {
         print_json(&report)
     } else {

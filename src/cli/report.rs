@@ -4,7 +4,7 @@
 
 use clap::Args;
 use serde::Serialize;
-use wordlens::classify::compare::{self, CompareReport};
+use wordlens::classify::compare::CompareReport;
 use wordlens::dataset::Dataset;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate::{self, SearchEval};
@@ -15,7 +15,7 @@ use super::Context;
 use super::classify::vectors_or_train;
 use super::collection::CollectionArgs;
 use super::compare::render as render_compare;
-use super::eval_embeddings::{EvalReport, evaluate_bundled, render as render_embeddings};
+use super::eval_embeddings::{EvalReport, evaluate, render as render_embeddings};
 use super::eval_search::render_eval;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
@@ -63,12 +63,11 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
 
     // 1. Word vectors and their intrinsic scores.
     let emb = vectors_or_train(ctx, c.vectors.as_ref(), TextSource::Texts(&data.texts))?;
-    let embeddings = evaluate_bundled(&*emb.words()?, config)?;
+    let embeddings = evaluate(&*emb.words()?, &config.eval_files())?;
 
     // 2. With vs without embeddings (vectors retrained on the training split only).
     let given = c.vectors.as_ref().map(|_| emb.clone());
-    let classification =
-        compare::held_out(&data, config, given, &a.train_sizes, &bar, &ctx.cancel)?;
+    let classification = config.held_out(&data, given, &a.train_sizes, &bar, &ctx.cancel)?;
 
     // 3. Search: index the collection (titles stored apart) and evaluate every mode.
     let index_spec = CorpusSpec {

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
 use crate::embed::vectors::{AnalogyMethod, Embeddings};
 use crate::error::{Error, Result};
 use crate::kernels::{dot, normalize};
@@ -295,47 +294,29 @@ pub struct EvalReport {
     pub analogies: Option<AnalogyScore>,
 }
 
-/// Scores `emb` on the given files, or on the bundled ones named in config.
-pub fn evaluate(
-    emb: &Embeddings,
-    config: &Config,
-    pairs: &[PathBuf],
-    analogies: Option<&PathBuf>,
-    restrict: usize,
-    method: AnalogyMethod,
-) -> Result<EvalReport> {
-    let default_pairs: Vec<PathBuf> = config
-        .eval
-        .pairs
-        .iter()
-        .map(|p| config.data_file(p))
-        .collect();
-    let pair_files = if pairs.is_empty() {
-        &default_pairs
-    } else {
-        pairs
-    };
-    let default_analogies = config.data_file(&config.eval.analogies);
-    let analogy_file = analogies.unwrap_or(&default_analogies);
+/// What to score vectors on: word-pair files (Spearman), an analogy file (accuracy over the
+/// `restrict` most frequent words, 0 for all) answered by `method`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalFiles {
+    pub pairs: Vec<PathBuf>,
+    pub analogies: Option<PathBuf>,
+    pub restrict: usize,
+    pub method: AnalogyMethod,
+}
+
+/// Scores `emb` on `files` (`Config::eval_files` names the bundled ones).
+pub fn evaluate(emb: &Embeddings, files: &EvalFiles) -> Result<EvalReport> {
     Ok(EvalReport {
-        pairs: pair_files
+        pairs: files
+            .pairs
             .iter()
             .map(|p| evaluate_pairs(emb, p))
             .collect::<Result<_>>()?,
-        analogies: Some(evaluate_analogies(emb, analogy_file, restrict, method)?),
+        analogies: match &files.analogies {
+            Some(f) => Some(evaluate_analogies(emb, f, files.restrict, files.method)?),
+            None => None,
+        },
     })
-}
-
-/// Scores `emb` on the bundled evaluation sets named in config (default job, report, TUI).
-pub fn evaluate_bundled(emb: &Embeddings, config: &Config) -> Result<EvalReport> {
-    evaluate(
-        emb,
-        config,
-        &[],
-        None,
-        config.eval.restrict_vocab,
-        AnalogyMethod::CosAdd,
-    )
 }
 
 #[cfg(test)]

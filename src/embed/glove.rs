@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::embed::cooccur::{self, Cooccurrences};
 use crate::embed::hogwild::SharedMatrix;
-use crate::embed::trainer::{TrainConfig, TrainSettings, TrainStats, Trained};
+use crate::embed::train_config::{TrainConfig, TrainSettings, TrainStats, Trained};
 use crate::embed::vectors::Embeddings;
 use crate::embed::word2vec::scan_vocab;
 use crate::error::{Error, Result};

@@ -21,35 +21,36 @@ use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum VectorFormat {
     /// word2vec binary (C tool, gensim `binary=True`)
     #[serde(rename = "w2v-bin")]
-    #[value(name = "w2v-bin")]
+    #[cfg_attr(feature = "cli", value(name = "w2v-bin"))]
     W2vBin,
     /// word2vec text: `count dim` header, then `word v1 ... vd` lines
     #[serde(rename = "w2v-txt")]
-    #[value(name = "w2v-txt")]
+    #[cfg_attr(feature = "cli", value(name = "w2v-txt"))]
     W2vTxt,
     /// fastText `.vec` (the word2vec text layout)
     #[serde(rename = "vec")]
-    #[value(name = "vec")]
+    #[cfg_attr(feature = "cli", value(name = "vec"))]
     Vec,
     /// GloVe text: `word v1 ... vd` lines, no header
     #[serde(rename = "glove")]
-    #[value(name = "glove")]
+    #[cfg_attr(feature = "cli", value(name = "glove"))]
     Glove,
     /// fastText `.bin` model (read only): word vectors and n-gram rows
     #[serde(rename = "fasttext-bin")]
-    #[value(name = "fasttext-bin")]
+    #[cfg_attr(feature = "cli", value(name = "fasttext-bin"))]
     FasttextBin,
     /// native wordlens vectors: memory-mapped on open, n-grams kept, optionally quantised
     #[serde(rename = "wordlens")]
-    #[value(name = "wordlens")]
+    #[cfg_attr(feature = "cli", value(name = "wordlens"))]
     Wordlens,
     /// A static embedding model folder (read only): its whole-word tokens as a word table
     #[serde(rename = "static")]
-    #[value(skip)]
+    #[cfg_attr(feature = "cli", value(skip))]
     StaticModel,
 }
 

@@ -30,14 +30,15 @@ pub struct Embeddings {
 }
 
 /// How an analogy a : b :: c : ? is answered (Levy & Goldberg 2014).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum AnalogyMethod {
     /// argmax cos(x, b) − cos(x, a) + cos(x, c)
-    #[value(name = "3cosadd")]
+    #[cfg_attr(feature = "cli", value(name = "3cosadd"))]
     CosAdd,
     /// argmax cos'(x, b) · cos'(x, c) / (cos'(x, a) + ε), cos' = (cos + 1) / 2
-    #[value(name = "3cosmul")]
+    #[cfg_attr(feature = "cli", value(name = "3cosmul"))]
     CosMul,
 }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::embed::hogwild::SharedMatrix;
 use crate::embed::subword::{Subwords, for_each_ngram};
 use crate::embed::token_stream::{self, DOC_END, TokenStream};
-use crate::embed::trainer::{Model, TrainConfig, TrainStats, Trained};
+use crate::embed::train_config::{Model, TrainConfig, TrainStats, Trained};
 use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};

@@ -6,20 +6,22 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Fusion {
     Rrf,
     Convex,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Normalization {
-    #[value(name = "minmax")]
+    #[cfg_attr(feature = "cli", value(name = "minmax"))]
     #[serde(rename = "minmax")]
     MinMax,
-    #[value(name = "zscore")]
+    #[cfg_attr(feature = "cli", value(name = "zscore"))]
     #[serde(rename = "zscore")]
     ZScore,
     /// BM25 divided by the highest score the query's terms allow; cosines as they are.

@@ -31,7 +31,8 @@ pub struct Document {
     pub title: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum CorpusFormat {
     /// From the file name (`.csv`, `.tsv`, else lines; `.gz` stripped) and the first line
@@ -41,7 +42,7 @@ pub enum CorpusFormat {
     Lines,
     Csv,
     Tsv,
-    #[value(name = "fasttext")]
+    #[cfg_attr(feature = "cli", value(name = "fasttext"))]
     #[serde(rename = "fasttext")]
     FastText,
 }

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use crate::classify::compare::{self, CompareReport};
+use crate::classify::compare::CompareReport;
 use crate::classify::model_file;
-use crate::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
+use crate::classify::pipeline::{Docs, FeatureKind, Pipeline};
 use crate::classify::tune::{self, Labelled};
 use crate::config::Config;
 use crate::dataset::{Dataset, Summary};
 use crate::embed::Embeddings;
-use crate::embed::eval::{EvalReport, evaluate_bundled};
+use crate::embed::eval::{EvalReport, evaluate};
 use crate::embed::io;
 use crate::embed::trainer;
 use crate::embed::trainer::TrainConfig;
@@ -363,7 +363,7 @@ impl Jobs {
                 JobKind::Scores => {
                     let config = self.setup.config.clone();
                     self.spawn(kind, move |_| {
-                        let scores = evaluate_bundled(&*emb.words()?, &config)?;
+                        let scores = evaluate(&*emb.words()?, &config.eval_files())?;
                         Ok(Ready::Scores(Box::new(scores)))
                     })
                 }
@@ -426,7 +426,7 @@ impl Jobs {
         let docs: Vec<Vec<String>> = rows.iter().map(|&i| ds.tokens[i].clone()).collect();
         let texts: Vec<&str> = rows.iter().map(|&i| ds.texts[i].as_str()).collect();
         let y: Vec<u32> = rows.iter().filter_map(|&i| ds.y[i]).collect();
-        let settings = FitSettings::from_config(FeatureKind::Both, config);
+        let settings = config.fit_settings(FeatureKind::Both);
         let labelled = Labelled {
             docs: Docs::new(&texts, &docs),
             y: &y,
@@ -477,9 +477,8 @@ impl Jobs {
             return Ok(Ready::Comparison(Box::new(report)));
         }
         let given = self.setup.vectors.as_ref().map(|_| emb);
-        let report = compare::held_out(
+        let report = config.held_out(
             ds,
-            config,
             given,
             &config.tui.learning_curve,
             &self.progress(JobKind::Comparison),

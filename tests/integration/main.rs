@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod adversarial;
+mod architecture;
 mod bad_input;
 mod classify;
 mod cli;

@@ -449,7 +449,7 @@ fn embed_writes_npy_rows_in_input_order_with_ids() {
 #[test]
 fn a_classifier_on_a_static_model_checks_the_model_on_load() {
     use wordlens::classify::model_file;
-    use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
+    use wordlens::classify::pipeline::{Docs, FeatureKind, Pipeline};
     let tmp = tempfile::tempdir().unwrap();
     let model_dir = plain(&tmp.path().join("model"));
     let docs = bbc_docs(2225);
@@ -466,7 +466,7 @@ fn a_classifier_on_a_static_model_checks_the_model_on_load() {
         }
     }
     let config = Config::default();
-    let settings = FitSettings::from_config(FeatureKind::Both, &config);
+    let settings = config.fit_settings(FeatureKind::Both);
     let enc = Encoder::open(&model_dir).unwrap();
     let p = Pipeline::fit(
         &settings,

@@ -7,7 +7,7 @@
 //! fastText), shuffled blocks 0.47 (analogies 1-2 points lower, as fastText's on shuffled
 //! lines).
 
-use crate::embed::trainer::JobOrder;
+use crate::embed::train_config::JobOrder;
 use crate::rng::Rng;
 
 pub(super) struct Schedule {

@@ -16,7 +16,8 @@ use crate::kernels::dot;
 use crate::search::fusion::{Fused, FusionSetting, fuse_explained};
 use crate::search::schema::tv;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Bm25,

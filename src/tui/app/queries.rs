@@ -83,10 +83,10 @@ impl App {
                 emb.most_similar(w, self.neighbors)
             }
             [a, b, c] => {
-                // a − b + c answers "b is to a as c is to ?" (king man woman: man : king ::
-                // woman : queen), the order `wordlens analogy` documents.
+                // `wordlens analogy`'s (and fastText's) order: a − b + c, which answers "b is
+                // to a as c is to ?" (king man woman: man : king :: woman : queen).
                 e.heading = format!("{b} : {a} :: {c} : ?");
-                emb.analogy(a, b, c, self.neighbors, AnalogyMethod::CosAdd, 0)
+                emb.analogy(b, a, c, self.neighbors, AnalogyMethod::CosAdd, 0)
             }
             _ => {
                 e.error = Some("type one word, or three for an analogy (a b c)".into());

@@ -4,10 +4,10 @@
 
 use std::time::Instant;
 
-use super::compare::{Experiment, Method};
-use super::disagreements::Predictions;
-use super::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
-use super::tune::{self, Combination, Combine, Grid, Labelled, PathChoice, Score, Tuned};
+use super::{Experiment, Method};
+use crate::classify::disagreements::Predictions;
+use crate::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
+use crate::classify::tune::{self, Combination, Combine, Grid, Labelled, PathChoice, Score, Tuned};
 use crate::dataset::Split;
 use crate::docvec::{DocVecConfig, DocVecMethod};
 use crate::encoder::Encoder;

@@ -1,0 +1,409 @@
+//! What every embedding model shares: the model names, the `[word2vec]` settings (GloVe takes
+//! its dimension, vocabulary and threads from them too), and what a run reports. The trainers
+//! (`word2vec`, `glove`) read these; `trainer` dispatches to them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::embed::vectors::Embeddings;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum Model {
+    Skipgram,
+    Cbow,
+    /// skip-gram over words and their character n-grams (fastText's `skipgram`)
+    #[serde(rename = "fasttext-skipgram")]
+    #[cfg_attr(feature = "cli", value(name = "fasttext-skipgram"))]
+    FasttextSkipgram,
+    /// CBOW over words and their character n-grams (fastText's `cbow`)
+    #[serde(rename = "fasttext-cbow")]
+    #[cfg_attr(feature = "cli", value(name = "fasttext-cbow"))]
+    FasttextCbow,
+    /// GloVe: weighted least squares on co-occurrence counts (`[glove]` settings)
+    Glove,
+}
+
+impl Model {
+    pub fn has_subwords(self) -> bool {
+        matches!(self, Model::FasttextSkipgram | Model::FasttextCbow)
+    }
+    pub fn is_skipgram(self) -> bool {
+        matches!(self, Model::Skipgram | Model::FasttextSkipgram)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Skipgram => "skipgram",
+            Model::Cbow => "cbow",
+            Model::FasttextSkipgram => "fasttext-skipgram",
+            Model::FasttextCbow => "fasttext-cbow",
+            Model::Glove => "glove",
+        }
+    }
+}
+
+/// The order in which the corpus's blocks of `token_stream::JOB_TOKENS` tokens are trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum JobOrder {
+    /// Each thread starts at its share of the corpus and reads on, as fastText and the word2vec
+    /// C tool do (the default: vectors of fastText's quality, measured in bench/).
+    ThreadOffsets,
+    /// A new random order every epoch: a corpus stored topic by topic trains as if shuffled.
+    Shuffle,
+    /// The file's order every epoch, as gensim does.
+    Sequential,
+}
+
+impl JobOrder {
+    pub fn name(self) -> &'static str {
+        match self {
+            JobOrder::Shuffle => "shuffle",
+            JobOrder::Sequential => "sequential",
+            JobOrder::ThreadOffsets => "thread-offsets",
+        }
+    }
+}
+
+/// The `[word2vec]` settings: every model's (GloVe reads dim, min_count, max_vocab, threads,
+/// seed and memory_budget_mb from here and the rest from `[glove]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrainConfig {
+    pub model: Model,
+    pub dim: usize,
+    pub window: usize,
+    pub negative: usize,
+    pub min_count: u64,
+    pub max_vocab: usize,
+    /// Subsampling threshold of the word2vec models (word2vec's default).
+    pub sample: f64,
+    pub epochs: usize,
+    /// Initial learning rate of the word2vec models (word2vec's and gensim's default).
+    pub alpha: f32,
+    pub min_alpha: f32,
+    /// The fastText models' learning rate and subsampling threshold (fastText's defaults):
+    /// each model family starts from its own tool's settings.
+    pub fasttext_alpha: f32,
+    pub fasttext_sample: f64,
+    pub order: JobOrder,
+    pub threads: usize,
+    pub seed: u64,
+    pub memory_budget_mb: usize,
+    /// fastText models: shortest and longest character n-gram, and hash buckets.
+    pub minn: usize,
+    pub maxn: usize,
+    pub bucket: usize,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            model: Model::Skipgram,
+            dim: 100,
+            window: 5,
+            negative: 5,
+            min_count: 5,
+            max_vocab: 0,
+            sample: 1e-3,
+            epochs: 5,
+            alpha: 0.025,
+            min_alpha: 0.0001,
+            fasttext_alpha: 0.05,
+            fasttext_sample: 1e-4,
+            order: JobOrder::ThreadOffsets,
+            threads: 0,
+            seed: 1,
+            memory_budget_mb: 1024,
+            minn: 3,
+            maxn: 6,
+            bucket: 2_000_000,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The initial learning rate the chosen model trains with.
+    pub fn learning_rate(&self) -> f32 {
+        if self.model.has_subwords() {
+            self.fasttext_alpha
+        } else {
+            self.alpha
+        }
+    }
+
+    /// The subsampling threshold the chosen model trains with.
+    pub fn sampling(&self) -> f64 {
+        if self.model.has_subwords() {
+            self.fasttext_sample
+        } else {
+            self.sample
+        }
+    }
+
+    /// Sets the chosen model's learning rate (what `--alpha` means).
+    pub fn set_learning_rate(&mut self, alpha: f32) {
+        if self.model.has_subwords() {
+            self.fasttext_alpha = alpha
+        } else {
+            self.alpha = alpha
+        }
+    }
+
+    /// Sets the chosen model's subsampling threshold (what `--sample` means).
+    pub fn set_sampling(&mut self, sample: f64) {
+        if self.model.has_subwords() {
+            self.fasttext_sample = sample
+        } else {
+            self.sample = sample
+        }
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, msg: &str| Err(Error::config(format!("word2vec.{key}"), msg));
+        if self.dim == 0 || self.dim > 10_000 {
+            return bad("dim", "must be between 1 and 10000");
+        }
+        if self.window == 0 {
+            return bad("window", "must be at least 1");
+        }
+        if self.negative == 0 {
+            return bad(
+                "negative",
+                "must be at least 1 (negative sampling is the only loss)",
+            );
+        }
+        if self.min_count == 0 {
+            return bad("min_count", "must be at least 1");
+        }
+        for (key, sample) in [
+            ("sample", self.sample),
+            ("fasttext_sample", self.fasttext_sample),
+        ] {
+            if !(0.0..1.0).contains(&sample) {
+                return bad(key, "must be in [0, 1) (0 turns subsampling off)");
+            }
+        }
+        if self.epochs == 0 {
+            return bad("epochs", "must be at least 1");
+        }
+        for (key, alpha) in [
+            ("alpha", self.alpha),
+            ("fasttext_alpha", self.fasttext_alpha),
+        ] {
+            if !(alpha > 0.0 && alpha < 1.0) {
+                return bad(key, "must be in (0, 1)");
+            }
+        }
+        if !(self.min_alpha >= 0.0 && self.min_alpha <= self.learning_rate()) {
+            return bad(
+                "min_alpha",
+                "must be in [0, the model's learning rate] (alpha, or fasttext_alpha for fastText models)",
+            );
+        }
+        if self.maxn > 0 && (self.minn == 0 || self.minn > self.maxn) {
+            return bad(
+                "minn",
+                "must be between 1 and maxn (maxn = 0 turns n-grams off)",
+            );
+        }
+        if self.maxn > 64 {
+            return bad("maxn", "must be at most 64");
+        }
+        if self.model.has_subwords() && self.maxn > 0 && self.bucket == 0 {
+            return bad("bucket", "must be at least 1 when maxn > 0");
+        }
+        if self.bucket > 100_000_000 {
+            return bad("bucket", "must be at most 100000000");
+        }
+        Ok(())
+    }
+
+    /// Worker threads: the configured number, or every core when 0.
+    pub fn thread_count(&self) -> usize {
+        if self.threads > 0 {
+            self.threads
+        } else {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }
+    }
+
+    /// The settings a word2vec or fastText run uses, as reported.
+    pub fn effective(&self) -> TrainSettings {
+        let subwords = self.model.has_subwords();
+        TrainSettings {
+            model: self.model.name(),
+            dim: self.dim,
+            window: self.window,
+            epochs: self.epochs,
+            min_count: self.min_count,
+            threads: self.thread_count(),
+            negative: Some(self.negative),
+            learning_rate: Some(self.learning_rate()),
+            min_learning_rate: Some(self.min_alpha),
+            sample: Some(self.sampling()),
+            order: Some(self.order.name()),
+            ngrams: (subwords && self.maxn > 0).then_some((self.minn, self.maxn, self.bucket)),
+            glove: None,
+        }
+    }
+}
+
+/// The settings a run trained with, each model's own (`None`: the model has no such setting).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainSettings {
+    pub model: &'static str,
+    pub dim: usize,
+    pub window: usize,
+    pub epochs: usize,
+    pub min_count: u64,
+    pub threads: usize,
+    pub negative: Option<usize>,
+    pub learning_rate: Option<f32>,
+    pub min_learning_rate: Option<f32>,
+    pub sample: Option<f64>,
+    pub order: Option<&'static str>,
+    /// fastText models: (minn, maxn, buckets).
+    pub ngrams: Option<(usize, usize, usize)>,
+    /// GloVe: (x_max, alpha, eta).
+    pub glove: Option<(f32, f32, f32)>,
+}
+
+impl TrainSettings {
+    /// One line: "fasttext-skipgram · dim 100 · window 5 · … · lr 0.05→0.0001 · sample 0.0001".
+    pub fn describe(&self) -> String {
+        let mut parts = vec![
+            self.model.to_string(),
+            format!("dim {}", self.dim),
+            format!("window {}", self.window),
+            format!("epochs {}", self.epochs),
+            format!("min_count {}", self.min_count),
+        ];
+        if let Some(n) = self.negative {
+            parts.push(format!("negative {n}"));
+        }
+        if let (Some(lr), Some(min)) = (self.learning_rate, self.min_learning_rate) {
+            parts.push(format!("lr {lr}→{min}"));
+        }
+        if let Some(s) = self.sample {
+            parts.push(format!("sample {s}"));
+        }
+        if let Some((minn, maxn, bucket)) = self.ngrams {
+            parts.push(format!("n-grams {minn}–{maxn} in {bucket} buckets"));
+        }
+        if let Some((x_max, alpha, eta)) = self.glove {
+            parts.push(format!("x_max {x_max} alpha {alpha} eta {eta}"));
+        }
+        if let Some(o) = self.order {
+            parts.push(format!("order {o}"));
+        }
+        parts.push(format!("{} threads", self.threads));
+        parts.join(" · ")
+    }
+}
+
+/// What a training run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainStats {
+    /// The settings the run used (each model family's defaults applied).
+    pub settings: TrainSettings,
+    /// Tokens in the corpus (before min_count), per epoch.
+    pub tokens: u64,
+    pub documents: u64,
+    pub vocab_size: usize,
+    /// Tokens of vocabulary words per epoch (before subsampling).
+    pub train_words: u64,
+    pub epochs: usize,
+    pub threads: usize,
+    pub seconds_reading: f64,
+    pub seconds_training: f64,
+    /// Raw corpus tokens × epochs / total seconds (reading included) — how gensim's and
+    /// word2vec's reports count, so the figures compare directly.
+    pub words_per_second: f64,
+    pub final_loss: f64,
+    /// (input word, predicted word) pairs trained, all epochs.
+    pub pairs: u64,
+    pub lossy_records: u64,
+}
+
+pub struct Trained {
+    pub embeddings: Embeddings,
+    pub stats: TrainStats,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_model_family_trains_with_its_own_tools_defaults() {
+        let word2vec = TrainConfig::default();
+        assert_eq!(
+            (word2vec.learning_rate(), word2vec.sampling()),
+            (0.025, 1e-3)
+        );
+        for model in [Model::FasttextSkipgram, Model::FasttextCbow] {
+            let fasttext = TrainConfig {
+                model,
+                ..TrainConfig::default()
+            };
+            assert_eq!(
+                (fasttext.learning_rate(), fasttext.sampling()),
+                (0.05, 1e-4)
+            );
+            let s = fasttext.effective();
+            assert_eq!((s.learning_rate, s.sample), (Some(0.05), Some(1e-4)));
+            assert_eq!(s.ngrams, Some((3, 6, 2_000_000)));
+        }
+        // Setting the rate (what --alpha and --sample do) changes the chosen model's only.
+        let mut c = TrainConfig {
+            model: Model::FasttextSkipgram,
+            ..TrainConfig::default()
+        };
+        c.set_learning_rate(0.1);
+        c.set_sampling(1e-5);
+        assert_eq!((c.fasttext_alpha, c.fasttext_sample), (0.1, 1e-5));
+        assert_eq!((c.alpha, c.sample), (0.025, 1e-3));
+        c.model = Model::Skipgram;
+        assert_eq!(c.learning_rate(), 0.025);
+        assert!(c.effective().ngrams.is_none());
+    }
+
+    #[test]
+    fn bad_rates_name_their_key() {
+        let c = TrainConfig {
+            fasttext_alpha: 1.5,
+            ..TrainConfig::default()
+        };
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("fasttext_alpha")
+        );
+        let c = TrainConfig {
+            model: Model::FasttextCbow,
+            fasttext_alpha: 0.00001,
+            ..TrainConfig::default()
+        };
+        assert!(c.validate().unwrap_err().to_string().contains("min_alpha"));
+    }
+
+    #[test]
+    fn settings_describe_what_the_run_used() {
+        let c = TrainConfig {
+            model: Model::FasttextSkipgram,
+            threads: 2,
+            ..TrainConfig::default()
+        };
+        assert_eq!(
+            c.effective().describe(),
+            "fasttext-skipgram · dim 100 · window 5 · epochs 5 · min_count 5 · negative 5 · \
+             lr 0.05→0.0001 · sample 0.0001 · n-grams 3–6 in 2000000 buckets · order thread-offsets · 2 threads"
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! The shape ARCHITECTURE.md promises, checked: no two modules of `src/` import each other
+//! (a child may use its parent), and no source file grows past 600 lines.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/a/b.rs` → `a::b`; `src/lib.rs` and `src/main.rs` → the crate root "".
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .filter(|p| p != "lib" && p != "main")
+        .collect();
+    parts.join("::")
+}
+
+/// The paths a file names through `crate::` or `super::` (test modules excluded).
+fn named_paths(text: &str) -> Vec<Vec<String>> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    let mut out = Vec::new();
+    let bytes = code.as_bytes();
+    for start in ["crate::", "super::"] {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(start) {
+            let i = from + at;
+            from = i + start.len();
+            if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') {
+                continue;
+            }
+            let end = code[i..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+                .map_or(code.len(), |e| i + e);
+            out.push(
+                code[i..end]
+                    .split("::")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn no_two_modules_import_each_other_and_no_file_passes_600_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let modules: BTreeMap<String, PathBuf> = files
+        .iter()
+        .map(|f| (module_of(&src, f), f.clone()))
+        .collect();
+    let mut long = Vec::new();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, file) in &modules {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines = text.lines().count();
+        if lines > 600 {
+            long.push(format!("{} ({lines} lines)", file.display()));
+        }
+        let here: Vec<String> = module
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        for path in named_paths(&text) {
+            let (mut base, rest): (Vec<String>, &[String]) = match path.first().map(String::as_str)
+            {
+                Some("crate") => (Vec::new(), &path[1..]),
+                Some("super") => {
+                    let ups = path.iter().take_while(|s| *s == "super").count();
+                    (
+                        here[..here.len().saturating_sub(ups)].to_vec(),
+                        &path[ups..],
+                    )
+                }
+                _ => continue,
+            };
+            base.extend(rest.iter().cloned());
+            // The longest prefix that is a module is what the path imports.
+            let target = (1..=base.len())
+                .rev()
+                .map(|k| base[..k].join("::"))
+                .find(|m| modules.contains_key(m));
+            if let Some(t) = target {
+                let related = t == *module
+                    || t.starts_with(&format!("{module}::"))
+                    || module.starts_with(&format!("{t}::"));
+                if !related {
+                    edges.entry(module.clone()).or_default().insert(t);
+                }
+            }
+        }
+    }
+    let mut mutual = BTreeSet::new();
+    for (a, targets) in &edges {
+        for b in targets {
+            if edges.get(b).is_some_and(|t| t.contains(a)) {
+                mutual.insert(if a < b { (a, b) } else { (b, a) });
+            }
+        }
+    }
+    assert!(
+        mutual.is_empty(),
+        "modules importing each other: {mutual:?}"
+    );
+    assert!(long.is_empty(), "files over 600 lines: {long:?}");
+    // The check sees the crate: the trainer dispatch imports word2vec, not the reverse.
+    assert!(edges["embed::trainer"].contains("embed::word2vec"));
+}
