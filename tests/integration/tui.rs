@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use wordlens::classify::compare;
 use wordlens::classify::pipeline::{Docs, FeatureKind, Pipeline};
 use wordlens::dataset::Dataset;
-use wordlens::embed::eval::evaluate;
+use wordlens::embed::eval::{EvalReport, PairScore, evaluate};
 use wordlens::embed::trainer::{JobOrder, Model, TrainConfig};
 use wordlens::embed::word2vec::train;
 use wordlens::embed::{AnalogyMethod, Embeddings};
@@ -286,6 +286,88 @@ fn classify_tab_shows_the_comparison_heat_map_and_try_it() {
     assert_eq!(app.classify.panel, ClassifyPanel::LearningCurve);
 }
 
+/// Word vectors written by hand: three topics (sport, politics, business) of eight words,
+/// each word its topic's direction plus a small, fixed offset. Views drawn from them do not
+/// change when a trainer does.
+fn hand_built_vectors() -> Embeddings {
+    let topics = [
+        [
+            "football", "rugby", "cricket", "tennis", "league", "club", "cup", "match",
+        ],
+        [
+            "government",
+            "minister",
+            "election",
+            "party",
+            "vote",
+            "law",
+            "tory",
+            "labour",
+        ],
+        [
+            "market", "shares", "profit", "bank", "company", "sales", "economy", "oil",
+        ],
+    ];
+    let (mut words, mut matrix) = (Vec::new(), Vec::new());
+    for (t, topic) in topics.iter().enumerate() {
+        for (i, w) in topic.iter().enumerate() {
+            words.push(w.to_string());
+            let mut v = [0.1f32; 4];
+            v[t] = 1.0;
+            v[3] = i as f32 / 10.0;
+            v[(t + 1) % 3] += (i % 3) as f32 / 20.0;
+            matrix.extend_from_slice(&v);
+        }
+    }
+    Embeddings::new(words, matrix, 4).unwrap()
+}
+
+#[test]
+fn embeddings_view_of_a_hand_built_state() {
+    let config = Config::default();
+    let mut app = App::new(&config, "hand-built.csv");
+    app.update(Msg::Resize(120, 36), Instant::now());
+    ready(
+        &mut app,
+        JobKind::Embeddings,
+        Ready::Embeddings {
+            embeddings: Arc::new(hand_built_vectors()),
+            key: "hand".into(),
+            source: "hand-built vectors (3 topics × 8 words)".into(),
+        },
+    );
+    let report = EvalReport {
+        pairs: vec![PairScore {
+            file: "wordsim353.tsv".into(),
+            spearman: 0.5,
+            oov_ratio: 0.9,
+            pairs: 353,
+            used: 35,
+        }],
+        analogies: None,
+    };
+    ready(&mut app, JobKind::Scores, Ready::Scores(Box::new(report)));
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "3/football");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.embed.heading, "neighbours of football",
+        "{:?}",
+        app.embed.error
+    );
+    // The seven other sport words come first, then the rest.
+    let first: Vec<&str> = app.embed.neighbors[..7]
+        .iter()
+        .map(|n| n.0.as_str())
+        .collect();
+    for w in [
+        "rugby", "cricket", "tennis", "league", "club", "cup", "match",
+    ] {
+        assert!(first.contains(&w), "{w} not among {first:?}");
+    }
+    insta::assert_snapshot!("embeddings_hand_built", screen(&draw(&app, 120, 36)));
+}
+
 #[test]
 fn embeddings_tab_lists_neighbours_analogies_and_scores() {
     let mut app = loaded_app();
@@ -296,8 +378,11 @@ fn embeddings_tab_lists_neighbours_analogies_and_scores() {
     assert_eq!(app.embed.neighbors.len(), 20);
     assert_eq!(app.embed.projection.len(), 21);
     assert_eq!(app.embed.projection[0].0, "government");
-    let t = draw(&app, 120, 36);
-    insta::assert_snapshot!("embeddings", screen(&t));
+    let s = screen(&draw(&app, 120, 36));
+    assert!(
+        s.contains("neighbours of government") && s.contains("wordsim353.tsv"),
+        "{s}"
+    );
     // Three words are an analogy; an unknown word is an error in words, not a crash.
     type_text(&mut app, "/");
     key(&mut app, KeyCode::Backspace);
