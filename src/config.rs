@@ -20,6 +20,7 @@ use crate::text::TokenizerConfig;
 
 mod library;
 
+/// The `[data]` settings: the data folder, UTF-8 handling, default text columns, background corpus.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DataConfig {
@@ -46,6 +47,7 @@ impl Default for DataConfig {
     }
 }
 
+/// The `[eval]` settings: the bundled word-pair and analogy files and how they are scored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EvalConfig {
@@ -70,6 +72,7 @@ impl Default for EvalConfig {
     }
 }
 
+/// The `[output]` settings: the vectors format written and the PQ sub-dimension.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OutputConfig {
@@ -88,6 +91,7 @@ impl Default for OutputConfig {
     }
 }
 
+/// Every setting of `config.toml`, one section per field.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -105,6 +109,7 @@ pub struct Config {
     pub tui: TuiConfig,
 }
 
+/// The `[tui]` settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TuiConfig {

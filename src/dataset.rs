@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::text::{CorpusReader, CorpusSpec, Tokenizer};
 
+/// A labelled CSV (or fastText file) read for classification: texts, tokens, labels.
 pub struct Dataset {
     pub path: PathBuf,
     pub texts: Vec<String>,
@@ -20,6 +21,7 @@ pub struct Dataset {
     pub labels: Vec<String>,
 }
 
+/// Rows, class counts and empty fields of a labelled dataset.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub rows: usize,
@@ -134,6 +136,7 @@ impl Dataset {
     }
 }
 
+/// Row indices of one train/test split.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
     pub train: Vec<usize>,

@@ -12,6 +12,7 @@ use crate::embed::Embeddings;
 use crate::features::Tfidf;
 use crate::kernels::{axpy, dot, normalize};
 
+/// How word vectors pool into a document vector: mean, idf-weighted mean, or SIF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
@@ -32,6 +33,7 @@ impl DocVecMethod {
     }
 }
 
+/// The `[docvec]` settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DocVecConfig {

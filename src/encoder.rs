@@ -13,6 +13,7 @@ use crate::embed::{Embeddings, io};
 use crate::error::Result;
 use crate::text::Tokenizer;
 
+/// What turns a document into a vector: pooled word vectors, or a static model.
 #[derive(Clone)]
 pub enum Encoder {
     Words(Arc<Embeddings>),

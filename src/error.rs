@@ -25,6 +25,7 @@ impl fmt::Display for Position {
     }
 }
 
+/// Every error wordlens reports; input errors name the file and the line or byte.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+/// A float matrix's values, owned or memory-mapped from a file.
 pub enum Floats {
     Owned(Vec<f32>),
     /// `len` floats starting `start` bytes into the mapping (4-byte aligned: the writers align

@@ -1,6 +1,7 @@
 //! A small, fast, seedable generator (xoshiro256++ seeded by splitmix64): training needs
 //! reproducible draws per thread, not cryptographic quality.
 
+/// xoshiro256++ seeded through splitmix64.
 #[derive(Debug, Clone)]
 pub struct Rng {
     s: [u64; 4],

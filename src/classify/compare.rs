@@ -29,6 +29,7 @@ use crate::text::{CorpusSpec, TextSource, Tokenizer, TokenizerConfig};
 
 use super::LogRegConfig;
 
+/// The `[compare]` settings: held-out share, seed, bootstrap resamples, dense scale and tuning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CompareConfig {
@@ -69,6 +70,7 @@ pub enum Vectors {
     },
 }
 
+/// One comparison's inputs: the labelled data, every fitting setting, and where vectors come from.
 pub struct Experiment<'a> {
     pub data: &'a Dataset,
     pub tokenizer: &'a TokenizerConfig,
@@ -79,6 +81,7 @@ pub struct Experiment<'a> {
     pub vectors: Vectors,
 }
 
+/// A compared method: its features (bag-of-words, document vectors or both) and how document vectors pool words.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Method {
     pub kind: FeatureKind,
@@ -111,6 +114,7 @@ impl Method {
     }
 }
 
+/// One method's held-out figures in a comparison report.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MethodRow {
     pub name: String,
@@ -132,6 +136,7 @@ pub struct MethodRow {
     pub tuned: Option<Tuned>,
 }
 
+/// A method tested against the baseline: accuracy difference, bootstrap interval and McNemar's test.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestRow {
     pub method: String,
@@ -147,6 +152,7 @@ pub struct TestRow {
     pub significant: bool,
 }
 
+/// One method's accuracy at one learning-curve size.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CurvePoint {
     pub fraction: f64,
@@ -159,6 +165,7 @@ pub struct CurvePoint {
     pub tuned: Option<Tuned>,
 }
 
+/// Which vectors a comparison used, their size, training time and coverage of the test tokens.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmbeddingInfo {
     pub source: String,
@@ -170,6 +177,7 @@ pub struct EmbeddingInfo {
     pub test_coverage: f64,
 }
 
+/// Everything `compare` reports: per-method rows, tests against bag-of-words, learning curve, disagreements.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompareReport {
     pub dataset: String,

@@ -15,12 +15,14 @@ pub struct Disagreement {
     pub method: Prediction,
 }
 
+/// A predicted label and its probability.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
     pub label: String,
     pub probability: f64,
 }
 
+/// Test rows where bag-of-words and the best embedding method disagree, with McNemar's counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Disagreements {
     /// The embedding method compared with bag-of-words (the most accurate one).

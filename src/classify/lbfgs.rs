@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::kernels::dot_f64 as dot;
 use crate::progress::Cancel;
 
+/// L-BFGS's iteration cap, tolerance and memory.
 #[derive(Debug, Clone, Copy)]
 pub struct LbfgsSettings {
     pub max_iter: usize,
@@ -15,6 +16,7 @@ pub struct LbfgsSettings {
     pub memory: usize,
 }
 
+/// How a minimisation ended: iterations used, whether the tolerance was reached, the final value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
     pub iterations: usize,

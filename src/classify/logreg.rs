@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::features::CsrMatrix;
 use crate::progress::Cancel;
 
+/// The `[logreg]` settings: C, iteration cap, tolerance, class weighting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogRegConfig {
@@ -35,6 +36,7 @@ impl Default for LogRegConfig {
     }
 }
 
+/// A fitted multinomial logistic regression: weights and biases per class.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogReg {
     pub classes: usize,

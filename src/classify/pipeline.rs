@@ -17,6 +17,7 @@ use crate::features::{CsrMatrix, Tfidf, TfidfConfig};
 use crate::progress::Cancel;
 use crate::text::TokenizerConfig;
 
+/// What a classifier reads: TF-IDF bag-of-words, document vectors, or both side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
@@ -94,6 +95,7 @@ pub struct FitSettings<'a> {
     pub dense_scale: f32,
 }
 
+/// A fitted classifier with everything needed to predict from raw text (saved as `.wlm`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pipeline {
     pub tokenizer: TokenizerConfig,
@@ -114,6 +116,7 @@ pub struct Pipeline {
     pub encoder: Option<Encoder>,
 }
 
+/// A static model a saved classifier uses: its folder and a fingerprint checked on load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaticModelRef {
     pub path: String,

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::features::CsrMatrix;
 use crate::progress::Cancel;
 
+/// The `[compare.tune]` settings: inner folds and the grids searched on training rows only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TuneConfig {
@@ -115,6 +116,7 @@ impl TuneConfig {
     }
 }
 
+/// How `bow+embed-*` combines its parts: chosen by cross-validation, one regression, or a blend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Combine {

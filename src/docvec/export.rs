@@ -14,6 +14,7 @@ use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress, Report};
 use crate::text::{CorpusReader, CorpusSpec, Tokenizer, TokenizerConfig};
 
+/// The file format of exported document vectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Npy,
@@ -39,6 +40,7 @@ impl ExportFormat {
 /// The `.npy` header is written with room for any row count and patched at the end.
 const NPY_HEADER: usize = 128;
 
+/// A document-vector file being written row by row, put in place atomically by `finish`.
 pub struct VectorExport {
     format: ExportFormat,
     dim: usize,

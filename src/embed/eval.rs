@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::kernels::{dot, normalize};
 use crate::text::corpus::read_small_text;
 
+/// Spearman correlation of one word-pair file and how many pairs it could use.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairScore {
     pub file: String,
@@ -23,6 +24,7 @@ pub struct PairScore {
     pub used: usize,
 }
 
+/// Accuracy on one section of the analogy questions.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionScore {
     pub section: String,
@@ -31,6 +33,7 @@ pub struct SectionScore {
     pub accuracy: f64,
 }
 
+/// Analogy accuracy overall and per section.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnalogyScore {
     pub file: String,
@@ -288,6 +291,7 @@ fn file_name(path: &Path) -> String {
     )
 }
 
+/// Scores of a set of vectors on word pairs and analogies.
 #[derive(Debug, Serialize)]
 pub struct EvalReport {
     pub pairs: Vec<PairScore>,

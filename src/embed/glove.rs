@@ -17,6 +17,7 @@ use crate::progress::{Cancel, Progress, Report};
 use crate::rng::Rng;
 use crate::text::{TextSource, Tokenizer};
 
+/// The `[glove]` settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GloveConfig {

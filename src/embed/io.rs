@@ -21,6 +21,7 @@ use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 
+/// The vector file formats wordlens reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum VectorFormat {
@@ -79,6 +80,7 @@ pub struct ReadNotes {
 /// Bytes read to detect the format.
 const SNIFF_BYTES: usize = 1 << 16;
 
+/// Vectors read from a file, the format detected, and the warnings gathered.
 pub struct Loaded {
     pub embeddings: Embeddings,
     pub format: VectorFormat,

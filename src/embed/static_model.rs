@@ -47,6 +47,7 @@ impl Family {
     }
 }
 
+/// A static embedding model (model2vec, WordLlama, sentence-transformers' StaticEmbedding): a tokenizer and one vector per token.
 pub struct StaticModel {
     pub layout: Layout,
     pub family: Family,

@@ -27,6 +27,7 @@ enum Store {
     File(File),
 }
 
+/// The corpus as vocabulary ids, in memory up to a budget and spilled to a temporary file beyond it.
 pub struct TokenStream {
     store: Store,
     len: u64,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
 
+/// The embedding models `train` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
@@ -330,6 +331,7 @@ pub struct TrainStats {
     pub lossy_records: u64,
 }
 
+/// Vectors a training run produced, with what it measured.
 pub struct Trained {
     pub embeddings: Embeddings,
     pub stats: TrainStats,

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::floats::Floats;
 use crate::kernels::{dot, normalize};
 
+/// Word vectors (owned or memory-mapped), optionally with fastText n-gram rows for unseen words.
 #[derive(Debug)]
 pub struct Embeddings {
     words: Vec<String>,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::rng::Rng;
 
+/// The words kept for training, most frequent first, with their counts.
 #[derive(Debug, Clone)]
 pub struct Vocab {
     words: Vec<String>,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Bins of the reliability table (Guo et al. use 15).
 pub const BINS: usize = 15;
 
+/// One bin of a reliability curve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bin {
     /// Mean top-class probability of the bin's items, and the share of them predicted right.
@@ -15,6 +16,7 @@ pub struct Bin {
     pub count: u64,
 }
 
+/// Expected calibration error and the reliability curve it is computed from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// Σ over bins of (count / n) × |accuracy − confidence|: 0 is perfectly calibrated.

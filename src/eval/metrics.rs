@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+/// Precision, recall, F1 and support of one class.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ClassScore {
     pub label: String,
@@ -12,6 +13,8 @@ pub struct ClassScore {
     pub support: u64,
 }
 
+/// Accuracy, F1 (macro and weighted), log loss, per-class scores and the confusion matrix of
+/// a set of predictions.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Metrics {
     pub accuracy: f64,

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::rng::Rng;
 
+/// Two methods on the same test items: McNemar's exact test and a bootstrap interval of the accuracy difference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     /// Test items only the first method got right / only the second.

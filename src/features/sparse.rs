@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A sparse matrix in compressed sparse row form (f32 values, u32 column ids).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CsrMatrix {
     pub cols: usize,

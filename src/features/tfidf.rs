@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::sparse::CsrMatrix;
 use crate::error::{Error, Result};
 
+/// The `[bow]` settings of the TF-IDF bag-of-words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TfidfConfig {

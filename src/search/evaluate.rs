@@ -72,6 +72,7 @@ impl Scores {
     }
 }
 
+/// One search mode's ranking metrics over a query set.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModeScore {
     pub mode: String,
@@ -107,6 +108,7 @@ pub struct PerQuery {
     pub hybrid: f64,
 }
 
+/// Every search mode scored on one query set, with the fusion used.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchEval {
     pub task: String,

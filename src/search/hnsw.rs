@@ -21,6 +21,7 @@ use crate::rng::Rng;
 const MAGIC: &[u8; 8] = b"WLHNSW01";
 const NONE: u32 = u32::MAX;
 
+/// The `[search.ann]` settings of the approximate-neighbour graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AnnConfig {

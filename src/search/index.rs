@@ -31,6 +31,7 @@ use crate::text::{Document, Tokenizer, TokenizerConfig};
 pub use explain::TermScore;
 pub use rank::{Contribution, Hit, Lists, Mode, Ranked};
 
+/// The `[search]` settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SearchConfig {
@@ -69,6 +70,7 @@ impl Default for SearchConfig {
     }
 }
 
+/// A searchable collection: tantivy's BM25 index, the document vectors, and the fusion of both.
 pub struct SearchIndex {
     dir: PathBuf,
     index: Index,

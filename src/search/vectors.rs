@@ -18,6 +18,7 @@ const MAGIC: &[u8; 8] = b"WLDOCVEC";
 const VERSION: u32 = 1;
 const HEADER: usize = 8 + 4 + 4 + 8 + 4;
 
+/// The document-vector file of an index, memory-mapped.
 pub struct DocVectors {
     pub dim: usize,
     storage: Floats,

@@ -31,6 +31,7 @@ pub struct Document {
     pub title: Option<String>,
 }
 
+/// How a corpus file is read: plain lines, CSV, TSV or fastText `__label__` lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]

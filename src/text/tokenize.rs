@@ -84,6 +84,7 @@ impl TokenizerConfig {
     }
 }
 
+/// The one tokenizer of the product: Unicode words, lowercased, optional stop words and stemming.
 #[derive(Debug, Clone)]
 pub struct Tokenizer {
     lowercase: bool,

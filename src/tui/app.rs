@@ -80,6 +80,7 @@ pub struct Resources {
     pub comparison: Option<CompareReport>,
 }
 
+/// The Search tab: query, mode, label filter, hits and preview.
 #[derive(Default)]
 pub struct SearchState {
     pub query: String,
@@ -112,6 +113,7 @@ impl SearchState {
     }
 }
 
+/// The Classify tab: selected method, panel, try-it text and its prediction.
 #[derive(Default)]
 pub struct ClassifyState {
     /// Selected row of the comparison table (its confusion matrix is drawn).
@@ -150,6 +152,7 @@ impl ClassifyPanel {
     }
 }
 
+/// The Embeddings tab: the typed word or analogy, neighbours and their projection.
 #[derive(Default)]
 pub struct EmbeddingsState {
     pub input: String,
@@ -174,6 +177,7 @@ pub const TRAIN_FIELDS: [&str; 8] = [
     "sample",
 ];
 
+/// The Train tab: the settings form and the running training's progress.
 pub struct TrainState {
     pub config: TrainConfig,
     pub field: usize,
@@ -185,6 +189,7 @@ pub struct TrainState {
     pub message: String,
 }
 
+/// The whole TUI state; `update` changes it, the views only read it.
 pub struct App {
     pub tab: Tab,
     /// The current tab's text field has the keyboard.

@@ -10,6 +10,7 @@ use crate::text::corpus::read_small_text;
 
 const LIMIT: usize = 1000;
 
+/// The queries searched in this collection, oldest first, each once.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     /// None: kept in memory only (tests, or no artifact folder).

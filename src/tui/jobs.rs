@@ -26,6 +26,7 @@ use crate::text::{CorpusReader, CorpusSpec, Document, TextSource, Tokenizer};
 
 use super::artifacts::{Artifacts, json, key};
 
+/// The background jobs of the TUI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum JobKind {
     Data,
@@ -106,6 +107,7 @@ impl Ready {
     }
 }
 
+/// What a job sends the UI: progress, its result, a failure, or that it was cancelled.
 pub enum JobEvent {
     Progress {
         job: JobKind,

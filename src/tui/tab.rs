@@ -1,5 +1,6 @@
 //! The four tabs, in the order the tab bar shows them.
 
+/// A tab of the TUI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Search,

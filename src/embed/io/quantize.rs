@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::rng::Rng;
 
+/// How the native format stores its matrices: float32, int8 or product-quantised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantization {
     None,

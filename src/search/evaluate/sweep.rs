@@ -157,6 +157,7 @@ pub struct Tuning {
     pub held_out: HeldOut,
 }
 
+/// Fusion tuned on one half of the queries and scored on the other, both ways.
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldOut {
     pub queries: usize,

@@ -16,6 +16,7 @@ use crate::kernels::dot;
 use crate::search::fusion::{Fused, FusionSetting, fuse_explained};
 use crate::search::schema::tv;
 
+/// What a search ranks by: BM25, vector similarity, or both fused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
@@ -36,6 +37,8 @@ impl Mode {
     }
 }
 
+/// One search result: the document, its score in the mode searched, and BM25's and the
+/// vectors' score and rank when they ranked it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     /// Document number in the index.
