@@ -167,6 +167,7 @@ impl Config {
         Ok(config)
     }
 
+    /// Parses and validates a `config.toml` text; unknown keys are errors naming the key.
     pub fn from_toml(text: &str) -> Result<Self> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let key = e

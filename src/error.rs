@@ -63,6 +63,7 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// An I/O error on `path`.
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().to_path_buf(),
@@ -70,6 +71,7 @@ impl Error {
         }
     }
 
+    /// Bad input at line `line` (1-based) of `path`.
     pub fn at_line(path: impl AsRef<Path>, line: u64, message: impl Into<String>) -> Self {
         Error::Input {
             path: path.as_ref().to_path_buf(),
@@ -78,6 +80,7 @@ impl Error {
         }
     }
 
+    /// Bad input at byte `offset` of `path`.
     pub fn at_byte(path: impl AsRef<Path>, offset: u64, message: impl Into<String>) -> Self {
         Error::Input {
             path: path.as_ref().to_path_buf(),
@@ -86,6 +89,7 @@ impl Error {
         }
     }
 
+    /// Bad input in `path` as a whole.
     pub fn in_file(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Error::Input {
             path: path.as_ref().to_path_buf(),
@@ -94,6 +98,7 @@ impl Error {
         }
     }
 
+    /// A bad setting, named by its config key (`word2vec.dim`).
     pub fn config(key: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Config {
             key: key.into(),

@@ -27,6 +27,7 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
+    /// A temporary file beside `path` that `commit` will rename onto it.
     pub fn create(path: &Path) -> Result<Self> {
         let dir = parent_of(path);
         let tmp = tempfile::Builder::new()

@@ -4,6 +4,7 @@
 
 const LANES: usize = 8;
 
+/// Σ a·b over the shorter of the two.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());

@@ -39,6 +39,7 @@ pub struct Cancel {
 }
 
 impl Cancel {
+    /// A flag not yet set.
     pub fn new() -> Self {
         Self::default()
     }

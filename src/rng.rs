@@ -18,6 +18,7 @@ fn splitmix64(state: &mut u64) -> u64 {
 }
 
 impl Rng {
+    /// A generator whose draws depend only on `seed`.
     pub fn new(seed: u64) -> Self {
         let mut x = seed;
         Self {

@@ -17,6 +17,7 @@ use crate::fsutil::atomic_write;
 const MAGIC: &str = "WORDLENS-MODEL";
 pub const VERSION: u32 = 1;
 
+/// Writes `pipeline` to `path` as a `.wlm` file, atomically.
 pub fn save(path: &Path, pipeline: &Pipeline) -> Result<()> {
     let json = serde_json::to_string(pipeline)
         .map_err(|e| Error::Internal(format!("cannot encode the model: {e}")))?;
@@ -31,6 +32,7 @@ pub fn save(path: &Path, pipeline: &Pipeline) -> Result<()> {
     })
 }
 
+/// Reads a `.wlm` file, checking its header and version; errors name the line.
 pub fn load(path: &Path) -> Result<Pipeline> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let line_end = |from: usize| {

@@ -48,6 +48,7 @@ pub struct Scaler {
 }
 
 impl Scaler {
+    /// The mean and standard deviation of each column of `rows`.
     pub fn fit(rows: &[Vec<f32>], dim: usize) -> Self {
         let n = rows.len().max(1) as f64;
         let mut mean = vec![0.0f64; dim];
@@ -132,6 +133,7 @@ pub struct Docs<'a> {
 }
 
 impl<'a> Docs<'a> {
+    /// The documents `texts` with their tokens (same order, same length).
     pub fn new(texts: &'a [&'a str], tokens: &'a [Vec<String>]) -> Self {
         Self { texts, tokens }
     }

@@ -182,6 +182,7 @@ pub struct Score {
 }
 
 impl Score {
+    /// Accuracy (each row's most probable class) and log loss of `proba` against the labels `y`.
     pub fn of(proba: &[Vec<f64>], y: &[u32]) -> Self {
         let n = y.len().max(1) as f64;
         let mut correct = 0usize;

@@ -55,6 +55,7 @@ pub fn ids_path(npy: &Path) -> PathBuf {
 }
 
 impl VectorExport {
+    /// Starts an export to `path`, the format chosen by its extension (`.npy`, `.csv`, `.jsonl`).
     pub fn create(path: &Path, dim: usize) -> Result<Self> {
         let format = ExportFormat::from_path(path)?;
         let mut out = AtomicFile::create(path)?;

@@ -84,6 +84,7 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
     }
 }
 
+/// Spearman's rank correlation of `x` and `y`, ties given their mean rank (as scipy).
 pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     pearson(&ranks(x), &ranks(y))
 }

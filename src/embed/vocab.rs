@@ -92,6 +92,7 @@ pub struct NegativeTable {
 }
 
 impl NegativeTable {
+    /// A table drawing word `i` with probability proportional to `counts[i]^power`.
     pub fn new(counts: &[u64], power: f64) -> Self {
         let n = counts.len();
         let weights: Vec<f64> = counts.iter().map(|&c| (c as f64).powf(power)).collect();

@@ -14,6 +14,7 @@ pub struct CsrMatrix {
 }
 
 impl CsrMatrix {
+    /// An empty matrix of `cols` columns; rows are pushed one by one.
     pub fn new(cols: usize) -> Self {
         Self {
             cols,

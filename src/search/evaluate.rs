@@ -379,6 +379,7 @@ pub fn known_item_task(index: &SearchIndex) -> Result<Task> {
     })
 }
 
+/// Each document's title as a query for that document (MRR@10).
 pub fn known_item_titles(index: &SearchIndex) -> Result<SearchEval> {
     Ok(run(index, &known_item_task(index)?)?.eval)
 }
@@ -450,6 +451,7 @@ pub fn trec_task(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<Tas
     })
 }
 
+/// The queries and judgments of TREC files (nDCG@10).
 pub fn trec(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<SearchEval> {
     Ok(run(index, &trec_task(index, topics, qrels)?)?.eval)
 }
@@ -484,6 +486,7 @@ pub fn document_task(index: &SearchIndex) -> Result<Task> {
     })
 }
 
+/// Each document's text as a query for the others of its label (label precision@10).
 pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
     Ok(run(index, &document_task(index)?)?.eval)
 }

@@ -53,6 +53,7 @@ impl FusionSetting {
         }
     }
 
+    /// A weighted sum: `alpha` to the vector score, 1 − `alpha` to BM25, after `normalization`.
     pub fn convex(alpha: f64, normalization: Normalization) -> Self {
         Self {
             fusion: Fusion::Convex,
@@ -62,6 +63,7 @@ impl FusionSetting {
         }
     }
 
+    /// Reciprocal-rank fusion with constant `k`.
     pub fn rrf(k: f64) -> Self {
         Self {
             fusion: Fusion::Rrf,

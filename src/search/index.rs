@@ -103,6 +103,7 @@ mod query;
 mod rank;
 
 impl SearchIndex {
+    /// Opens the index built in `dir` (memory-mapping its vectors).
     pub fn open(dir: &Path, config: &SearchConfig) -> Result<Self> {
         if !dir.join("meta.json").exists() {
             return Err(Error::in_file(

@@ -52,6 +52,7 @@ pub struct DocumentList<'a> {
 }
 
 impl<'a> DocumentList<'a> {
+    /// The documents `docs`, handed to the indexer in order.
     pub fn new(docs: &'a [Document]) -> Self {
         Self { docs, next: 0 }
     }

@@ -31,6 +31,7 @@ impl std::fmt::Debug for DocVectors {
 }
 
 impl DocVectors {
+    /// Document vectors held in memory (`data` is rows of `dim`).
     pub fn new(dim: usize, data: Vec<f32>) -> Self {
         Self {
             dim,
@@ -175,6 +176,7 @@ pub struct DocVectorWriter {
 }
 
 impl DocVectorWriter {
+    /// Starts the document-vector file `path`, written atomically when finished.
     pub fn create(path: &Path, dim: usize) -> Result<Self> {
         let mut file = AtomicFile::create(path)?;
         let mut header = Vec::with_capacity(HEADER);

@@ -216,6 +216,7 @@ enum Inner {
 }
 
 impl CorpusReader {
+    /// Opens the corpus file `spec` names; its documents are the iterator's items.
     pub fn open(spec: &CorpusSpec) -> Result<Self> {
         let path = spec.path.clone();
         let (mut reader, bytes_read) = open_counted(&path)?;

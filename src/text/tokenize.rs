@@ -149,6 +149,7 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 impl Tokenizer {
+    /// A tokenizer with `config`'s settings.
     pub fn new(config: &TokenizerConfig) -> Self {
         let lowercase = config.lowercase;
         let stop_words = config

@@ -225,6 +225,7 @@ mod queries;
 pub use judging::JudgePanel;
 
 impl App {
+    /// The state at start, before any job has delivered.
     pub fn new(config: &Config, data_name: &str) -> Self {
         let train_config = config.word2vec.clone();
         let mut jobs = BTreeMap::new();

@@ -166,6 +166,7 @@ struct Data {
 }
 
 impl Jobs {
+    /// Jobs on `setup`, reporting to `tx`; `cancel` is the quit signal.
     pub fn new(setup: Setup, tx: Sender<JobEvent>, cancel: Cancel) -> Self {
         Self {
             tx,

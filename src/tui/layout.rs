@@ -9,6 +9,7 @@ use super::tab::Tab;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 20;
 
+/// Whether `area` is below the smallest size the views draw in.
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }

@@ -15,6 +15,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::app::{App, Tab};
 use super::layout;
 
+/// Draws the whole screen from `app` (views only read the state).
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if layout::too_small(area) {

@@ -33,6 +33,7 @@ impl Quantization {
             _ => 0,
         }
     }
+    /// The quantisation a native file's header code and sub-dimension name; None for an unknown code.
     pub fn from_code(code: u32, dsub: u32) -> Option<Self> {
         match (code, dsub) {
             (0, _) => Some(Quantization::None),
@@ -70,6 +71,7 @@ fn subspaces(dim: usize, dsub: usize) -> impl Iterator<Item = std::ops::Range<us
     (0..dim.div_ceil(dsub)).map(move |j| j * dsub..((j + 1) * dsub).min(dim))
 }
 
+/// The rows of `values` (each `dim` long) encoded as `q` stores them.
 pub fn encode(values: &[f32], dim: usize, q: Quantization) -> Vec<u8> {
     let rows = values.len() / dim.max(1);
     let mut out = Vec::with_capacity(q.encoded_len(rows, dim));

@@ -47,6 +47,7 @@ fn default_max_length() -> Option<usize> {
 pub const EXPECTED: &str = "expected a static embedding model folder: `tokenizer.json` and one `.safetensors` file (model2vec, WordLlama), or a sentence-transformers folder whose `modules.json` names a StaticEmbedding module";
 
 impl Layout {
+    /// Finds the tokenizer and the tensors file of the static model folder `root`.
     pub fn locate(root: &Path) -> Result<Self> {
         if !root.is_dir() {
             return Err(Error::in_file(root, format!("not a folder; {EXPECTED}")));
