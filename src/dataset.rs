@@ -96,13 +96,16 @@ impl Dataset {
         }
     }
 
+    /// Rows read.
     pub fn len(&self) -> usize {
         self.texts.len()
     }
+    /// Whether no row was read.
     pub fn is_empty(&self) -> bool {
         self.texts.is_empty()
     }
 
+    /// Rows, class counts and empty fields.
     pub fn summary(&self) -> Summary {
         let mut counts = vec![0usize; self.labels.len()];
         self.y

@@ -24,6 +24,7 @@ pub enum DocVecMethod {
 
 impl DocVecMethod {
     pub const ALL: [DocVecMethod; 3] = [DocVecMethod::Mean, DocVecMethod::Tfidf, DocVecMethod::Sif];
+    /// The name settings and reports use.
     pub fn name(self) -> &'static str {
         match self {
             DocVecMethod::Mean => "mean",
@@ -65,6 +66,7 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// Share of tokens that had a vector.
     pub fn ratio(&self) -> f64 {
         if self.tokens == 0 {
             0.0
@@ -209,6 +211,7 @@ impl DocVectorizer {
         shares
     }
 
+    /// Each document's vector, and how many of its tokens had one.
     pub fn transform(&self, docs: &[Vec<String>], emb: &Embeddings) -> (Vec<Vec<f32>>, Coverage) {
         let (mut vectors, cov) = self.weighted_means(docs, emb);
         for v in &mut vectors {

@@ -29,6 +29,7 @@ impl Encoder {
         Ok(Encoder::Words(Arc::new(io::read(path)?.embeddings)))
     }
 
+    /// Dimension of the document vectors.
     pub fn dim(&self) -> usize {
         match self {
             Encoder::Words(e) => e.dim(),
@@ -36,6 +37,7 @@ impl Encoder {
         }
     }
 
+    /// Whether this is a static model.
     pub fn is_static(&self) -> bool {
         matches!(self, Encoder::Static(_))
     }

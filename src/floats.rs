@@ -31,6 +31,7 @@ impl Floats {
         ))
     }
 
+    /// The values.
     pub fn as_slice(&self) -> &[f32] {
         match self {
             Floats::Owned(v) => v,
@@ -40,6 +41,7 @@ impl Floats {
         }
     }
 
+    /// Whether the values are memory-mapped.
     pub fn is_mapped(&self) -> bool {
         matches!(self, Floats::Mapped { .. })
     }

@@ -43,6 +43,7 @@ impl AtomicFile {
         })
     }
 
+    /// Where to write the file's bytes.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         &mut self.out
     }

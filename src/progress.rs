@@ -18,6 +18,7 @@ pub struct Report<'a> {
 /// Receives progress reports. Called from the thread that started the job, roughly every
 /// 100 ms, never from worker threads.
 pub trait Progress: Sync {
+    /// Takes one report.
     fn report(&self, report: &Report<'_>);
     /// The stage is over (the bar can be cleared).
     fn finish(&self, _stage: &str) {}
@@ -50,9 +51,11 @@ impl Cancel {
             parent: Some(self.own.clone()),
         }
     }
+    /// Sets the flag.
     pub fn cancel(&self) {
         self.own.store(true, Ordering::Relaxed);
     }
+    /// Whether this flag, or its parent, is set.
     pub fn is_cancelled(&self) -> bool {
         self.own.load(Ordering::Relaxed)
             || self

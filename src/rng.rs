@@ -31,6 +31,7 @@ impl Rng {
         }
     }
 
+    /// The next 64 random bits.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
         let result = (self.s[0].wrapping_add(self.s[3]))
@@ -46,6 +47,7 @@ impl Rng {
         result
     }
 
+    /// The next 32 random bits (the high half of a 64-bit draw).
     #[inline]
     pub fn next_u32(&mut self) -> u32 {
         (self.next_u64() >> 32) as u32

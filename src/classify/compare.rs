@@ -89,6 +89,7 @@ pub struct Method {
 }
 
 impl Method {
+    /// The name reports use: `bow`, `embed-mean`, `bow+embed-sif`, ...
     pub fn name(&self) -> String {
         match self.kind {
             FeatureKind::Bow => "bow".into(),

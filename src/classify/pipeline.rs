@@ -31,9 +31,11 @@ pub enum FeatureKind {
 }
 
 impl FeatureKind {
+    /// Whether the TF-IDF bag-of-words is part of the features.
     pub fn uses_bow(self) -> bool {
         matches!(self, FeatureKind::Bow | FeatureKind::Both)
     }
+    /// Whether document vectors are part of the features.
     pub fn uses_embeddings(self) -> bool {
         matches!(self, FeatureKind::Embed | FeatureKind::Both)
     }
@@ -73,6 +75,7 @@ impl Scaler {
         }
     }
 
+    /// Standardises `rows` in place, then multiplies them by `factor`.
     pub fn apply(&self, rows: &mut [Vec<f32>], factor: f32) {
         for r in rows {
             r.iter_mut()
@@ -300,6 +303,7 @@ impl Pipeline {
         Ok((x, coverage))
     }
 
+    /// Each document's probability of every label, in `labels` order.
     pub fn predict_proba(&self, docs: Docs<'_>) -> Result<Vec<Vec<f64>>> {
         Ok(self.model.predict_proba(&self.features(docs)?.0))
     }

@@ -62,6 +62,7 @@ impl Default for TuneConfig {
 }
 
 impl TuneConfig {
+    /// Errors naming the `compare.tune` key of a bad setting.
     pub fn validate(&self) -> Result<()> {
         if self.folds < 2 {
             return Err(Error::config("compare.tune.folds", "must be at least 2"));

@@ -84,6 +84,7 @@ impl VectorExport {
         })
     }
 
+    /// Appends one document's vector.
     pub fn push(&mut self, id: &str, v: &[f32]) -> Result<()> {
         let path = self.out.path().to_path_buf();
         let io = |e| Error::io(&path, e);

@@ -73,15 +73,18 @@ fn temp_err(e: std::io::Error) -> Error {
 }
 
 impl Cooccurrences {
+    /// Records held (after merging duplicates).
     pub fn len(&self) -> u64 {
         match self {
             Cooccurrences::Memory(v) => v.len() as u64,
             Cooccurrences::File { len, .. } => *len,
         }
     }
+    /// Whether no record is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Whether the records went to sorted shards on disk.
     pub fn is_spilled(&self) -> bool {
         matches!(self, Cooccurrences::File { .. })
     }

@@ -48,6 +48,7 @@ impl Default for GloveConfig {
 }
 
 impl GloveConfig {
+    /// Errors naming the `glove` key of a bad setting.
     pub fn validate(&self) -> Result<()> {
         let bad = |key: &str, msg: &str| Err(Error::config(format!("glove.{key}"), msg));
         if self.window == 0 {

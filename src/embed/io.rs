@@ -56,6 +56,7 @@ pub enum VectorFormat {
 }
 
 impl VectorFormat {
+    /// The name messages use ("fastText .bin model").
     pub fn name(self) -> &'static str {
         match self {
             VectorFormat::W2vBin => "word2vec binary",

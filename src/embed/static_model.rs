@@ -39,6 +39,7 @@ pub enum Family {
 }
 
 impl Family {
+    /// The name messages use.
     pub fn name(self) -> &'static str {
         match self {
             Family::Model2Vec => "model2vec",
@@ -228,6 +229,7 @@ impl StaticModel {
         Ok(())
     }
 
+    /// Vector dimension.
     pub fn dim(&self) -> usize {
         self.dim
     }
@@ -235,9 +237,11 @@ impl StaticModel {
     pub fn vocab_size(&self) -> usize {
         self.tokens.len()
     }
+    /// The model's folder.
     pub fn path(&self) -> &Path {
         &self.layout.root
     }
+    /// Whether the token vectors are memory-mapped rather than decoded.
     pub fn is_mapped(&self) -> bool {
         self.matrix.is_mapped()
     }

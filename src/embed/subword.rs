@@ -70,6 +70,7 @@ pub struct Subwords {
 }
 
 impl Subwords {
+    /// N-gram rows held (the model's `bucket`).
     pub fn bucket_count(&self, dim: usize) -> u64 {
         self.buckets.as_slice().len().checked_div(dim).unwrap_or(0) as u64
     }

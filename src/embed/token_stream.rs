@@ -208,6 +208,7 @@ impl TokenStream {
         Ok(())
     }
 
+    /// Whether the stream went to a temporary file.
     pub fn is_spilled(&self) -> bool {
         matches!(self.store, Store::File(_))
     }

@@ -27,12 +27,15 @@ pub enum Model {
 }
 
 impl Model {
+    /// Whether the model trains character n-grams (the fastText variants).
     pub fn has_subwords(self) -> bool {
         matches!(self, Model::FasttextSkipgram | Model::FasttextCbow)
     }
+    /// Whether the model predicts context words from a word (skip-gram) rather than the reverse.
     pub fn is_skipgram(self) -> bool {
         matches!(self, Model::Skipgram | Model::FasttextSkipgram)
     }
+    /// The name flags, settings and reports use.
     pub fn name(self) -> &'static str {
         match self {
             Model::Skipgram => "skipgram",
@@ -59,6 +62,7 @@ pub enum JobOrder {
 }
 
 impl JobOrder {
+    /// The name flags, settings and reports use.
     pub fn name(self) -> &'static str {
         match self {
             JobOrder::Shuffle => "shuffle",
@@ -162,6 +166,7 @@ impl TrainConfig {
         }
     }
 
+    /// Errors naming the `word2vec` key of a bad setting.
     pub fn validate(&self) -> Result<()> {
         let bad = |key: &str, msg: &str| Err(Error::config(format!("word2vec.{key}"), msg));
         if self.dim == 0 || self.dim > 10_000 {

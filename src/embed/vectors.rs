@@ -116,6 +116,7 @@ impl Embeddings {
         })
     }
 
+    /// The same vectors with each word's corpus count (SIF weights use them).
     pub fn with_counts(mut self, counts: Vec<u64>) -> Self {
         if counts.len() == self.words.len() {
             self.counts = Some(counts);
@@ -123,21 +124,27 @@ impl Embeddings {
         self
     }
 
+    /// Words held.
     pub fn len(&self) -> usize {
         self.words.len()
     }
+    /// Whether no word is held.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
+    /// Vector dimension.
     pub fn dim(&self) -> usize {
         self.dim
     }
+    /// The words, in row order.
     pub fn words(&self) -> &[String] {
         &self.words
     }
+    /// Each word's corpus count, when known.
     pub fn counts(&self) -> Option<&[u64]> {
         self.counts.as_deref()
     }
+    /// All word vectors, row after row.
     pub fn matrix(&self) -> &[f32] {
         self.matrix.as_slice()
     }
@@ -145,6 +152,7 @@ impl Embeddings {
     pub fn is_mapped(&self) -> bool {
         self.matrix.is_mapped()
     }
+    /// The n-gram rows, for fastText models.
     pub fn subwords(&self) -> Option<&Subwords> {
         self.subwords.as_ref()
     }
@@ -157,9 +165,11 @@ impl Embeddings {
             index
         })
     }
+    /// The row of `word`, if it is in the vocabulary.
     pub fn index_of(&self, word: &str) -> Option<usize> {
         self.index().get(word).copied()
     }
+    /// Row `i`'s vector.
     pub fn vector(&self, i: usize) -> &[f32] {
         &self.matrix()[i * self.dim..(i + 1) * self.dim]
     }

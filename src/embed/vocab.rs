@@ -42,18 +42,23 @@ impl Vocab {
         }
     }
 
+    /// Words kept.
     pub fn len(&self) -> usize {
         self.words.len()
     }
+    /// Whether no word was kept.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
+    /// The words, most frequent first.
     pub fn words(&self) -> &[String] {
         &self.words
     }
+    /// Each word's count, in `words` order.
     pub fn counts(&self) -> &[u64] {
         &self.counts
     }
+    /// The id of `word`, if it was kept.
     pub fn id(&self, word: &str) -> Option<u32> {
         self.index.get(word).copied()
     }
@@ -114,6 +119,7 @@ impl NegativeTable {
         Self { keep, alias }
     }
 
+    /// One draw.
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> u32 {
         let r = rng.next_u64();

@@ -24,6 +24,7 @@ impl CsrMatrix {
         }
     }
 
+    /// Rows held.
     pub fn rows(&self) -> usize {
         self.indptr.len() - 1
     }
@@ -46,6 +47,7 @@ impl CsrMatrix {
         m
     }
 
+    /// Row `i`'s column ids and values.
     #[inline]
     pub fn row(&self, i: usize) -> (&[u32], &[f32]) {
         let (a, b) = (self.indptr[i], self.indptr[i + 1]);

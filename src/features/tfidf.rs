@@ -39,6 +39,7 @@ impl Default for TfidfConfig {
 }
 
 impl TfidfConfig {
+    /// Errors naming the `bow` key of a bad setting.
     pub fn validate(&self) -> Result<()> {
         if self.min_df == 0 {
             return Err(Error::config("bow.min_df", "must be at least 1"));
@@ -129,9 +130,11 @@ impl Tfidf {
         })
     }
 
+    /// Terms in the vocabulary.
     pub fn len(&self) -> usize {
         self.idf.len()
     }
+    /// Whether the vocabulary is empty.
     pub fn is_empty(&self) -> bool {
         self.idf.is_empty()
     }
@@ -168,6 +171,7 @@ impl Tfidf {
         row
     }
 
+    /// The TF-IDF rows of `docs` (unknown terms ignored), L2-normalised.
     pub fn transform(&self, docs: &[Vec<String>]) -> CsrMatrix {
         let mut m = CsrMatrix::new(self.len());
         for d in docs {

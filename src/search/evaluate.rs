@@ -27,6 +27,7 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// The name reports use.
     pub fn name(self) -> &'static str {
         match self {
             Metric::MrrAt10 => "MRR@10",
@@ -35,6 +36,7 @@ impl Metric {
         }
     }
 
+    /// This metric's value in `s`.
     pub fn of(self, s: &Scores) -> f64 {
         match self {
             Metric::MrrAt10 => s.rr,

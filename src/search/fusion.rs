@@ -96,6 +96,7 @@ pub struct FusionOverrides {
 }
 
 impl FusionOverrides {
+    /// `s` with the overridden values replaced.
     pub fn apply(&self, mut s: FusionSetting) -> FusionSetting {
         if let Some(f) = self.fusion {
             s.fusion = f;
@@ -111,6 +112,7 @@ impl FusionOverrides {
 }
 
 impl Normalization {
+    /// The name settings and reports use.
     pub fn name(self) -> &'static str {
         match self {
             Normalization::MinMax => "minmax",

@@ -82,9 +82,11 @@ pub struct Hnsw {
 type Lists = Vec<Vec<Mutex<Vec<u32>>>>;
 
 impl Hnsw {
+    /// Nodes in the graph.
     pub fn len(&self) -> usize {
         self.levels.len()
     }
+    /// Whether the graph is empty.
     pub fn is_empty(&self) -> bool {
         self.levels.is_empty()
     }
@@ -223,6 +225,7 @@ impl Hnsw {
             .collect()
     }
 
+    /// Writes the graph to `path`, atomically.
     pub fn write(&self, path: &Path) -> Result<()> {
         let mut body = Vec::new();
         let words: [u64; 5] = [

@@ -169,20 +169,24 @@ impl SearchIndex {
         self.addresses.iter().filter(|a| a.is_some()).count()
     }
 
+    /// Whether the index holds no live document.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Whether document `doc` is live (not deleted).
     pub fn is_alive(&self, doc: u32) -> bool {
         self.addresses
             .get(doc as usize)
             .is_some_and(|a| a.is_some())
     }
 
+    /// Id, title and label of every document, by document number.
     pub fn documents(&self) -> &[DocInfo] {
         &self.meta.documents
     }
 
+    /// The tokenizer the index was built with.
     pub fn tokenizer(&self) -> &Tokenizer {
         &self.tokenizer
     }

@@ -81,10 +81,12 @@ impl Judgments {
         Ok(j)
     }
 
+    /// Where the topics file is kept.
     pub fn topics_path(&self) -> PathBuf {
         self.dir.join(TOPICS)
     }
 
+    /// Where the qrels file is kept.
     pub fn qrels_path(&self) -> PathBuf {
         self.dir.join(QRELS)
     }

@@ -49,9 +49,11 @@ impl DocVectors {
         self.storage.is_mapped()
     }
 
+    /// Rows held.
     pub fn len(&self) -> usize {
         self.data().len().checked_div(self.dim).unwrap_or(0)
     }
+    /// Whether no row is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -61,6 +63,7 @@ impl DocVectors {
         self.data().get(start..start.checked_add(self.dim)?)
     }
 
+    /// Writes the vectors to `path`, atomically.
     pub fn write(&self, path: &Path) -> Result<()> {
         write_parts(path, self.dim, &[self.data()])
     }
@@ -210,6 +213,7 @@ impl DocVectorWriter {
             .map_err(|e| Error::io(self.file.path(), e))
     }
 
+    /// Puts the file in place (header patched, synced, renamed).
     pub fn finish(self) -> Result<()> {
         let count = self.count.to_le_bytes();
         let crc = self.crc.finalize().to_le_bytes();

@@ -75,10 +75,12 @@ impl CorpusSpec {
             lossy_utf8: false,
         }
     }
+    /// The same spec reading `cols` as text (joined with a space).
     pub fn text_cols(mut self, cols: &[&str]) -> Self {
         self.text_cols = cols.iter().map(|c| c.to_string()).collect();
         self
     }
+    /// The same spec reading `col` as the label.
     pub fn label_col(mut self, col: &str) -> Self {
         self.label_col = Some(col.to_string());
         self
@@ -253,6 +255,7 @@ impl CorpusReader {
         })
     }
 
+    /// What reading has found so far (documents, lossy records).
     pub fn stats(&self) -> ReadStats {
         self.stats
     }

@@ -68,6 +68,7 @@ fn stemmer(name: &str) -> Option<Algorithm> {
 }
 
 impl TokenizerConfig {
+    /// Errors naming the `tokenizer` key of a bad setting.
     pub fn validate(&self) -> crate::Result<()> {
         if !self.stem.is_empty() && stemmer(&self.stem).is_none() {
             let names: Vec<&str> = STEMMERS.iter().map(|s| s.0).collect();

@@ -57,6 +57,7 @@ pub struct JobStatus {
 }
 
 impl JobStatus {
+    /// Share of the job done, 0 to 1.
     pub fn ratio(&self) -> f64 {
         if self.total == 0 {
             0.0
@@ -108,6 +109,7 @@ pub struct SearchState {
 }
 
 impl SearchState {
+    /// The search mode in use: the chosen one, else hybrid.
     pub fn mode(&self) -> Mode {
         self.mode.unwrap_or(Mode::Hybrid)
     }
@@ -143,6 +145,7 @@ pub enum ClassifyPanel {
 }
 
 impl ClassifyPanel {
+    /// The next panel `v` shows.
     pub fn next(self) -> Self {
         match self {
             Self::LearningCurve => Self::Disagreements,

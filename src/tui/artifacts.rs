@@ -71,6 +71,7 @@ impl Artifacts {
         Ok(Self { root })
     }
 
+    /// The collection's artifact folder.
     pub fn root(&self) -> &Path {
         &self.root
     }

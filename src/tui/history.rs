@@ -36,6 +36,7 @@ impl History {
         })
     }
 
+    /// The queries, oldest first.
     pub fn entries(&self) -> &[String] {
         &self.entries
     }

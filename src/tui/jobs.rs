@@ -39,6 +39,7 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    /// The name the status bar shows.
     pub fn name(self) -> &'static str {
         match self {
             JobKind::Data => "data",

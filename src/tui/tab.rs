@@ -12,6 +12,7 @@ pub enum Tab {
 impl Tab {
     pub const ALL: [Tab; 4] = [Tab::Search, Tab::Classify, Tab::Embeddings, Tab::Train];
 
+    /// The title the tab bar shows.
     pub fn title(self) -> &'static str {
         match self {
             Tab::Search => "Search",

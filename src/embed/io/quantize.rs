@@ -20,6 +20,7 @@ const KMEANS_SAMPLE: usize = 16_384;
 const KMEANS_ITERATIONS: usize = 12;
 
 impl Quantization {
+    /// The code the native header stores.
     pub fn code(self) -> u32 {
         match self {
             Quantization::None => 0,
@@ -27,6 +28,7 @@ impl Quantization {
             Quantization::Pq { .. } => 2,
         }
     }
+    /// Values per PQ sub-vector (0 for the other kinds).
     pub fn pq_dsub(self) -> u32 {
         match self {
             Quantization::Pq { dsub } => dsub as u32,
@@ -44,6 +46,7 @@ impl Quantization {
             _ => None,
         }
     }
+    /// "int8", "pq (2 values per code)", ...
     pub fn describe(self) -> String {
         match self {
             Quantization::None => String::new(),

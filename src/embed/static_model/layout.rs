@@ -95,6 +95,7 @@ impl Layout {
         })
     }
 
+    /// The model's `config.json` (normalisation, maximum length); defaults when absent.
     pub fn read_config(&self) -> Result<ModelConfig> {
         let Some(path) = &self.config else {
             return Ok(ModelConfig {

@@ -28,6 +28,7 @@ pub enum Mode {
 
 impl Mode {
     pub const ALL: [Mode; 3] = [Mode::Bm25, Mode::Vector, Mode::Hybrid];
+    /// The name flags and reports use.
     pub fn name(self) -> &'static str {
         match self {
             Mode::Bm25 => "bm25",
