@@ -78,11 +78,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
     };
     let vectors = match &a.vectors {
         Some(p) => Vectors::Loaded(open_encoder(p)?),
-        None => Vectors::Train {
-            config: config.word2vec.clone(),
-            glove: config.glove.clone(),
-            extra: config.background_corpus(),
-        },
+        None => config.vectors_to_train(),
     };
     let mut logreg = config.logreg.clone();
     logreg.balanced |= a.balanced;

@@ -23,6 +23,16 @@ impl Config {
         }
     }
 
+    /// Vectors a comparison trains on each training split: `[word2vec]` (or `[glove]`) on
+    /// the split's texts plus the background corpus.
+    pub fn vectors_to_train(&self) -> Vectors {
+        Vectors::Train {
+            config: self.word2vec.clone(),
+            glove: self.glove.clone(),
+            extra: self.background_corpus(),
+        }
+    }
+
     /// Features `kind` with every other fitting setting from this config.
     pub fn fit_settings(&self, kind: FeatureKind) -> FitSettings<'_> {
         FitSettings {
@@ -54,11 +64,7 @@ impl Config {
         );
         let vectors = match given {
             Some(e) => Vectors::Loaded(e),
-            None => Vectors::Train {
-                config: self.word2vec.clone(),
-                glove: self.glove.clone(),
-                extra: self.background_corpus(),
-            },
+            None => self.vectors_to_train(),
         };
         let experiment = Experiment {
             data,
