@@ -36,7 +36,8 @@ impl Progress for Silent {
 #[derive(Debug, Clone, Default)]
 pub struct Cancel {
     own: Arc<AtomicBool>,
-    parent: Option<Arc<AtomicBool>>,
+    /// The flags of every ancestor: cancelling any of them cancels this one.
+    ancestors: Vec<Arc<AtomicBool>>,
 }
 
 impl Cancel {
@@ -44,24 +45,24 @@ impl Cancel {
     pub fn new() -> Self {
         Self::default()
     }
-    /// A flag that `cancel` on it sets alone, and that cancelling `self` sets too.
+    /// A flag that `cancel` on it sets alone, and that cancelling `self` (or any flag `self`
+    /// descends from) sets too.
     pub fn child(&self) -> Self {
+        let mut ancestors = self.ancestors.clone();
+        ancestors.push(self.own.clone());
         Self {
             own: Arc::new(AtomicBool::new(false)),
-            parent: Some(self.own.clone()),
+            ancestors,
         }
     }
     /// Sets the flag.
     pub fn cancel(&self) {
         self.own.store(true, Ordering::Relaxed);
     }
-    /// Whether this flag, or its parent, is set.
+    /// Whether this flag, or one of its ancestors, is set.
     pub fn is_cancelled(&self) -> bool {
         self.own.load(Ordering::Relaxed)
-            || self
-                .parent
-                .as_ref()
-                .is_some_and(|p| p.load(Ordering::Relaxed))
+            || self.ancestors.iter().any(|p| p.load(Ordering::Relaxed))
     }
     /// `Err(Cancelled)` once the flag is set, for use with `?` between units of work.
     pub fn check(&self) -> crate::Result<()> {
@@ -87,5 +88,22 @@ mod tests {
         assert!(!next.is_cancelled());
         quit.cancel();
         assert!(next.is_cancelled() && next.clone().is_cancelled());
+    }
+
+    #[test]
+    fn quitting_reaches_a_grandchild() {
+        // quit → the TUI session → a training in it.
+        let quit = Cancel::new();
+        let session = quit.child();
+        let training = session.child();
+        let sibling = quit.child();
+        training.cancel();
+        assert!(!session.is_cancelled() && !sibling.is_cancelled());
+        let training = session.child();
+        session.cancel();
+        assert!(training.is_cancelled() && !sibling.is_cancelled() && !quit.is_cancelled());
+        let later = quit.child().child();
+        quit.cancel();
+        assert!(later.is_cancelled() && sibling.is_cancelled());
     }
 }

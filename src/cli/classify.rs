@@ -86,7 +86,7 @@ pub struct TrainArgs {
 pub fn run(ctx: &Context, cmd: ClassifyCommand) -> Result<()> {
     match cmd {
         ClassifyCommand::Train(a) => train(ctx, a),
-        ClassifyCommand::Predict(a) => predict::predict(a),
+        ClassifyCommand::Predict(a) => predict::predict(ctx, a),
     }
 }
 

@@ -2,16 +2,18 @@
 //! class probabilities appended) or a fastText file; when the file has labels (a fastText
 //! file, or `--label-col`), also score the predictions against them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
+use wordlens::classify::label_file::label_file;
 use wordlens::classify::model_file;
-use wordlens::classify::pipeline::{Docs, Pipeline};
 use wordlens::eval::metrics::{Metrics, classification};
-use wordlens::fsutil::atomic_write;
-use wordlens::text::{CorpusReader, CorpusSpec, Tokenizer};
-use wordlens::{Error, Result};
+use wordlens::Result;
+use wordlens::progress::Progress;
+
+use super::Context;
+use super::progress_bar::Bar;
 
 use super::output::{print, print_json};
 
@@ -34,89 +36,6 @@ pub struct PredictArgs {
     /// Print the summary (and the evaluation) as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-/// One input row: the fields written back, the text to classify, the true label if known.
-struct Row {
-    fields: Vec<String>,
-    text: String,
-    label: Option<String>,
-}
-
-/// The rows of a CSV/TSV (its header) or a fastText file (header `label,text`), in order.
-struct Input {
-    /// The rows carry true labels (a fastText file, or a CSV/TSV with `--label-col`).
-    labelled: bool,
-    header: Vec<String>,
-    rows: Box<dyn Iterator<Item = Result<Row>>>,
-}
-
-fn is_fasttext(path: &Path) -> bool {
-    CorpusReader::open(&CorpusSpec::new(path))
-        .map(|r| r.is_fasttext())
-        .unwrap_or(false)
-}
-
-fn open_input(path: &Path, text_cols: &[String], label_col: Option<&str>) -> Result<Input> {
-    if is_fasttext(path) {
-        let docs = CorpusReader::open(&CorpusSpec::new(path))?;
-        let rows = docs.map(|d| {
-            let d = d?;
-            Ok(Row {
-                fields: vec![d.label.clone().unwrap_or_default(), d.text.clone()],
-                text: d.text,
-                label: d.label,
-            })
-        });
-        return Ok(Input {
-            labelled: true,
-            header: vec!["label".into(), "text".into()],
-            rows: Box::new(rows),
-        });
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(if path.extension().is_some_and(|e| e == "tsv") {
-            b'\t'
-        } else {
-            b','
-        })
-        .from_path(path)
-        .map_err(|e| Error::in_file(path, e.to_string()))?;
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::at_line(path, 1, e.to_string()))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let column = |c: &str| {
-        header.iter().position(|h| h == c).ok_or_else(|| {
-            Error::at_line(
-                path,
-                1,
-                format!(
-                    "no column named {c:?}; the header has {}",
-                    header.join(", ")
-                ),
-            )
-        })
-    };
-    let cols: Vec<usize> = text_cols.iter().map(|c| column(c)).collect::<Result<_>>()?;
-    let label = label_col.map(column).transpose()?;
-    let path = path.to_path_buf();
-    let rows = reader.into_records().enumerate().map(move |(i, rec)| {
-        let rec = rec.map_err(|e| Error::at_line(&path, i as u64 + 2, e.to_string()))?;
-        let text: Vec<&str> = cols.iter().map(|&c| rec.get(c).unwrap_or("")).collect();
-        Ok(Row {
-            text: text.join(" "),
-            label: label.and_then(|l| rec.get(l)).map(str::to_string),
-            fields: rec.iter().map(String::from).collect(),
-        })
-    });
-    Ok(Input {
-        labelled: label.is_some(),
-        header,
-        rows: Box::new(rows),
-    })
 }
 
 /// The predictions against the file's labels.
@@ -142,70 +61,30 @@ struct Summary {
     evaluation: Option<Evaluation>,
 }
 
-pub fn predict(a: PredictArgs) -> Result<()> {
+pub fn predict(ctx: &Context, a: PredictArgs) -> Result<()> {
     let pipeline = model_file::load(&a.model)?;
-    let tokenizer = Tokenizer::new(&pipeline.tokenizer);
     let text_cols = a
         .text_col
         .clone()
         .unwrap_or_else(|| pipeline.text_cols.clone());
-    let mut input = open_input(&a.data, &text_cols, a.label_col.as_deref())?;
-    let mut header = input.header.clone();
-    let predicted = if header.iter().any(|h| h == "predicted") {
-        "wordlens_predicted"
-    } else {
-        "predicted"
-    };
-    header.push(predicted.into());
-    header.extend(pipeline.labels.iter().map(|l| format!("p_{l}")));
-    let (mut rows, mut empty) = (0u64, 0u64);
-    // (true label, predicted class) of every row that has a label.
-    let mut judged: Vec<(String, u32)> = Vec::new();
-    let mut failure: Option<Error> = None;
-    let mut input_rows = std::mem::replace(&mut input.rows, Box::new(std::iter::empty()));
-    atomic_write(&a.out, |w| {
-        let mut writer = csv::Writer::from_writer(w);
-        writer.write_record(&header)?;
-        loop {
-            let mut batch = Vec::new();
-            for row in input_rows.by_ref().take(4096) {
-                match row {
-                    Ok(r) => batch.push(r),
-                    Err(e) => {
-                        failure = Some(e);
-                        return Err(std::io::Error::other("input error"));
-                    }
-                }
-            }
-            if batch.is_empty() {
-                break;
-            }
-            let tokens: Vec<Vec<String>> =
-                batch.iter().map(|r| tokenizer.tokenize(&r.text)).collect();
-            let texts: Vec<&str> = batch.iter().map(|r| r.text.as_str()).collect();
-            empty += tokens.iter().filter(|d| d.is_empty()).count() as u64;
-            let proba = pipeline
-                .predict_proba(Docs::new(&texts, &tokens))
-                .map_err(std::io::Error::other)?;
-            for ((row, p), best) in batch.into_iter().zip(&proba).zip(Pipeline::argmax(&proba)) {
-                let mut fields = row.fields;
-                fields.push(pipeline.labels[best as usize].clone());
-                fields.extend(p.iter().map(|v| format!("{v:.6}")));
-                writer.write_record(&fields)?;
-                if let Some(l) = row.label.filter(|l| !l.is_empty()) {
-                    judged.push((l, best));
-                }
-                rows += 1;
-            }
-        }
-        writer.flush()
-    })
-    .map_err(|e| failure.take().unwrap_or(e))?;
-    let evaluation = input.labelled.then(|| evaluate(&judged, &pipeline.labels));
+    let bar = Bar::new(ctx.quiet || a.json);
+    let done = label_file(
+        &pipeline,
+        &a.data,
+        &text_cols,
+        a.label_col.as_deref(),
+        &a.out,
+        &bar,
+        &ctx.cancel,
+    )?;
+    bar.finish("labelling");
+    let evaluation = done
+        .has_labels
+        .then(|| evaluate(&done.judged, &pipeline.labels));
     let summary = Summary {
-        rows,
-        out: a.out.clone(),
-        no_known_token: empty,
+        rows: done.rows,
+        out: done.out,
+        no_known_token: done.no_known_token,
         labels: pipeline.labels.clone(),
         evaluation,
     };

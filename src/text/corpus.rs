@@ -152,7 +152,8 @@ fn open_counted(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>)
     Ok((reader, read))
 }
 
-fn format_from_name(path: &Path) -> CorpusFormat {
+/// The format a file's name says (`.csv`, `.tsv`/`.tab`, else lines; `.gz` stripped).
+pub fn format_from_name(path: &Path) -> CorpusFormat {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
