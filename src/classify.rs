@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod disagreements;
+pub mod label_file;
 pub mod lbfgs;
 pub mod logreg;
 pub mod model_file;

@@ -107,6 +107,7 @@ pub struct Config {
     pub compare: CompareConfig,
     pub search: SearchConfig,
     pub tui: TuiConfig,
+    pub keys: KeysConfig,
 }
 
 /// The `[tui]` settings.
@@ -125,6 +126,64 @@ pub struct TuiConfig {
     /// Shares of the training split the Classify tab's learning curve refits every method on
     /// (the whole split is always the last point).
     pub learning_curve: Vec<f64>,
+    /// Colours: dark or light terminal background (`NO_COLOR` set: no colours at all).
+    pub theme: Theme,
+    /// Collections and vectors offered under "recent" in the file picker.
+    pub recent: usize,
+}
+
+/// The TUI's colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Light text on a dark background.
+    #[default]
+    Dark,
+    /// Dark text on a light background.
+    Light,
+}
+
+/// The `[keys]` settings: a preset and, per action, the keys that replace its preset keys.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KeysConfig {
+    /// `default` (arrows and letters) or `vim` (adds g/G, Ctrl-d/Ctrl-u, i).
+    pub preset: KeyPreset,
+    /// Action name → key or keys (`quit = "q"`, `down = ["j", "down"]`); the TUI's help
+    /// lists the actions, README too. Checked when the TUI starts.
+    #[serde(flatten)]
+    pub bindings: std::collections::BTreeMap<String, KeyList>,
+}
+
+/// The key presets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyPreset {
+    /// Arrows, Enter/Esc and one letter per action.
+    #[default]
+    Default,
+    /// The default keys plus vim's motions.
+    Vim,
+}
+
+/// One key (`"q"`) or several (`["q", "ctrl-q"]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    /// A single key.
+    One(String),
+    /// Several keys.
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    /// The keys as written.
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 impl Default for TuiConfig {
@@ -135,6 +194,8 @@ impl Default for TuiConfig {
             results: 30,
             neighbors: 20,
             learning_curve: vec![0.01, 0.05, 0.25],
+            theme: Theme::Dark,
+            recent: 10,
         }
     }
 }

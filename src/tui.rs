@@ -5,25 +5,36 @@
 
 pub mod app;
 pub mod artifacts;
+pub mod columns;
+pub mod files;
 pub mod history;
 pub mod jobs;
+pub mod keymap;
 pub mod layout;
+pub mod picker;
+pub mod recent;
+pub mod session;
+pub mod setup;
 pub mod tab;
+pub mod theme;
 pub mod views;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 
 pub use app::{App, ClassifyPanel, Msg, Request, Tab};
-pub use jobs::{JobEvent, JobKind, Jobs, Ready, Setup};
+pub use jobs::{JobEvent, JobKind, Jobs, Ready};
+pub use session::Session;
+pub use setup::Setup;
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::progress::Cancel;
+use crate::text::CorpusSpec;
 
 fn terminal_error(e: std::io::Error) -> Error {
     Error::io(PathBuf::from("the terminal"), e)
@@ -34,12 +45,37 @@ pub fn has_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
+/// What the TUI opens on: the collection (None: the picker shows first), the vectors (None:
+/// word2vec trained on the collection), and the artifact folder.
+pub struct Start {
+    pub config: Config,
+    pub corpus: Option<CorpusSpec>,
+    pub vectors: Option<PathBuf>,
+    pub data_dir: PathBuf,
+}
+
 /// Runs the TUI until the user quits. The terminal is restored on return and on panic.
-pub fn run(setup: Setup, data_name: &str) -> Result<()> {
-    let (tx, rx) = mpsc::channel();
-    let cancel = Cancel::new();
-    let mut app = App::new(&setup.config, data_name).with_collection(setup.artifacts.root());
-    let jobs = Jobs::new(setup, tx, cancel.clone());
+pub fn run(start: Start) -> Result<()> {
+    // A bad `[keys]` entry is reported before the screen is taken over.
+    let keymap = keymap::KeyMap::from_config(&start.config.keys)?;
+    let quit = Cancel::new();
+    let mut session = Session::new(&start.config, start.data_dir.clone(), quit.clone());
+    let mut app = App::new(&start.config, "")
+        .with_recent(start.data_dir.join("recent.json"), start.config.tui.recent);
+    app.keymap = keymap;
+    if let Ok(cwd) = std::env::current_dir() {
+        app.export_dir = cwd;
+    }
+    match start.corpus {
+        Some(corpus) => {
+            let setup = session.open(corpus, start.vectors)?;
+            app.collection_opened(setup.artifacts.root(), &setup.data_name());
+        }
+        None => {
+            app.jobs.clear();
+            app.open_picker(&app.export_dir.clone(), false);
+        }
+    }
     let mut terminal = ratatui::try_init().map_err(terminal_error)?;
     // ratatui's panic hook restores the screen; mouse capture must be released before it.
     let previous = std::panic::take_hook();
@@ -50,9 +86,8 @@ pub fn run(setup: Setup, data_name: &str) -> Result<()> {
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     let size = terminal.size().map_err(terminal_error)?;
     app.update(Msg::Resize(size.width, size.height), Instant::now());
-    jobs.start();
-    let result = event_loop(&mut terminal, &mut app, &jobs, &rx);
-    cancel.cancel();
+    let result = event_loop(&mut terminal, &mut app, &mut session);
+    quit.cancel();
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -61,10 +96,8 @@ pub fn run(setup: Setup, data_name: &str) -> Result<()> {
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    jobs: &Jobs,
-    rx: &mpsc::Receiver<JobEvent>,
+    session: &mut Session,
 ) -> Result<()> {
-    let mut training: Option<Cancel> = None;
     while !app.quit {
         terminal
             .draw(|f| views::render(f, app))
@@ -87,19 +120,13 @@ fn event_loop(
                 }
             }
         }
-        while let Ok(e) = rx.try_recv() {
+        for e in session.events() {
             app.update(Msg::Job(e), Instant::now());
         }
         app.update(Msg::Tick, Instant::now());
-        for request in app.requests.drain(..) {
-            match request {
-                Request::Train(config) => training = Some(jobs.train(config)),
-                Request::CancelTraining => {
-                    if let Some(c) = &training {
-                        c.cancel();
-                    }
-                }
-            }
+        let requests: Vec<Request> = app.requests.drain(..).collect();
+        for request in requests {
+            session.handle(request, app);
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wordlens::Result;
 use wordlens::text::CorpusSpec;
-use wordlens::tui::{self, Setup, artifacts};
+use wordlens::tui::{self, artifacts};
 
 use super::Context;
 use super::collection::CollectionArgs;
@@ -50,20 +50,12 @@ pub fn run(ctx: &Context, a: TuiArgs) -> Result<()> {
             config.tui.data_dir.clone()
         }
     });
-    let columns = format!(
-        "{:?} {:?} {:?} {:?}",
-        corpus.text_cols, corpus.label_col, corpus.title_col, corpus.id_col
-    );
-    let artifacts = artifacts::Artifacts::for_data(&data_dir, &path, &columns)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let setup = Setup {
+    // No data given and no bundled data here: the TUI opens on its file picker.
+    let corpus = (!c.bundled() || corpus.path.exists()).then_some(corpus);
+    tui::run(tui::Start {
         config: config.clone(),
         corpus,
         vectors: c.vectors.clone(),
-        artifacts,
-    };
-    tui::run(setup, &name)
+        data_dir,
+    })
 }

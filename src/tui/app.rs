@@ -3,6 +3,7 @@
 //! work. Rendering reads the state and never changes it, so views are tested with a fixed state.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,11 +22,16 @@ use crate::embed::trainer::{Model, TrainConfig};
 use crate::embed::{AnalogyMethod, Embeddings};
 use crate::search::judgments::Judgments;
 use crate::search::{Hit, Mode, SearchIndex, TermScore};
-use crate::text::Tokenizer;
+use crate::text::{CorpusSpec, Tokenizer};
 
+use super::columns::ColumnDialog;
 use super::history::History;
 use super::jobs::{JobEvent, JobKind, Ready, jobs_after};
+use super::keymap::{Action, KeyMap, Scope};
 use super::layout;
+use super::picker::Picker;
+use super::recent::Recent;
+use super::theme::Palette;
 pub use super::tab::Tab;
 
 /// Everything that can happen to the app.
@@ -41,8 +47,18 @@ pub enum Msg {
 /// Background work the app asks the runtime for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
+    /// Train vectors with these settings (Train tab).
     Train(TrainConfig),
+    /// Stop the training (its previous vectors stay).
     CancelTraining,
+    /// Open another collection; the jobs restart on it with the current vectors.
+    OpenCollection(CorpusSpec),
+    /// Use these vectors (a file or a static model folder) in every tab.
+    OpenVectors(PathBuf),
+    /// Stop every running job (the previous artifacts stay in use).
+    CancelJobs,
+    /// Label the collection with the classifier into this CSV.
+    ExportPredictions(PathBuf),
 }
 
 /// A running job as the status bar shows it.
@@ -198,6 +214,20 @@ pub struct App {
     /// The current tab's text field has the keyboard.
     pub editing: bool,
     pub help: bool,
+    /// What is typed while the help shows: only matching actions are listed.
+    pub help_filter: String,
+    /// The file picker (o), and over it the column dialog of a chosen table.
+    pub picker: Option<Picker>,
+    pub columns: Option<ColumnDialog>,
+    /// Recent collections and vectors, and the columns chosen per file.
+    pub recent: Recent,
+    /// Which key does what (`[keys]`), and the colours (`tui.theme`, `NO_COLOR`).
+    pub keymap: KeyMap,
+    pub palette: Palette,
+    /// What the last action did ("wrote 30 results to …"); shown until the next one.
+    pub notice: Option<String>,
+    /// Where exports are written (the folder the TUI was started in).
+    pub export_dir: PathBuf,
     pub quit: bool,
     pub area: Rect,
     pub data_name: String,
@@ -219,9 +249,12 @@ pub struct App {
     /// When the search / "try it" text last changed and has not been run yet.
     search_pending: Option<Instant>,
     try_pending: Option<Instant>,
+    lossy_utf8: bool,
 }
 
+mod export;
 mod input;
+mod opening;
 mod judging;
 mod queries;
 
@@ -237,6 +270,14 @@ impl App {
             tab: Tab::Search,
             editing: true,
             help: false,
+            help_filter: String::new(),
+            picker: None,
+            columns: None,
+            recent: Recent::default(),
+            keymap: KeyMap::from_config(&config.keys).unwrap_or_default(),
+            palette: Palette::from_env(config.tui.theme),
+            notice: None,
+            export_dir: PathBuf::from("."),
             quit: false,
             area: Rect::new(0, 0, 120, 40),
             data_name: data_name.to_string(),
@@ -264,7 +305,16 @@ impl App {
             neighbors: config.tui.neighbors.max(1),
             search_pending: None,
             try_pending: None,
+            lossy_utf8: config.data.lossy_utf8,
         }
+    }
+
+    /// The first action of `scopes` bound to `k`.
+    pub fn action(&self, k: &KeyEvent, scopes: &[Scope]) -> Option<Action> {
+        Action::ALL
+            .iter()
+            .copied()
+            .find(|a| scopes.contains(&a.scope()) && self.keymap.is(k, *a))
     }
 
     /// The one place state changes. `now` drives debouncing and rates.
@@ -384,6 +434,9 @@ impl App {
             Ready::Classifier(m) => {
                 self.res.classifier = Some(m);
                 self.run_try();
+            }
+            Ready::Exported { path, rows } => {
+                self.notice = Some(format!("labelled {rows} rows into {}", path.display()));
             }
             Ready::Comparison(c) => {
                 self.classify.selected = 0;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 use crate::classify::compare::CompareReport;
+use crate::classify::label_file::label_file;
 use crate::classify::model_file;
 use crate::classify::pipeline::{Docs, FeatureKind, Pipeline};
 use crate::classify::tune::{self, Labelled};
@@ -22,9 +23,10 @@ use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 use crate::progress::{Cancel, Progress, Report};
 use crate::search::SearchIndex;
-use crate::text::{CorpusReader, CorpusSpec, Document, TextSource, Tokenizer};
+use crate::text::{CorpusReader, Document, TextSource, Tokenizer};
 
-use super::artifacts::{Artifacts, json, key};
+use super::artifacts::{json, key};
+pub use super::setup::Setup;
 
 /// The background jobs of the TUI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,6 +38,8 @@ pub enum JobKind {
     Classifier,
     Comparison,
     Training,
+    /// Labelling the collection into a CSV (Classify tab's export).
+    Export,
 }
 
 impl JobKind {
@@ -49,6 +53,7 @@ impl JobKind {
             JobKind::Classifier => "classifier",
             JobKind::Comparison => "comparison",
             JobKind::Training => "training",
+            JobKind::Export => "export",
         }
     }
 }
@@ -92,6 +97,8 @@ pub enum Ready {
     Index(Arc<SearchIndex>),
     Classifier(Arc<Pipeline>),
     Comparison(Box<CompareReport>),
+    /// The collection was labelled into this CSV: rows written.
+    Exported { path: PathBuf, rows: u64 },
 }
 
 impl Ready {
@@ -104,6 +111,7 @@ impl Ready {
             Ready::Index(_) => JobKind::Index,
             Ready::Classifier(_) => JobKind::Classifier,
             Ready::Comparison(_) => JobKind::Comparison,
+            Ready::Exported { .. } => JobKind::Export,
         }
     }
 }
@@ -141,17 +149,6 @@ impl Progress for ChannelProgress {
     }
 }
 
-/// What the TUI was opened on.
-#[derive(Debug, Clone)]
-pub struct Setup {
-    pub config: Config,
-    /// The collection: text, and optionally id, title and label columns.
-    pub corpus: CorpusSpec,
-    /// Pretrained vectors; None trains word2vec on the data plus the bundled Wikipedia sample.
-    pub vectors: Option<PathBuf>,
-    pub artifacts: Artifacts,
-}
-
 /// Starts and cancels jobs; cheap to clone into job threads.
 #[derive(Clone)]
 pub struct Jobs {
@@ -187,6 +184,14 @@ impl Jobs {
             };
             let _ = jobs.tx.send(event);
         });
+    }
+
+    /// The same jobs under another cancel flag (after the old one was used to cancel).
+    pub fn with_cancel(&self, cancel: Cancel) -> Self {
+        Self {
+            cancel,
+            ..self.clone()
+        }
     }
 
     fn progress(&self, job: JobKind) -> ChannelProgress {
@@ -300,7 +305,18 @@ impl Jobs {
                     ),
                 });
             }
-            Some(p) => (io::read(p)?.embeddings, p.display().to_string()),
+            Some(p) => {
+                self.progress(JobKind::Embeddings).report(&Report {
+                    stage: "reading the vectors",
+                    done: 0,
+                    total: 0,
+                    metrics: &[],
+                });
+                let e = io::read(p)?.embeddings;
+                // Reading is one call; a cancel during it drops what it read.
+                self.cancel.check()?;
+                (e, p.display().to_string())
+            }
             None => {
                 let path = setup.artifacts.path("vectors", &k).with_extension("bin");
                 if path.exists() {
@@ -534,6 +550,29 @@ impl Jobs {
             })
         });
         training
+    }
+}
+
+impl Jobs {
+    /// Labels the collection with `classifier` into `out` (CSV: the file's columns, the
+    /// prediction, a probability per class), as `wordlens classify predict` does.
+    pub fn export_predictions(&self, classifier: Arc<Pipeline>, out: PathBuf) {
+        self.spawn(JobKind::Export, move |jobs| {
+            let corpus = &jobs.setup.corpus;
+            let done = label_file(
+                &classifier,
+                &corpus.path,
+                &corpus.text_cols,
+                corpus.label_col.as_deref(),
+                &out,
+                &jobs.progress(JobKind::Export),
+                &jobs.cancel,
+            )?;
+            Ok(Ready::Exported {
+                path: done.out,
+                rows: done.rows,
+            })
+        });
     }
 }
 

@@ -4,6 +4,7 @@ mod chrome;
 mod classify;
 mod classify_panels;
 mod embeddings;
+mod picker;
 mod search;
 mod train;
 
@@ -27,6 +28,7 @@ pub fn render(frame: &mut Frame, app: &App) {
             layout::MIN_HEIGHT
         );
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        app.palette.apply(frame.buffer_mut());
         return;
     }
     let [tabs, main, status] = layout::frame(area);
@@ -41,6 +43,13 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.help {
         chrome::help(frame, app, main);
     }
+    if let Some(p) = &app.picker {
+        picker::picker(frame, p, main);
+    }
+    if let Some(d) = &app.columns {
+        picker::columns(frame, d, main);
+    }
+    app.palette.apply(frame.buffer_mut());
 }
 
 /// A bordered block whose border is highlighted when it has the keyboard.

@@ -10,23 +10,83 @@ impl App {
             self.quit = true;
             return;
         }
+        if self.columns.is_some() {
+            return self.columns_key(k);
+        }
+        if self.picker.is_some() {
+            return self.picker_key(k);
+        }
         if self.help {
-            // Any key closes the overlay; q and Esc do nothing else.
-            self.help = false;
-            return;
+            return self.help_key(k);
         }
         if self.editing {
             self.edit_key(k, now);
             return;
         }
+        self.notice = None;
+        let Some(action) = self.action(&k, &[Scope::Global]) else {
+            let scopes: &[Scope] = match self.tab {
+                Tab::Search => &[Scope::Moving, Scope::Search],
+                Tab::Classify => &[Scope::Moving, Scope::Classify],
+                Tab::Embeddings => &[Scope::Moving],
+                Tab::Train => &[Scope::Moving, Scope::Train],
+            };
+            if let Some(action) = self.action(&k, scopes) {
+                self.tab_action(action);
+            }
+            return;
+        };
+        let tab_at = |i: usize| Tab::ALL[i % Tab::ALL.len()];
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => {
+                self.help = true;
+                self.help_filter.clear();
+            }
+            Action::NextTab => self.switch(tab_at(self.tab.index() + 1)),
+            Action::PrevTab => self.switch(tab_at(self.tab.index() + Tab::ALL.len() - 1)),
+            Action::SearchTab => self.switch(Tab::Search),
+            Action::ClassifyTab => self.switch(Tab::Classify),
+            Action::EmbeddingsTab => self.switch(Tab::Embeddings),
+            Action::TrainTab => self.switch(Tab::Train),
+            Action::Type => self.editing = self.tab != Tab::Train,
+            Action::Open => self.open_picker(&self.export_dir.clone(), false),
+            Action::Recent => self.open_picker(&self.export_dir.clone(), true),
+            Action::Export => self.export(),
+            Action::Cancel => self.cancel(),
+            _ => {}
+        }
+    }
+
+    /// c: stops the training on the Train tab, else every running job.
+    fn cancel(&mut self) {
+        if self.tab == Tab::Train && self.train.running {
+            self.train.message = "cancelling…".into();
+            self.requests.push(Request::CancelTraining);
+        } else if !self.jobs.is_empty() {
+            self.notice = Some("cancelled; what was there before stays in use".into());
+            self.jobs.clear();
+            if self.train.running {
+                self.train.running = false;
+                self.train.message = "training cancelled; the previous vectors stay".into();
+            }
+            self.requests.push(Request::CancelJobs);
+        }
+    }
+
+    /// Keys while the help shows: typing filters it; Esc, Enter, or ? on an empty filter
+    /// close it.
+    fn help_key(&mut self, k: KeyEvent) {
         match k.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('?') => self.help = true,
-            KeyCode::Tab => self.switch(Tab::ALL[(self.tab.index() + 1) % 4]),
-            KeyCode::BackTab => self.switch(Tab::ALL[(self.tab.index() + 3) % 4]),
-            KeyCode::Char(c @ '1'..='4') => self.switch(Tab::ALL[(c as usize) - ('1' as usize)]),
-            KeyCode::Char('/') if self.tab != Tab::Train => self.editing = true,
-            _ => self.tab_key(k),
+            KeyCode::Esc | KeyCode::Enter => self.help = false,
+            KeyCode::Char('?') if self.help_filter.is_empty() => self.help = false,
+            KeyCode::Backspace => {
+                self.help_filter.pop();
+            }
+            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.help_filter.push(c)
+            }
+            _ => {}
         }
     }
 
@@ -117,17 +177,18 @@ impl App {
         }
     }
 
-    /// Keys of the current tab when no field has focus.
-    fn tab_key(&mut self, k: KeyEvent) {
-        let down = matches!(k.code, KeyCode::Down | KeyCode::Char('j'));
-        let up = matches!(k.code, KeyCode::Up | KeyCode::Char('k'));
+    /// What an action does on the current tab when no field has focus.
+    fn tab_action(&mut self, a: Action) {
+        let (down, up) = (a == Action::Down, a == Action::Up);
         match self.tab {
-            Tab::Search => match k.code {
-                _ if down => self.select_hit(self.search.selected.saturating_add(1)),
-                _ if up => self.select_hit(self.search.selected.saturating_sub(1)),
-                KeyCode::Enter => self.search.preview_open = !self.search.preview_open,
-                KeyCode::Esc => self.search.preview_open = false,
-                KeyCode::Char('m') => {
+            Tab::Search => match a {
+                Action::Down => self.select_hit(self.search.selected.saturating_add(1)),
+                Action::Up => self.select_hit(self.search.selected.saturating_sub(1)),
+                Action::First => self.select_hit(0),
+                Action::Last => self.select_hit(usize::MAX),
+                Action::Select => self.search.preview_open = !self.search.preview_open,
+                Action::Back => self.search.preview_open = false,
+                Action::Mode => {
                     let next = match self.search.mode() {
                         Mode::Hybrid => Mode::Bm25,
                         Mode::Bm25 => Mode::Vector,
@@ -136,7 +197,7 @@ impl App {
                     self.search.mode = Some(next);
                     self.run_search();
                 }
-                KeyCode::Char('l') => {
+                Action::LabelFilter => {
                     let n = self.res.labels.len();
                     self.search.label = match self.search.label {
                         _ if n == 0 => None,
@@ -146,44 +207,48 @@ impl App {
                     };
                     self.run_search();
                 }
-                KeyCode::Char('y') => self.judge(true),
-                KeyCode::Char('n') => self.judge(false),
-                KeyCode::Char('e') => {
+                Action::Relevant => self.judge(true),
+                Action::NotRelevant => self.judge(false),
+                Action::Judgments => {
                     self.search.panel_open = !self.search.panel_open;
                     if self.search.panel_open {
                         self.score_judgments();
                     }
                 }
-                KeyCode::Char('t') => self.retune(),
-                KeyCode::PageDown => {
+                Action::Retune => self.retune(),
+                Action::PageDown => {
                     self.search.preview_scroll = self.search.preview_scroll.saturating_add(10)
                 }
-                KeyCode::PageUp => {
+                Action::PageUp => {
                     self.search.preview_scroll = self.search.preview_scroll.saturating_sub(10)
                 }
                 _ => {}
             },
-            Tab::Classify => self.classify_key(k, down, up),
-            Tab::Embeddings => match k.code {
-                _ if down && self.embed.selected + 1 < self.embed.neighbors.len() => {
-                    self.embed.selected += 1
-                }
-                _ if up => self.embed.selected = self.embed.selected.saturating_sub(1),
-                KeyCode::Enter => {
-                    if let Some((w, _)) = self.embed.neighbors.get(self.embed.selected) {
-                        self.embed.input = w.clone();
-                        self.run_embeddings();
+            Tab::Classify => self.classify_action(a),
+            Tab::Embeddings => {
+                let e = &mut self.embed;
+                let last = e.neighbors.len().saturating_sub(1);
+                match a {
+                    _ if down => e.selected = (e.selected + 1).min(last),
+                    _ if up => e.selected = e.selected.saturating_sub(1),
+                    Action::First => e.selected = 0,
+                    Action::Last => e.selected = last,
+                    Action::Select => {
+                        if let Some((w, _)) = e.neighbors.get(e.selected) {
+                            e.input = w.clone();
+                            self.run_embeddings();
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
-            },
-            Tab::Train => self.train_key(k, down, up),
+            }
+            Tab::Train => self.train_action(a),
         }
     }
 
-    /// ↑↓ move in the method table, or in the disagreement list while that panel shows; `v`
-    /// cycles the panel; Enter opens a disagreement full screen, Esc closes it.
-    fn classify_key(&mut self, k: KeyEvent, down: bool, up: bool) {
+    /// ↑↓ move in the method table, or in the disagreement list while that panel shows; the
+    /// panel key cycles the panel; Enter opens a disagreement full screen, Esc closes it.
+    fn classify_action(&mut self, a: Action) {
         let c = &mut self.classify;
         let report = self.res.comparison.as_ref();
         let methods = report.map_or(0, |r| r.methods.len());
@@ -191,39 +256,35 @@ impl App {
             .and_then(|r| r.disagreements.as_ref())
             .map_or(0, |d| d.rows.len());
         let in_list = c.panel == ClassifyPanel::Disagreements;
-        match k.code {
-            KeyCode::Char('v') => {
+        match a {
+            Action::Panel => {
                 c.panel = c.panel.next();
                 c.disagreement_open = false;
             }
-            KeyCode::Enter if in_list && disagreements > 0 => {
+            Action::Select if in_list && disagreements > 0 => {
                 c.disagreement_open = !c.disagreement_open
             }
-            KeyCode::Esc => c.disagreement_open = false,
-            _ if down && in_list => {
+            Action::Back => c.disagreement_open = false,
+            Action::Down if in_list => {
                 c.disagreement = (c.disagreement + 1).min(disagreements.saturating_sub(1))
             }
-            _ if up && in_list => c.disagreement = c.disagreement.saturating_sub(1),
-            _ if down && c.selected + 1 < methods => c.selected += 1,
-            _ if up => c.selected = c.selected.saturating_sub(1),
+            Action::Up if in_list => c.disagreement = c.disagreement.saturating_sub(1),
+            Action::Down if c.selected + 1 < methods => c.selected += 1,
+            Action::Up => c.selected = c.selected.saturating_sub(1),
+            Action::First => c.selected = 0,
+            Action::Last => c.selected = methods.saturating_sub(1),
             _ => {}
         }
     }
 
-    fn train_key(&mut self, k: KeyEvent, down: bool, up: bool) {
+    fn train_action(&mut self, a: Action) {
         let t = &mut self.train;
-        if down {
-            t.field = (t.field + 1).min(TRAIN_FIELDS.len() - 1);
-            return;
-        }
-        if up {
-            t.field = t.field.saturating_sub(1);
-            return;
-        }
-        let step: i64 = match k.code {
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('+') => 1,
-            KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('-') => -1,
-            KeyCode::Enter | KeyCode::Char('s') if !t.running => {
+        match a {
+            Action::Down => t.field = (t.field + 1).min(TRAIN_FIELDS.len() - 1),
+            Action::Up => t.field = t.field.saturating_sub(1),
+            Action::First => t.field = 0,
+            Action::Last => t.field = TRAIN_FIELDS.len() - 1,
+            Action::Select | Action::Start if !t.running => {
                 t.running = true;
                 t.loss.clear();
                 t.started = None;
@@ -231,18 +292,20 @@ impl App {
                 t.message = "training…  (c cancels)".into();
                 self.jobs.insert(JobKind::Training, JobStatus::default());
                 self.requests.push(Request::Train(t.config.clone()));
-                return;
             }
-            KeyCode::Char('c') | KeyCode::Esc if t.running => {
+            Action::Back if t.running => {
                 t.message = "cancelling…".into();
                 self.requests.push(Request::CancelTraining);
-                return;
             }
-            _ => return,
-        };
-        if t.running {
-            return;
+            Action::Increase if !t.running => self.change_setting(1),
+            Action::Decrease if !t.running => self.change_setting(-1),
+            _ => {}
         }
+    }
+
+    /// Moves the Train tab's selected setting `step` notches.
+    fn change_setting(&mut self, step: i64) {
+        let t = &mut self.train;
         let c = &mut t.config;
         let bump = |v: usize, by: i64, lo: usize, hi: usize| {
             (v as i64 + by).clamp(lo as i64, hi as i64) as usize
@@ -282,8 +345,8 @@ impl App {
     pub(super) fn mouse(&mut self, m: MouseEvent) {
         let (lists, _) = layout::lists(self.tab, self.area);
         match m.kind {
-            MouseEventKind::ScrollDown => self.tab_key(KeyEvent::from(KeyCode::Down)),
-            MouseEventKind::ScrollUp => self.tab_key(KeyEvent::from(KeyCode::Up)),
+            MouseEventKind::ScrollDown => self.tab_action(Action::Down),
+            MouseEventKind::ScrollUp => self.tab_action(Action::Up),
             MouseEventKind::Down(MouseButton::Left) => {
                 if m.row == 0 {
                     if let Some(tab) = layout::tab_at(m.column) {

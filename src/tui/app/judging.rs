@@ -26,6 +26,14 @@ impl App {
     /// Keeps judgments (`judgments/`) and the query history (`history.txt`) in `dir`, the
     /// collection's artifact folder, reading what earlier runs left there.
     pub fn with_collection(mut self, dir: &Path) -> Self {
+        self.load_collection(dir);
+        self
+    }
+
+    /// Loads the judgments and the query history kept in the collection folder `dir`.
+    pub fn load_collection(&mut self, dir: &Path) {
+        self.judgments = Judgments::default();
+        self.history = History::default();
         match Judgments::load(&dir.join("judgments")) {
             Ok(j) => self.judgments = j,
             Err(e) => self.errors.push(format!("judgments: {e}")),
@@ -34,7 +42,6 @@ impl App {
             Ok(h) => self.history = h,
             Err(e) => self.errors.push(format!("history: {e}")),
         }
-        self
     }
 
     /// Marks the selected hit relevant (`relevant`) or not for the current query; the same

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, LineGauge, Row, Table};
 
 use crate::tui::app::{App, Tab};
+use crate::tui::keymap::{Action, Scope};
 use crate::tui::layout;
 
 pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
@@ -47,10 +48,16 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         let cells = Layout::horizontal((0..n).map(|_| Constraint::Ratio(1, n))).split(jobs_row);
         for ((job, s), cell) in app.jobs.iter().zip(cells.iter()) {
             let rate = s.rate.map_or(String::new(), |r| format!(" {}/s", human(r)));
-            let label = if s.total == 0 {
-                format!("{} …", job.name())
+            // The stage when it says more than the job's name ("reading the vectors").
+            let stage = if s.stage.is_empty() || s.stage == job.name() {
+                String::new()
             } else {
-                format!("{} {:>3.0}%{rate}", job.name(), 100.0 * s.ratio())
+                format!(" · {}", s.stage)
+            };
+            let label = if s.total == 0 {
+                format!("{}{stage} …", job.name())
+            } else {
+                format!("{}{stage} {:>3.0}%{rate}", job.name(), 100.0 * s.ratio())
             };
             frame.render_widget(
                 LineGauge::default()
@@ -62,16 +69,35 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             );
         }
     }
-    let message = match app.errors.last() {
-        Some(e) => Line::styled(format!(" error: {e}"), Style::default().fg(Color::Red)),
-        None => Line::styled(
-            if app.editing {
-                " typing · Enter runs · Esc leaves the field · Tab next tab · Ctrl-C quits"
-            } else {
-                " ? help · / type · 1-4 or Tab switch tabs · j/k move · q quits"
-            },
+    let k = |a| app.keymap.label(a);
+    let message = match (app.errors.last(), &app.notice) {
+        (Some(e), _) => Line::styled(format!(" error: {e}"), Style::default().fg(Color::Red)),
+        (None, Some(n)) => Line::styled(format!(" {n}"), Style::default().fg(Color::Green)),
+        (None, None) if app.editing => Line::styled(
+            " typing · Enter runs · Esc leaves the field · Tab next tab · Ctrl-C quits",
             Style::default().fg(Color::DarkGray),
         ),
+        (None, None) => {
+            let cancel = if app.jobs.is_empty() {
+                String::new()
+            } else {
+                format!("{} cancels · ", k(Action::Cancel))
+            };
+            let vectors = match app.res.embeddings_source.as_str() {
+                "" => String::new(),
+                v => format!(" · vectors: {v}"),
+            };
+            Line::styled(
+                format!(
+                    " {cancel}{} help · {} open · {} type · {} quits{vectors}",
+                    k(Action::Help),
+                    k(Action::Open),
+                    k(Action::Type),
+                    k(Action::Quit)
+                ),
+                Style::default().fg(Color::DarkGray),
+            )
+        }
     };
     frame.render_widget(message, message_row);
 }
@@ -87,92 +113,73 @@ pub fn human(x: f64) -> String {
     }
 }
 
-/// Every key of the current view.
-pub fn keys(tab: Tab) -> Vec<(&'static str, &'static str)> {
-    let mut keys = vec![
-        ("Tab / Shift-Tab", "next / previous tab"),
-        ("1 2 3 4", "Search, Classify, Embeddings, Train"),
-        ("?", "this help (any key closes it)"),
-        ("q / Ctrl-C", "quit"),
-    ];
-    keys.extend(match tab {
+/// Keys of text boxes, fixed (typing is text there), per tab.
+fn text_box_keys(tab: Tab) -> Vec<(&'static str, &'static str)> {
+    match tab {
         Tab::Search => vec![
-            ("/", "type a query (results update as you type)"),
-            ("Esc", "leave the query box"),
-            (
-                "j k ↑ ↓ / wheel",
-                "results (outside the query box); click selects",
-            ),
-            (
-                "Enter",
-                "open the selected document full screen (again: back)",
-            ),
-            ("PgUp PgDn", "scroll the preview"),
-            ("m", "mode: hybrid → bm25 → vector"),
-            ("l", "filter by label (cycles through the labels, then all)"),
-            (
-                "y / n",
-                "judge the selected hit relevant / not (again: undo)",
-            ),
-            ("e", "judgments: each mode's nDCG@10 on your judged queries"),
-            (
-                "t",
-                "re-tune the fusion from your judgments (kept in index)",
-            ),
-            (
-                "↑ ↓ Ctrl-P/N",
-                "in the query box: previous / next query of the history",
-            ),
-            (
-                "Ctrl-R",
-                "in the query box: search the history for the text",
-            ),
+            ("Esc", "in the query box: leave it (results update as you type)"),
+            ("↑ ↓ Ctrl-P/N", "in the query box: previous / next query of the history"),
+            ("Ctrl-R", "in the query box: search the history for the text"),
         ],
-        Tab::Classify => vec![
-            (
-                "j k ↑ ↓ / click",
-                "pick a method: its confusion matrix, per-class scores, reliability curve",
-            ),
-            (
-                "v",
-                "large panel: learning curve → disagreements → reliability curve",
-            ),
-            (
-                "j k ↑ ↓ / Enter / Esc",
-                "disagreements: move / open the row full screen / back",
-            ),
-            ("/", "type text to classify (\"try it\")"),
-            ("Enter / Esc", "classify now / leave the box"),
-        ],
-        Tab::Embeddings => vec![
-            ("/", "type a word, or three for an analogy: a b c"),
-            ("Enter", "look up; on a neighbour: explore that word"),
-            ("j k ↑ ↓ / click", "move through the neighbours"),
-        ],
-        Tab::Train => vec![
-            ("j k ↑ ↓", "pick a setting"),
-            ("h l ← → - +", "change it"),
-            (
-                "Enter / s",
-                "start training (on the data + Wikipedia sample)",
-            ),
-            ("c / Esc", "cancel training"),
-        ],
+        Tab::Classify => vec![("Enter / Esc", "in the \"try it\" box: classify now / leave it")],
+        Tab::Embeddings => vec![("Enter", "in the box: a word, or three for an analogy: a b c")],
+        Tab::Train => vec![],
+    }
+}
+
+/// Every key of the current tab with what it does, as bound now, filtered by `filter`
+/// (matched against the key, the action's name and its description, ignoring case).
+pub fn keys(app: &App, filter: &str) -> Vec<(String, String)> {
+    let scope = match app.tab {
+        Tab::Search => Scope::Search,
+        Tab::Classify => Scope::Classify,
+        Tab::Embeddings => Scope::Moving,
+        Tab::Train => Scope::Train,
+    };
+    let mut keys: Vec<(String, String)> = Action::ALL
+        .iter()
+        .filter(|a| matches!(a.scope(), Scope::Global | Scope::Moving) || a.scope() == scope)
+        .map(|&a| (app.keymap.label(a), format!("{} ({})", a.describe(), a.name())))
+        .collect();
+    keys.push(("Ctrl-C".into(), "quit, always".into()));
+    keys.extend(
+        text_box_keys(app.tab)
+            .into_iter()
+            .map(|(k, w)| (k.to_string(), w.to_string())),
+    );
+    let filter = filter.to_lowercase();
+    keys.retain(|(k, w)| {
+        filter.is_empty()
+            || k.to_lowercase().contains(&filter)
+            || w.to_lowercase().contains(&filter)
     });
     keys
 }
 
 pub fn help(frame: &mut Frame, app: &App, main: Rect) {
-    let keys = keys(app.tab);
-    let area = layout::centered(main, 76, keys.len() as u16 + 4);
+    let keys = keys(app, &app.help_filter);
+    let area = layout::centered(main, 96, keys.len() as u16 + 5);
     frame.render_widget(Clear, area);
+    let block = super::block(format!("keys · {}", app.tab.title()), true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [filter_row, list] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let filter = if app.help_filter.is_empty() {
+        Line::styled(
+            "type to filter · Esc closes · [keys] in config.toml rebinds",
+            Style::default().fg(Color::DarkGray),
+        )
+    } else {
+        Line::from(format!("filter: {}", app.help_filter))
+    };
+    frame.render_widget(filter, filter_row);
     let rows = keys.into_iter().map(|(k, what)| {
         Row::new(vec![
             Line::styled(k, Style::default().fg(Color::Yellow)),
             Line::from(what),
         ])
     });
-    let table = Table::new(rows, [Constraint::Length(18), Constraint::Min(0)])
-        .block(super::block(format!("keys · {}", app.tab.title()), true));
-    frame.render_widget(table, area);
+    let table = Table::new(rows, [Constraint::Length(16), Constraint::Min(0)]);
+    frame.render_widget(table, list);
 }
