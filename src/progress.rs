@@ -61,8 +61,7 @@ impl Cancel {
     }
     /// Whether this flag, or one of its ancestors, is set.
     pub fn is_cancelled(&self) -> bool {
-        self.own.load(Ordering::Relaxed)
-            || self.ancestors.iter().any(|p| p.load(Ordering::Relaxed))
+        self.own.load(Ordering::Relaxed) || self.ancestors.iter().any(|p| p.load(Ordering::Relaxed))
     }
     /// `Err(Cancelled)` once the flag is set, for use with `?` between units of work.
     pub fn check(&self) -> crate::Result<()> {

@@ -64,9 +64,7 @@ fn open_input(path: &Path, text_cols: &[String], label_col: Option<&str>) -> Res
             rows: Box::new(rows),
         });
     }
-    let tsv = path
-        .extension()
-        .is_some_and(|e| e == "tsv" || e == "tab");
+    let tsv = path.extension().is_some_and(|e| e == "tsv" || e == "tab");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
         .from_path(path)

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
+use wordlens::Result;
 use wordlens::classify::label_file::label_file;
 use wordlens::classify::model_file;
 use wordlens::eval::metrics::{Metrics, classification};
-use wordlens::Result;
 use wordlens::progress::Progress;
 
 use super::Context;

@@ -31,8 +31,8 @@ use super::keymap::{Action, KeyMap, Scope};
 use super::layout;
 use super::picker::Picker;
 use super::recent::Recent;
-use super::theme::Palette;
 pub use super::tab::Tab;
+use super::theme::Palette;
 
 /// Everything that can happen to the app.
 pub enum Msg {
@@ -254,8 +254,8 @@ pub struct App {
 
 mod export;
 mod input;
-mod opening;
 mod judging;
+mod opening;
 mod queries;
 
 pub use judging::JudgePanel;
@@ -506,13 +506,21 @@ mod tests {
     }
 
     #[test]
-    fn help_opens_with_question_mark_and_any_key_closes_it() {
+    fn help_opens_with_question_mark_filters_as_you_type_and_esc_closes_it() {
         let mut a = app();
         key(&mut a, KeyCode::Esc);
         press(&mut a, "?");
         assert!(a.help);
         press(&mut a, "q");
-        assert!(!a.help && !a.quit, "the closing key does nothing else");
+        assert!(a.help && !a.quit, "typed into the filter");
+        assert_eq!(a.help_filter, "q");
+        key(&mut a, KeyCode::Backspace);
+        press(&mut a, "?");
+        assert!(!a.help, "? on an empty filter closes");
+        press(&mut a, "?");
+        assert!(a.help_filter.is_empty(), "a new help starts unfiltered");
+        key(&mut a, KeyCode::Esc);
+        assert!(!a.help && !a.quit);
     }
 
     #[test]

@@ -127,7 +127,11 @@ pub fn preview(path: &Path, role: FileRole, lines: usize) -> Result<Vec<String>>
                 .filter_map(|e| e.ok())
                 .map(|e| {
                     let dir = e.path().is_dir();
-                    format!("{}{}", e.file_name().to_string_lossy(), if dir { "/" } else { "" })
+                    format!(
+                        "{}{}",
+                        e.file_name().to_string_lossy(),
+                        if dir { "/" } else { "" }
+                    )
                 })
                 .collect();
             names.sort();
@@ -169,7 +173,7 @@ pub fn preview(path: &Path, role: FileRole, lines: usize) -> Result<Vec<String>>
             }
             if format != VectorFormat::W2vBin && format.name().contains("text") {
                 let text = String::from_utf8_lossy(&bytes);
-                out.extend(text.lines().skip(1).take(lines).map(|l| short(l)));
+                out.extend(text.lines().skip(1).take(lines).map(short));
             }
             out
         }
@@ -223,9 +227,17 @@ mod tests {
 
     #[test]
     fn previews_show_columns_rows_and_vector_headers() {
-        let p = preview(&bundled("bbc-news.csv"), FileRole::Table(CorpusFormat::Csv), 3).unwrap();
+        let p = preview(
+            &bundled("bbc-news.csv"),
+            FileRole::Table(CorpusFormat::Csv),
+            3,
+        )
+        .unwrap();
         assert_eq!(p.len(), 4);
-        assert!(p[0].starts_with("columns: ") && p[0].contains("category"), "{p:?}");
+        assert!(
+            p[0].starts_with("columns: ") && p[0].contains("category"),
+            "{p:?}"
+        );
         let dir = tempfile::tempdir().unwrap();
         let vec = dir.path().join("v.txt");
         std::fs::write(&vec, "2 3\nking 0.1 0.2 0.3\nqueen 0.1 0.2 0.4\n").unwrap();

@@ -98,7 +98,10 @@ pub enum Ready {
     Classifier(Arc<Pipeline>),
     Comparison(Box<CompareReport>),
     /// The collection was labelled into this CSV: rows written.
-    Exported { path: PathBuf, rows: u64 },
+    Exported {
+        path: PathBuf,
+        rows: u64,
+    },
 }
 
 impl Ready {

@@ -129,7 +129,7 @@ impl Picker {
             }
         }
         // Best score first; the list's own order among equals (sort is stable).
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         self.shown = scored.into_iter().map(|(_, s)| s).collect();
         self.selected = 0;
         self.load_preview();
@@ -137,7 +137,9 @@ impl Picker {
 
     /// The selected entry, if the filter leaves any.
     pub fn current(&self) -> Option<&Entry> {
-        self.shown.get(self.selected).map(|s| &self.entries[s.entry])
+        self.shown
+            .get(self.selected)
+            .map(|s| &self.entries[s.entry])
     }
 
     /// Moves the selection by `delta` rows, within the list.
@@ -185,7 +187,7 @@ impl Picker {
     /// Backspace on an empty filter: the parent folder.
     pub fn up(&mut self) {
         if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-            *self = Picker::folder(&parent.to_path_buf());
+            *self = Picker::folder(parent);
         }
     }
 
@@ -264,7 +266,10 @@ mod tests {
         assert_eq!(labels(&p), ["bbc-news.csv"]);
         // b, n, then the c of ".csv": the positions the list highlights.
         assert_eq!(p.shown[0].matched, [0, 4, 9]);
-        assert_eq!(p.role, Some(FileRole::Table(crate::text::CorpusFormat::Csv)));
+        assert_eq!(
+            p.role,
+            Some(FileRole::Table(crate::text::CorpusFormat::Csv))
+        );
         assert!(p.preview[0].contains("category"), "{:?}", p.preview);
         p.set_filter("zzz".into());
         assert!(p.shown.is_empty() && p.choose() == Chosen::Nothing);

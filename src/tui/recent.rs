@@ -67,7 +67,10 @@ impl Recent {
     /// The columns last confirmed for `path`.
     pub fn columns_for(&self, path: &Path) -> Option<&ColumnChoice> {
         let path = normal(path);
-        self.columns.iter().find(|(p, _)| *p == path).map(|(_, c)| c)
+        self.columns
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, c)| c)
     }
 
     /// Puts the collection `path` first, remembering its columns, and saves.
@@ -78,8 +81,9 @@ impl Recent {
             self.columns.retain(|(p, _)| *p != path);
             self.columns.push((path.clone(), c.clone()));
         }
-        self.collections.insert(0, RecentCollection { path, columns });
-        self.collections.truncate(self.capacity);
+        self.collections
+            .insert(0, RecentCollection { path, columns });
+        self.collections.truncate(self.capacity());
         self.save()
     }
 
@@ -88,8 +92,17 @@ impl Recent {
         let path = normal(path);
         self.vectors.retain(|p| *p != path);
         self.vectors.insert(0, path);
-        self.vectors.truncate(self.capacity);
+        self.vectors.truncate(self.capacity());
         self.save()
+    }
+
+    /// Entries kept of each kind (a list loaded from no file keeps the default ten).
+    fn capacity(&self) -> usize {
+        if self.capacity == 0 {
+            10
+        } else {
+            self.capacity
+        }
     }
 
     fn save(&self) -> Result<()> {

@@ -106,11 +106,8 @@ fn ansi16(c: Color) -> Color {
         Color::Indexed(i) => indexed_rgb(i),
         other => return other,
     };
-    let distance = |p: &[u8; 3]| -> i32 {
-        (0..3)
-            .map(|k| (p[k] as i32 - rgb[k] as i32).pow(2))
-            .sum()
-    };
+    let distance =
+        |p: &[u8; 3]| -> i32 { (0..3).map(|k| (p[k] as i32 - rgb[k] as i32).pow(2)).sum() };
     ANSI.iter()
         .min_by_key(|(_, p)| distance(p))
         .map_or(Color::Reset, |(c, _)| *c)
@@ -154,7 +151,11 @@ mod tests {
         assert_eq!(buf[(0, 0)].fg, Color::White);
         assert_eq!(buf[(1, 0)].bg, Color::Blue);
         assert_eq!(buf[(2, 0)].fg, Color::LightRed, "index 196 is pure red");
-        assert!(buf.content.iter().all(|c| is_ansi16(c.fg) && is_ansi16(c.bg)));
+        assert!(
+            buf.content
+                .iter()
+                .all(|c| is_ansi16(c.fg) && is_ansi16(c.bg))
+        );
     }
 
     #[test]

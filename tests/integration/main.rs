@@ -21,6 +21,7 @@ mod subwords;
 mod training;
 mod tui;
 mod tui_judgments;
+mod tui_opening;
 
 use std::path::PathBuf;
 

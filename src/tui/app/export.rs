@@ -65,8 +65,17 @@ impl App {
         atomic_write(&path, |w| {
             let mut out = csv::Writer::from_writer(w);
             out.write_record([
-                "rank", "id", "title", "label", "mode", "score", "bm25", "bm25_rank", "cosine",
-                "vector_rank", "snippet",
+                "rank",
+                "id",
+                "title",
+                "label",
+                "mode",
+                "score",
+                "bm25",
+                "bm25_rank",
+                "cosine",
+                "vector_rank",
+                "snippet",
             ])?;
             let opt = |v: Option<String>| v.unwrap_or_default();
             for (i, h) in self.search.hits.iter().enumerate() {

@@ -100,20 +100,26 @@ impl App {
         }
     }
 
-    /// Keys of the column dialog: ↑↓ pick a column, → / Space / ← change its role, Enter
-    /// opens the table, Esc goes back to the picker.
+    /// Keys of the column dialog: ↑↓ pick a column, → / ← change its role, Space makes it
+    /// a text column or not, Enter opens the table, Esc goes back to the picker.
     pub(super) fn columns_key(&mut self, k: KeyEvent) {
         let Some(d) = self.columns.as_mut() else {
             return;
         };
-        let role = d.roles.get(d.selected).copied().unwrap_or(ColumnRole::Unused);
+        let role = d
+            .roles
+            .get(d.selected)
+            .copied()
+            .unwrap_or(ColumnRole::Unused);
         match k.code {
             KeyCode::Esc => self.columns = None,
             KeyCode::Down | KeyCode::Char('j') => {
                 d.selected = (d.selected + 1).min(d.header.len().saturating_sub(1))
             }
             KeyCode::Up | KeyCode::Char('k') => d.selected = d.selected.saturating_sub(1),
-            KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('l') => d.set_role(role.next()),
+            KeyCode::Char(' ') if role == ColumnRole::Text => d.set_role(ColumnRole::Unused),
+            KeyCode::Char(' ') => d.set_role(ColumnRole::Text),
+            KeyCode::Right | KeyCode::Char('l') => d.set_role(role.next()),
             KeyCode::Left | KeyCode::Char('h') => d.set_role(role.previous()),
             KeyCode::Enter => {
                 if let Some(choice) = d.confirm() {

@@ -117,12 +117,27 @@ pub fn human(x: f64) -> String {
 fn text_box_keys(tab: Tab) -> Vec<(&'static str, &'static str)> {
     match tab {
         Tab::Search => vec![
-            ("Esc", "in the query box: leave it (results update as you type)"),
-            ("↑ ↓ Ctrl-P/N", "in the query box: previous / next query of the history"),
-            ("Ctrl-R", "in the query box: search the history for the text"),
+            (
+                "Esc",
+                "in the query box: leave it (results update as you type)",
+            ),
+            (
+                "↑ ↓ Ctrl-P/N",
+                "in the query box: previous / next query of the history",
+            ),
+            (
+                "Ctrl-R",
+                "in the query box: search the history for the text",
+            ),
         ],
-        Tab::Classify => vec![("Enter / Esc", "in the \"try it\" box: classify now / leave it")],
-        Tab::Embeddings => vec![("Enter", "in the box: a word, or three for an analogy: a b c")],
+        Tab::Classify => vec![(
+            "Enter / Esc",
+            "in the \"try it\" box: classify now / leave it",
+        )],
+        Tab::Embeddings => vec![(
+            "Enter",
+            "in the box: a word, or three for an analogy: a b c",
+        )],
         Tab::Train => vec![],
     }
 }
@@ -139,7 +154,12 @@ pub fn keys(app: &App, filter: &str) -> Vec<(String, String)> {
     let mut keys: Vec<(String, String)> = Action::ALL
         .iter()
         .filter(|a| matches!(a.scope(), Scope::Global | Scope::Moving) || a.scope() == scope)
-        .map(|&a| (app.keymap.label(a), format!("{} ({})", a.describe(), a.name())))
+        .map(|&a| {
+            (
+                app.keymap.label(a),
+                format!("{} ({})", a.describe(), a.name()),
+            )
+        })
         .collect();
     keys.push(("Ctrl-C".into(), "quit, always".into()));
     keys.extend(

@@ -48,7 +48,9 @@ pub fn picker(frame: &mut Frame, p: &Picker, main: Rect) {
         .map(|(i, shown)| {
             let entry = &p.entries[shown.entry];
             let base = if i == p.selected {
-                Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
+                Style::default()
+                    .bg(Color::DarkGray)
+                    .add_modifier(Modifier::BOLD)
             } else if entry.is_dir {
                 Style::default().fg(Color::Cyan)
             } else {
@@ -71,7 +73,10 @@ pub fn picker(frame: &mut Frame, p: &Picker, main: Rect) {
         })
         .collect();
     let count = format!("{} of {}", p.shown.len(), p.entries.len());
-    frame.render_widget(Paragraph::new(lines).block(super::block(count, false)), list);
+    frame.render_widget(
+        Paragraph::new(lines).block(super::block(count, false)),
+        list,
+    );
     let role = p.role.map_or(String::new(), |r| format!(" · {}", r.tag()));
     let mut text: Vec<Line> = p.preview.iter().map(|l| Line::from(l.as_str())).collect();
     if let Some(e) = &p.error {
@@ -97,8 +102,15 @@ pub fn columns(frame: &mut Frame, d: &ColumnDialog, main: Rect) {
     let height = (d.header.len() as u16 + 6).min(main.height);
     let area = layout::centered(main, main.width.saturating_sub(8).min(100), height);
     frame.render_widget(Clear, area);
-    let name = d.path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
-    let how = if d.remembered { "as last time" } else { "guessed" };
+    let name = d
+        .path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let how = if d.remembered {
+        "as last time"
+    } else {
+        "guessed"
+    };
     let outer = super::block(format!("columns of {name} ({how})"), true);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
@@ -108,7 +120,9 @@ pub fn columns(frame: &mut Frame, d: &ColumnDialog, main: Rect) {
         let role = d.roles[i];
         let role_style = match role {
             ColumnRole::Unused => Style::default().fg(Color::DarkGray),
-            _ => Style::default().fg(Color::Green).add_modifier(Modifier::BOLD),
+            _ => Style::default()
+                .fg(Color::Green)
+                .add_modifier(Modifier::BOLD),
         };
         let sample: String = d.samples[i].chars().take(80).collect();
         let row = Row::new(vec![
@@ -130,12 +144,15 @@ pub fn columns(frame: &mut Frame, d: &ColumnDialog, main: Rect) {
             Constraint::Min(10),
         ],
     )
-    .header(Row::new(["column", "use", "first row"]).style(Style::default().add_modifier(Modifier::BOLD)));
+    .header(
+        Row::new(["column", "use", "first row"])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+    );
     frame.render_widget(table, table_area);
     let line = match &d.error {
         Some(e) => Line::styled(e.as_str(), Style::default().fg(Color::Red)),
         None => Line::styled(
-            "↑↓ column · → / Space / ← change its use (text may be several) · Enter open · Esc back",
+            "↑↓ column · ← → change its use · Space text on/off (several may be text) · Enter open · Esc back",
             Style::default().fg(Color::DarkGray),
         ),
     };

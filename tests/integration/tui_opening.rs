@@ -1,0 +1,391 @@
+//! Opening from inside the TUI: the picker and the column dialog driven through `App::update`
+//! as the terminal drives them, switching vectors through the real `Session` and jobs, key
+//! rebinding, the help filter, themes; the picker and dialog views on a hand-built state.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+use wordlens::Config;
+use wordlens::progress::Cancel;
+use wordlens::text::{CorpusFormat, CorpusSpec};
+use wordlens::tui::columns::{ColumnChoice, ColumnDialog, ColumnRole};
+use wordlens::tui::files::FileRole;
+use wordlens::tui::picker::{Entry, Picker, PickerList, Shown};
+use wordlens::tui::theme::{Palette, is_ansi16};
+use wordlens::tui::{App, JobKind, Msg, Ready, Request, Session, Tab};
+
+use crate::tui::{draw, key, loaded_app, screen, type_text};
+use crate::{bundled, shared};
+
+fn app_in(dir: &Path) -> App {
+    let mut app = App::new(&Config::default(), "").with_recent(dir.join("recent.json"), 10);
+    app.export_dir = dir.to_path_buf();
+    key(&mut app, KeyCode::Esc);
+    app
+}
+
+/// A folder with `rows` BBC articles (spread over the file, which is sorted by category) as
+/// `news.csv` and two vector files.
+fn folder(rows: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(bundled("bbc-news.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = csv::Writer::from_path(dir.path().join("news.csv")).unwrap();
+    out.write_record(reader.headers().unwrap()).unwrap();
+    for rec in reader.records().step_by(2225 / rows).take(rows) {
+        out.write_record(&rec.unwrap()).unwrap();
+    }
+    out.flush().unwrap();
+    for name in ["gensim-lee-32d.w2v.bin", "gensim-lee-32d.w2v.txt"] {
+        std::fs::copy(shared(&format!("formats/{name}")), dir.path().join(name)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_picker_filters_opens_a_table_through_the_column_dialog_and_remembers_the_columns() {
+    let dir = folder(40);
+    let mut app = app_in(dir.path());
+    type_text(&mut app, "o");
+    let p = app.picker.as_ref().expect("o opens the picker");
+    assert_eq!(p.list, PickerList::Folder);
+    type_text(&mut app, "nws");
+    let p = app.picker.as_ref().unwrap();
+    let shown: Vec<&str> = p
+        .shown
+        .iter()
+        .map(|s| p.entries[s.entry].label.as_str())
+        .collect();
+    assert_eq!(shown, ["news.csv"], "fuzzy: n, w, s in order");
+    assert_eq!(p.role, Some(FileRole::Table(CorpusFormat::Csv)));
+    key(&mut app, KeyCode::Enter);
+    let d = app.columns.as_ref().expect("a table asks for its columns");
+    assert!(!d.remembered);
+    let role = |d: &ColumnDialog, c: &str| d.roles[d.header.iter().position(|h| h == c).unwrap()];
+    assert_eq!(role(d, "text"), ColumnRole::Text);
+    assert_eq!(role(d, "category"), ColumnRole::Label);
+    assert_eq!(role(d, "title"), ColumnRole::Title);
+    // Space on the title makes it a second text column.
+    let title = d.header.iter().position(|h| h == "title").unwrap();
+    for _ in 0..title {
+        key(&mut app, KeyCode::Down);
+    }
+    type_text(&mut app, " ");
+    let d = app.columns.as_ref().unwrap();
+    assert_eq!(role(d, "title"), ColumnRole::Text);
+    assert_eq!(role(d, "category"), ColumnRole::Label);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.picker.is_none() && app.columns.is_none());
+    let Some(Request::OpenCollection(spec)) = app.requests.last() else {
+        panic!("{:?}", app.requests);
+    };
+    assert_eq!(spec.text_cols, ["title", "text"]);
+    assert_eq!(spec.label_col.as_deref(), Some("category"));
+    assert_eq!(spec.id_col.as_deref(), Some("id"));
+    assert_eq!(app.data_name, "news.csv");
+    assert!(app.jobs.contains_key(&JobKind::Data));
+    // Reopened later (another app, the same recent list): the choice comes back.
+    let mut again = app_in(dir.path());
+    type_text(&mut again, "R");
+    let p = again.picker.as_ref().unwrap();
+    assert_eq!(p.list, PickerList::Recent);
+    assert!(p.entries[0].path.ends_with("news.csv"));
+    key(&mut again, KeyCode::Enter);
+    let d = again.columns.as_ref().unwrap();
+    assert!(d.remembered);
+    assert_eq!(role(d, "title"), ColumnRole::Text);
+    key(&mut again, KeyCode::Esc);
+    assert!(
+        again.columns.is_none() && again.picker.is_some(),
+        "Esc: back to the picker"
+    );
+    key(&mut again, KeyCode::Esc);
+    assert!(again.picker.is_none());
+}
+
+/// Feeds the session's events to the app until `done` holds (at most two minutes).
+fn pump(session: &mut Session, app: &mut App, done: impl Fn(&App, &[String]) -> bool) {
+    let until = Instant::now() + Duration::from_secs(120);
+    let mut seen: Vec<String> = Vec::new();
+    while Instant::now() < until {
+        for e in session.events() {
+            if let wordlens::tui::JobEvent::Ready(_, r) = &e {
+                seen.push(format!("{:?}", r.kind()));
+            }
+            app.update(Msg::Job(e), Instant::now());
+        }
+        for r in app.requests.drain(..).collect::<Vec<_>>() {
+            session.handle(r, app);
+        }
+        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        if done(app, &seen) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out; delivered: {seen:?}");
+}
+
+#[test]
+fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanwhile() {
+    let dir = folder(120);
+    let mut config = Config::default();
+    config.compare.tune.enabled = false;
+    let mut session = Session::new(&config, dir.path().join("cache"), Cancel::new());
+    let mut app = App::new(&config, "news.csv");
+    let spec = CorpusSpec {
+        title_col: Some("title".into()),
+        ..CorpusSpec::new(dir.path().join("news.csv")).label_col("category")
+    };
+    let first = dir.path().join("gensim-lee-32d.w2v.bin");
+    session.open(spec, Some(first.clone())).unwrap();
+    pump(&mut session, &mut app, |a, _| {
+        a.res.index.is_some() && a.res.classifier.is_some() && a.res.comparison.is_some()
+    });
+    assert!(
+        app.res
+            .embeddings_source
+            .ends_with("gensim-lee-32d.w2v.bin")
+    );
+    let old_index = app.res.index.clone().unwrap();
+    type_text(&mut app, "/");
+    type_text(&mut app, "economy");
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.search.hits.is_empty());
+
+    // The picker chooses the other file: a vectors switch, nothing of the old shown lost.
+    app.export_dir = dir.path().to_path_buf();
+    type_text(&mut app, "o");
+    type_text(&mut app, "w2v.txt");
+    key(&mut app, KeyCode::Enter);
+    let second = dir.path().join("gensim-lee-32d.w2v.txt");
+    assert_eq!(
+        app.requests.last(),
+        Some(&Request::OpenVectors(second.clone()))
+    );
+    assert!(app.jobs.contains_key(&JobKind::Embeddings));
+    assert!(
+        app.res.index.is_some() && !app.search.hits.is_empty(),
+        "old results stay"
+    );
+    pump(&mut session, &mut app, |_, seen| {
+        ["Embeddings", "Index", "Classifier", "Comparison"]
+            .iter()
+            .all(|k| seen.iter().any(|s| s == k))
+    });
+    assert!(
+        app.res
+            .embeddings_source
+            .ends_with("gensim-lee-32d.w2v.txt")
+    );
+    let new_index = app.res.index.clone().unwrap();
+    assert!(
+        !std::sync::Arc::ptr_eq(&old_index, &new_index),
+        "the index was rebuilt"
+    );
+    assert_eq!(
+        session.setup().unwrap().vectors.as_deref(),
+        Some(second.as_path())
+    );
+    assert!(app.recent.vectors[0].ends_with("gensim-lee-32d.w2v.txt"));
+    let _ = first;
+}
+
+#[test]
+fn a_rebound_key_triggers_its_action_and_the_old_key_no_longer_does() {
+    let config = Config::from_toml("[keys]\nquit = \"ctrl-q\"\nmode = \"M\"\n").unwrap();
+    let mut app = App::new(&config, "x.csv");
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "q");
+    assert!(!app.quit, "q no longer quits");
+    let before = app.search.mode();
+    type_text(&mut app, "m");
+    assert_eq!(app.search.mode(), before, "m no longer changes the mode");
+    type_text(&mut app, "M");
+    assert_ne!(app.search.mode(), before);
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+        Instant::now(),
+    );
+    assert!(app.quit);
+    // The vim preset: G jumps to the last setting of the Train tab.
+    let vim = Config::from_toml("[keys]\npreset = \"vim\"\n").unwrap();
+    let mut app = App::new(&vim, "x.csv");
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "4G");
+    assert_eq!(app.tab, Tab::Train);
+    assert_eq!(app.train.field, wordlens::tui::app::TRAIN_FIELDS.len() - 1);
+}
+
+#[test]
+fn the_help_lists_the_active_bindings_and_filters_as_you_type() {
+    let config = Config::from_toml("[keys]\nmode = [\"M\", \"f2\"]\n").unwrap();
+    let mut app = App::new(&config, "x.csv");
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "?");
+    let s = screen(&draw(&app, 120, 40));
+    assert!(s.contains("M F2") && s.contains("next tab"), "{s}");
+    type_text(&mut app, "label");
+    assert_eq!(app.help_filter, "label");
+    let s = screen(&draw(&app, 120, 40));
+    assert!(
+        s.contains("filter by label") && !s.contains("next tab"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.help && !app.quit);
+}
+
+#[test]
+fn every_theme_draws_in_16_colours_and_no_color_in_none() {
+    let mut app = loaded_app();
+    key(&mut app, KeyCode::Esc);
+    for (palette, tab) in [
+        (Palette::Dark, "2"),
+        (Palette::Light, "2"),
+        (Palette::Monochrome, "2"),
+    ] {
+        app.palette = palette;
+        type_text(&mut app, tab);
+        let t = draw(&app, 120, 40);
+        let cells = &t.backend().buffer().content;
+        assert!(cells.iter().all(|c| is_ansi16(c.fg) && is_ansi16(c.bg)));
+        if palette == Palette::Monochrome {
+            assert!(
+                cells
+                    .iter()
+                    .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+            );
+        } else {
+            assert!(
+                cells.iter().any(|c| c.bg != Color::Reset),
+                "the heat map has colour"
+            );
+        }
+    }
+}
+
+fn hand_built_picker() -> Picker {
+    let entry = |label: &str, is_dir| Entry {
+        path: PathBuf::from("/data").join(label),
+        label: label.into(),
+        is_dir,
+    };
+    Picker {
+        list: PickerList::Folder,
+        dir: PathBuf::from("/data"),
+        filter: "nws".into(),
+        entries: vec![
+            entry("../", true),
+            entry("news.csv", false),
+            entry("news-2024.tsv", false),
+            entry("vectors.vec", false),
+        ],
+        shown: vec![
+            Shown {
+                entry: 1,
+                matched: vec![0, 2, 3],
+            },
+            Shown {
+                entry: 2,
+                matched: vec![0, 2, 3],
+            },
+        ],
+        selected: 0,
+        role: Some(FileRole::Table(CorpusFormat::Csv)),
+        preview: vec![
+            "columns: id | title | text | category".into(),
+            "1 | Ad sales boost Time Warner profit | Quarterly profits at US media giant… | business".into(),
+            "2 | Dollar gains on Greenspan speech | The dollar has hit its highest level… | business".into(),
+        ],
+        error: None,
+    }
+}
+
+#[test]
+fn picker_and_column_dialog_views_of_a_hand_built_state() {
+    let mut app = App::new(&Config::default(), "news.csv");
+    key(&mut app, KeyCode::Esc);
+    app.picker = Some(hand_built_picker());
+    let s = screen(&draw(&app, 120, 30));
+    assert!(s.contains("2 of 4") && s.contains("preview · table"), "{s}");
+    insta::assert_snapshot!("picker", s);
+    let header: Vec<String> = ["id", "title", "text", "category"]
+        .map(String::from)
+        .to_vec();
+    let rows = vec![
+        [
+            "1",
+            "Ad sales boost Time Warner profit",
+            "Quarterly profits at US media giant",
+            "business",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let remembered = ColumnChoice {
+        text: vec!["title".into(), "text".into()],
+        label: Some("category".into()),
+        title: None,
+        id: Some("id".into()),
+    };
+    app.columns = Some(ColumnDialog::new(
+        "/data/news.csv".into(),
+        CorpusFormat::Csv,
+        header,
+        &rows,
+        Some(&remembered),
+    ));
+    let s = screen(&draw(&app, 120, 30));
+    assert!(s.contains("columns of news.csv (as last time)"), "{s}");
+    insta::assert_snapshot!("column_dialog", s);
+}
+
+#[test]
+fn search_results_export_to_csv_with_their_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = loaded_app();
+    app.export_dir = dir.path().to_path_buf();
+    type_text(&mut app, "oil prices");
+    key(&mut app, KeyCode::Enter);
+    let n = app.search.hits.len();
+    assert!(n > 0);
+    type_text(&mut app, "x");
+    let path = dir.path().join("wordlens-search-oil-prices.csv");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(format!("wrote {n} results to {}", path.display()).as_str())
+    );
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    assert_eq!(&reader.headers().unwrap()[5], "score");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), n);
+    assert_eq!(&rows[0][1], app.search.hits[0].id.as_str());
+    let score: f64 = rows[0][5].parse().unwrap();
+    assert!((score - app.search.hits[0].score).abs() < 1e-6);
+    // Classify: the export is a job labelling the whole collection.
+    type_text(&mut app, "2x");
+    assert!(
+        matches!(app.requests.last(), Some(Request::ExportPredictions(p)) if p.ends_with("bbc-news-predictions.csv"))
+    );
+    assert!(app.jobs.contains_key(&JobKind::Export));
+    app.update(
+        Msg::Job(wordlens::tui::JobEvent::Ready(
+            JobKind::Export,
+            Ready::Exported {
+                path: dir.path().join("bbc-news-predictions.csv"),
+                rows: 2225,
+            },
+        )),
+        Instant::now(),
+    );
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("labelled 2225 rows into")
+    );
+    assert!(!app.jobs.contains_key(&JobKind::Export));
+}
