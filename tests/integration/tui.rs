@@ -452,7 +452,8 @@ fn train_tab_changes_the_learning_rate_and_sampling_of_the_chosen_model() {
     );
 }
 
-/// The real binary in tmux: open on BBC with given vectors, type a query, read the screen.
+/// The real binary in tmux: open on BBC with given vectors, type a query, read the screen;
+/// then open a second CSV from the file picker (columns confirmed in the dialog) and search it.
 /// Without tmux it fails, saying how to install it (`.ci/run` does) or to skip it on purpose
 /// with `WORDLENS_SKIP_TMUX=1`; it never passes without having run.
 #[test]
@@ -476,6 +477,15 @@ fn end_to_end_in_tmux() {
         wordlens::embed::io::VectorFormat::W2vBin,
     )
     .unwrap();
+    // The second collection: 300 tweets, sampled across the file (it is sorted by sentiment).
+    let tweets = std::fs::read_to_string(bundled("tweets-sentiment.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(tweets.as_bytes());
+    let mut out = csv::Writer::from_path(dir.path().join("tweets-small.csv")).unwrap();
+    out.write_record(reader.headers().unwrap()).unwrap();
+    for rec in reader.records().step_by(100).take(300) {
+        out.write_record(&rec.unwrap()).unwrap();
+    }
+    out.flush().unwrap();
     let session = format!("wordlens-e2e-{}", std::process::id());
     let cmd = format!(
         "{} tui --data-dir {} --vectors {}",
@@ -500,6 +510,8 @@ fn end_to_end_in_tmux() {
         "120",
         "-y",
         "36",
+        "-c",
+        &dir.path().display().to_string(),
         &cmd,
     ]);
     if !started.status.success() {
@@ -527,9 +539,29 @@ fn end_to_end_in_tmux() {
     );
     tmux(&["send-keys", "-t", &session, "oil prices"]);
     let screen = wait_for("Oil prices", 60);
+    // The picker (o) on the folder the TUI started in: filter, Enter, confirm the columns.
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux(&["send-keys", "-t", &session, "o"]);
+    wait_for("filter:", 10);
+    tmux(&["send-keys", "-t", &session, "tweets"]);
+    let picked = wait_for("preview · table", 10);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let dialog = wait_for("columns of tweets-small.csv", 10);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let opened = wait_for("300 documents", 60);
+    tmux(&["send-keys", "-t", &session, "/"]);
+    tmux(&["send-keys", "-t", &session, "driverless"]);
+    let second = wait_for("Driverless Car", 60);
     tmux(&["send-keys", "-t", &session, "C-c"]);
     std::thread::sleep(Duration::from_millis(300));
     tmux(&["kill-server"]);
     assert!(screen.contains("30 results"), "{screen}");
     assert!(screen.contains("[business]"), "{screen}");
+    assert!(picked.contains("tweets-small.csv"), "{picked}");
+    assert!(dialog.contains("sentiment") && dialog.contains("label"), "{dialog}");
+    assert!(opened.contains("tweets-small.csv · 300 documents"), "{opened}");
+    // Tweets about driverless cars, found by BM25 ("driverless" is not in BBC's vectors).
+    assert!(second.contains("Driverless Car") && second.contains("bm25 #1"), "{second}");
+    assert!(!second.contains(" 0 results"), "{second}");
 }
