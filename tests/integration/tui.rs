@@ -559,9 +559,18 @@ fn end_to_end_in_tmux() {
     assert!(screen.contains("30 results"), "{screen}");
     assert!(screen.contains("[business]"), "{screen}");
     assert!(picked.contains("tweets-small.csv"), "{picked}");
-    assert!(dialog.contains("sentiment") && dialog.contains("label"), "{dialog}");
-    assert!(opened.contains("tweets-small.csv · 300 documents"), "{opened}");
+    assert!(
+        dialog.contains("sentiment") && dialog.contains("label"),
+        "{dialog}"
+    );
+    assert!(
+        opened.contains("tweets-small.csv · 300 documents"),
+        "{opened}"
+    );
     // Tweets about driverless cars, found by BM25 ("driverless" is not in BBC's vectors).
-    assert!(second.contains("Driverless Car") && second.contains("bm25 #1"), "{second}");
+    assert!(
+        second.contains("Driverless Car") && second.contains("bm25 #1"),
+        "{second}"
+    );
     assert!(!second.contains(" 0 results"), "{second}");
 }

@@ -1,0 +1,123 @@
+//! Job events: progress (with its rate and, for training, the loss curve), cancellation,
+//! failure, and the artifacts a finished job hands over, which start the jobs after it.
+
+use std::time::Instant;
+
+use super::*;
+
+impl App {
+    /// Applies one event from a background job.
+    pub(super) fn job(&mut self, event: JobEvent, now: Instant) {
+        match event {
+            JobEvent::Progress {
+                job,
+                stage,
+                done,
+                total,
+                metrics,
+            } => {
+                let s = self.jobs.entry(job).or_default();
+                if let Some((t, d)) = s.last {
+                    let dt = now.duration_since(t).as_secs_f64();
+                    if dt > 0.05 && done >= d {
+                        s.rate = Some((done - d) as f64 / dt);
+                        s.last = Some((now, done));
+                    }
+                } else {
+                    s.last = Some((now, done));
+                }
+                s.stage = stage;
+                s.done = done;
+                s.total = total;
+                if job == JobKind::Training {
+                    let t = &mut self.train;
+                    let started = *t.started.get_or_insert(now);
+                    t.words_per_sec = s.rate;
+                    if let Some((_, loss)) = metrics.iter().find(|(k, _)| k == "loss") {
+                        let x = now.duration_since(started).as_secs_f64();
+                        if loss.is_finite() && *loss > 0.0 {
+                            t.loss.push((x, *loss));
+                        }
+                    }
+                }
+            }
+            JobEvent::Cancelled(job) => {
+                self.jobs.remove(&job);
+                if job == JobKind::Training {
+                    self.train.running = false;
+                    self.train.message = "training cancelled; the previous vectors stay".into();
+                }
+            }
+            JobEvent::Failed(job, error) => {
+                self.jobs.remove(&job);
+                if job == JobKind::Training {
+                    self.train.running = false;
+                    self.train.message = format!("training failed: {error}");
+                }
+                self.errors.push(format!("{}: {error}", job.name()));
+            }
+            JobEvent::Ready(job, ready) => {
+                // One thread may finish several jobs (classifier, then comparison).
+                self.jobs.remove(&job);
+                self.jobs.remove(&ready.kind());
+                self.ready(job, ready);
+            }
+        }
+    }
+
+    /// Shows as pending the jobs the runner starts after `done` (the one job graph).
+    fn mark_pending(&mut self, done: JobKind) {
+        let labelled = self.res.summary.is_some();
+        for kind in jobs_after(done, labelled, self.res.index.is_some()) {
+            self.jobs.entry(kind).or_default();
+        }
+    }
+
+    /// Takes over what a finished job built and starts what depends on it.
+    fn ready(&mut self, job: JobKind, ready: Ready) {
+        match ready {
+            Ready::Data {
+                rows,
+                summary,
+                labels,
+            } => {
+                self.res.rows = Some(rows);
+                self.res.summary = summary;
+                self.res.labels = labels;
+                self.mark_pending(JobKind::Data);
+            }
+            Ready::Embeddings {
+                embeddings, source, ..
+            } => {
+                self.res.embeddings = Some(embeddings);
+                self.res.embeddings_source = source;
+                self.mark_pending(job);
+                if job == JobKind::Training {
+                    self.train.running = false;
+                    self.train.message =
+                        "done: the new vectors are in use; index and classifier are rebuilding"
+                            .into();
+                }
+                self.run_embeddings();
+            }
+            Ready::Scores(s) => self.res.scores = Some(*s),
+            Ready::Index(ix) => {
+                self.res.index = Some(ix);
+                self.run_search();
+            }
+            Ready::Classifier(m) => {
+                self.res.classifier = Some(m);
+                self.run_try();
+            }
+            Ready::Exported { path, rows } => {
+                self.notice = Some(format!("labelled {rows} rows into {}", path.display()));
+            }
+            Ready::Comparison(c) => {
+                self.classify.selected = 0;
+                self.classify.disagreement = 0;
+                self.classify.disagreement_open = false;
+                self.res.comparison = Some(*c);
+            }
+        }
+    }
+}
