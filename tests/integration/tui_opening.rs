@@ -389,3 +389,70 @@ fn search_results_export_to_csv_with_their_scores() {
     );
     assert!(!app.jobs.contains_key(&JobKind::Export));
 }
+
+#[test]
+fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay() {
+    let dir = folder(60);
+    let mut config = Config::default();
+    config.compare.tune.enabled = false;
+    let mut session = Session::new(&config, dir.path().join("cache"), Cancel::new());
+    let mut app = App::new(&config, "news.csv");
+    key(&mut app, KeyCode::Esc);
+    let spec = CorpusSpec::new(dir.path().join("news.csv")).label_col("category");
+    session
+        .open(spec, Some(dir.path().join("gensim-lee-32d.w2v.bin")))
+        .unwrap();
+    pump(&mut session, &mut app, |a, _| {
+        a.res.index.is_some() && a.res.classifier.is_some() && a.res.comparison.is_some()
+    });
+    let old_index = app.res.index.clone().unwrap();
+
+    // A run long enough that it is still going when the key arrives.
+    app.tab = Tab::Train;
+    app.train.config.epochs = 500;
+    key(&mut app, KeyCode::Enter);
+    assert!(app.train.running);
+    pump(&mut session, &mut app, |a, _| {
+        a.jobs.get(&JobKind::Training).is_some_and(|s| s.done > 0)
+    });
+    // From another tab the cancel key stops every job, training included.
+    app.tab = Tab::Search;
+    type_text(&mut app, "c");
+    assert_eq!(app.requests, vec![Request::CancelJobs]);
+    assert!(!app.train.running && app.jobs.is_empty());
+
+    let until = Instant::now() + Duration::from_secs(60);
+    let mut cancelled = false;
+    while !cancelled && Instant::now() < until {
+        for r in app.requests.drain(..).collect::<Vec<_>>() {
+            session.handle(r, &mut app);
+        }
+        for e in session.events() {
+            match &e {
+                wordlens::tui::JobEvent::Cancelled(JobKind::Training) => cancelled = true,
+                wordlens::tui::JobEvent::Ready(job, r) => {
+                    panic!("{job:?} finished after the cancel: {:?}", r.kind())
+                }
+                _ => {}
+            }
+            app.update(Msg::Job(e), Instant::now());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(cancelled, "no Cancelled(Training) within a minute");
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    assert!(
+        app.res
+            .embeddings_source
+            .ends_with("gensim-lee-32d.w2v.bin")
+    );
+    assert!(std::sync::Arc::ptr_eq(
+        &old_index,
+        app.res.index.as_ref().unwrap()
+    ));
+    // Later jobs of the same collection run again (a fresh cancel flag): a search still works.
+    type_text(&mut app, "/");
+    type_text(&mut app, "economy");
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.search.hits.is_empty());
+}
