@@ -221,6 +221,8 @@ fn classify_predict_keeps_every_column_and_appends_probabilities() {
         "category",
         "--features",
         "bow",
+        // Tuning is tested elsewhere; this is about the columns written.
+        "--no-tune",
         "--out",
         model.to_str().unwrap(),
     ]);

@@ -178,7 +178,8 @@ fn killed_model_save_keeps_the_previous_model() {
         .map(|x| x.to_string())
         .collect()
     };
-    let bow: Vec<String> = fit("bow");
+    let mut bow: Vec<String> = fit("bow");
+    bow.push("--no-tune".into());
     wordlens(&bow.iter().map(|x| x.as_str()).collect::<Vec<_>>());
     let before = std::fs::read(&model).unwrap();
     // Fitting with embeddings trains word2vec first: killed before or during the save.

@@ -152,6 +152,7 @@ fn a_labelled_csv_is_scored_by_predict_only_with_its_label_column() {
         &csv,
         "--label-col",
         "sentiment",
+        "--no-tune",
         "--out",
         &s(&model),
     ]));
