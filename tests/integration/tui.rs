@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use wordlens::classify::compare;
 use wordlens::classify::pipeline::{Docs, FeatureKind, Pipeline};
-use wordlens::dataset::Dataset;
+use wordlens::dataset::{Dataset, Summary};
 use wordlens::embed::eval::{EvalReport, PairScore, evaluate};
 use wordlens::embed::trainer::{JobOrder, Model, TrainConfig};
 use wordlens::embed::word2vec::train;
@@ -120,20 +120,31 @@ pub fn ready(app: &mut App, kind: JobKind, r: Ready) {
     app.update(Msg::Job(JobEvent::Ready(kind, r)), Instant::now());
 }
 
-/// An app with every artifact delivered, as the jobs deliver them.
-pub fn loaded_app() -> App {
-    let f = fixture();
-    let config = Config::default();
-    let mut app = App::new(&config, "bbc-news.csv");
+/// A fresh app on a 120×36 screen, told its data has `rows` documents of these labels.
+fn app_with_data(name: &str, rows: usize, summary: Option<Summary>, labels: Vec<String>) -> App {
+    let mut app = App::new(&Config::default(), name);
     app.update(Msg::Resize(120, 36), Instant::now());
     ready(
         &mut app,
         JobKind::Data,
         Ready::Data {
-            rows: f.data.len(),
-            summary: Some(f.data.summary()),
-            labels: f.data.labels.clone(),
+            rows,
+            summary,
+            labels,
         },
+    );
+    app
+}
+
+/// An app with every artifact delivered, as the jobs deliver them.
+pub fn loaded_app() -> App {
+    let f = fixture();
+    let config = Config::default();
+    let mut app = app_with_data(
+        "bbc-news.csv",
+        f.data.len(),
+        Some(f.data.summary()),
+        f.data.labels.clone(),
     );
     ready(
         &mut app,
@@ -406,17 +417,8 @@ fn search_view_of_a_hand_built_state() {
         &Cancel::new(),
     )
     .unwrap();
-    let mut app = App::new(&config, "hand-built.csv");
-    app.update(Msg::Resize(120, 36), Instant::now());
-    ready(
-        &mut app,
-        JobKind::Data,
-        Ready::Data {
-            rows: some.len(),
-            summary: None,
-            labels: vec!["business".into(), "sports".into()],
-        },
-    );
+    let labels = vec!["business".into(), "sports".into()];
+    let mut app = app_with_data("hand-built.csv", some.len(), None, labels);
     ready(
         &mut app,
         JobKind::Embeddings,
