@@ -4,6 +4,7 @@
 //! this module imports ratatui and crossterm.
 
 pub mod app;
+pub mod artifact_keys;
 pub mod artifacts;
 pub mod columns;
 pub mod files;
@@ -27,7 +28,7 @@ use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, E
 use ratatui::crossterm::execute;
 
 pub use app::{App, ClassifyPanel, Msg, Request, Tab};
-pub use jobs::{JobEvent, JobKind, Jobs, Ready};
+pub use jobs::{JobEvent, JobKind, JobOutput, Jobs};
 pub use session::Session;
 pub use setup::Setup;
 

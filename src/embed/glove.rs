@@ -3,13 +3,11 @@
 //! Hogwild-style over threads. The output vector of a word is its word vector plus its
 //! context vector, as the GloVe tool writes with `-model 2`.
 
-use std::time::Instant;
-
 use serde::{Deserialize, Serialize};
 
 use crate::embed::cooccur::{self, Cooccurrences};
 use crate::embed::hogwild::SharedMatrix;
-use crate::embed::train_config::{TrainConfig, TrainSettings, TrainStats, Trained};
+use crate::embed::train_config::{RunClock, TrainConfig, TrainSettings, TrainStats, Trained};
 use crate::embed::vectors::Embeddings;
 use crate::embed::word2vec::scan_vocab;
 use crate::error::{Error, Result};
@@ -84,7 +82,7 @@ pub fn train(
 ) -> Result<Trained> {
     w2v.validate()?;
     cfg.validate()?;
-    let started = Instant::now();
+    let mut clock = RunClock::start();
     let (scan, vocab) = scan_vocab(sources, tokenizer, w2v, progress, cancel)?;
     let threads = w2v.thread_count();
     let mut cooc = cooccur::count(
@@ -98,40 +96,25 @@ pub fn train(
     // The token ids are not needed once counted: free them before training.
     let (tokens, read) = (scan.tokens, scan.read);
     drop(scan.stream);
-    let seconds_reading = started.elapsed().as_secs_f64();
-    let train_started = Instant::now();
+    clock.training_begins();
     let (matrix, final_loss) = fit(&mut cooc, vocab.len(), w2v, cfg, threads, progress, cancel)?;
-    let seconds_training = train_started.elapsed().as_secs_f64();
-    let stats = TrainStats {
-        settings: TrainSettings {
-            model: "glove",
-            dim: w2v.dim,
-            window: cfg.window,
-            epochs: cfg.epochs,
-            min_count: w2v.min_count,
-            threads,
-            negative: None,
-            learning_rate: None,
-            min_learning_rate: None,
-            sample: None,
-            order: None,
-            ngrams: None,
-            glove: Some((cfg.x_max, cfg.alpha, cfg.eta)),
-        },
-        tokens,
-        documents: read.documents,
-        vocab_size: vocab.len(),
-        train_words: vocab.total(),
+    let settings = TrainSettings {
+        model: "glove",
+        dim: w2v.dim,
+        window: cfg.window,
         epochs: cfg.epochs,
+        min_count: w2v.min_count,
         threads,
-        seconds_reading,
-        seconds_training,
-        words_per_second: (tokens * cfg.epochs as u64) as f64
-            / started.elapsed().as_secs_f64().max(1e-9),
-        final_loss,
-        pairs: cooc.len() * cfg.epochs as u64,
-        lossy_records: read.lossy_records,
+        negative: None,
+        learning_rate: None,
+        min_learning_rate: None,
+        sample: None,
+        order: None,
+        ngrams: None,
+        glove: Some((cfg.x_max, cfg.alpha, cfg.eta)),
     };
+    let pairs = cooc.len() * cfg.epochs as u64;
+    let stats = TrainStats::of_run(settings, tokens, &read, &vocab, &clock, final_loss, pairs);
     let embeddings = Embeddings::new(vocab.words().to_vec(), matrix, w2v.dim)?
         .with_counts(vocab.counts().to_vec());
     Ok(Trained { embeddings, stats })
@@ -218,18 +201,15 @@ fn fit(
     Ok((out, cost))
 }
 
-/// One pass of AdaGrad over `records`; returns the summed cost.
+/// One pass of AdaGrad over `records`; returns the summed cost. The four rows of a record are
+/// copied into local buffers, updated there and written back (see hogwild.rs).
 fn train_records(p: &Params, records: &[cooccur::Record], dim: usize, cfg: &GloveConfig) -> f64 {
     let mut cost = 0.0f64;
+    let [mut w, mut c, mut gw, mut gc] = std::array::from_fn(|_| vec![0.0f32; dim + 1]);
     for r in records {
-        let (w, c) = (
-            p.word.row_mut(r.a as usize),
-            p.context.row_mut(r.b as usize),
-        );
-        let (gw, gc) = (
-            p.word_grad.row_mut(r.a as usize),
-            p.context_grad.row_mut(r.b as usize),
-        );
+        let (a, b) = (r.a as usize, r.b as usize);
+        p.word.read(a, &mut w);
+        p.context.read(b, &mut c);
         let diff = crate::kernels::dot(&w[..dim], &c[..dim]) + w[dim] + c[dim] - r.x.ln();
         let weight = if r.x > cfg.x_max {
             1.0
@@ -240,6 +220,8 @@ fn train_records(p: &Params, records: &[cooccur::Record], dim: usize, cfg: &Glov
         if !fdiff.is_finite() {
             continue;
         }
+        p.word_grad.read(a, &mut gw);
+        p.context_grad.read(b, &mut gc);
         cost += 0.5 * (fdiff * diff) as f64;
         let step = fdiff * cfg.eta;
         for k in 0..dim {
@@ -254,6 +236,10 @@ fn train_records(p: &Params, records: &[cooccur::Record], dim: usize, cfg: &Glov
         c[dim] -= step / gc[dim].sqrt();
         gw[dim] += step * step;
         gc[dim] += step * step;
+        p.word.write(a, &w);
+        p.context.write(b, &c);
+        p.word_grad.write(a, &gw);
+        p.context_grad.write(b, &gc);
     }
     cost
 }

@@ -4,8 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::time::Instant;
+
 use crate::embed::vectors::Embeddings;
+use crate::embed::vocab::Vocab;
 use crate::error::{Error, Result};
+use crate::text::ReadStats;
 
 /// The embedding models `train` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,16 +266,27 @@ impl TrainConfig {
 /// The settings a run trained with, each model's own (`None`: the model has no such setting).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainSettings {
+    /// The model's name (`skipgram`, `fasttext-cbow`, `glove`, ...).
     pub model: &'static str,
+    /// Vector dimension.
     pub dim: usize,
+    /// Context window (the largest distance to a context word).
     pub window: usize,
+    /// Passes over the corpus.
     pub epochs: usize,
+    /// Words rarer than this are dropped.
     pub min_count: u64,
+    /// Worker threads.
     pub threads: usize,
+    /// Noise words per positive example.
     pub negative: Option<usize>,
+    /// Starting learning rate, decayed linearly to `min_learning_rate`.
     pub learning_rate: Option<f32>,
+    /// The learning rate at the end of training.
     pub min_learning_rate: Option<f32>,
+    /// Subsampling threshold of frequent words.
     pub sample: Option<f64>,
+    /// The order the corpus blocks are trained in.
     pub order: Option<&'static str>,
     /// fastText models: (minn, maxn, buckets).
     pub ngrams: Option<(usize, usize, usize)>,
@@ -319,26 +334,90 @@ pub struct TrainStats {
     pub settings: TrainSettings,
     /// Tokens in the corpus (before min_count), per epoch.
     pub tokens: u64,
+    /// Documents (lines or rows) read.
     pub documents: u64,
+    /// Words kept in the vocabulary.
     pub vocab_size: usize,
     /// Tokens of vocabulary words per epoch (before subsampling).
     pub train_words: u64,
+    /// Passes over the corpus.
     pub epochs: usize,
+    /// Worker threads.
     pub threads: usize,
+    /// Reading and counting the corpus (vocabulary, co-occurrences).
     pub seconds_reading: f64,
+    /// The training passes alone.
     pub seconds_training: f64,
     /// Raw corpus tokens × epochs / total seconds (reading included) — how gensim's and
     /// word2vec's reports count, so the figures compare directly.
     pub words_per_second: f64,
+    /// The mean loss over the last reported stretch of training.
     pub final_loss: f64,
     /// (input word, predicted word) pairs trained, all epochs.
     pub pairs: u64,
+    /// Lines or fields whose invalid UTF-8 was replaced (lenient reading only).
     pub lossy_records: u64,
+}
+
+impl TrainStats {
+    /// The figures of a finished run, gathered in one place for every trainer: `settings` as
+    /// trained, the corpus as read (`tokens`, `read`), its vocabulary, the run's clock, the
+    /// last loss and the pairs trained.
+    pub(crate) fn of_run(
+        settings: TrainSettings,
+        tokens: u64,
+        read: &ReadStats,
+        vocab: &Vocab,
+        clock: &RunClock,
+        final_loss: f64,
+        pairs: u64,
+    ) -> Self {
+        let seconds_total = clock.started.elapsed().as_secs_f64();
+        Self {
+            tokens,
+            documents: read.documents,
+            vocab_size: vocab.len(),
+            train_words: vocab.total(),
+            epochs: settings.epochs,
+            threads: settings.threads,
+            seconds_reading: (clock.training - clock.started).as_secs_f64(),
+            seconds_training: clock.training.elapsed().as_secs_f64(),
+            words_per_second: (tokens * settings.epochs as u64) as f64 / seconds_total.max(1e-9),
+            final_loss,
+            pairs,
+            lossy_records: read.lossy_records,
+            settings,
+        }
+    }
+}
+
+/// When a run started and when, the corpus read, its training began.
+pub(crate) struct RunClock {
+    started: Instant,
+    training: Instant,
+}
+
+impl RunClock {
+    /// Starts the clock (reading begins).
+    pub(crate) fn start() -> Self {
+        let now = Instant::now();
+        Self {
+            started: now,
+            training: now,
+        }
+    }
+
+    /// Reading is over, training begins.
+    pub(crate) fn training_begins(&mut self) {
+        self.training = Instant::now();
+    }
 }
 
 /// Vectors a training run produced, with what it measured.
 pub struct Trained {
+    /// The word vectors.
     pub embeddings: Embeddings,
+    /// What the run measured.
     pub stats: TrainStats,
 }
 

@@ -7,12 +7,12 @@
 //! which receives the gradient, and noise words are drawn by count^0.5 as fastText does.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::embed::hogwild::SharedMatrix;
 use crate::embed::subword::{Subwords, for_each_ngram};
 use crate::embed::token_stream::{self, DOC_END, TokenStream};
-use crate::embed::train_config::{Model, TrainConfig, TrainStats, Trained};
+use crate::embed::train_config::{Model, RunClock, TrainConfig, TrainStats, Trained};
 use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};
@@ -63,7 +63,9 @@ impl Counters {
     }
 }
 
-struct Shared<'a> {
+/// What every training thread reads (settings, token stream, tables) and updates (the two
+/// matrices, the counters), for the whole run.
+struct TrainingState<'a> {
     cfg: &'a TrainConfig,
     stream: &'a TokenStream,
     keep: Vec<u32>,
@@ -150,10 +152,9 @@ pub fn train(
             "GloVe is trained by embed::trainer::train, not word2vec::train".into(),
         ));
     }
-    let started = Instant::now();
+    let mut clock = RunClock::start();
     let (scan, vocab) = scan_vocab(sources, tokenizer, cfg, progress, cancel)?;
     let stream = &scan.stream;
-    let seconds_reading = started.elapsed().as_secs_f64();
 
     let dim = cfg.dim;
     let mut rng = Rng::new(cfg.seed);
@@ -173,7 +174,7 @@ pub fn train(
         (input, None, 0.75)
     };
     let threads = cfg.thread_count();
-    let shared = Shared {
+    let shared = TrainingState {
         cfg,
         stream,
         keep: vocab.keep_thresholds(cfg.sampling()),
@@ -187,7 +188,7 @@ pub fn train(
         total_words: vocab.total() * cfg.epochs as u64,
         cancel,
     };
-    let train_started = Instant::now();
+    clock.training_begins();
     let mut final_loss = f64::NAN;
     let outcome: Result<()> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -223,27 +224,21 @@ pub fn train(
     if let Some(loss) = shared.counters.take_loss() {
         final_loss = loss;
     }
-    let seconds_training = train_started.elapsed().as_secs_f64();
-    let total_seconds = started.elapsed().as_secs_f64();
-    let stats = TrainStats {
-        settings: TrainConfig {
-            threads,
-            ..cfg.clone()
-        }
-        .effective(),
-        tokens: scan.tokens,
-        documents: scan.read.documents,
-        vocab_size: vocab.len(),
-        train_words: vocab.total(),
-        epochs: cfg.epochs,
+    let settings = TrainConfig {
         threads,
-        seconds_reading,
-        seconds_training,
-        words_per_second: (scan.tokens * cfg.epochs as u64) as f64 / total_seconds.max(1e-9),
+        ..cfg.clone()
+    }
+    .effective();
+    let pairs = shared.counters.total_pairs.load(Ordering::Relaxed);
+    let stats = TrainStats::of_run(
+        settings,
+        scan.tokens,
+        &scan.read,
+        &vocab,
+        &clock,
         final_loss,
-        pairs: shared.counters.total_pairs.load(Ordering::Relaxed),
-        lossy_records: scan.read.lossy_records,
-    };
+        pairs,
+    );
     let subword_rows = shared.subword_rows;
     let matrix = shared.input.into_inner();
     let counts = vocab.counts().to_vec();
@@ -290,7 +285,7 @@ fn with_subwords(
     )
 }
 
-impl Shared<'_> {
+impl TrainingState<'_> {
     fn alpha_at(&self, words_done: u64) -> f32 {
         let progress = (words_done as f64 / self.total_words.max(1) as f64).min(1.0) as f32;
         let (start, end) = (self.cfg.learning_rate(), self.cfg.min_alpha);
@@ -305,6 +300,9 @@ struct Scratch {
     sentence: Vec<u32>,
     neu1: Vec<f32>,
     neu1e: Vec<f32>,
+    /// Copies of one output row and one input row while they are trained (see hogwild.rs).
+    out: Vec<f32>,
+    row: Vec<f32>,
     targets: Vec<u32>,
     next_targets: Vec<u32>,
     pairs_buf: Vec<(u32, u32)>,
@@ -312,7 +310,7 @@ struct Scratch {
     pairs: u64,
 }
 
-fn worker(shared: &Shared<'_>, thread: usize, seed: u64) -> Result<()> {
+fn worker(shared: &TrainingState<'_>, thread: usize, seed: u64) -> Result<()> {
     let dim = shared.cfg.dim;
     let mut rng = Rng::new(seed);
     let mut s = Scratch {
@@ -321,6 +319,8 @@ fn worker(shared: &Shared<'_>, thread: usize, seed: u64) -> Result<()> {
         sentence: Vec::new(),
         neu1: vec![0.0; dim],
         neu1e: vec![0.0; dim],
+        out: vec![0.0; dim],
+        row: vec![0.0; dim],
         targets: Vec::with_capacity(shared.cfg.negative + 1),
         next_targets: Vec::with_capacity(shared.cfg.negative + 1),
         pairs_buf: Vec::new(),
@@ -356,7 +356,7 @@ fn worker(shared: &Shared<'_>, thread: usize, seed: u64) -> Result<()> {
 }
 
 /// Trains on one job's documents; returns the number of vocabulary words it held.
-fn train_job(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) -> u64 {
+fn train_job(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) -> u64 {
     let mut words = 0u64;
     let ids = std::mem::take(&mut s.ids);
     for doc in ids.split(|&id| id == DOC_END) {

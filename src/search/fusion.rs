@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Fusion {
+    /// Reciprocal rank fusion: Σ 1 / (k + rank), scores ignored.
     Rrf,
+    /// A weighted sum of the normalised scores.
     Convex,
 }
 
@@ -20,11 +22,13 @@ pub enum Fusion {
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Normalization {
+    /// (score − min) / (max − min) over the list.
     #[cfg_attr(feature = "cli", value(name = "minmax"))]
     #[serde(rename = "minmax")]
     MinMax,
     #[cfg_attr(feature = "cli", value(name = "zscore"))]
     #[serde(rename = "zscore")]
+    /// (score − mean) / standard deviation over the list.
     ZScore,
     /// BM25 divided by the highest score the query's terms allow; cosines as they are.
     Bound,
@@ -34,9 +38,11 @@ pub enum Normalization {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FusionSetting {
+    /// How the two lists are combined.
     pub fusion: Fusion,
     /// Convex: the vector list's weight (1 − alpha goes to BM25).
     pub alpha: f64,
+    /// Convex: how scores are put on one scale.
     pub normalization: Normalization,
     /// Reciprocal rank fusion's k.
     pub rrf_k: f64,

@@ -16,7 +16,8 @@ use super::fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
 use super::hnsw::{AnnConfig, Hnsw};
 use super::ingest::{DocumentList, DocumentSource, ingest};
 use super::schema::{
-    DocInfo, EncoderKind, Fields, META_VERSION, Meta, STATIC_DIR, addresses, schema, tv, write_meta,
+    DocInfo, EncoderKind, Fields, META_VERSION, Meta, STATIC_DIR, addresses, schema, tantivy_error,
+    write_meta,
 };
 use super::vectors::{DocVectorWriter, DocVectors};
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
@@ -125,12 +126,12 @@ impl SearchIndex {
             ));
         }
         let tokenizer = Tokenizer::new(&meta.tokenizer);
-        let index = Index::open_in_dir(dir.join("tantivy")).map_err(tv(dir))?;
+        let index = Index::open_in_dir(dir.join("tantivy")).map_err(tantivy_error(dir))?;
         index
             .tokenizers()
             .register(analyzer::NAME, Analyzer(tokenizer.clone()));
         let (_, fields) = schema();
-        let reader = index.reader().map_err(tv(dir))?;
+        let reader = index.reader().map_err(tantivy_error(dir))?;
         let n = meta.documents.len();
         let (addresses, orphans) = addresses(&reader.searcher(), n, dir)?;
         let encoder = match meta.encoder {
@@ -257,7 +258,7 @@ impl SearchIndex {
             return Ok(String::new());
         };
         let searcher = self.reader.searcher();
-        let stored: TantivyDocument = searcher.doc(address).map_err(tv(&self.dir))?;
+        let stored: TantivyDocument = searcher.doc(address).map_err(tantivy_error(&self.dir))?;
         Ok(stored
             .get_first(self.fields.text)
             .and_then(|v| v.as_str())

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tantivy::{IndexWriter, TantivyDocument};
 
-use super::schema::{DocInfo, Fields, tv};
+use super::schema::{DocInfo, Fields, tantivy_error};
 use super::vectors::DocVectorWriter;
 use crate::docvec::DocVectorizer;
 use crate::encoder::Encoder;
@@ -108,7 +108,7 @@ pub(super) fn ingest(
             let ord = first_ord + documents.len() as u64;
             writer
                 .add_document(make_doc(fields, d, ord))
-                .map_err(tv(dir))?;
+                .map_err(tantivy_error(dir))?;
             documents.push(DocInfo::of(d));
         }
         let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
@@ -129,7 +129,7 @@ pub(super) fn ingest(
         });
     }
     cancel.check()?;
-    writer.commit().map_err(tv(dir))?;
+    writer.commit().map_err(tantivy_error(dir))?;
     progress.finish("indexing");
     Ok(documents)
 }

@@ -90,7 +90,7 @@ pub(super) fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-pub(super) fn tv(dir: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
+pub(super) fn tantivy_error(dir: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
     move |e| match e {
         tantivy::TantivyError::LockFailure(..) => Error::Usage(format!(
             "{}: the index is locked by another writer ({e})",
@@ -110,7 +110,7 @@ pub(super) fn addresses(
     let mut addresses = vec![None; documents];
     let mut orphans = Vec::new();
     for (seg_ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let ords = seg.fast_fields().u64("ord").map_err(tv(dir))?;
+        let ords = seg.fast_fields().u64("ord").map_err(tantivy_error(dir))?;
         for doc in seg.doc_ids_alive() {
             match ords.first(doc) {
                 Some(o) if (o as usize) < documents => {

@@ -26,7 +26,7 @@ use crate::text::{CorpusSpec, Tokenizer};
 
 use super::columns::ColumnDialog;
 use super::history::History;
-use super::jobs::{JobEvent, JobKind, Ready, jobs_after};
+use super::jobs::{JobEvent, JobKind, JobOutput, jobs_after};
 use super::keymap::{Action, KeyMap, Scope};
 use super::layout;
 use super::picker::Picker;
@@ -85,15 +85,24 @@ impl JobStatus {
 
 /// What the views read: the dataset and the artifacts built so far.
 #[derive(Default)]
-pub struct Resources {
+pub struct Loaded {
+    /// Documents in the collection (None until read).
     pub rows: Option<usize>,
+    /// Class counts and lengths of a labelled collection.
     pub summary: Option<Summary>,
+    /// The class names, in label-id order.
     pub labels: Vec<String>,
+    /// The word vectors in use.
     pub embeddings: Option<Arc<Embeddings>>,
+    /// Where they came from, as the status bar names them.
     pub embeddings_source: String,
+    /// Their scores on the word-similarity and analogy sets.
     pub scores: Option<EvalReport>,
+    /// The search index over the collection.
     pub index: Option<Arc<SearchIndex>>,
+    /// The "try it" classifier.
     pub classifier: Option<Arc<Pipeline>>,
+    /// With vs without embeddings on a held-out split.
     pub comparison: Option<CompareReport>,
 }
 
@@ -233,7 +242,7 @@ pub struct App {
     pub data_name: String,
     pub jobs: BTreeMap<JobKind, JobStatus>,
     pub errors: Vec<String>,
-    pub res: Resources,
+    pub loaded: Loaded,
     pub search: SearchState,
     pub classify: ClassifyState,
     pub embed: EmbeddingsState,
@@ -284,7 +293,7 @@ impl App {
             data_name: data_name.to_string(),
             jobs,
             errors: Vec::new(),
-            res: Resources::default(),
+            loaded: Loaded::default(),
             search: SearchState::default(),
             classify: ClassifyState::default(),
             embed: EmbeddingsState::default(),

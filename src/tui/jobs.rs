@@ -11,7 +11,6 @@ use crate::classify::label_file::label_file;
 use crate::classify::model_file;
 use crate::classify::pipeline::{Docs, FeatureKind, Pipeline};
 use crate::classify::tune::{self, Labelled};
-use crate::config::Config;
 use crate::dataset::{Dataset, Summary};
 use crate::embed::Embeddings;
 use crate::embed::eval::{EvalReport, evaluate};
@@ -25,18 +24,26 @@ use crate::progress::{Cancel, Progress, Report};
 use crate::search::SearchIndex;
 use crate::text::{CorpusReader, Document, TextSource, Tokenizer};
 
-use super::artifacts::{json, key};
+use super::artifact_keys::{classifier_key, comparison_key, index_key, trained_vectors_key};
+use super::artifacts::key;
 pub use super::setup::Setup;
 
 /// The background jobs of the TUI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum JobKind {
+    /// Reading the collection (and its labels).
     Data,
-    Embeddings,
+    /// Loading or training the word vectors.
+    Vectors,
+    /// Scoring the vectors on the word-similarity and analogy sets.
     Scores,
+    /// Building or opening the search index.
     Index,
+    /// Fitting the "try it" classifier.
     Classifier,
+    /// With vs without embeddings on a held-out split.
     Comparison,
+    /// Training new vectors from the Train tab.
     Training,
     /// Labelling the collection into a CSV (Classify tab's export).
     Export,
@@ -47,7 +54,7 @@ impl JobKind {
     pub fn name(self) -> &'static str {
         match self {
             JobKind::Data => "data",
-            JobKind::Embeddings => "word vectors",
+            JobKind::Vectors => "word vectors",
             JobKind::Scores => "embedding scores",
             JobKind::Index => "search index",
             JobKind::Classifier => "classifier",
@@ -64,8 +71,8 @@ impl JobKind {
 /// them as pending from this one list.
 pub fn jobs_after(done: JobKind, labelled: bool, index_open: bool) -> Vec<JobKind> {
     match done {
-        JobKind::Data => vec![JobKind::Embeddings],
-        JobKind::Embeddings | JobKind::Training => {
+        JobKind::Data => vec![JobKind::Vectors],
+        JobKind::Vectors | JobKind::Training => {
             let mut next = vec![JobKind::Scores];
             // New vectors from training always rebuild the index.
             if !index_open || done == JobKind::Training {
@@ -81,54 +88,75 @@ pub fn jobs_after(done: JobKind, labelled: bool, index_open: bool) -> Vec<JobKin
 }
 
 /// What a finished job hands to the UI.
-pub enum Ready {
+pub enum JobOutput {
+    /// The collection was read.
     Data {
+        /// Documents read.
         rows: usize,
+        /// Class counts, when it has labels.
         summary: Option<Summary>,
+        /// Class names in label-id order.
         labels: Vec<String>,
     },
     /// Vectors and the key their dependents are cached under.
-    Embeddings {
+    Vectors {
+        /// The vectors.
         embeddings: Arc<Embeddings>,
+        /// The artifact key of everything built from them.
         key: String,
+        /// Where they came from, for the status bar.
         source: String,
     },
+    /// The vectors' word-similarity and analogy scores.
     Scores(Box<EvalReport>),
+    /// The search index, open.
     Index(Arc<SearchIndex>),
+    /// The fitted "try it" classifier.
     Classifier(Arc<Pipeline>),
+    /// The held-out comparison.
     Comparison(Box<CompareReport>),
     /// The collection was labelled into this CSV: rows written.
     Exported {
+        /// The CSV written.
         path: PathBuf,
+        /// Rows labelled.
         rows: u64,
     },
 }
 
-impl Ready {
+impl JobOutput {
     /// The job that produces this.
     pub fn kind(&self) -> JobKind {
         match self {
-            Ready::Data { .. } => JobKind::Data,
-            Ready::Embeddings { .. } => JobKind::Embeddings,
-            Ready::Scores(_) => JobKind::Scores,
-            Ready::Index(_) => JobKind::Index,
-            Ready::Classifier(_) => JobKind::Classifier,
-            Ready::Comparison(_) => JobKind::Comparison,
-            Ready::Exported { .. } => JobKind::Export,
+            JobOutput::Data { .. } => JobKind::Data,
+            JobOutput::Vectors { .. } => JobKind::Vectors,
+            JobOutput::Scores(_) => JobKind::Scores,
+            JobOutput::Index(_) => JobKind::Index,
+            JobOutput::Classifier(_) => JobKind::Classifier,
+            JobOutput::Comparison(_) => JobKind::Comparison,
+            JobOutput::Exported { .. } => JobKind::Export,
         }
     }
 }
 
 /// What a job sends the UI: progress, its result, a failure, or that it was cancelled.
 pub enum JobEvent {
+    /// A step of the job's progress, as its gauge shows it.
     Progress {
+        /// The job reporting.
         job: JobKind,
+        /// What it is doing ("reading", "training", ...).
         stage: String,
+        /// Units done of `total` in this stage.
         done: u64,
+        /// Units in this stage (0: unknown).
         total: u64,
+        /// Running figures (loss, learning rate, ...).
         metrics: Vec<(String, f64)>,
     },
-    Ready(JobKind, Ready),
+    /// The job finished with this output.
+    Done(JobKind, JobOutput),
+    /// The job failed; the previous artifact stays in use.
     Failed(JobKind, Error),
     /// Stopped by its cancel flag (or quitting): the previous artifact stays in use.
     Cancelled(JobKind),
@@ -161,7 +189,7 @@ pub struct Jobs {
 }
 
 /// The documents and the labelled dataset, read once and shared by the jobs.
-struct Data {
+struct Collection {
     docs: Vec<Document>,
     labelled: Option<Dataset>,
 }
@@ -177,11 +205,11 @@ impl Jobs {
     }
 
     /// Runs `work` on a thread as job `kind`; its result or error goes to the channel.
-    fn spawn(&self, kind: JobKind, work: impl FnOnce(&Self) -> Result<Ready> + Send + 'static) {
+    fn spawn(&self, kind: JobKind, work: impl FnOnce(&Self) -> Result<JobOutput> + Send + 'static) {
         let jobs = self.clone();
         std::thread::spawn(move || {
             let event = match work(&jobs) {
-                Ok(ready) => JobEvent::Ready(kind, ready),
+                Ok(ready) => JobEvent::Done(kind, ready),
                 Err(Error::Cancelled) => JobEvent::Cancelled(kind),
                 Err(e) => JobEvent::Failed(kind, e),
             };
@@ -204,8 +232,8 @@ impl Jobs {
         }
     }
 
-    fn send(&self, kind: JobKind, ready: Ready) {
-        let _ = self.tx.send(JobEvent::Ready(kind, ready));
+    fn send(&self, kind: JobKind, ready: JobOutput) {
+        let _ = self.tx.send(JobEvent::Done(kind, ready));
     }
 
     /// Opens a cached index at once (the search box is usable before anything else loads),
@@ -218,13 +246,13 @@ impl Jobs {
         if let Some(dir) = cached_index.clone() {
             self.spawn(JobKind::Index, move |jobs| {
                 let ix = SearchIndex::open(&dir, &jobs.setup.config.search)?;
-                Ok(Ready::Index(Arc::new(ix)))
+                Ok(JobOutput::Index(Arc::new(ix)))
             });
         }
         let index_open = cached_index.is_some();
         self.spawn(JobKind::Data, move |jobs| {
             let data = Arc::new(jobs.read_data()?);
-            let ready = Ready::Data {
+            let ready = JobOutput::Data {
                 rows: data.docs.len(),
                 summary: data.labelled.as_ref().map(|d| d.summary()),
                 labels: data
@@ -233,7 +261,7 @@ impl Jobs {
                     .map(|d| d.labels.clone())
                     .unwrap_or_default(),
             };
-            jobs.spawn(JobKind::Embeddings, move |jobs| {
+            jobs.spawn(JobKind::Vectors, move |jobs| {
                 jobs.embeddings(&data, index_open)
             });
             Ok(ready)
@@ -258,11 +286,11 @@ impl Jobs {
     }
 
     fn index_dir(&self, emb_key: &str) -> PathBuf {
-        let k = key(&[emb_key, &json(&self.setup.config.tokenizer)]);
+        let k = index_key(&self.setup.config, emb_key);
         self.setup.artifacts.path("index", &k)
     }
 
-    fn read_data(&self) -> Result<Data> {
+    fn read_data(&self) -> Result<Collection> {
         let setup = &self.setup;
         let reader = CorpusReader::open(&setup.corpus)?;
         // A fastText file carries its labels (`__label__x`): no label column needed.
@@ -278,12 +306,12 @@ impl Jobs {
             )?),
             false => None,
         };
-        Ok(Data { docs, labelled })
+        Ok(Collection { docs, labelled })
     }
 
     /// Loads or trains the vectors and starts their dependents (the index too, unless it is
     /// already open).
-    fn embeddings(&self, data: &Arc<Data>, index_open: bool) -> Result<Ready> {
+    fn embeddings(&self, data: &Arc<Collection>, index_open: bool) -> Result<JobOutput> {
         let setup = &self.setup;
         let k = self.embeddings_key()?;
         let (embeddings, source) = match &setup.vectors {
@@ -293,13 +321,13 @@ impl Jobs {
                 let encoder = Encoder::open(p)?;
                 let words = encoder.words()?;
                 self.start_dependents(
-                    JobKind::Embeddings,
+                    JobKind::Vectors,
                     data.clone(),
                     encoder.clone(),
                     k.clone(),
                     index_open,
                 );
-                return Ok(Ready::Embeddings {
+                return Ok(JobOutput::Vectors {
                     embeddings: words,
                     key: k,
                     source: format!(
@@ -309,7 +337,7 @@ impl Jobs {
                 });
             }
             Some(p) => {
-                self.progress(JobKind::Embeddings).report(&Report {
+                self.progress(JobKind::Vectors).report(&Report {
                     stage: "reading the vectors",
                     done: 0,
                     total: 0,
@@ -327,8 +355,7 @@ impl Jobs {
                     (e, "word2vec on the data + Wikipedia sample (cached)".into())
                 } else {
                     let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
-                    let e =
-                        self.train_vectors(&texts, &setup.config.word2vec, JobKind::Embeddings)?;
+                    let e = self.train_vectors(&texts, &setup.config.word2vec, JobKind::Vectors)?;
                     io::write(&path, &e, io::VectorFormat::Wordlens)?;
                     (e, "word2vec trained on the data + Wikipedia sample".into())
                 }
@@ -337,13 +364,13 @@ impl Jobs {
         let embeddings = Arc::new(embeddings);
         let encoder = Encoder::Words(embeddings.clone());
         self.start_dependents(
-            JobKind::Embeddings,
+            JobKind::Vectors,
             data.clone(),
             encoder,
             k.clone(),
             index_open,
         );
-        Ok(Ready::Embeddings {
+        Ok(JobOutput::Vectors {
             embeddings,
             key: k,
             source,
@@ -375,7 +402,7 @@ impl Jobs {
     fn start_dependents(
         &self,
         done: JobKind,
-        data: Arc<Data>,
+        data: Arc<Collection>,
         embeddings: Encoder,
         emb_key: String,
         index_open: bool,
@@ -387,13 +414,13 @@ impl Jobs {
                     let config = self.setup.config.clone();
                     self.spawn(kind, move |_| {
                         let scores = evaluate(&*emb.words()?, &config.eval_files())?;
-                        Ok(Ready::Scores(Box::new(scores)))
+                        Ok(JobOutput::Scores(Box::new(scores)))
                     })
                 }
                 JobKind::Index => self.spawn(kind, move |jobs| jobs.index(&data, emb, &key)),
                 JobKind::Classifier => self.spawn(kind, move |jobs| {
                     let model = jobs.classifier(&data, emb.clone(), &key)?;
-                    jobs.send(JobKind::Classifier, Ready::Classifier(model));
+                    jobs.send(JobKind::Classifier, JobOutput::Classifier(model));
                     jobs.comparison(&data, emb, &key)
                 }),
                 _ => {}
@@ -401,7 +428,7 @@ impl Jobs {
         }
     }
 
-    fn index(&self, data: &Data, emb: Encoder, emb_key: &str) -> Result<Ready> {
+    fn index(&self, data: &Collection, emb: Encoder, emb_key: &str) -> Result<JobOutput> {
         let config = &self.setup.config;
         let dir = self.index_dir(emb_key);
         if !dir.join("meta.json").exists() {
@@ -415,7 +442,7 @@ impl Jobs {
                 &self.cancel,
             )?;
         }
-        Ok(Ready::Index(Arc::new(SearchIndex::open(
+        Ok(JobOutput::Index(Arc::new(SearchIndex::open(
             &dir,
             &config.search,
         )?)))
@@ -423,20 +450,12 @@ impl Jobs {
 
     /// The "try it" model: bag-of-words plus document vectors, fitted on every labelled row
     /// with C, bigrams and the dense scale chosen by inner cross-validation (`[compare.tune]`).
-    fn classifier(&self, data: &Data, emb: Encoder, emb_key: &str) -> Result<Arc<Pipeline>> {
+    fn classifier(&self, data: &Collection, emb: Encoder, emb_key: &str) -> Result<Arc<Pipeline>> {
         let config = &self.setup.config;
         let Some(ds) = &data.labelled else {
             return Err(Error::Usage("no label column".into()));
         };
-        let k = key(&[
-            emb_key,
-            &json(&config.tokenizer),
-            &json(&config.bow),
-            &json(&config.docvec),
-            &json(&config.logreg),
-            &config.compare.dense_scale.to_string(),
-            &json(&config.compare.tune),
-        ]);
+        let k = classifier_key(config, emb_key);
         let path = self.setup.artifacts.path("model", &k).with_extension("wlm");
         if path.exists() {
             let mut p = model_file::load(&path)?;
@@ -471,24 +490,13 @@ impl Jobs {
 
     /// With vs without embeddings on a stratified split (vectors retrained on the training
     /// rows unless the user gave a file), as `wordlens compare` runs it.
-    fn comparison(&self, data: &Data, emb: Encoder, emb_key: &str) -> Result<Ready> {
+    fn comparison(&self, data: &Collection, emb: Encoder, emb_key: &str) -> Result<JobOutput> {
         let config = &self.setup.config;
         let Some(ds) = &data.labelled else {
             return Err(Error::Usage("no label column".into()));
         };
-        let vectors_key = match &self.setup.vectors {
-            Some(_) => emb_key.to_string(),
-            None => json(&config.word2vec),
-        };
-        let k = key(&[
-            &vectors_key,
-            &json(&config.tokenizer),
-            &json(&config.bow),
-            &json(&config.docvec),
-            &json(&config.logreg),
-            &json(&config.compare),
-            &json(&config.tui.learning_curve),
-        ]);
+        let given = self.setup.vectors.as_ref().map(|_| emb_key);
+        let k = comparison_key(config, given);
         let path = self
             .setup
             .artifacts
@@ -497,7 +505,7 @@ impl Jobs {
         if let Ok(bytes) = std::fs::read(&path)
             && let Ok(report) = serde_json::from_slice::<CompareReport>(&bytes)
         {
-            return Ok(Ready::Comparison(Box::new(report)));
+            return Ok(JobOutput::Comparison(Box::new(report)));
         }
         let given = self.setup.vectors.as_ref().map(|_| emb);
         let report = config.held_out(
@@ -510,7 +518,7 @@ impl Jobs {
         let bytes = serde_json::to_vec(&report)
             .map_err(|e| Error::Internal(format!("cannot encode the comparison: {e}")))?;
         atomic_write(&path, |w| std::io::Write::write_all(w, &bytes))?;
-        Ok(Ready::Comparison(Box::new(report)))
+        Ok(JobOutput::Comparison(Box::new(report)))
     }
 
     /// Trains new vectors with `w2v` (Train tab). When done, the vectors replace the old ones
@@ -546,7 +554,7 @@ impl Jobs {
                 k.clone(),
                 true,
             );
-            Ok(Ready::Embeddings {
+            Ok(JobOutput::Vectors {
                 embeddings: e,
                 key: k,
                 source: format!("trained in the TUI ({:?}, dim {})", w2v.model, w2v.dim),
@@ -571,19 +579,10 @@ impl Jobs {
                 &jobs.progress(JobKind::Export),
                 &jobs.cancel,
             )?;
-            Ok(Ready::Exported {
+            Ok(JobOutput::Exported {
                 path: done.out,
                 rows: done.rows,
             })
         });
     }
-}
-
-/// The key of vectors trained with `w2v`: everything that shapes them besides the data.
-fn trained_vectors_key(config: &Config, w2v: &TrainConfig) -> String {
-    key(&[
-        &json(&config.tokenizer),
-        &json(w2v),
-        &json(&config.data.background_corpus),
-    ])
 }

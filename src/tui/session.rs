@@ -118,7 +118,7 @@ impl Session {
             }
             Request::ExportPredictions(out) => {
                 let open = self.open.as_ref().ok_or_else(nothing_open)?;
-                let classifier = app.res.classifier.clone().ok_or_else(|| {
+                let classifier = app.loaded.classifier.clone().ok_or_else(|| {
                     Error::Usage("the classifier is not ready yet; nothing exported".into())
                 })?;
                 open.jobs.export_predictions(classifier, out);

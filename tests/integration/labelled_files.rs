@@ -251,7 +251,7 @@ fn the_tui_classifies_a_fasttext_file_without_a_label_column() {
     use std::time::{Duration, Instant};
     use wordlens::progress::Cancel;
     use wordlens::tui::artifacts::Artifacts;
-    use wordlens::tui::{JobEvent, Jobs, Ready, Setup};
+    use wordlens::tui::{JobEvent, JobOutput, Jobs, Setup};
 
     let dir = tempfile::tempdir().unwrap();
     let ft = dir.path().join("tweets.txt");
@@ -267,9 +267,9 @@ fn the_tui_classifies_a_fasttext_file_without_a_label_column() {
     let until = Instant::now() + Duration::from_secs(120);
     while Instant::now() < until {
         match rx.recv_timeout(Duration::from_secs(1)) {
-            Ok(JobEvent::Ready(
+            Ok(JobEvent::Done(
                 _,
-                Ready::Data {
+                JobOutput::Data {
                     rows,
                     summary,
                     labels,
@@ -327,7 +327,7 @@ fn quitting_stops_a_training_started_in_the_tui_and_cancelling_it_does_not_quit(
         match event {
             JobEvent::Cancelled(JobKind::Training) => cancelled += 1,
             JobEvent::Failed(kind, e) => panic!("{kind:?}: {e}"),
-            JobEvent::Ready(kind, _) => panic!("{kind:?} finished after quitting"),
+            JobEvent::Done(kind, _) => panic!("{kind:?} finished after quitting"),
             _ => {}
         }
         if cancelled == 2 {

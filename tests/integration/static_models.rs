@@ -523,7 +523,7 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
     use std::sync::mpsc;
     use std::time::{Duration, Instant};
     use wordlens::tui::artifacts::Artifacts;
-    use wordlens::tui::{JobEvent, JobKind, Jobs, Ready, Setup};
+    use wordlens::tui::{JobEvent, JobKind, JobOutput, Jobs, Setup};
     let tmp = tempfile::tempdir().unwrap();
     let model_dir = plain(&tmp.path().join("model"));
     // 300 BBC articles keep the jobs short.
@@ -554,15 +554,15 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
     let until = Instant::now() + Duration::from_secs(300);
     while comparison.is_none() && Instant::now() < until {
         match rx.recv_timeout(Duration::from_secs(1)) {
-            Ok(JobEvent::Ready(
+            Ok(JobEvent::Done(
                 _,
-                Ready::Embeddings {
+                JobOutput::Vectors {
                     embeddings, source, ..
                 },
             )) => words = Some((embeddings, source)),
-            Ok(JobEvent::Ready(_, Ready::Index(ix))) => index = Some(ix),
-            Ok(JobEvent::Ready(_, Ready::Classifier(c))) => classifier = Some(c),
-            Ok(JobEvent::Ready(_, Ready::Comparison(c))) => comparison = Some(c),
+            Ok(JobEvent::Done(_, JobOutput::Index(ix))) => index = Some(ix),
+            Ok(JobEvent::Done(_, JobOutput::Classifier(c))) => classifier = Some(c),
+            Ok(JobEvent::Done(_, JobOutput::Comparison(c))) => comparison = Some(c),
             Ok(JobEvent::Failed(kind, e)) if kind != JobKind::Scores => panic!("{kind:?}: {e}"),
             _ => {}
         }

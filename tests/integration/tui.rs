@@ -21,7 +21,7 @@ use wordlens::encoder::Encoder;
 use wordlens::progress::Silent;
 use wordlens::search::SearchIndex;
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
-use wordlens::tui::{App, ClassifyPanel, JobEvent, JobKind, Msg, Ready, views};
+use wordlens::tui::{App, ClassifyPanel, JobEvent, JobKind, JobOutput, Msg, views};
 use wordlens::{Cancel, Config};
 
 use crate::bundled;
@@ -116,8 +116,8 @@ pub fn fixture() -> &'static Fixture {
     })
 }
 
-pub fn ready(app: &mut App, kind: JobKind, r: Ready) {
-    app.update(Msg::Job(JobEvent::Ready(kind, r)), Instant::now());
+pub fn ready(app: &mut App, kind: JobKind, r: JobOutput) {
+    app.update(Msg::Job(JobEvent::Done(kind, r)), Instant::now());
 }
 
 /// A fresh app on a 120×36 screen, told its data has `rows` documents of these labels.
@@ -127,7 +127,7 @@ fn app_with_data(name: &str, rows: usize, summary: Option<Summary>, labels: Vec<
     ready(
         &mut app,
         JobKind::Data,
-        Ready::Data {
+        JobOutput::Data {
             rows,
             summary,
             labels,
@@ -148,26 +148,30 @@ pub fn loaded_app() -> App {
     );
     ready(
         &mut app,
-        JobKind::Embeddings,
-        Ready::Embeddings {
+        JobKind::Vectors,
+        JobOutput::Vectors {
             embeddings: f.embeddings.clone(),
             key: "test".into(),
             source: "word2vec on BBC (test, 1 thread)".into(),
         },
     );
     let scores = evaluate(&f.embeddings, &config.eval_files()).unwrap();
-    ready(&mut app, JobKind::Scores, Ready::Scores(Box::new(scores)));
+    ready(
+        &mut app,
+        JobKind::Scores,
+        JobOutput::Scores(Box::new(scores)),
+    );
     let index = SearchIndex::open(&f.index_dir, &config.search).unwrap();
-    ready(&mut app, JobKind::Index, Ready::Index(Arc::new(index)));
+    ready(&mut app, JobKind::Index, JobOutput::Index(Arc::new(index)));
     ready(
         &mut app,
         JobKind::Classifier,
-        Ready::Classifier(f.classifier.clone()),
+        JobOutput::Classifier(f.classifier.clone()),
     );
     ready(
         &mut app,
         JobKind::Comparison,
-        Ready::Comparison(Box::new(f.comparison.clone())),
+        JobOutput::Comparison(Box::new(f.comparison.clone())),
     );
     app
 }
@@ -217,7 +221,7 @@ fn search_tab_updates_as_you_type_and_previews_the_hit() {
     assert!(app.search.hits.iter().all(|h| h.bm25.is_some()));
     // l filters by label: every hit is then of that label.
     type_text(&mut app, "ll");
-    let label = app.res.labels[1].clone();
+    let label = app.loaded.labels[1].clone();
     assert!(!app.search.hits.is_empty());
     assert!(
         app.search
@@ -340,8 +344,8 @@ fn embeddings_view_of_a_hand_built_state() {
     app.update(Msg::Resize(120, 36), Instant::now());
     ready(
         &mut app,
-        JobKind::Embeddings,
-        Ready::Embeddings {
+        JobKind::Vectors,
+        JobOutput::Vectors {
             embeddings: Arc::new(hand_built_vectors()),
             key: "hand".into(),
             source: "hand-built vectors (3 topics × 8 words)".into(),
@@ -357,7 +361,11 @@ fn embeddings_view_of_a_hand_built_state() {
         }],
         analogies: None,
     };
-    ready(&mut app, JobKind::Scores, Ready::Scores(Box::new(report)));
+    ready(
+        &mut app,
+        JobKind::Scores,
+        JobOutput::Scores(Box::new(report)),
+    );
     key(&mut app, KeyCode::Esc);
     type_text(&mut app, "3/football");
     key(&mut app, KeyCode::Enter);
@@ -421,15 +429,15 @@ fn search_view_of_a_hand_built_state() {
     let mut app = app_with_data("hand-built.csv", some.len(), None, labels);
     ready(
         &mut app,
-        JobKind::Embeddings,
-        Ready::Embeddings {
+        JobKind::Vectors,
+        JobOutput::Vectors {
             embeddings: vectors,
             key: "hand".into(),
             source: "hand-built vectors (3 topics × 8 words)".into(),
         },
     );
     let index = SearchIndex::open(&ix, &config.search).unwrap();
-    ready(&mut app, JobKind::Index, Ready::Index(Arc::new(index)));
+    ready(&mut app, JobKind::Index, JobOutput::Index(Arc::new(index)));
     type_text(&mut app, "oil prices");
     app.update(Msg::Tick, Instant::now() + Duration::from_secs(1));
     // The ten oil stories match the keywords and come first; the sport ones follow, found

@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use wordlens::Config;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate;
-use wordlens::tui::{App, JobKind, Msg, Ready};
+use wordlens::tui::{App, JobKind, JobOutput, Msg};
 
 use crate::search::copy_dir;
 use crate::tui::{draw, fixture, key, loaded_app, ready, screen, type_text};
@@ -40,7 +40,7 @@ fn judgments_become_trec_files_score_the_modes_and_retune_the_fusion() {
     let mut app = loaded_app().with_collection(&collection);
     let config = Config::default();
     let index = Arc::new(SearchIndex::open(&ix_dir, &config.search).unwrap());
-    ready(&mut app, JobKind::Index, Ready::Index(index.clone()));
+    ready(&mut app, JobKind::Index, JobOutput::Index(index.clone()));
     key(&mut app, KeyCode::Esc);
 
     search(&mut app, "oil prices");

@@ -14,7 +14,7 @@ use wordlens::tui::columns::{ColumnChoice, ColumnDialog, ColumnRole};
 use wordlens::tui::files::FileRole;
 use wordlens::tui::picker::{Entry, Picker, PickerList, Shown};
 use wordlens::tui::theme::{Palette, is_ansi16};
-use wordlens::tui::{App, JobKind, Msg, Ready, Request, Session, Tab};
+use wordlens::tui::{App, JobKind, JobOutput, Msg, Request, Session, Tab};
 
 use crate::tui::{draw, key, loaded_app, screen, type_text};
 use crate::{bundled, shared};
@@ -111,7 +111,7 @@ fn pump(session: &mut Session, app: &mut App, done: impl Fn(&App, &[String]) -> 
     let mut seen: Vec<String> = Vec::new();
     while Instant::now() < until {
         for e in session.events() {
-            if let wordlens::tui::JobEvent::Ready(_, r) = &e {
+            if let wordlens::tui::JobEvent::Done(_, r) = &e {
                 seen.push(format!("{:?}", r.kind()));
             }
             app.update(Msg::Job(e), Instant::now());
@@ -142,14 +142,14 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
     let first = dir.path().join("gensim-lee-32d.w2v.bin");
     session.open(spec, Some(first.clone())).unwrap();
     pump(&mut session, &mut app, |a, _| {
-        a.res.index.is_some() && a.res.classifier.is_some() && a.res.comparison.is_some()
+        a.loaded.index.is_some() && a.loaded.classifier.is_some() && a.loaded.comparison.is_some()
     });
     assert!(
-        app.res
+        app.loaded
             .embeddings_source
             .ends_with("gensim-lee-32d.w2v.bin")
     );
-    let old_index = app.res.index.clone().unwrap();
+    let old_index = app.loaded.index.clone().unwrap();
     type_text(&mut app, "/");
     type_text(&mut app, "economy");
     key(&mut app, KeyCode::Enter);
@@ -165,9 +165,9 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
         app.requests.last(),
         Some(&Request::OpenVectors(second.clone()))
     );
-    assert!(app.jobs.contains_key(&JobKind::Embeddings));
+    assert!(app.jobs.contains_key(&JobKind::Vectors));
     assert!(
-        app.res.index.is_some() && !app.search.hits.is_empty(),
+        app.loaded.index.is_some() && !app.search.hits.is_empty(),
         "old results stay"
     );
     pump(&mut session, &mut app, |_, seen| {
@@ -176,11 +176,11 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
             .all(|k| seen.iter().any(|s| s == k))
     });
     assert!(
-        app.res
+        app.loaded
             .embeddings_source
             .ends_with("gensim-lee-32d.w2v.txt")
     );
-    let new_index = app.res.index.clone().unwrap();
+    let new_index = app.loaded.index.clone().unwrap();
     assert!(
         !std::sync::Arc::ptr_eq(&old_index, &new_index),
         "the index was rebuilt"
@@ -372,9 +372,9 @@ fn search_results_export_to_csv_with_their_scores() {
     );
     assert!(app.jobs.contains_key(&JobKind::Export));
     app.update(
-        Msg::Job(wordlens::tui::JobEvent::Ready(
+        Msg::Job(wordlens::tui::JobEvent::Done(
             JobKind::Export,
-            Ready::Exported {
+            JobOutput::Exported {
                 path: dir.path().join("bbc-news-predictions.csv"),
                 rows: 2225,
             },
@@ -403,9 +403,9 @@ fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay()
         .open(spec, Some(dir.path().join("gensim-lee-32d.w2v.bin")))
         .unwrap();
     pump(&mut session, &mut app, |a, _| {
-        a.res.index.is_some() && a.res.classifier.is_some() && a.res.comparison.is_some()
+        a.loaded.index.is_some() && a.loaded.classifier.is_some() && a.loaded.comparison.is_some()
     });
-    let old_index = app.res.index.clone().unwrap();
+    let old_index = app.loaded.index.clone().unwrap();
 
     // A run long enough that it is still going when the key arrives.
     app.tab = Tab::Train;
@@ -430,7 +430,7 @@ fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay()
         for e in session.events() {
             match &e {
                 wordlens::tui::JobEvent::Cancelled(JobKind::Training) => cancelled = true,
-                wordlens::tui::JobEvent::Ready(job, r) => {
+                wordlens::tui::JobEvent::Done(job, r) => {
                     panic!("{job:?} finished after the cancel: {:?}", r.kind())
                 }
                 _ => {}
@@ -442,13 +442,13 @@ fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay()
     assert!(cancelled, "no Cancelled(Training) within a minute");
     assert!(app.errors.is_empty(), "{:?}", app.errors);
     assert!(
-        app.res
+        app.loaded
             .embeddings_source
             .ends_with("gensim-lee-32d.w2v.bin")
     );
     assert!(std::sync::Arc::ptr_eq(
         &old_index,
-        app.res.index.as_ref().unwrap()
+        app.loaded.index.as_ref().unwrap()
     ));
     // Later jobs of the same collection run again (a fresh cancel flag): a search still works.
     type_text(&mut app, "/");

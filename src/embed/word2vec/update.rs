@@ -6,7 +6,7 @@ use super::*;
 /// Draws the pair's noise words (skipping the target itself, as word2vec does) into
 /// `targets` after the target, and prefetches their output rows.
 #[inline]
-fn draw_targets(shared: &Shared<'_>, target: u32, targets: &mut Vec<u32>, rng: &mut Rng) {
+fn draw_targets(shared: &TrainingState<'_>, target: u32, targets: &mut Vec<u32>, rng: &mut Rng) {
     targets.clear();
     targets.push(target);
     for _ in 0..shared.cfg.negative {
@@ -21,19 +21,21 @@ fn draw_targets(shared: &Shared<'_>, target: u32, targets: &mut Vec<u32>, rng: &
 }
 
 /// The positive target (first of `targets`) and its noise words against the hidden vector
-/// `h`; accumulates the gradient for `h` into `neu1e` and updates the output vectors.
+/// `h`; accumulates the gradient for `h` into `neu1e` and updates the output vectors (each
+/// copied into `out` and back).
 #[inline]
 fn negative_sampling(
-    shared: &Shared<'_>,
+    shared: &TrainingState<'_>,
     h: &[f32],
     targets: &[u32],
     neu1e: &mut [f32],
+    out: &mut [f32],
     alpha: f32,
 ) -> f64 {
     let mut loss = 0.0f64;
     for (d, &out_id) in targets.iter().enumerate() {
         let label = if d == 0 { 1.0f32 } else { 0.0f32 };
-        let out = shared.output.row_mut(out_id as usize);
+        shared.output.read(out_id as usize, out);
         let f = dot(h, out);
         let g = if f > MAX_EXP {
             label - 1.0
@@ -45,11 +47,17 @@ fn negative_sampling(
         loss -= shared.sigmoid.log_sigmoid(if d == 0 { f } else { -f }) as f64;
         axpy(g, out, neu1e);
         axpy(g, h, out);
+        shared.output.write(out_id as usize, out);
     }
     loss
 }
 
-pub(super) fn skipgram_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) {
+pub(super) fn skipgram_sentence(
+    shared: &TrainingState<'_>,
+    s: &mut Scratch,
+    rng: &mut Rng,
+    alpha: f32,
+) {
     // List the sentence's (input, predicted) pairs first, so the rows of the next pair can be
     // prefetched while the current one trains: cache misses, not arithmetic, bound this loop.
     let window = shared.cfg.window;
@@ -87,26 +95,31 @@ pub(super) fn skipgram_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut 
         if let Some(sub) = &shared.subword_rows {
             // fastText: the input is the mean of the word's rows; each row gets the gradient.
             let rows = sub.of(context);
-            mean_of_rows(shared, rows, &mut s.neu1);
-            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+            mean_of_rows(shared, rows, &mut s.neu1, &mut s.row);
+            s.loss +=
+                negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, &mut s.out, alpha);
             for &r in rows {
-                axpy(1.0, &s.neu1e, shared.input.row_mut(r as usize));
+                shared.input.add(r as usize, 1.0, &s.neu1e, &mut s.row);
             }
         } else {
-            let input = shared.input.row_mut(context as usize);
-            s.loss += negative_sampling(shared, input, &s.targets, &mut s.neu1e, alpha);
-            axpy(1.0, &s.neu1e, input);
+            // The input row is copied into `neu1`, trained there and written back.
+            shared.input.read(context as usize, &mut s.neu1);
+            s.loss +=
+                negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, &mut s.out, alpha);
+            axpy(1.0, &s.neu1e, &mut s.neu1);
+            shared.input.write(context as usize, &s.neu1);
         }
         s.pairs += 1;
     }
 }
 
-/// `out` = the mean of the input rows `rows`.
+/// `out` = the mean of the input rows `rows` (each copied through `row`).
 #[inline]
-fn mean_of_rows(shared: &Shared<'_>, rows: &[u32], out: &mut [f32]) {
+fn mean_of_rows(shared: &TrainingState<'_>, rows: &[u32], out: &mut [f32], row: &mut [f32]) {
     out.fill(0.0);
     for &r in rows {
-        axpy(1.0, shared.input.row(r as usize), out);
+        shared.input.read(r as usize, row);
+        axpy(1.0, row, out);
     }
     let inv = 1.0 / rows.len().max(1) as f32;
     out.iter_mut().for_each(|x| *x *= inv);
@@ -114,14 +127,19 @@ fn mean_of_rows(shared: &Shared<'_>, rows: &[u32], out: &mut [f32]) {
 
 /// The input rows of `word`: its own, plus its n-grams' for fastText models.
 #[inline]
-fn input_rows<'a>(shared: &'a Shared<'_>, word: &'a u32) -> &'a [u32] {
+fn input_rows<'a>(shared: &'a TrainingState<'_>, word: &'a u32) -> &'a [u32] {
     match &shared.subword_rows {
         Some(sub) => sub.of(*word),
         None => std::slice::from_ref(word),
     }
 }
 
-pub(super) fn cbow_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) {
+pub(super) fn cbow_sentence(
+    shared: &TrainingState<'_>,
+    s: &mut Scratch,
+    rng: &mut Rng,
+    alpha: f32,
+) {
     let window = shared.cfg.window;
     let sentence = &s.sentence;
     for (pos, &word) in sentence.iter().enumerate() {
@@ -134,7 +152,8 @@ pub(super) fn cbow_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng,
         for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
                 for &r in input_rows(shared, context) {
-                    axpy(1.0, shared.input.row(r as usize), &mut s.neu1);
+                    shared.input.read(r as usize, &mut s.row);
+                    axpy(1.0, &s.row, &mut s.neu1);
                     count += 1;
                 }
             }
@@ -146,12 +165,12 @@ pub(super) fn cbow_sentence(shared: &Shared<'_>, s: &mut Scratch, rng: &mut Rng,
         s.neu1.iter_mut().for_each(|x| *x *= inv);
         draw_targets(shared, word, &mut s.targets, rng);
         s.neu1e.fill(0.0);
-        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, &mut s.out, alpha);
         s.pairs += 1;
         for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
                 for &r in input_rows(shared, context) {
-                    axpy(1.0, &s.neu1e, shared.input.row_mut(r as usize));
+                    shared.input.add(r as usize, 1.0, &s.neu1e, &mut s.row);
                 }
             }
         }

@@ -48,13 +48,13 @@ impl SearchIndex {
         let (schema, f) = schema();
         let tantivy_dir = tmp.path().join("tantivy");
         std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
-        let index = Index::create_in_dir(&tantivy_dir, schema).map_err(tv(dir))?;
+        let index = Index::create_in_dir(&tantivy_dir, schema).map_err(tantivy_error(dir))?;
         index
             .tokenizers()
             .register(analyzer::NAME, Analyzer(tokenizer.clone()));
         let mut writer: IndexWriter = index
             .writer(config.writer_memory_mb.max(15) << 20)
-            .map_err(tv(dir))?;
+            .map_err(tantivy_error(dir))?;
         // The mean of word vectors needs no fitting: vectors are computed as documents arrive.
         let docvec_cfg = DocVecConfig {
             method: DocVecMethod::Mean,
@@ -77,7 +77,7 @@ impl SearchIndex {
             progress,
             cancel,
         )?;
-        writer.wait_merging_threads().map_err(tv(dir))?;
+        writer.wait_merging_threads().map_err(tantivy_error(dir))?;
         let count = documents.len();
         if count == 0 {
             return Err(match source.path() {

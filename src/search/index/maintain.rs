@@ -27,7 +27,7 @@ impl SearchIndex {
         let mut writer: IndexWriter = self
             .index
             .writer(self.config.writer_memory_mb.max(15) << 20)
-            .map_err(tv(&dir))?;
+            .map_err(tantivy_error(&dir))?;
         for &o in &self.orphans {
             writer.delete_term(Term::from_field_u64(self.fields.ord, o));
         }
@@ -53,7 +53,7 @@ impl SearchIndex {
             progress,
             cancel,
         )?;
-        writer.wait_merging_threads().map_err(tv(&dir))?;
+        writer.wait_merging_threads().map_err(tantivy_error(&dir))?;
         vectors_file.finish()?;
         let added = documents.len();
         self.vectors = DocVectors::read(&path, first + added, dim)?;
@@ -71,12 +71,12 @@ impl SearchIndex {
         let mut writer: IndexWriter = self
             .index
             .writer(self.config.writer_memory_mb.max(15) << 20)
-            .map_err(tv(&dir))?;
+            .map_err(tantivy_error(&dir))?;
         for id in ids {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
-        writer.commit().map_err(tv(&dir))?;
-        writer.wait_merging_threads().map_err(tv(&dir))?;
+        writer.commit().map_err(tantivy_error(&dir))?;
+        writer.wait_merging_threads().map_err(tantivy_error(&dir))?;
         self.refresh()?;
         Ok(found)
     }
@@ -95,7 +95,7 @@ impl SearchIndex {
     /// addresses: a commit adds segments and a merge renumbers documents, so addresses taken
     /// before are stale.
     fn refresh(&mut self) -> Result<()> {
-        self.reader.reload().map_err(tv(&self.dir))?;
+        self.reader.reload().map_err(tantivy_error(&self.dir))?;
         let (addresses, orphans) = addresses(
             &self.reader.searcher(),
             self.meta.documents.len(),

@@ -84,14 +84,14 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let top = searcher
             .search(query, &TopDocs::with_limit(k.max(1)))
-            .map_err(tv(&self.dir))?;
+            .map_err(tantivy_error(&self.dir))?;
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let ords = searcher
                 .segment_reader(addr.segment_ord)
                 .fast_fields()
                 .u64("ord")
-                .map_err(tv(&self.dir))?;
+                .map_err(tantivy_error(&self.dir))?;
             if let Some(o) = ords
                 .first(addr.doc_id)
                 .filter(|&o| (o as usize) < self.meta.documents.len())

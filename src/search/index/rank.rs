@@ -14,19 +14,23 @@ use super::SearchIndex;
 use crate::error::{Error, Result};
 use crate::kernels::dot;
 use crate::search::fusion::{Fused, FusionSetting, fuse_explained};
-use crate::search::schema::tv;
+use crate::search::schema::tantivy_error;
 
 /// What a search ranks by: BM25, vector similarity, or both fused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
+    /// Keywords only: tantivy's BM25.
     Bm25,
+    /// Cosine similarity of document vectors only.
     Vector,
+    /// Both lists fused (the index's tuned setting, or the configured one).
     Hybrid,
 }
 
 impl Mode {
+    /// Every mode, in the order reports list them.
     pub const ALL: [Mode; 3] = [Mode::Bm25, Mode::Vector, Mode::Hybrid];
     /// The name flags and reports use.
     pub fn name(self) -> &'static str {
@@ -45,14 +49,21 @@ pub struct Hit {
     /// Document number in the index.
     #[serde(skip)]
     pub doc: u32,
+    /// The document's id (the id column, or its row number).
     pub id: String,
+    /// The title column's value, when the collection has one.
     pub title: Option<String>,
+    /// The label column's value, when the collection has one.
     pub label: Option<String>,
     /// The mode's score (BM25, cosine, or the fused score).
     pub score: f64,
+    /// BM25 score, when the keyword list ranked the document.
     pub bm25: Option<f32>,
+    /// 1-based rank in the keyword list.
     pub bm25_rank: Option<usize>,
+    /// Cosine between the query and document vectors, when the vector list ranked it.
     pub cosine: Option<f32>,
+    /// 1-based rank in the vector list.
     pub vector_rank: Option<usize>,
     /// The text around the query terms, with matches in <b>…</b>.
     pub snippet: String,
@@ -66,10 +77,15 @@ pub struct Hit {
 /// list's floor included; RRF: 1 / (k + rank)).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Contribution {
+    /// The fusion setting that produced the score.
     pub setting: FusionSetting,
+    /// The BM25 score on the fusion's scale (None: not in the keyword list).
     pub bm25_normalized: Option<f64>,
+    /// The cosine on the fusion's scale (None: not in the vector list).
     pub vector_normalized: Option<f64>,
+    /// BM25's weighted share of the fused score.
     pub bm25_part: f64,
+    /// The vectors' weighted share of the fused score.
     pub vector_part: f64,
 }
 
@@ -218,14 +234,15 @@ impl SearchIndex {
         let ranked = Ranked { fused, lists };
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
-            .map_err(tv(&self.dir))?;
+            .map_err(tantivy_error(&self.dir))?;
         let mut hits = Vec::new();
         for &(doc, score) in &ranked.fused {
             let info = &self.meta.documents[doc as usize];
             let Some(address) = self.addresses.get(doc as usize).copied().flatten() else {
                 continue;
             };
-            let stored: TantivyDocument = searcher.doc(address).map_err(tv(&self.dir))?;
+            let stored: TantivyDocument =
+                searcher.doc(address).map_err(tantivy_error(&self.dir))?;
             let mut snippet = snippets.snippet_from_doc(&stored).to_html();
             if snippet.is_empty() {
                 let text = stored

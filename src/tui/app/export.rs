@@ -36,7 +36,7 @@ impl App {
                 Ok(None) => self.notice = Some("no results to export; type a query".into()),
                 Err(e) => self.errors.push(format!("export: {e}")),
             },
-            Tab::Classify if self.res.classifier.is_some() => {
+            Tab::Classify if self.loaded.classifier.is_some() => {
                 let stem = std::path::Path::new(&self.data_name)
                     .file_stem()
                     .map_or("collection".into(), |s| s.to_string_lossy().into_owned());

@@ -198,7 +198,7 @@ impl App {
                     self.run_search();
                 }
                 Action::LabelFilter => {
-                    let n = self.res.labels.len();
+                    let n = self.loaded.labels.len();
                     self.search.label = match self.search.label {
                         _ if n == 0 => None,
                         None => Some(0),
@@ -250,7 +250,7 @@ impl App {
     /// panel key cycles the panel; Enter opens a disagreement full screen, Esc closes it.
     fn classify_action(&mut self, a: Action) {
         let c = &mut self.classify;
-        let report = self.res.comparison.as_ref();
+        let report = self.loaded.comparison.as_ref();
         let methods = report.map_or(0, |r| r.methods.len());
         let disagreements = report
             .and_then(|r| r.disagreements.as_ref())
@@ -369,7 +369,11 @@ impl App {
                         self.select_hit(first + row / 2)
                     }
                     Tab::Classify => {
-                        let rows = self.res.comparison.as_ref().map_or(0, |c| c.methods.len());
+                        let rows = self
+                            .loaded
+                            .comparison
+                            .as_ref()
+                            .map_or(0, |c| c.methods.len());
                         // One header row above the methods.
                         if row >= 1 && row - 1 < rows {
                             self.classify.selected = row - 1;
@@ -394,7 +398,7 @@ impl App {
             self.search.selected = i;
             self.search.preview_scroll = 0;
             let doc = self.search.hits[i].doc;
-            (self.search.preview, self.search.terms) = match &self.res.index {
+            (self.search.preview, self.search.terms) = match &self.loaded.index {
                 Some(ix) => (
                     ix.text(doc).unwrap_or_default(),
                     ix.explain_bm25(&self.search.query, doc).unwrap_or_default(),

@@ -56,7 +56,7 @@ impl App {
                 }
                 self.errors.push(format!("{}: {error}", job.name()));
             }
-            JobEvent::Ready(job, ready) => {
+            JobEvent::Done(job, ready) => {
                 // One thread may finish several jobs (classifier, then comparison).
                 self.jobs.remove(&job);
                 self.jobs.remove(&ready.kind());
@@ -67,30 +67,30 @@ impl App {
 
     /// Shows as pending the jobs the runner starts after `done` (the one job graph).
     fn mark_pending(&mut self, done: JobKind) {
-        let labelled = self.res.summary.is_some();
-        for kind in jobs_after(done, labelled, self.res.index.is_some()) {
+        let labelled = self.loaded.summary.is_some();
+        for kind in jobs_after(done, labelled, self.loaded.index.is_some()) {
             self.jobs.entry(kind).or_default();
         }
     }
 
     /// Takes over what a finished job built and starts what depends on it.
-    fn ready(&mut self, job: JobKind, ready: Ready) {
+    fn ready(&mut self, job: JobKind, ready: JobOutput) {
         match ready {
-            Ready::Data {
+            JobOutput::Data {
                 rows,
                 summary,
                 labels,
             } => {
-                self.res.rows = Some(rows);
-                self.res.summary = summary;
-                self.res.labels = labels;
+                self.loaded.rows = Some(rows);
+                self.loaded.summary = summary;
+                self.loaded.labels = labels;
                 self.mark_pending(JobKind::Data);
             }
-            Ready::Embeddings {
+            JobOutput::Vectors {
                 embeddings, source, ..
             } => {
-                self.res.embeddings = Some(embeddings);
-                self.res.embeddings_source = source;
+                self.loaded.embeddings = Some(embeddings);
+                self.loaded.embeddings_source = source;
                 self.mark_pending(job);
                 if job == JobKind::Training {
                     self.train.running = false;
@@ -100,23 +100,23 @@ impl App {
                 }
                 self.run_embeddings();
             }
-            Ready::Scores(s) => self.res.scores = Some(*s),
-            Ready::Index(ix) => {
-                self.res.index = Some(ix);
+            JobOutput::Scores(s) => self.loaded.scores = Some(*s),
+            JobOutput::Index(ix) => {
+                self.loaded.index = Some(ix);
                 self.run_search();
             }
-            Ready::Classifier(m) => {
-                self.res.classifier = Some(m);
+            JobOutput::Classifier(m) => {
+                self.loaded.classifier = Some(m);
                 self.run_try();
             }
-            Ready::Exported { path, rows } => {
+            JobOutput::Exported { path, rows } => {
                 self.notice = Some(format!("labelled {rows} rows into {}", path.display()));
             }
-            Ready::Comparison(c) => {
+            JobOutput::Comparison(c) => {
                 self.classify.selected = 0;
                 self.classify.disagreement = 0;
                 self.classify.disagreement_open = false;
-                self.res.comparison = Some(*c);
+                self.loaded.comparison = Some(*c);
             }
         }
     }

@@ -65,7 +65,7 @@ impl App {
 
     /// Scores every mode on the judged queries for the panel.
     pub(super) fn score_judgments(&mut self) {
-        let Some(ix) = self.res.index.clone() else {
+        let Some(ix) = self.loaded.index.clone() else {
             return;
         };
         let task = self.judgments.task(&ix);
@@ -98,7 +98,7 @@ impl App {
     /// the index and runs the search again.
     pub(super) fn retune(&mut self) {
         self.search.panel_open = true;
-        let Some(ix) = self.res.index.clone() else {
+        let Some(ix) = self.loaded.index.clone() else {
             return;
         };
         let task = self.judgments.task(&ix);

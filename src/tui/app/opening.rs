@@ -138,9 +138,9 @@ impl App {
             self.errors.push(e.to_string());
         }
         self.stop_for_switch();
-        self.res = Resources {
-            embeddings_source: std::mem::take(&mut self.res.embeddings_source),
-            ..Resources::default()
+        self.loaded = Loaded {
+            embeddings_source: std::mem::take(&mut self.loaded.embeddings_source),
+            ..Loaded::default()
         };
         self.search = SearchState::default();
         self.classify = ClassifyState::default();
@@ -169,7 +169,7 @@ impl App {
             self.errors.push(e.to_string());
         }
         self.stop_for_switch();
-        for kind in [JobKind::Data, JobKind::Embeddings] {
+        for kind in [JobKind::Data, JobKind::Vectors] {
             self.jobs.insert(kind, JobStatus::default());
         }
         self.notice = Some(format!("switching to the vectors {}", path.display()));

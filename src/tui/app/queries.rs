@@ -7,7 +7,7 @@ impl App {
     /// Runs the query in the search box (when the index is ready).
     pub fn run_search(&mut self) {
         self.search_pending = None;
-        let Some(ix) = self.res.index.clone() else {
+        let Some(ix) = self.loaded.index.clone() else {
             return;
         };
         let s = &mut self.search;
@@ -19,7 +19,7 @@ impl App {
             s.error = None;
             return;
         }
-        let label = s.label.and_then(|i| self.res.labels.get(i)).cloned();
+        let label = s.label.and_then(|i| self.loaded.labels.get(i)).cloned();
         match ix.search(&s.query, s.mode(), self.results, label.as_deref()) {
             Ok(hits) => {
                 s.hits = hits;
@@ -36,7 +36,7 @@ impl App {
     /// Classifies the "try it" text with the fitted model.
     pub fn run_try(&mut self) {
         self.try_pending = None;
-        let Some(model) = self.res.classifier.clone() else {
+        let Some(model) = self.loaded.classifier.clone() else {
             return;
         };
         let c = &mut self.classify;
@@ -65,7 +65,7 @@ impl App {
     /// Neighbours of one word, or the analogy `a b c` (a − b + c: b : a :: c : ?), and the
     /// projection.
     pub fn run_embeddings(&mut self) {
-        let Some(emb) = self.res.embeddings.clone() else {
+        let Some(emb) = self.loaded.embeddings.clone() else {
             return;
         };
         let e = &mut self.embed;

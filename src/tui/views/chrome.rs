@@ -25,7 +25,7 @@ pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::raw(layout::TAB_GAP));
     }
     let rows = app
-        .res
+        .loaded
         .rows
         .map_or(String::new(), |n| format!(" · {n} documents"));
     spans.push(Span::styled(
@@ -83,7 +83,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             } else {
                 format!("{} cancels · ", k(Action::Cancel))
             };
-            let vectors = match app.res.embeddings_source.as_str() {
+            let vectors = match app.loaded.embeddings_source.as_str() {
                 "" => String::new(),
                 v => format!(" · vectors: {v}"),
             };

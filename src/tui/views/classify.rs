@@ -14,8 +14,8 @@ use crate::tui::app::App;
 use crate::tui::layout;
 
 pub fn render(frame: &mut Frame, app: &App, main: Rect) {
-    let Some(summary) = &app.res.summary else {
-        let msg = if app.res.rows.is_some() {
+    let Some(summary) = &app.loaded.summary else {
+        let msg = if app.loaded.rows.is_some() {
             "no labels: open the TUI with --label-col, or on a fastText file (__label__x text), to classify"
         } else {
             "reading the data"
@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     };
     let classes = summary.classes.len();
     let methods = app
-        .res
+        .loaded
         .comparison
         .as_ref()
         .map_or(crate::classify::compare::Method::all().len(), |c| {
@@ -57,7 +57,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         .block(block("dataset", false)),
         sum,
     );
-    match &app.res.comparison {
+    match &app.loaded.comparison {
         None => frame.render_widget(
             waiting("fitting bag-of-words and embedding classifiers on a held-out split")
                 .block(block("with vs without embeddings", false)),
@@ -88,7 +88,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     try_it(frame, app, try_result);
     if app.classify.disagreement_open
         && let Some(d) = app
-            .res
+            .loaded
             .comparison
             .as_ref()
             .and_then(|c| c.disagreements.as_ref())
@@ -211,7 +211,7 @@ fn per_class_table(frame: &mut Frame, m: &crate::eval::metrics::Metrics, area: R
 
 fn try_it(frame: &mut Frame, app: &App, area: Rect) {
     let c = &app.classify;
-    if app.res.classifier.is_none() {
+    if app.loaded.classifier.is_none() {
         frame.render_widget(
             waiting("fitting the bag-of-words + embeddings classifier")
                 .block(block("probabilities", false)),

@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         .block(block("word or analogy", app.editing)),
         query,
     );
-    let Some(emb) = &app.res.embeddings else {
+    let Some(emb) = &app.loaded.embeddings else {
         frame.render_widget(
             waiting("loading or training word vectors").block(block("neighbours", false)),
             list,
@@ -64,9 +64,9 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         "{} words × {} dims · {}",
         emb.len(),
         emb.dim(),
-        app.res.embeddings_source
+        app.loaded.embeddings_source
     ))];
-    match &app.res.scores {
+    match &app.loaded.scores {
         None => lines.push(Line::styled(
             "scoring…",
             Style::default().fg(Color::DarkGray),

@@ -19,7 +19,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     let [query, list, preview] = layout::search(main);
     let label = s
         .label
-        .and_then(|i| app.res.labels.get(i))
+        .and_then(|i| app.loaded.labels.get(i))
         .map_or("all labels".to_string(), |l| format!("label {l}"));
     let title = format!(
         "search · {} · {label}  (m mode, l label, y/n judge, e judgments)",
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         return;
     }
     let results = block(format!("{} results", s.hits.len()), !app.editing);
-    if app.res.index.is_none() {
+    if app.loaded.index.is_none() {
         frame.render_widget(waiting("building the search index").block(results), list);
     } else if let Some(e) = &s.error {
         frame.render_widget(
@@ -175,7 +175,7 @@ fn render_preview(frame: &mut Frame, app: &App, area: Rect) {
         .unwrap_or_else(|| format!("id {}", hit.id));
     // The index's own tokenizer, so stemmed forms light up too.
     let tokenizer = app
-        .res
+        .loaded
         .index
         .as_ref()
         .map_or_else(Tokenizer::default, |ix| ix.tokenizer().clone());
