@@ -64,27 +64,39 @@ pub enum Vectors {
     Loaded(Encoder),
     /// word2vec trained on each training split's text plus these extra corpora (never on test).
     Train {
+        /// The training settings.
         config: TrainConfig,
+        /// GloVe's own settings (when `config.model` is GloVe).
         glove: GloveConfig,
+        /// Background corpora added to each training split's text.
         extra: Vec<CorpusSpec>,
     },
 }
 
 /// One comparison's inputs: the labelled data, every fitting setting, and where vectors come from.
 pub struct Experiment<'a> {
+    /// The labelled rows.
     pub data: &'a Dataset,
+    /// How texts are split into tokens.
     pub tokenizer: &'a TokenizerConfig,
+    /// The bag-of-words (TF-IDF) features.
     pub bow: &'a TfidfConfig,
+    /// How document vectors are pooled from word vectors.
     pub docvec: &'a DocVecConfig,
+    /// The logistic regression.
     pub logreg: &'a LogRegConfig,
+    /// Split, seed, bootstrap and tuning.
     pub compare: &'a CompareConfig,
+    /// Where the word vectors come from.
     pub vectors: Vectors,
 }
 
 /// A compared method: its features (bag-of-words, document vectors or both) and how document vectors pool words.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Method {
+    /// Bag-of-words, document vectors or both.
     pub kind: FeatureKind,
+    /// How word vectors are pooled into a document vector.
     pub docvec: DocVecMethod,
 }
 
@@ -118,16 +130,23 @@ impl Method {
 /// One method's held-out figures in a comparison report.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MethodRow {
+    /// The method's name (`bow`, `embed-sif`, `bow+embed-mean`, ...).
     pub name: String,
+    /// Share of test rows labelled correctly.
     pub accuracy: f64,
+    /// F1 averaged over classes, each class counting the same.
     pub macro_f1: f64,
+    /// F1 averaged over classes, weighted by their test support.
     pub weighted_f1: f64,
+    /// Mean negative log-probability of the true class.
     pub log_loss: Option<f64>,
     /// Features + regression, seconds (summed over folds); embedding training is reported apart.
     pub fit_seconds: f64,
     /// Standard deviation of accuracy over folds (k-fold only).
     pub accuracy_std: Option<f64>,
+    /// Whether every fit's solver converged.
     pub converged: bool,
+    /// Per-class precision, recall, F1 and the confusion matrix.
     pub metrics: Metrics,
     /// Expected calibration error (15 bins) and the reliability table of the test predictions.
     #[serde(default)]
@@ -140,26 +159,38 @@ pub struct MethodRow {
 /// A method tested against the baseline: accuracy difference, bootstrap interval and McNemar's test.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestRow {
+    /// The method tested.
     pub method: String,
+    /// The method it is tested against (bag-of-words).
     pub baseline: String,
     /// Accuracy of `method` minus that of `baseline`, with its bootstrap 95 % interval.
     pub difference: f64,
+    /// Lower end of the 95 % bootstrap interval of `difference`.
     pub ci_low: f64,
+    /// Upper end of the 95 % bootstrap interval of `difference`.
     pub ci_high: f64,
     /// Exact McNemar p-value on the test items the two methods disagree on.
     pub p_value: f64,
+    /// Test rows only the baseline labels correctly.
     pub only_baseline_correct: u64,
+    /// Test rows only the method labels correctly.
     pub only_method_correct: u64,
+    /// McNemar p < 0.05.
     pub significant: bool,
 }
 
 /// One method's accuracy at one learning-curve size.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CurvePoint {
+    /// Share of the training rows used.
     pub fraction: f64,
+    /// Training rows used.
     pub train_rows: usize,
+    /// The method's name.
     pub method: String,
+    /// Test accuracy at this size.
     pub accuracy: f64,
+    /// Test macro F1 at this size.
     pub macro_f1: f64,
     /// What inner cross-validation chose at this size.
     #[serde(default)]
@@ -169,8 +200,11 @@ pub struct CurvePoint {
 /// Which vectors a comparison used, their size, training time and coverage of the test tokens.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmbeddingInfo {
+    /// The vectors file, static model or training settings.
     pub source: String,
+    /// Words (or tokens) with a vector.
     pub vocab: usize,
+    /// Vector dimension.
     pub dim: usize,
     /// Seconds spent training vectors (all folds); 0 for a loaded file.
     pub train_seconds: f64,
@@ -181,17 +215,27 @@ pub struct EmbeddingInfo {
 /// Everything `compare` reports: per-method rows, tests against bag-of-words, learning curve, disagreements.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompareReport {
+    /// The labelled file.
     pub dataset: String,
+    /// Its classes and their counts.
     pub summary: Summary,
+    /// How train and test rows were chosen.
     pub split: String,
+    /// Training rows.
     pub train: usize,
+    /// Test rows.
     pub test: usize,
     /// Test rows whose exact text is also in the training rows.
     pub test_duplicates_in_train: usize,
+    /// Rows left out (empty text or no label).
     pub skipped_rows: usize,
+    /// The vectors used.
     pub embeddings: EmbeddingInfo,
+    /// Each method's held-out figures, bag-of-words first.
     pub methods: Vec<MethodRow>,
+    /// Each embedding method tested against bag-of-words.
     pub tests: Vec<TestRow>,
+    /// Accuracy at growing training sizes (single split only).
     pub learning_curve: Vec<CurvePoint>,
     /// Test rows where the most accurate embedding method and bag-of-words disagree.
     #[serde(default)]

@@ -89,10 +89,15 @@ impl Scaler {
 /// Settings for fitting a pipeline.
 #[derive(Debug, Clone)]
 pub struct FitSettings<'a> {
+    /// Bag-of-words, document vectors or both.
     pub kind: FeatureKind,
+    /// How texts are split into tokens.
     pub tokenizer: &'a TokenizerConfig,
+    /// The TF-IDF features.
     pub bow: &'a TfidfConfig,
+    /// How word vectors are pooled into a document vector.
     pub docvec: &'a DocVecConfig,
+    /// The logistic regression.
     pub logreg: &'a LogRegConfig,
     /// Dense features are multiplied by this after standardising when combined with TF-IDF,
     /// so they do not drown the unit-norm sparse rows.
@@ -102,20 +107,30 @@ pub struct FitSettings<'a> {
 /// A fitted classifier with everything needed to predict from raw text (saved as `.wlm`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pipeline {
+    /// The tokenizer it was trained with (and predicts with).
     pub tokenizer: TokenizerConfig,
+    /// The CSV columns joined into the text.
     pub text_cols: Vec<String>,
+    /// Class names, in the model's class order.
     pub labels: Vec<String>,
+    /// Which features it uses.
     pub kind: FeatureKind,
+    /// The fitted TF-IDF vocabulary and weights (bag-of-words features).
     pub tfidf: Option<Tfidf>,
+    /// The document-vector pooling (document-vector features).
     pub docvec: Option<DocVectorizer>,
+    /// Standardisation of the document vectors, fitted on the training rows.
     pub scaler: Option<Scaler>,
+    /// Weight of the standardised document vector next to TF-IDF.
     pub dense_scale: f32,
+    /// The fitted logistic regression.
     pub model: LogReg,
     /// Training time (features and regression), seconds.
     pub fit_seconds: f64,
     /// The static model used (path and checksum), checked when the model file is loaded.
     #[serde(default)]
     pub static_model: Option<StaticModelRef>,
+    /// The word vectors or static model; not saved in the file, given again on load.
     #[serde(skip)]
     pub encoder: Option<Encoder>,
 }
@@ -123,7 +138,9 @@ pub struct Pipeline {
 /// A static model a saved classifier uses: its folder and a fingerprint checked on load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaticModelRef {
+    /// The model's folder.
     pub path: String,
+    /// A checksum of its files, compared on load.
     pub fingerprint: String,
 }
 
@@ -131,7 +148,9 @@ pub struct StaticModelRef {
 /// wordlens's tokens of each (bag-of-words, word vectors).
 #[derive(Clone, Copy)]
 pub struct Docs<'a> {
+    /// The raw texts.
     pub texts: &'a [&'a str],
+    /// Each text's tokens.
     pub tokens: &'a [Vec<String>],
 }
 
@@ -395,8 +414,11 @@ pub enum Part {
 /// One term's push towards a class.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
+    /// The word, bigram or token.
     pub term: String,
+    /// Which features it comes from.
     pub part: Part,
+    /// Its contribution to the class's score (positive: towards the class).
     pub score: f64,
 }
 

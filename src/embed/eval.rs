@@ -15,36 +15,49 @@ use crate::text::corpus::read_small_text;
 /// Spearman correlation of one word-pair file and how many pairs it could use.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairScore {
+    /// The word-pair file's name.
     pub file: String,
     /// Spearman's rank correlation between human scores and cosine similarities.
     pub spearman: f64,
     /// Share of pairs with a word out of vocabulary (those pairs are skipped).
     pub oov_ratio: f64,
+    /// Pairs in the file.
     pub pairs: usize,
+    /// Pairs whose two words have vectors.
     pub used: usize,
 }
 
 /// Accuracy on one section of the analogy questions.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionScore {
+    /// The section's heading (`capital-common-countries`, ...).
     pub section: String,
+    /// Questions answered correctly.
     pub correct: usize,
+    /// Questions asked (within the restricted vocabulary).
     pub total: usize,
+    /// correct / total.
     pub accuracy: f64,
 }
 
 /// Analogy accuracy overall and per section.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnalogyScore {
+    /// The analogy file's name.
     pub file: String,
+    /// How answers are found (3CosAdd or 3CosMul).
     pub method: AnalogyMethod,
+    /// Only this many most frequent words are considered (0: all).
     pub restrict_vocab: usize,
     /// Correct answers over questions whose four words are all in the restricted vocabulary.
     pub accuracy: f64,
+    /// Questions answered correctly.
     pub correct: usize,
+    /// Questions asked.
     pub total: usize,
     /// Questions skipped because a word is outside the restricted vocabulary.
     pub skipped: usize,
+    /// Accuracy per section of the file.
     pub sections: Vec<SectionScore>,
 }
 
@@ -295,7 +308,9 @@ fn file_name(path: &Path) -> String {
 /// Scores of a set of vectors on word pairs and analogies.
 #[derive(Debug, Serialize)]
 pub struct EvalReport {
+    /// One score per word-pair file.
     pub pairs: Vec<PairScore>,
+    /// The analogy score, when an analogy file was given.
     pub analogies: Option<AnalogyScore>,
 }
 
@@ -303,9 +318,13 @@ pub struct EvalReport {
 /// `restrict` most frequent words, 0 for all) answered by `method`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalFiles {
+    /// Word-pair files (WordSim-353, SimLex-999 format).
     pub pairs: Vec<PathBuf>,
+    /// An analogy file (Google format).
     pub analogies: Option<PathBuf>,
+    /// Answer among this many most frequent words (0: all).
     pub restrict: usize,
+    /// 3CosAdd or 3CosMul.
     pub method: AnalogyMethod,
 }
 

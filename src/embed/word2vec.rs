@@ -17,7 +17,7 @@ use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};
 use crate::floats::Floats;
-use crate::kernels::{MAX_EXP, SigmoidTable, axpy, dot};
+use crate::kernels::{MAX_EXP, SigmoidTable, axpy};
 use crate::progress::{Cancel, Progress, Report};
 use crate::rng::Rng;
 use crate::text::{TextSource, Tokenizer};
@@ -300,9 +300,6 @@ struct Scratch {
     sentence: Vec<u32>,
     neu1: Vec<f32>,
     neu1e: Vec<f32>,
-    /// Copies of one output row and one input row while they are trained (see hogwild.rs).
-    out: Vec<f32>,
-    row: Vec<f32>,
     targets: Vec<u32>,
     next_targets: Vec<u32>,
     pairs_buf: Vec<(u32, u32)>,
@@ -319,8 +316,6 @@ fn worker(shared: &TrainingState<'_>, thread: usize, seed: u64) -> Result<()> {
         sentence: Vec::new(),
         neu1: vec![0.0; dim],
         neu1e: vec![0.0; dim],
-        out: vec![0.0; dim],
-        row: vec![0.0; dim],
         targets: Vec::with_capacity(shared.cfg.negative + 1),
         next_targets: Vec::with_capacity(shared.cfg.negative + 1),
         pairs_buf: Vec::new(),

@@ -6,10 +6,15 @@ use serde::Serialize;
 /// Precision, recall, F1 and support of one class.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ClassScore {
+    /// The class name.
     pub label: String,
+    /// Share of the rows predicted as this class that are in it.
     pub precision: f64,
+    /// Share of the rows in this class predicted as it.
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
+    /// Rows truly in this class.
     pub support: u64,
 }
 
@@ -17,11 +22,15 @@ pub struct ClassScore {
 /// a set of predictions.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Metrics {
+    /// Share of rows labelled correctly.
     pub accuracy: f64,
+    /// F1 averaged over classes.
     pub macro_f1: f64,
+    /// F1 averaged over classes, weighted by support.
     pub weighted_f1: f64,
     /// Mean negative log-probability of the true class (probabilities clipped at 1e-15).
     pub log_loss: Option<f64>,
+    /// Each class's scores.
     pub per_class: Vec<ClassScore>,
     /// confusion[true][predicted]
     pub confusion: Vec<Vec<u64>>,

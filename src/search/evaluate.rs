@@ -21,8 +21,11 @@ pub mod sweep;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
+    /// Mean reciprocal rank of the first relevant document in the top 10.
     MrrAt10,
+    /// Normalised discounted cumulative gain of the top 10 (graded judgments).
     NdcgAt10,
+    /// Share of the top 10 sharing the query document's label.
     LabelPrecisionAt10,
 }
 
@@ -51,9 +54,13 @@ impl Metric {
 pub struct Scores {
     /// Reciprocal rank of the first relevant document in the top 10 (0 if none).
     pub rr: f64,
+    /// nDCG of the top 10.
     pub ndcg: f64,
+    /// Share of the relevant documents found at rank 1.
     pub r1: f64,
+    /// Share of the relevant documents found in the top 10.
     pub r10: f64,
+    /// Share of the relevant documents found in the top 100.
     pub r100: f64,
     /// Share of the top 10 that is relevant.
     pub p10: f64,
@@ -77,26 +84,39 @@ impl Scores {
 /// One search mode's ranking metrics over a query set.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModeScore {
+    /// `bm25`, `vector` or `hybrid`.
     pub mode: String,
+    /// Queries scored.
     pub queries: usize,
+    /// Mean reciprocal rank (top 10).
     pub mrr_at_10: f64,
+    /// Mean nDCG@10.
     pub ndcg_at_10: f64,
+    /// Mean recall@1.
     pub recall_at_1: f64,
+    /// Mean recall@10.
     pub recall_at_10: f64,
+    /// Mean recall@100.
     pub recall_at_100: f64,
     /// Share of the top 10 with the query document's label (document-as-query runs only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label_precision_at_10: Option<f64>,
+    /// Median time to answer a query, milliseconds.
     pub median_query_ms: f64,
+    /// 99th percentile of the query time, milliseconds.
     pub p99_query_ms: f64,
 }
 
 /// A mode against BM25 on the task's metric, query by query.
 #[derive(Debug, Clone, Serialize)]
 pub struct Significance {
+    /// The mode tested.
     pub mode: String,
+    /// The mode it is tested against (BM25).
     pub against: String,
+    /// The metric compared query by query.
     pub metric: Metric,
+    /// Mean difference, its interval and the paired randomisation p-value.
     #[serde(flatten)]
     pub test: PairedTest,
 }
@@ -104,22 +124,30 @@ pub struct Significance {
 /// One query's metric in each mode.
 #[derive(Debug, Clone, Serialize)]
 pub struct PerQuery {
+    /// The query's id.
     pub id: String,
+    /// The task's metric for BM25.
     pub bm25: f64,
+    /// The task's metric for vector search.
     pub vector: f64,
+    /// The task's metric for hybrid search.
     pub hybrid: f64,
 }
 
 /// Every search mode scored on one query set, with the fusion used.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchEval {
+    /// The query set's name.
     pub task: String,
+    /// The metric the task is judged by.
     pub metric: Metric,
     /// The fusion hybrid mode used ("convex bound alpha 0.3", ...).
     pub fusion: String,
+    /// Each mode's metrics, in `Mode::ALL` order.
     pub modes: Vec<ModeScore>,
     /// Vector and hybrid against BM25 (paired randomisation test over queries).
     pub significance: Vec<Significance>,
+    /// Each query's metric in each mode.
     pub per_query: Vec<PerQuery>,
     /// Recall@10 of the approximate vector index against brute force (when there is one).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,18 +167,25 @@ pub enum Relevant {
 /// (its own tokens and stored vector; itself excluded from the results).
 #[derive(Debug, Clone)]
 pub struct Judged {
+    /// The query's id.
     pub id: String,
+    /// The query text.
     pub text: String,
+    /// Which documents are relevant.
     pub relevant: Relevant,
+    /// The indexed document this query is, for document-as-query runs.
     pub as_document: Option<u32>,
 }
 
 /// A set of judged queries and how to run and score them.
 pub struct Task {
+    /// The task's name in reports.
     pub name: String,
+    /// The judged queries.
     pub queries: Vec<Judged>,
     /// Let BM25 search the title field too.
     pub title: bool,
+    /// The metric it is judged and tuned by.
     pub metric: Metric,
 }
 
@@ -204,6 +239,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// A task's queries run in every mode: the scores, and the lists of hybrid mode kept so that
 /// other fusion settings can be scored without searching again (`sweep`).
 pub struct Run {
+    /// The scores, as reported.
     pub eval: SearchEval,
     /// Per mode (`Mode::ALL` order), each query's scores.
     pub scores: [Vec<Scores>; 3],

@@ -21,22 +21,19 @@ fn draw_targets(shared: &TrainingState<'_>, target: u32, targets: &mut Vec<u32>,
 }
 
 /// The positive target (first of `targets`) and its noise words against the hidden vector
-/// `h`; accumulates the gradient for `h` into `neu1e` and updates the output vectors (each
-/// copied into `out` and back).
+/// `h`; accumulates the gradient for `h` into `neu1e` and updates the output vectors.
 #[inline]
 fn negative_sampling(
     shared: &TrainingState<'_>,
     h: &[f32],
     targets: &[u32],
     neu1e: &mut [f32],
-    out: &mut [f32],
     alpha: f32,
 ) -> f64 {
     let mut loss = 0.0f64;
     for (d, &out_id) in targets.iter().enumerate() {
         let label = if d == 0 { 1.0f32 } else { 0.0f32 };
-        shared.output.read(out_id as usize, out);
-        let f = dot(h, out);
+        let f = shared.output.dot(out_id as usize, h);
         let g = if f > MAX_EXP {
             label - 1.0
         } else if f < -MAX_EXP {
@@ -45,9 +42,7 @@ fn negative_sampling(
             label - shared.sigmoid.sigmoid(f)
         } * alpha;
         loss -= shared.sigmoid.log_sigmoid(if d == 0 { f } else { -f }) as f64;
-        axpy(g, out, neu1e);
-        axpy(g, h, out);
-        shared.output.write(out_id as usize, out);
+        shared.output.step(out_id as usize, g, h, neu1e);
     }
     loss
 }
@@ -95,31 +90,27 @@ pub(super) fn skipgram_sentence(
         if let Some(sub) = &shared.subword_rows {
             // fastText: the input is the mean of the word's rows; each row gets the gradient.
             let rows = sub.of(context);
-            mean_of_rows(shared, rows, &mut s.neu1, &mut s.row);
-            s.loss +=
-                negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, &mut s.out, alpha);
+            mean_of_rows(shared, rows, &mut s.neu1);
+            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
             for &r in rows {
-                shared.input.add(r as usize, 1.0, &s.neu1e, &mut s.row);
+                shared.input.add(r as usize, 1.0, &s.neu1e);
             }
         } else {
-            // The input row is copied into `neu1`, trained there and written back.
+            // The input row is copied into `neu1` (it stays fixed during the step).
             shared.input.read(context as usize, &mut s.neu1);
-            s.loss +=
-                negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, &mut s.out, alpha);
-            axpy(1.0, &s.neu1e, &mut s.neu1);
-            shared.input.write(context as usize, &s.neu1);
+            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+            shared.input.add(context as usize, 1.0, &s.neu1e);
         }
         s.pairs += 1;
     }
 }
 
-/// `out` = the mean of the input rows `rows` (each copied through `row`).
+/// `out` = the mean of the input rows `rows`.
 #[inline]
-fn mean_of_rows(shared: &TrainingState<'_>, rows: &[u32], out: &mut [f32], row: &mut [f32]) {
+fn mean_of_rows(shared: &TrainingState<'_>, rows: &[u32], out: &mut [f32]) {
     out.fill(0.0);
     for &r in rows {
-        shared.input.read(r as usize, row);
-        axpy(1.0, row, out);
+        shared.input.add_to(r as usize, 1.0, out);
     }
     let inv = 1.0 / rows.len().max(1) as f32;
     out.iter_mut().for_each(|x| *x *= inv);
@@ -152,8 +143,7 @@ pub(super) fn cbow_sentence(
         for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
                 for &r in input_rows(shared, context) {
-                    shared.input.read(r as usize, &mut s.row);
-                    axpy(1.0, &s.row, &mut s.neu1);
+                    shared.input.add_to(r as usize, 1.0, &mut s.neu1);
                     count += 1;
                 }
             }
@@ -165,12 +155,12 @@ pub(super) fn cbow_sentence(
         s.neu1.iter_mut().for_each(|x| *x *= inv);
         draw_targets(shared, word, &mut s.targets, rng);
         s.neu1e.fill(0.0);
-        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, &mut s.out, alpha);
+        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
         s.pairs += 1;
         for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
                 for &r in input_rows(shared, context) {
-                    shared.input.add(r as usize, 1.0, &s.neu1e, &mut s.row);
+                    shared.input.add(r as usize, 1.0, &s.neu1e);
                 }
             }
         }
