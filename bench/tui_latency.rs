@@ -13,7 +13,7 @@ use wordlens::embed::{io, word2vec};
 use wordlens::progress::Silent;
 use wordlens::search::SearchIndex;
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
-use wordlens::tui::{App, JobEvent, JobKind, Msg, Ready, views};
+use wordlens::tui::{App, JobEvent, JobKind, JobOutput, Msg, views};
 use wordlens::{Cancel, Config};
 
 fn main() -> wordlens::Result<()> {
@@ -46,7 +46,7 @@ fn main() -> wordlens::Result<()> {
     let mut app = App::new(&config, "bbc-news.csv");
     app.update(Msg::Resize(120, 36), Instant::now());
     app.update(
-        Msg::Job(JobEvent::Ready(JobKind::Index, Ready::Index(index))),
+        Msg::Job(JobEvent::Done(JobKind::Index, JobOutput::Index(index))),
         Instant::now(),
     );
     let mut terminal = Terminal::new(TestBackend::new(120, 36))
