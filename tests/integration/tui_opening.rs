@@ -171,7 +171,7 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
         "old results stay"
     );
     pump(&mut session, &mut app, |_, seen| {
-        ["Embeddings", "Index", "Classifier", "Comparison"]
+        ["Vectors", "Index", "Classifier", "Comparison"]
             .iter()
             .all(|k| seen.iter().any(|s| s == k))
     });
