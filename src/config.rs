@@ -95,18 +95,31 @@ impl Default for OutputConfig {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// `[data]`: the data folder, text columns, UTF-8 leniency and the background corpus.
     pub data: DataConfig,
+    /// `[tokenizer]`: how text becomes tokens.
     pub tokenizer: TokenizerConfig,
+    /// `[word2vec]`: training settings of every model.
     pub word2vec: TrainConfig,
+    /// `[glove]`: GloVe's own settings.
     pub glove: GloveConfig,
+    /// `[output]`: the vectors format written and the PQ sub-dimension.
     pub output: OutputConfig,
+    /// `[eval]`: word-pair and analogy evaluation.
     pub eval: EvalConfig,
+    /// `[bow]`: TF-IDF features.
     pub bow: TfidfConfig,
+    /// `[docvec]`: document vectors from word vectors.
     pub docvec: DocVecConfig,
+    /// `[logreg]`: logistic regression.
     pub logreg: LogRegConfig,
+    /// `[compare]`: held-out comparison and tuning.
     pub compare: CompareConfig,
+    /// `[search]`: index, BM25 and fusion.
     pub search: SearchConfig,
+    /// `[tui]`: the terminal interface.
     pub tui: TuiConfig,
+    /// `[keys]`: key bindings.
     pub keys: KeysConfig,
 }
 

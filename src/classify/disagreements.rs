@@ -9,16 +9,22 @@ use serde::{Deserialize, Serialize};
 pub struct Disagreement {
     /// Data row (0-based, header excluded).
     pub row: usize,
+    /// The row's text.
     pub text: String,
+    /// Its true label.
     pub label: String,
+    /// What bag-of-words predicted.
     pub bow: Prediction,
+    /// What the embedding method predicted.
     pub method: Prediction,
 }
 
 /// A predicted label and its probability.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
+    /// The predicted label.
     pub label: String,
+    /// Its predicted probability.
     pub probability: f64,
 }
 
@@ -30,14 +36,19 @@ pub struct Disagreements {
     /// McNemar's b and c: rows only the method got right, and only bag-of-words.
     pub method_right_bow_wrong: u64,
     pub bow_right_method_wrong: u64,
+    /// Every test row the two label differently.
     pub rows: Vec<Disagreement>,
 }
 
 /// What `find` needs of one method's test predictions.
 pub struct Predictions<'a> {
+    /// The test rows' data-row numbers.
     pub rows: &'a [usize],
+    /// Each row's true label id.
     pub truth: &'a [u32],
+    /// Each row's predicted label id.
     pub pred: &'a [u32],
+    /// Each row's probability per class.
     pub proba: &'a [Vec<f64>],
 }
 

@@ -45,10 +45,14 @@ pub(super) enum EncoderKind {
 /// The folder beside the tantivy index holding a copy of the static model.
 pub(super) const STATIC_DIR: &str = "static";
 
+/// What the index keeps of each document besides its text: shown with every hit.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocInfo {
+    /// The document's id (the id column, or its row number).
     pub id: String,
+    /// The title column's value, when there is one.
     pub title: Option<String>,
+    /// The label column's value, when there is one.
     pub label: Option<String>,
 }
 
