@@ -23,6 +23,7 @@ pub enum DocVecMethod {
 }
 
 impl DocVecMethod {
+    /// Every method, in the order reports list them.
     pub const ALL: [DocVecMethod; 3] = [DocVecMethod::Mean, DocVecMethod::Tfidf, DocVecMethod::Sif];
     /// The name settings and reports use.
     pub fn name(self) -> &'static str {

@@ -60,6 +60,7 @@ pub enum Error {
     Internal(String),
 }
 
+/// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {

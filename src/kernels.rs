@@ -57,6 +57,7 @@ pub fn normalize(v: &mut [f32]) {
     }
 }
 
+/// Beyond ±MAX_EXP the sigmoid is taken as 0 or 1, as word2vec does.
 pub const MAX_EXP: f32 = 6.0;
 const TABLE_SIZE: usize = 1000;
 

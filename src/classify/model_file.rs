@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 
 const MAGIC: &str = "WORDLENS-MODEL";
+/// The `.wlm` format version written; a file of another version is refused on load.
 pub const VERSION: u32 = 1;
 
 /// Writes `pipeline` to `path` as a `.wlm` file, atomically.

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 use crate::text::corpus::read_small_text;
 
+/// The queries file of a judgments folder (`qid<TAB>query` per line).
 pub const TOPICS: &str = "topics.tsv";
+/// The judgments file of a judgments folder (TREC qrels: `qid 0 docid relevance`).
 pub const QRELS: &str = "qrels.txt";
 
 /// The judgments of one collection, in a folder of their own.

@@ -7,6 +7,7 @@ use super::tab::Tab;
 
 /// Below this the app draws a "too small" notice instead of its views.
 pub const MIN_WIDTH: u16 = 80;
+/// See `MIN_WIDTH`.
 pub const MIN_HEIGHT: u16 = 20;
 
 /// Whether `area` is below the smallest size the views draw in.
@@ -16,6 +17,7 @@ pub fn too_small(area: Rect) -> bool {
 
 /// Where the tab bar starts drawing, and the gap after each tab's label.
 pub const TAB_BAR_INDENT: u16 = 1;
+/// See `TAB_BAR_INDENT`.
 pub const TAB_GAP: &str = "  ";
 
 /// The tab whose label (or the gap after it) covers `column` of the tab bar.

@@ -10,6 +10,7 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// The tabs in the order the tab bar shows them.
     pub const ALL: [Tab; 4] = [Tab::Search, Tab::Classify, Tab::Embeddings, Tab::Train];
 
     /// The title the tab bar shows.
