@@ -14,9 +14,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use wordlens::Config;
+use wordlens::docvec::encoder::Encoder;
 use wordlens::docvec::export::{EmbedSettings, embed_file};
 use wordlens::embed::static_model::StaticModel;
-use wordlens::encoder::Encoder;
 use wordlens::progress::{Cancel, Silent};
 use wordlens::text::{CorpusReader, CorpusSpec};
 

@@ -7,6 +7,7 @@ mod convert;
 mod embed;
 mod eval_embeddings;
 mod eval_search;
+mod models;
 mod output;
 mod predict;
 mod progress_bar;
@@ -15,6 +16,7 @@ mod report;
 mod search;
 mod train;
 mod tui;
+mod vectors;
 
 use std::path::PathBuf;
 
@@ -70,6 +72,8 @@ pub enum Command {
     /// The whole pipeline without a terminal: embedding scores, classification comparison with
     /// learning curve, search evaluation (Markdown, or --json).
     Report(report::ReportArgs),
+    /// Models found locally (bundled, Hugging Face cache) and `models pull org/name`.
+    Models(models::ModelsArgs),
     /// The terminal UI: search, classify, explore embeddings, train (the default command).
     Tui(tui::TuiArgs),
 }
@@ -103,6 +107,7 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Search(a)) => search::search(&ctx, a),
         Some(Command::EvalSearch(a)) => eval_search::eval(&ctx, a),
         Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Models(a)) => models::run(&ctx, a),
         Some(Command::Tui(a)) => tui::run(&ctx, a),
     }
 }

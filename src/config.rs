@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::classify::LogRegConfig;
 use crate::classify::compare::CompareConfig;
 use crate::docvec::DocVecConfig;
+use crate::docvec::source::VectorsConfig;
 use crate::embed::glove::GloveConfig;
 use crate::embed::io::VectorFormat;
 use crate::embed::trainer::TrainConfig;
@@ -117,6 +118,8 @@ pub struct Config {
     pub compare: CompareConfig,
     /// `[search]`: index, BM25 and fusion.
     pub search: SearchConfig,
+    /// `[vectors]`: the default vectors, the bundled model, models by name.
+    pub vectors: VectorsConfig,
     /// `[tui]`: the terminal interface.
     pub tui: TuiConfig,
     /// `[keys]`: key bindings.
@@ -263,6 +266,7 @@ impl Config {
         self.glove.validate()?;
         self.bow.validate()?;
         self.compare.tune.validate()?;
+        self.vectors.validate()?;
         if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {
             return Err(Error::config("compare.test_fraction", "must be in (0, 1)"));
         }

@@ -2,7 +2,9 @@
 //! weighted by idf, or SIF (Arora et al. 2017: weights a / (a + p(w)), then the first
 //! principal component of the training documents removed); optionally scaled to unit length.
 
+pub mod encoder;
 pub mod export;
+pub mod source;
 
 use std::collections::HashMap;
 

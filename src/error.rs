@@ -49,6 +49,9 @@ pub enum Error {
     /// The request cannot be carried out with these arguments.
     #[error("{0}")]
     Usage(String),
+    /// A server (the model hub) could not be reached, refused, or sent what it should not.
+    #[error("{url}: {message}")]
+    Remote { url: String, message: String },
     /// The user cancelled (Ctrl-C, or the TUI's cancel).
     #[error("cancelled")]
     Cancelled,
@@ -107,12 +110,22 @@ impl Error {
         }
     }
 
+    /// A failure of the server at `url`.
+    pub fn remote(url: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Remote {
+            url: url.into(),
+            message: message.into(),
+        }
+    }
+
     /// The process exit code for this error (see the README's table).
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Io { .. } => 1,
             Error::Usage(_) | Error::Config { .. } => 2,
             Error::Input { .. } => 3,
+            // EX_UNAVAILABLE from sysexits.h: a service is unavailable or misbehaved.
+            Error::Remote { .. } => 69,
             Error::Cancelled => 130,
             // EX_SOFTWARE from sysexits.h: an internal software error.
             Error::Internal(_) => 70,

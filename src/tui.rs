@@ -33,6 +33,7 @@ pub use session::Session;
 pub use setup::Setup;
 
 use crate::config::Config;
+use crate::docvec::source::VectorSource;
 use crate::error::{Error, Result};
 use crate::progress::Cancel;
 use crate::text::CorpusSpec;
@@ -46,12 +47,12 @@ pub fn has_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
-/// What the TUI opens on: the collection (None: the picker shows first), the vectors (None:
-/// word2vec trained on the collection), and the artifact folder.
+/// What the TUI opens on: the collection (None: the picker shows first), the vectors (the
+/// bundled model unless told otherwise), and the artifact folder.
 pub struct Start {
     pub config: Config,
     pub corpus: Option<CorpusSpec>,
-    pub vectors: Option<PathBuf>,
+    pub vectors: VectorSource,
     pub data_dir: PathBuf,
 }
 

@@ -11,14 +11,16 @@ use methods::Outcome;
 /// Fitting and scoring each method of a run: a child, so the comparison and its methods do
 /// not import each other.
 mod methods;
+/// Several vector sources side by side.
+pub mod sources;
 use super::pipeline::FeatureKind;
 use super::tune::{TuneConfig, Tuned};
 use crate::dataset::{self, Dataset, Split, Summary};
+use crate::docvec::encoder::Encoder;
 use crate::docvec::{DocVecConfig, DocVecMethod};
 use crate::embed::glove::GloveConfig;
 use crate::embed::trainer;
 use crate::embed::trainer::TrainConfig;
-use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::eval::calibration::{Calibration, calibration};
 use crate::eval::metrics::{Metrics, classification};
@@ -240,6 +242,10 @@ pub struct CompareReport {
     /// Test rows where the most accurate embedding method and bag-of-words disagree.
     #[serde(default)]
     pub disagreements: Option<Disagreements>,
+    /// Per method, whether each pooled test row was labelled correctly (for tests between
+    /// sources; not written out).
+    #[serde(skip)]
+    pub correct: Vec<Vec<bool>>,
 }
 
 impl Experiment<'_> {
@@ -393,7 +399,8 @@ impl Experiment<'_> {
         let correct = |o: &Outcome| -> Vec<bool> {
             o.truth.iter().zip(&o.pred).map(|(a, b)| a == b).collect()
         };
-        let base = correct(&pooled[0]);
+        let all_correct: Vec<Vec<bool>> = pooled.iter().map(correct).collect();
+        let base = all_correct[0].clone();
         let tests = methods
             .iter()
             .zip(&pooled)
@@ -461,6 +468,7 @@ impl Experiment<'_> {
             },
             methods: rows,
             tests,
+            correct: all_correct,
             learning_curve: curve,
         })
     }

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::pipeline::Pipeline;
+use crate::docvec::encoder::Encoder;
 use crate::embed::io::{parse_w2v_bin, write_w2v_bin};
 use crate::embed::static_model::StaticModel;
-use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 

@@ -9,9 +9,9 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::logreg::{LogReg, LogRegConfig};
+use crate::docvec::encoder::Encoder;
 use crate::docvec::{Coverage, DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::Embeddings;
-use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::features::{CsrMatrix, Tfidf, TfidfConfig};
 use crate::progress::Cancel;

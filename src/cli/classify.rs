@@ -1,7 +1,6 @@
 //! `wordlens classify train|predict`: fit a classifier on a CSV, save it, label new CSVs.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use wordlens::classify::model_file;
@@ -9,8 +8,6 @@ use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use wordlens::classify::tune::{self, Labelled};
 use wordlens::dataset::Dataset;
 use wordlens::docvec::{DocVecConfig, DocVecMethod};
-use wordlens::embed::trainer;
-use wordlens::encoder::Encoder;
 use wordlens::eval::metrics::classification;
 use wordlens::text::{CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Config, Result};
@@ -19,7 +16,7 @@ use super::Context;
 use super::output::print;
 use super::predict::{self, PredictArgs};
 use super::progress_bar::Bar;
-use super::query::open_encoder;
+use super::vectors::resolve;
 
 #[derive(Debug, Subcommand)]
 pub enum ClassifyCommand {
@@ -69,9 +66,8 @@ pub struct TrainArgs {
     /// How document vectors are built (default from config).
     #[arg(long, value_enum)]
     pub docvec: Option<DocVecMethod>,
-    /// Word vectors or a static model folder; without it, word2vec is trained on the data plus the bundled Wikipedia sample.
-    #[arg(long, value_name = "PATH")]
-    pub vectors: Option<PathBuf>,
+    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    pub vectors: Option<String>,
     /// Weight classes inversely to their frequency.
     #[arg(long)]
     pub balanced: bool,
@@ -90,34 +86,6 @@ pub fn run(ctx: &Context, cmd: ClassifyCommand) -> Result<()> {
     }
 }
 
-/// Vectors from a file, or word2vec trained on `data` plus the bundled Wikipedia sample.
-pub fn vectors_or_train(
-    ctx: &Context,
-    path: Option<&PathBuf>,
-    data: TextSource<'_>,
-) -> Result<Encoder> {
-    if let Some(p) = path {
-        return open_encoder(p);
-    }
-    let mut sources = vec![data];
-    sources.extend(
-        ctx.config
-            .background_corpus()
-            .into_iter()
-            .map(TextSource::File),
-    );
-    let tokenizer = Tokenizer::new(&ctx.config.tokenizer);
-    let t = trainer::train(
-        &sources,
-        &tokenizer,
-        &ctx.config.word2vec,
-        &ctx.config.glove,
-        &Bar::new(ctx.quiet),
-        &ctx.cancel,
-    )?;
-    Ok(Encoder::Words(Arc::new(t.embeddings)))
-}
-
 fn train(ctx: &Context, a: TrainArgs) -> Result<()> {
     let config = &ctx.config;
     let mut logreg = config.logreg.clone();
@@ -127,11 +95,7 @@ fn train(ctx: &Context, a: TrainArgs) -> Result<()> {
     data.require_two_classes()?;
     let rows = data.usable(&(0..data.len()).collect::<Vec<_>>());
     let emb = if a.features.uses_embeddings() {
-        Some(vectors_or_train(
-            ctx,
-            a.vectors.as_ref(),
-            TextSource::Texts(&data.texts),
-        )?)
+        Some(resolve(ctx, a.vectors.as_deref(), &[TextSource::Texts(&data.texts)])?.encoder)
     } else {
         None
     };

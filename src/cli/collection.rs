@@ -22,9 +22,8 @@ pub struct CollectionArgs {
     pub title_col: Option<String>,
     #[arg(long, value_name = "NAME")]
     pub id_col: Option<String>,
-    /// Word vectors or a static model folder (default: word2vec trained on the data plus the bundled Wikipedia sample).
-    #[arg(long, value_name = "PATH")]
-    pub vectors: Option<PathBuf>,
+    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    pub vectors: Option<String>,
 }
 
 impl CollectionArgs {

@@ -5,15 +5,16 @@ use std::path::PathBuf;
 
 use clap::Args;
 use wordlens::Result;
-use wordlens::classify::compare::{CompareReport, Experiment, Vectors};
+use wordlens::classify::compare::sources::{SourceRun, SourcesReport};
+use wordlens::classify::compare::{CompareReport, Experiment, TestRow, Vectors};
 use wordlens::dataset::{self, Dataset};
+use wordlens::docvec::source::VectorSource;
 use wordlens::text::Tokenizer;
 
 use super::Context;
 use super::classify::DataArgs;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
-use super::query::open_encoder;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -25,10 +26,11 @@ pub struct CompareArgs {
     /// Stratified k-fold cross-validation instead of one split.
     #[arg(long, value_name = "K")]
     pub folds: Option<usize>,
-    /// Word vectors or a static model folder; without it, word2vec is trained on each training split plus the
-    /// bundled Wikipedia sample (never on test rows).
-    #[arg(long, value_name = "PATH")]
-    pub vectors: Option<PathBuf>,
+    /// Vector sources, comma-separated, compared side by side on the same split: `default` (the
+    /// bundled model), `trained` (word2vec on each training split + the background corpus, never
+    /// on test rows), vectors files, model folders, hub names. Default: config's [vectors] default.
+    #[arg(long, value_name = "SOURCE,...")]
+    pub vectors: Option<String>,
     /// Learning curve: repeat every method on these shares of the training split.
     #[arg(long, value_delimiter = ',', value_name = "F,...")]
     pub train_sizes: Vec<f64>,
@@ -76,35 +78,187 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
             ),
         ),
     };
-    let vectors = match &a.vectors {
-        Some(p) => Vectors::Loaded(open_encoder(p)?),
-        None => config.vectors_to_train(),
+    let sources = match &a.vectors {
+        Some(v) => VectorSource::parse_list(v),
+        None => vec![config.default_vectors()],
     };
+    if sources.is_empty() {
+        return Err(wordlens::Error::Usage(
+            "--vectors: name at least one source".into(),
+        ));
+    }
+    // Every source opens (or is found to be trained) before any comparison runs.
+    let vectors: Vec<Vectors> = sources
+        .iter()
+        .map(|s| config.comparison_vectors(s))
+        .collect::<Result<_>>()?;
     let mut logreg = config.logreg.clone();
     logreg.balanced |= a.balanced;
     let mut compare = config.compare.clone();
     compare.tune.enabled &= !a.no_tune;
-    let experiment = Experiment {
-        data: &data,
-        tokenizer: &config.tokenizer,
-        bow: &config.bow,
-        docvec: &config.docvec,
-        logreg: &logreg,
-        compare: &compare,
-        vectors,
-    };
-    let report = experiment.run(
-        &splits,
-        &split_name,
-        &a.train_sizes,
-        &Bar::new(ctx.quiet),
-        &ctx.cancel,
-    )?;
-    if a.json {
-        print_json(&report)
-    } else {
-        print(&render(&report))
+    let mut runs = Vec::new();
+    for (source, vectors) in sources.iter().zip(vectors) {
+        let experiment = Experiment {
+            data: &data,
+            tokenizer: &config.tokenizer,
+            bow: &config.bow,
+            docvec: &config.docvec,
+            logreg: &logreg,
+            compare: &compare,
+            vectors,
+        };
+        let report = experiment.run(
+            &splits,
+            &split_name,
+            &a.train_sizes,
+            &Bar::new(ctx.quiet),
+            &ctx.cancel,
+        )?;
+        runs.push(SourceRun {
+            source: source.short_name(),
+            report,
+        });
     }
+    if let [one] = runs.as_slice() {
+        return match a.json {
+            true => print_json(&one.report),
+            false => print(&render(&one.report)),
+        };
+    }
+    let report = SourcesReport::gather(runs, compare.bootstrap, compare.seed);
+    match a.json {
+        true => print_json(&report),
+        false => print(&render_sources(&report)),
+    }
+}
+
+/// Several sources: what each is, the method × source table, each source's best method
+/// against bag-of-words, the two best sources against each other, and the learning curves.
+pub fn render_sources(r: &SourcesReport) -> String {
+    let Some(first) = r.sources.first() else {
+        return String::new();
+    };
+    let f = &first.report;
+    let mut out = format!(
+        "dataset: {} — {} rows, {} classes\nsplit: {} — train {}, test {}\n\nsources\n",
+        f.dataset,
+        f.summary.rows,
+        f.summary.classes.len(),
+        f.split,
+        f.train,
+        f.test
+    );
+    let width = r
+        .sources
+        .iter()
+        .map(|s| s.source.len())
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    for s in &r.sources {
+        let e = &s.report.embeddings;
+        out.push_str(&format!(
+            "  {:<width$}  {} — {} × {}, {:.1} s training; {:.1}% test coverage\n",
+            s.source,
+            e.source,
+            e.vocab,
+            e.dim,
+            e.train_seconds,
+            100.0 * e.test_coverage
+        ));
+    }
+    out.push_str(&format!("\n{:<18}", "accuracy"));
+    for s in &r.sources {
+        out.push_str(&format!(" {:>width$}", s.source));
+    }
+    out.push('\n');
+    for row in &r.table {
+        out.push_str(&format!("{:<18}", row.method));
+        for a in &row.accuracy {
+            out.push_str(&format!(" {a:>width$.4}"));
+        }
+        out.push('\n');
+    }
+    out.push_str("\neach source's best method vs bow (accuracy difference [95% CI], McNemar p)\n");
+    for s in &r.sources {
+        let best = s
+            .report
+            .tests
+            .iter()
+            .max_by(|a, b| a.difference.total_cmp(&b.difference));
+        if let Some(t) = best {
+            out.push_str(&format!(
+                "  {:<width$}  {:<18} {}\n",
+                s.source,
+                t.method,
+                test_line(t)
+            ));
+        }
+    }
+    if let Some(t) = &r.between {
+        out.push_str(&format!(
+            "\nbest two sources: {} vs {}: {}\n",
+            t.method,
+            t.baseline,
+            test_line(t)
+        ));
+    }
+    if first.report.learning_curve.is_empty() {
+        return out;
+    }
+    let mut fractions: Vec<f64> = f.learning_curve.iter().map(|p| p.fraction).collect();
+    fractions.dedup();
+    out.push_str("\nlearning curve (test accuracy by share of the training split)\n");
+    out.push_str(&format!("{:<30}", "method@source"));
+    for fr in &fractions {
+        let rows = f
+            .learning_curve
+            .iter()
+            .find(|p| p.fraction == *fr)
+            .map_or(0, |p| p.train_rows);
+        out.push_str(&format!(" {:>12}", format!("{fr} ({rows})")));
+    }
+    out.push('\n');
+    for (i, s) in r.sources.iter().enumerate() {
+        for m in &s.report.methods {
+            // bag-of-words is the same under every source: once.
+            if m.name == "bow" && i > 0 {
+                continue;
+            }
+            let label = if m.name == "bow" {
+                "bow".to_string()
+            } else {
+                format!("{}@{}", m.name, s.source)
+            };
+            out.push_str(&format!("{label:<30}"));
+            for fr in &fractions {
+                let acc = s
+                    .report
+                    .learning_curve
+                    .iter()
+                    .find(|p| p.fraction == *fr && p.method == m.name)
+                    .map_or(f64::NAN, |p| p.accuracy);
+                out.push_str(&format!(" {acc:>12.4}"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn test_line(t: &TestRow) -> String {
+    format!(
+        "{:+.1} pts [{:+.1}, {:+.1}], p = {:.3}{}",
+        100.0 * t.difference,
+        100.0 * t.ci_low,
+        100.0 * t.ci_high,
+        t.p_value,
+        if t.significant {
+            " (significant)"
+        } else {
+            " (not significant)"
+        }
+    )
 }
 
 pub fn render(r: &CompareReport) -> String {
@@ -148,21 +302,7 @@ pub fn render(r: &CompareReport) -> String {
     ));
     for m in &r.methods {
         let test = r.tests.iter().find(|t| t.method == m.name);
-        let vs = match test {
-            None => "—".to_string(),
-            Some(t) => format!(
-                "{:+.1} pts [{:+.1}, {:+.1}], p = {:.3}{}",
-                100.0 * t.difference,
-                100.0 * t.ci_low,
-                100.0 * t.ci_high,
-                t.p_value,
-                if t.significant {
-                    " (significant)"
-                } else {
-                    " (not significant)"
-                }
-            ),
-        };
+        let vs = test.map_or_else(|| "—".to_string(), test_line);
         let std = m
             .accuracy_std
             .map(|s| format!(" ±{s:.3}"))

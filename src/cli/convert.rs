@@ -10,7 +10,7 @@ use wordlens::embed::io::{self, Quantization, VectorFormat};
 
 use super::Context;
 use super::output::print;
-use super::query::load;
+use super::vectors::load_file as load;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum QuantizeArg {

@@ -6,19 +6,17 @@ use clap::Args;
 use wordlens::Result;
 use wordlens::docvec::DocVecMethod;
 use wordlens::docvec::export::{EmbedSettings, embed_file, ids_path};
-use wordlens::text::CorpusSpec;
+use wordlens::text::{CorpusSpec, TextSource};
 
 use super::Context;
 use super::output::print;
 use super::progress_bar::Bar;
-use super::query::open_encoder;
+use super::vectors::resolve;
 
 #[derive(Debug, Args)]
 pub struct EmbedArgs {
-    /// A static model folder (model2vec, sentence-transformers StaticEmbedding, WordLlama) or a
-    /// word-vectors file (any format wordlens reads).
-    #[arg(long, value_name = "PATH")]
-    pub vectors: PathBuf,
+    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    pub vectors: Option<String>,
     /// CSV/TSV with a header, or a text file with one document per line.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
@@ -53,7 +51,7 @@ pub fn run(ctx: &Context, a: EmbedArgs) -> Result<()> {
     };
     // Check the input opens before loading a large model.
     wordlens::text::CorpusReader::open(&spec)?;
-    let encoder = open_encoder(&a.vectors)?;
+    let encoder = resolve(ctx, a.vectors.as_deref(), &[TextSource::File(spec.clone())])?.encoder;
     let mut docvec = config.docvec.clone();
     if let Some(m) = a.docvec {
         docvec.method = m;

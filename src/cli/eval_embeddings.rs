@@ -9,12 +9,12 @@ pub use wordlens::embed::eval::{EvalFiles, EvalReport, evaluate};
 
 use super::Context;
 use super::output::{print, print_json};
-use super::query::load;
+use super::vectors::words;
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    #[arg(long, value_name = "PATH")]
-    pub vectors: PathBuf,
+    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    pub vectors: Option<String>,
     /// Word-pair files `w1<TAB>w2<TAB>score` (default: the bundled WordSim-353 and SimLex-999).
     #[arg(long, value_name = "FILE")]
     pub pairs: Vec<PathBuf>,
@@ -66,7 +66,7 @@ pub fn render(r: &EvalReport) -> String {
 }
 
 pub fn run(ctx: &Context, a: EvalArgs) -> Result<()> {
-    let emb = load(&a.vectors)?;
+    let emb = words(ctx, a.vectors.as_deref())?;
     // Flags replace the bundled sets `[eval]` names, each on its own.
     let bundled = ctx.config.eval_files();
     let files = EvalFiles {

@@ -1,24 +1,21 @@
 //! `neighbors`, `analogy` and `odd-one-out`: questions asked of a vectors file.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
 use clap::Args;
 use serde::Serialize;
-use wordlens::embed::io;
 use wordlens::embed::{AnalogyMethod, Embeddings};
-use wordlens::encoder::Encoder;
 use wordlens::{Error, Result};
 
 use super::Context;
 use super::output::{print, print_json};
+use super::vectors::words;
 
 #[derive(Debug, Args)]
 pub struct NeighborsArgs {
-    /// Vectors file: word2vec text or binary, fastText .vec or .bin, GloVe, wordlens native;
-    /// or a static model folder (its tokens that are whole words).
-    #[arg(long, value_name = "PATH")]
-    pub vectors: PathBuf,
+    /// Vectors file (word2vec text or binary, fastText .vec or .bin, GloVe, wordlens native),
+    /// a static model folder (its tokens that are whole words), `default`, `trained` or a hub
+    /// name; default: config's [vectors] default.
+    #[arg(long, value_name = "VECTORS")]
+    pub vectors: Option<String>,
     pub word: String,
     /// Number of neighbours (default from config).
     #[arg(short, long)]
@@ -29,8 +26,8 @@ pub struct NeighborsArgs {
 
 #[derive(Debug, Args)]
 pub struct AnalogyArgs {
-    #[arg(long, value_name = "PATH")]
-    pub vectors: PathBuf,
+    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    pub vectors: Option<String>,
     pub a: String,
     pub b: String,
     pub c: String,
@@ -44,8 +41,8 @@ pub struct AnalogyArgs {
 
 #[derive(Debug, Args)]
 pub struct OddOneOutArgs {
-    #[arg(long, value_name = "PATH")]
-    pub vectors: PathBuf,
+    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    pub vectors: Option<String>,
     #[arg(required = true, num_args = 3..)]
     pub words: Vec<String>,
 }
@@ -54,26 +51,6 @@ pub struct OddOneOutArgs {
 struct Hit<'a> {
     word: &'a str,
     similarity: f32,
-}
-
-pub fn load(path: &Path) -> Result<Embeddings> {
-    let loaded = io::read(path)?;
-    if loaded.notes.lossy_words > 0 {
-        eprintln!(
-            "warning: {}: {} words were not valid UTF-8 and were decoded with U+FFFD",
-            path.display(),
-            loaded.notes.lossy_words
-        );
-    }
-    Ok(loaded.embeddings)
-}
-
-/// A static model folder or a word-vectors file (warnings of `load` printed).
-pub fn open_encoder(path: &Path) -> Result<Encoder> {
-    if path.is_dir() {
-        return Encoder::open(path);
-    }
-    Ok(Encoder::Words(Arc::new(load(path)?)))
 }
 
 fn print_hits(hits: &[(String, f32)], json: bool) -> Result<()> {
@@ -108,22 +85,22 @@ fn lower(word: &str, emb: &Embeddings) -> String {
 }
 
 pub fn neighbors(ctx: &Context, a: NeighborsArgs) -> Result<()> {
-    let emb = load(&a.vectors)?;
+    let emb = words(ctx, a.vectors.as_deref())?;
     let k = a.k.unwrap_or(ctx.config.eval.neighbors);
     let hits = emb.most_similar(&lower(&a.word, &emb), k)?;
     print_hits(&hits, a.json)
 }
 
-pub fn analogy(_ctx: &Context, a: AnalogyArgs) -> Result<()> {
-    let emb = load(&a.vectors)?;
+pub fn analogy(ctx: &Context, a: AnalogyArgs) -> Result<()> {
+    let emb = words(ctx, a.vectors.as_deref())?;
     let [x, y, z] = [&a.a, &a.b, &a.c].map(|w| lower(w, &emb));
     // fastText's order: A − B + C (king man woman → queen), i.e. B : A :: C : ?
     let hits = emb.analogy(&y, &x, &z, a.k, a.method, 0)?;
     print_hits(&hits, a.json)
 }
 
-pub fn odd_one_out(_ctx: &Context, a: OddOneOutArgs) -> Result<()> {
-    let emb = load(&a.vectors)?;
+pub fn odd_one_out(ctx: &Context, a: OddOneOutArgs) -> Result<()> {
+    let emb = words(ctx, a.vectors.as_deref())?;
     let words: Vec<String> = a.words.iter().map(|w| lower(w, &emb)).collect();
     let refs: Vec<&str> = words.iter().map(String::as_str).collect();
     let odd = emb

@@ -6,19 +6,20 @@ use clap::Args;
 use serde::Serialize;
 use wordlens::classify::compare::CompareReport;
 use wordlens::dataset::Dataset;
+use wordlens::docvec::source::VectorSource;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Error, Result};
 
 use super::Context;
-use super::classify::vectors_or_train;
 use super::collection::CollectionArgs;
 use super::compare::render as render_compare;
 use super::eval_embeddings::{EvalReport, evaluate, render as render_embeddings};
 use super::eval_search::render_eval;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
+use super::vectors::{resolve, source};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -62,11 +63,12 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let bar = Bar::new(ctx.quiet);
 
     // 1. Word vectors and their intrinsic scores.
-    let emb = vectors_or_train(ctx, c.vectors.as_ref(), TextSource::Texts(&data.texts))?;
+    let emb = resolve(ctx, c.vectors.as_deref(), &[TextSource::Texts(&data.texts)])?.encoder;
     let embeddings = evaluate(&*emb.words()?, &config.eval_files())?;
 
-    // 2. With vs without embeddings (vectors retrained on the training split only).
-    let given = c.vectors.as_ref().map(|_| emb.clone());
+    // 2. With vs without embeddings (trained vectors are retrained on the training split only).
+    let trained = source(ctx, c.vectors.as_deref()) == VectorSource::Trained;
+    let given = (!trained).then(|| emb.clone());
     let classification = config.held_out(&data, given, &a.train_sizes, &bar, &ctx.cancel)?;
 
     // 3. Search: index the collection (titles stored apart) and evaluate every mode.

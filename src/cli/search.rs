@@ -9,9 +9,9 @@ use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
 use super::Context;
-use super::classify::vectors_or_train;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
+use super::vectors::resolve;
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
@@ -27,9 +27,8 @@ pub struct IndexArgs {
     pub text_col: Option<Vec<String>>,
     #[arg(long, value_name = "NAME")]
     pub label_col: Option<String>,
-    /// Word vectors or a static model folder; without it, word2vec is trained on the collection plus the bundled Wikipedia sample.
-    #[arg(long, value_name = "PATH")]
-    pub vectors: Option<PathBuf>,
+    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    pub vectors: Option<String>,
     #[arg(long, value_name = "DIR")]
     pub index: PathBuf,
     /// Add the documents to an existing index (its word vectors embed them) instead of rebuilding.
@@ -132,7 +131,8 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     }
     // Check the file before a possibly long training run.
     let mut source = CorpusReader::open(&spec)?;
-    let emb = vectors_or_train(ctx, a.vectors.as_ref(), TextSource::File(spec.clone()))?;
+    let resolved = resolve(ctx, a.vectors.as_deref(), &[TextSource::File(spec.clone())])?;
+    let emb = resolved.encoder;
     let started = std::time::Instant::now();
     let count = SearchIndex::build_from(
         &a.index,

@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, a: TuiArgs) -> Result<()> {
     tui::run(tui::Start {
         config: config.clone(),
         corpus,
-        vectors: c.vectors.clone(),
+        vectors: super::vectors::source(ctx, c.vectors.as_deref()),
         data_dir,
     })
 }

@@ -4,10 +4,13 @@
 use crate::classify::compare::{self, CompareReport, Experiment, Vectors};
 use crate::classify::pipeline::{FeatureKind, FitSettings};
 use crate::dataset::{self, Dataset};
+use crate::docvec::encoder::Encoder;
+use crate::docvec::source::{Located, Resolver, Training, VectorSource};
 use crate::embed::AnalogyMethod;
 use crate::embed::eval::EvalFiles;
-use crate::encoder::Encoder;
 use crate::error::Result;
+use crate::hub;
+use crate::hub::pull::PullOptions;
 use crate::progress::{Cancel, Progress};
 
 use super::Config;
@@ -21,6 +24,50 @@ impl Config {
             restrict: self.eval.restrict_vocab,
             method: AnalogyMethod::CosAdd,
         }
+    }
+
+    /// The resolver of vector sources: the bundled model in the data folder, the hub cache,
+    /// and `[word2vec]` training with the background corpus.
+    pub fn resolver(&self) -> Result<Resolver> {
+        Ok(Resolver {
+            bundled: self.data_file(&self.vectors.bundled),
+            hub_cache: hub::cache_dir(&self.vectors.hub_cache)?,
+            training: Training {
+                config: self.word2vec.clone(),
+                glove: self.glove.clone(),
+                extra: self.background_corpus(),
+                tokenizer: self.tokenizer.clone(),
+            },
+        })
+    }
+
+    /// The vectors when no `--vectors` is given: `[vectors] default`.
+    pub fn default_vectors(&self) -> VectorSource {
+        VectorSource::parse(&self.vectors.default)
+    }
+
+    /// Where `models pull` downloads from and to: `HF_ENDPOINT` (else `[vectors]
+    /// hub_endpoint`), the hub cache, `[vectors] timeout_s`, and `HF_TOKEN` when set.
+    pub fn pull_options(&self) -> Result<PullOptions> {
+        let endpoint = std::env::var("HF_ENDPOINT")
+            .ok()
+            .filter(|e| !e.is_empty())
+            .unwrap_or_else(|| self.vectors.hub_endpoint.clone());
+        Ok(PullOptions {
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            cache: hub::cache_dir(&self.vectors.hub_cache)?,
+            timeout: std::time::Duration::from_secs(self.vectors.timeout_s),
+            token: std::env::var("HF_TOKEN").ok().filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// The vectors a comparison uses for `source`: a loaded encoder, or vectors trained on
+    /// each training split (never on test rows) for `trained`.
+    pub fn comparison_vectors(&self, source: &VectorSource) -> Result<Vectors> {
+        Ok(match self.resolver()?.locate(source)? {
+            Located::At(path) => Vectors::Loaded(Encoder::open(&path)?),
+            Located::Train => self.vectors_to_train(),
+        })
     }
 
     /// Vectors a comparison trains on each training split: `[word2vec]` (or `[glove]`) on

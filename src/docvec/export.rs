@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::docvec::encoder::Encoder;
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
-use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::features::{Tfidf, TfidfConfig};
 use crate::fsutil::AtomicFile;

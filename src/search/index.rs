@@ -20,10 +20,10 @@ use super::schema::{
     write_meta,
 };
 use super::vectors::{DocVectorWriter, DocVectors};
+use crate::docvec::encoder::Encoder;
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::io;
 use crate::embed::static_model::StaticModel;
-use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress};

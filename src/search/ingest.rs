@@ -11,7 +11,7 @@ use tantivy::{IndexWriter, TantivyDocument};
 use super::schema::{DocInfo, Fields, tantivy_error};
 use super::vectors::DocVectorWriter;
 use crate::docvec::DocVectorizer;
-use crate::encoder::Encoder;
+use crate::docvec::encoder::Encoder;
 use crate::error::Result;
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress, Report};

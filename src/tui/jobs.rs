@@ -12,12 +12,13 @@ use crate::classify::model_file;
 use crate::classify::pipeline::{Docs, FeatureKind, Pipeline};
 use crate::classify::tune::{self, Labelled};
 use crate::dataset::{Dataset, Summary};
+use crate::docvec::encoder::Encoder;
+use crate::docvec::source::{Located, VectorSource};
 use crate::embed::Embeddings;
 use crate::embed::eval::{EvalReport, evaluate};
 use crate::embed::io;
 use crate::embed::trainer;
 use crate::embed::trainer::TrainConfig;
-use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 use crate::progress::{Cancel, Progress, Report};
@@ -268,20 +269,25 @@ impl Jobs {
         });
     }
 
-    /// The key of the vectors (and so of everything built from them): the given file's path,
-    /// size and time, or the settings word2vec is trained with.
+    /// Where the vectors are: a file or model folder, or `Train` (word2vec on the collection).
+    fn located(&self) -> Result<Located> {
+        self.setup.config.resolver()?.locate(&self.setup.vectors)
+    }
+
+    /// The key of the vectors (and so of everything built from them): the file's or folder's
+    /// path, size and time, or the settings word2vec is trained with.
     fn embeddings_key(&self) -> Result<String> {
         let config = &self.setup.config;
-        Ok(match &self.setup.vectors {
-            Some(p) => {
-                let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+        Ok(match self.located()? {
+            Located::At(p) => {
+                let meta = std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?;
                 key(&[
                     &p.display().to_string(),
                     &meta.len().to_string(),
                     &format!("{:?}", meta.modified().ok()),
                 ])
             }
-            None => trained_vectors_key(config, &config.word2vec),
+            Located::Train => trained_vectors_key(config, &config.word2vec),
         })
     }
 
@@ -314,10 +320,16 @@ impl Jobs {
     fn embeddings(&self, data: &Arc<Collection>, index_open: bool) -> Result<JobOutput> {
         let setup = &self.setup;
         let k = self.embeddings_key()?;
-        let (embeddings, source) = match &setup.vectors {
-            Some(p) if p.is_dir() => {
+        let (embeddings, source) = match &self.located()? {
+            Located::At(p) if p.is_dir() => {
                 // A static model: its whole-word tokens for the Embeddings tab, the model
                 // itself for document vectors.
+                self.progress(JobKind::Vectors).report(&Report {
+                    stage: "opening the model",
+                    done: 0,
+                    total: 0,
+                    metrics: &[],
+                });
                 let encoder = Encoder::open(p)?;
                 let words = encoder.words()?;
                 self.start_dependents(
@@ -331,12 +343,16 @@ impl Jobs {
                     embeddings: words,
                     key: k,
                     source: format!(
-                        "{} (token vocabulary: whole-word tokens)",
+                        "{}{} (token vocabulary: whole-word tokens)",
+                        match &setup.vectors {
+                            VectorSource::Default => "bundled ",
+                            _ => "",
+                        },
                         encoder.describe()
                     ),
                 });
             }
-            Some(p) => {
+            Located::At(p) => {
                 self.progress(JobKind::Vectors).report(&Report {
                     stage: "reading the vectors",
                     done: 0,
@@ -348,7 +364,7 @@ impl Jobs {
                 self.cancel.check()?;
                 (e, p.display().to_string())
             }
-            None => {
+            Located::Train => {
                 let path = setup.artifacts.path("vectors", &k).with_extension("bin");
                 if path.exists() {
                     let e = io::read(&path)?.embeddings;
@@ -495,7 +511,8 @@ impl Jobs {
         let Some(ds) = &data.labelled else {
             return Err(Error::Usage("no label column".into()));
         };
-        let given = self.setup.vectors.as_ref().map(|_| emb_key);
+        let trained = self.located()? == Located::Train;
+        let given = (!trained).then_some(emb_key);
         let k = comparison_key(config, given);
         let path = self
             .setup
@@ -507,7 +524,7 @@ impl Jobs {
         {
             return Ok(JobOutput::Comparison(Box::new(report)));
         }
-        let given = self.setup.vectors.as_ref().map(|_| emb);
+        let given = (!trained).then_some(emb);
         let report = config.held_out(
             ds,
             given,

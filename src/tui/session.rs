@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
 
 use crate::config::Config;
+use crate::docvec::source::VectorSource;
 use crate::error::{Error, Result};
 use crate::progress::Cancel;
 use crate::text::CorpusSpec;
@@ -44,9 +45,9 @@ impl Session {
         }
     }
 
-    /// Opens `corpus` with `vectors` (None: trained word2vec), stopping what ran before, and
-    /// starts its jobs. Returns the setup (its artifact folder holds the judgments).
-    pub fn open(&mut self, corpus: CorpusSpec, vectors: Option<PathBuf>) -> Result<&Setup> {
+    /// Opens `corpus` with `vectors`, stopping what ran before, and starts its jobs. Returns
+    /// the setup (its artifact folder holds the judgments).
+    pub fn open(&mut self, corpus: CorpusSpec, vectors: VectorSource) -> Result<&Setup> {
         let setup = Setup::open(&self.config, corpus, vectors, &self.data_dir)?;
         if let Some(old) = self.open.take() {
             old.cancel.cancel();
@@ -90,13 +91,15 @@ impl Session {
         let nothing_open = || Error::Usage("no collection is open; press o to open one".into());
         match request {
             Request::OpenCollection(corpus) => {
-                let vectors = self.setup().and_then(|s| s.vectors.clone());
+                let vectors = self
+                    .setup()
+                    .map_or_else(|| self.config.default_vectors(), |s| s.vectors.clone());
                 let setup = self.open(corpus, vectors)?;
                 app.collection_opened(setup.artifacts.root(), &setup.data_name());
             }
             Request::OpenVectors(path) => {
                 let corpus = self.setup().ok_or_else(nothing_open)?.corpus.clone();
-                self.open(corpus, Some(path))?;
+                self.open(corpus, VectorSource::Path(path))?;
             }
             Request::Train(config) => {
                 let open = self.open.as_mut().ok_or_else(nothing_open)?;

@@ -1,9 +1,10 @@
 //! What the TUI works on: the settings, the collection, the vectors and the artifact folder
 //! of that collection.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::config::Config;
+use crate::docvec::source::VectorSource;
 use crate::error::Result;
 use crate::text::CorpusSpec;
 
@@ -15,9 +16,8 @@ pub struct Setup {
     pub config: Config,
     /// The collection: text, and optionally id, title and label columns.
     pub corpus: CorpusSpec,
-    /// Pretrained vectors (a file or a static model folder); None trains word2vec on the data
-    /// plus the background corpus.
-    pub vectors: Option<PathBuf>,
+    /// The vectors: the bundled model, trained word2vec, a file, a model folder or a hub name.
+    pub vectors: VectorSource,
     pub artifacts: Artifacts,
 }
 
@@ -27,7 +27,7 @@ impl Setup {
     pub fn open(
         config: &Config,
         corpus: CorpusSpec,
-        vectors: Option<PathBuf>,
+        vectors: VectorSource,
         data_dir: &Path,
     ) -> Result<Self> {
         let columns = format!(

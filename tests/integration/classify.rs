@@ -11,9 +11,9 @@ use wordlens::classify::pipeline::{Docs, FeatureKind, FitSettings, Part, Pipelin
 use wordlens::classify::tune::TuneConfig;
 use wordlens::dataset::{self, Dataset};
 use wordlens::docvec::DocVecConfig;
+use wordlens::docvec::encoder::Encoder;
 use wordlens::embed::io;
 use wordlens::embed::trainer::TrainConfig;
-use wordlens::encoder::Encoder;
 use wordlens::features::TfidfConfig;
 use wordlens::progress::Silent;
 use wordlens::text::{CorpusSpec, Tokenizer, TokenizerConfig};

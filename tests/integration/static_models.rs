@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use wordlens::docvec::encoder::Encoder;
 use wordlens::docvec::export::{EmbedSettings, embed_file, ids_path};
 use wordlens::embed::static_model::StaticModel;
-use wordlens::encoder::Encoder;
 use wordlens::progress::{Cancel, Silent};
 use wordlens::search::{Mode, SearchConfig, SearchIndex};
 use wordlens::text::{CorpusReader, CorpusSpec, Document, TokenizerConfig};

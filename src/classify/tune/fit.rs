@@ -7,7 +7,7 @@ use super::{Combination, PathChoice, TuneConfig, Tuned, choose_c};
 use crate::classify::logreg::{LogReg, LogRegConfig};
 use crate::classify::pipeline::{Docs, FeatureKind, FitSettings, Pipeline};
 use crate::dataset::Split;
-use crate::encoder::Encoder;
+use crate::docvec::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::features::{CsrMatrix, TfidfConfig};
 use crate::progress::{Cancel, Progress, Report};

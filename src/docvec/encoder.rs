@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::docvec::DocVectorizer;
+use super::DocVectorizer;
 use crate::embed::static_model::StaticModel;
 use crate::embed::{Embeddings, io};
 use crate::error::Result;
@@ -23,10 +23,18 @@ pub enum Encoder {
 impl Encoder {
     /// Opens `path`: a static model folder, or any word-vector file `embed::io` reads.
     pub fn open(path: &Path) -> Result<Self> {
+        Ok(Self::open_with_notes(path)?.0)
+    }
+
+    /// Opens `path` as `open` does, returning what reading a vectors file noticed (non-UTF-8
+    /// words, ...) so the caller can warn without reading the file again.
+    pub fn open_with_notes(path: &Path) -> Result<(Self, io::ReadNotes)> {
         if path.is_dir() {
-            return Ok(Encoder::Static(Arc::new(StaticModel::open(path)?)));
+            let model = StaticModel::open(path)?;
+            return Ok((Encoder::Static(Arc::new(model)), io::ReadNotes::default()));
         }
-        Ok(Encoder::Words(Arc::new(io::read(path)?.embeddings)))
+        let loaded = io::read(path)?;
+        Ok((Encoder::Words(Arc::new(loaded.embeddings)), loaded.notes))
     }
 
     /// Dimension of the document vectors.

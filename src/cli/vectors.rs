@@ -1,0 +1,61 @@
+//! `--vectors` for every command: the library's resolver, with read warnings printed and a
+//! progress bar while `trained` trains.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use wordlens::Result;
+use wordlens::docvec::source::{Resolved, VectorSource};
+use wordlens::embed::{Embeddings, io};
+use wordlens::text::TextSource;
+
+use super::Context;
+use super::progress_bar::Bar;
+
+/// Help text shared by every `--vectors` flag.
+pub const HELP: &str = "Vectors: `default` (the bundled static model), `trained` (word2vec on the \
+collection + background corpus), a vectors file or model folder, or a hub name org/name[@rev] in \
+the local Hugging Face cache (`wordlens models`). Default: config's [vectors] default";
+
+/// The source `arg` names, or `[vectors] default` without one.
+pub fn source(ctx: &Context, arg: Option<&str>) -> VectorSource {
+    arg.map_or_else(|| ctx.config.default_vectors(), VectorSource::parse)
+}
+
+/// Resolves `arg` (or the configured default); `trained` trains on `collection`.
+pub fn resolve(
+    ctx: &Context,
+    arg: Option<&str>,
+    collection: &[TextSource<'_>],
+) -> Result<Resolved> {
+    let source = source(ctx, arg);
+    let resolved =
+        ctx.config
+            .resolver()?
+            .open(&source, collection, &Bar::new(ctx.quiet), &ctx.cancel)?;
+    if resolved.notes.lossy_words > 0 {
+        eprintln!(
+            "warning: {source}: {} words were not valid UTF-8 and were decoded with U+FFFD",
+            resolved.notes.lossy_words
+        );
+    }
+    Ok(resolved)
+}
+
+/// A vectors file (not a model or a name: `convert` reads and writes files), warnings printed.
+pub fn load_file(path: &Path) -> Result<Embeddings> {
+    let loaded = io::read(path)?;
+    if loaded.notes.lossy_words > 0 {
+        eprintln!(
+            "warning: {}: {} words were not valid UTF-8 and were decoded with U+FFFD",
+            path.display(),
+            loaded.notes.lossy_words
+        );
+    }
+    Ok(loaded.embeddings)
+}
+
+/// The word table of `arg` for word-level questions (a static model's whole-word tokens).
+pub fn words(ctx: &Context, arg: Option<&str>) -> Result<Arc<Embeddings>> {
+    resolve(ctx, arg, &[])?.encoder.words()
+}

@@ -1,0 +1,282 @@
+//! The one place that turns "a vectors argument" into vectors: every command and the TUI
+//! resolve `--vectors` (or `[vectors] default`) here.
+//!
+//! - a path: any vectors file or model folder wordlens reads;
+//! - `default`: the bundled static model (`[vectors] bundled` in the data folder);
+//! - `trained`: word2vec (or whatever `[word2vec] model` says) trained on the collection plus
+//!   the background corpus, with progress and cancel;
+//! - `org/name` or `org/name@revision`: a model in the local Hugging Face cache.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::encoder::Encoder;
+use crate::embed::glove::GloveConfig;
+use crate::embed::io::ReadNotes;
+use crate::embed::trainer::{self, TrainConfig};
+use crate::error::{Error, Result};
+use crate::hub::{self, ModelName};
+use crate::progress::{Cancel, Progress};
+use crate::text::{CorpusSpec, TextSource, Tokenizer, TokenizerConfig};
+
+/// The `[vectors]` settings: what commands use without `--vectors`, the bundled model, and
+/// where models named by hub name are found and downloaded from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VectorsConfig {
+    /// The vectors of every command and the TUI when not told: `default`, `trained`, a path
+    /// or a hub name.
+    pub default: String,
+    /// The bundled model's folder, relative to the data folder.
+    pub bundled: PathBuf,
+    /// The Hugging Face cache; empty: `HF_HUB_CACHE`, `HF_HOME/hub`, `~/.cache/huggingface/hub`.
+    pub hub_cache: PathBuf,
+    /// Where `models pull` downloads from (`HF_ENDPOINT` in the environment wins).
+    pub hub_endpoint: String,
+    /// Seconds `models pull` waits for a connection or the next bytes before giving up.
+    pub timeout_s: u64,
+}
+
+impl Default for VectorsConfig {
+    fn default() -> Self {
+        Self {
+            default: "default".into(),
+            bundled: PathBuf::from("wordllama-l2-supercat"),
+            hub_cache: PathBuf::new(),
+            hub_endpoint: "https://huggingface.co".into(),
+            timeout_s: 30,
+        }
+    }
+}
+
+impl VectorsConfig {
+    /// Checks the values, naming the key.
+    pub fn validate(&self) -> Result<()> {
+        if self.default.trim().is_empty() {
+            return Err(Error::config(
+                "vectors.default",
+                "must name vectors: \"default\", \"trained\", a path or org/name",
+            ));
+        }
+        if self.timeout_s == 0 {
+            return Err(Error::config("vectors.timeout_s", "must be at least 1"));
+        }
+        if !(self.hub_endpoint.starts_with("http://") || self.hub_endpoint.starts_with("https://"))
+        {
+            return Err(Error::config(
+                "vectors.hub_endpoint",
+                "must start with http:// or https://",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a vectors argument names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VectorSource {
+    /// The bundled static model.
+    Default,
+    /// Vectors trained on the collection (plus the background corpus).
+    Trained,
+    /// A vectors file or a model folder.
+    Path(PathBuf),
+    /// A model in the local Hugging Face cache.
+    Hub(ModelName),
+}
+
+impl VectorSource {
+    /// Reads an argument: `default`, `trained`, an existing path, a hub name, else a path
+    /// (which then fails to open with an error naming it).
+    pub fn parse(arg: &str) -> Self {
+        match arg {
+            "default" => return VectorSource::Default,
+            "trained" => return VectorSource::Trained,
+            _ => {}
+        }
+        let path = Path::new(arg);
+        if path.exists() {
+            return VectorSource::Path(path.to_path_buf());
+        }
+        match ModelName::parse(arg) {
+            Some(name) => VectorSource::Hub(name),
+            None => VectorSource::Path(path.to_path_buf()),
+        }
+    }
+
+    /// A comma-separated list (`default,trained,PATH`); empty parts are ignored.
+    pub fn parse_list(arg: &str) -> Vec<Self> {
+        arg.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(Self::parse)
+            .collect()
+    }
+
+    /// The short name tables and reports use: `default`, `trained`, the file name, `org/name`.
+    pub fn short_name(&self) -> String {
+        match self {
+            VectorSource::Default => "default".into(),
+            VectorSource::Trained => "trained".into(),
+            VectorSource::Path(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string()),
+            VectorSource::Hub(n) => n.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for VectorSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VectorSource::Path(p) => write!(f, "{}", p.display()),
+            other => f.write_str(&other.short_name()),
+        }
+    }
+}
+
+/// Where a source's vectors are, before anything is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// A file or model folder to open.
+    At(PathBuf),
+    /// To be trained on the collection.
+    Train,
+}
+
+/// How vectors are trained for `trained`: the settings and the background corpus.
+#[derive(Debug, Clone)]
+pub struct Training {
+    /// `[word2vec]` (model, dimension, ...).
+    pub config: TrainConfig,
+    /// `[glove]`, when the model is GloVe.
+    pub glove: GloveConfig,
+    /// Corpora added to the collection's text (`data.background_corpus`).
+    pub extra: Vec<CorpusSpec>,
+    /// How text becomes tokens.
+    pub tokenizer: TokenizerConfig,
+}
+
+/// Vectors ready to use, what they are, and what reading them noticed.
+pub struct Resolved {
+    /// The vectors.
+    pub encoder: Encoder,
+    /// Warnings gathered while reading a vectors file (none for models and training).
+    pub notes: ReadNotes,
+    /// One line naming where they came from.
+    pub source: String,
+}
+
+/// Turns vector sources into vectors.
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    /// The bundled model's folder.
+    pub bundled: PathBuf,
+    /// The Hugging Face cache folder.
+    pub hub_cache: PathBuf,
+    /// How `trained` trains.
+    pub training: Training,
+}
+
+impl Resolver {
+    /// Where `source`'s vectors are: a path (the bundled folder, a cached snapshot, the path
+    /// given) or `Train`. A missing bundled model or hub model is an error that says where it
+    /// looked.
+    pub fn locate(&self, source: &VectorSource) -> Result<Located> {
+        match source {
+            VectorSource::Trained => Ok(Located::Train),
+            VectorSource::Path(p) => Ok(Located::At(p.clone())),
+            VectorSource::Default => {
+                if self.bundled.is_dir() {
+                    Ok(Located::At(self.bundled.clone()))
+                } else {
+                    Err(Error::Usage(format!(
+                        "the bundled model is missing (looked for the folder {}; [vectors] bundled \
+                         in config.toml names it); give --vectors PATH, a hub name, or trained",
+                        self.bundled.display()
+                    )))
+                }
+            }
+            VectorSource::Hub(name) => Ok(Located::At(hub::cache::find(&self.hub_cache, name)?)),
+        }
+    }
+
+    /// The vectors of `source`; `trained` trains on `collection` plus the background corpus
+    /// (reporting to `progress`, stopping at `cancel`).
+    pub fn open(
+        &self,
+        source: &VectorSource,
+        collection: &[TextSource<'_>],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Resolved> {
+        match self.locate(source)? {
+            Located::At(path) => {
+                let (encoder, notes) = Encoder::open_with_notes(&path)?;
+                let source = match source {
+                    VectorSource::Default => format!("bundled model: {}", encoder.describe()),
+                    VectorSource::Hub(n) => format!("{n}: {}", encoder.describe()),
+                    _ => format!("{}: {}", path.display(), encoder.describe()),
+                };
+                Ok(Resolved {
+                    encoder,
+                    notes,
+                    source,
+                })
+            }
+            Located::Train => {
+                let t = &self.training;
+                let mut sources = collection.to_vec();
+                sources.extend(t.extra.iter().cloned().map(TextSource::File));
+                let trained = trainer::train(
+                    &sources,
+                    &Tokenizer::new(&t.tokenizer),
+                    &t.config,
+                    &t.glove,
+                    progress,
+                    cancel,
+                )?;
+                Ok(Resolved {
+                    encoder: Encoder::Words(Arc::new(trained.embeddings)),
+                    notes: ReadNotes::default(),
+                    source: format!(
+                        "{:?} trained on the collection + background corpus",
+                        t.config.model
+                    )
+                    .to_lowercase(),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_parse_to_their_kind() {
+        assert_eq!(VectorSource::parse("default"), VectorSource::Default);
+        assert_eq!(VectorSource::parse("trained"), VectorSource::Trained);
+        assert_eq!(
+            VectorSource::parse("minishlab/potion-base-8M@v1"),
+            VectorSource::Hub(ModelName::parse("minishlab/potion-base-8M@v1").unwrap())
+        );
+        // An existing path wins over a name of the same shape.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("org").join("name");
+        std::fs::create_dir_all(&p).unwrap();
+        assert_eq!(
+            VectorSource::parse(p.to_str().unwrap()),
+            VectorSource::Path(p.clone())
+        );
+        assert_eq!(
+            VectorSource::parse("missing.bin"),
+            VectorSource::Path("missing.bin".into())
+        );
+        assert_eq!(VectorSource::parse_list("default, trained,,x.vec").len(), 3);
+    }
+}
