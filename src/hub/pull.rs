@@ -253,6 +253,8 @@ pub fn pull(
     }
     if rev != info.sha {
         let ref_file = repo_dir.join("refs").join(rev);
+        let refs = crate::fsutil::parent_of(&ref_file);
+        std::fs::create_dir_all(refs).map_err(|e| Error::io(refs, e))?;
         atomic_write(&ref_file, |w| w.write_all(info.sha.as_bytes()))?;
     }
     Ok(Pulled {
@@ -299,7 +301,7 @@ fn fetch_file(
         // No hash to name it by: a name from the URL's file, unique within the repository.
         None => format!(
             "unchecked-{}",
-            hex(&sha2::Sha256::digest(url.as_bytes()))[..16].to_string()
+            &hex(&sha2::Sha256::digest(url.as_bytes()))[..16]
         ),
     };
     let blob = blobs.join(&stem);

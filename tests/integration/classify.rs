@@ -1,6 +1,7 @@
 //! Classification on the bundled BBC data: agreement with scikit-learn, accuracy floors
 //! measured on the peers' split, model files, and bad input.
 
+use std::process::Command;
 use std::sync::Arc;
 
 use wordlens::Cancel;
@@ -484,4 +485,99 @@ fn folds_and_learning_curve_on_tweets() {
     );
     assert!((point(1.0).accuracy - r.methods[0].accuracy).abs() < 1e-12);
     assert_eq!(r.learning_curve.len(), 3 * 7);
+}
+
+/// `compare --vectors default,FILE`: one comparison per source on the same split, one table
+/// (method × source), and the best methods of the two sources tested against each other.
+#[test]
+fn compare_puts_two_vector_sources_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("news.csv");
+    let text = std::fs::read_to_string(bundled("bbc-news.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = csv::Writer::from_path(&data).unwrap();
+    out.write_record(reader.headers().unwrap()).unwrap();
+    for rec in reader.records().step_by(5) {
+        out.write_record(&rec.unwrap()).unwrap();
+    }
+    out.flush().unwrap();
+    let w2v = shared("formats/gensim-lee-32d.w2v.bin");
+    let run = |json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wordlens"));
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["compare", "--data"])
+            .arg(&data)
+            .args([
+                "--text-col",
+                "title,text",
+                "--label-col",
+                "category",
+                "--no-tune",
+                "-q",
+            ])
+            .args(["--train-sizes", "0.1"])
+            .arg("--vectors")
+            .arg(format!("default,{}", w2v.display()));
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&run(true)).unwrap();
+    let sources = v["sources"].as_array().unwrap();
+    let names: Vec<&str> = sources
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["default", "gensim-lee-32d.w2v.bin"]);
+    assert_eq!(sources[0]["report"]["embeddings"]["dim"], 256);
+    assert_eq!(sources[1]["report"]["embeddings"]["dim"], 32);
+    let table = v["table"].as_array().unwrap();
+    assert_eq!(table.len(), 7);
+    assert_eq!(table[0]["method"], "bow");
+    // Same split, same bag-of-words: equal under both sources.
+    assert_eq!(table[0]["accuracy"][0], table[0]["accuracy"][1]);
+    // The table's cells are each source's own report.
+    for (k, row) in table.iter().enumerate() {
+        for s in 0..2 {
+            assert_eq!(
+                row["accuracy"][s],
+                sources[s]["report"]["methods"][k]["accuracy"]
+            );
+        }
+    }
+    // A pretrained model beats 32-d vectors trained on 300 Lee-corpus documents.
+    let embed_mean = &table[1]["accuracy"];
+    assert!(
+        embed_mean[0].as_f64().unwrap() > embed_mean[1].as_f64().unwrap() + 0.05,
+        "{embed_mean}"
+    );
+    let between = &v["between"];
+    assert!(
+        between["method"].as_str().unwrap().ends_with("@default"),
+        "{between}"
+    );
+    assert!(
+        between["baseline"]
+            .as_str()
+            .unwrap()
+            .ends_with("@gensim-lee-32d.w2v.bin"),
+        "{between}"
+    );
+    assert!(between["difference"].as_f64().unwrap() > 0.0);
+    // Each source has its learning curve.
+    assert!(
+        sources
+            .iter()
+            .all(|s| !s["report"]["learning_curve"].as_array().unwrap().is_empty())
+    );
+    let text = run(false);
+    assert!(text.contains("best two sources:"), "{text}");
+    assert!(text.contains("embed-mean@default"), "{text}");
 }

@@ -259,7 +259,9 @@ fn the_tui_classifies_a_fasttext_file_without_a_label_column() {
     let setup = Setup {
         config: wordlens::Config::default(),
         corpus: CorpusSpec::new(&ft),
-        vectors: Some(shared("formats/gensim-lee-32d.w2v.bin")),
+        vectors: wordlens::docvec::source::VectorSource::Path(shared(
+            "formats/gensim-lee-32d.w2v.bin",
+        )),
         artifacts: Artifacts::for_data(&dir.path().join("cache"), &ft, "text").unwrap(),
     };
     let (tx, rx) = mpsc::channel();
@@ -303,7 +305,7 @@ fn quitting_stops_a_training_started_in_the_tui_and_cancelling_it_does_not_quit(
     let setup = Setup {
         config: wordlens::Config::default(),
         corpus: CorpusSpec::new(&ft),
-        vectors: None,
+        vectors: wordlens::docvec::source::VectorSource::Trained,
         artifacts: Artifacts::for_data(&dir.path().join("cache"), &ft, "text").unwrap(),
     };
     let (tx, rx) = mpsc::channel();

@@ -13,6 +13,7 @@ mod crash;
 mod formats;
 mod fusion;
 mod fuzz_regressions;
+mod hub;
 mod labelled_files;
 mod models;
 mod search;

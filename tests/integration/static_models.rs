@@ -545,7 +545,7 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
     let setup = Setup {
         config: Config::default(),
         corpus,
-        vectors: Some(model_dir),
+        vectors: wordlens::docvec::source::VectorSource::Path(model_dir),
         artifacts: Artifacts::for_data(&tmp.path().join("cache"), &csv, "text").unwrap(),
     };
     let (tx, rx) = mpsc::channel();

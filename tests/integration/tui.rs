@@ -535,22 +535,131 @@ fn train_tab_changes_the_learning_rate_and_sampling_of_the_chosen_model() {
     );
 }
 
+/// The real binary inside a private tmux server (its own socket, so the test neither sees nor
+/// disturbs other sessions); killed when dropped. None when tmux is missing and
+/// `WORDLENS_SKIP_TMUX` is set, or tmux cannot start here; a missing tmux otherwise fails.
+struct Tmux {
+    server: String,
+}
+
+impl Tmux {
+    fn start(cwd: &std::path::Path, cmd: &str) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            if std::env::var_os("WORDLENS_SKIP_TMUX").is_some() {
+                eprintln!("WORDLENS_SKIP_TMUX is set: end-to-end TUI test skipped");
+                return None;
+            }
+            panic!(
+                "the end-to-end TUI test needs tmux: install it (apt-get install tmux), or set \
+                 WORDLENS_SKIP_TMUX=1 to skip this test on purpose"
+            );
+        }
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let t = Tmux {
+            server: format!("wordlens-e2e-{}-{n}", std::process::id()),
+        };
+        let cwd = cwd.display().to_string();
+        let started = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &t.server,
+            "-x",
+            "120",
+            "-y",
+            "36",
+            "-c",
+            &cwd,
+            cmd,
+        ]);
+        if !started.status.success() {
+            // tmux is installed but cannot start a server here (no writable socket folder...).
+            eprintln!("tmux could not start: {started:?}; end-to-end TUI test skipped");
+            return None;
+        }
+        Some(t)
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.server])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn keys(&self, keys: &str) {
+        self.run(&["send-keys", "-t", &self.server, keys]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", &self.server]).stdout)
+            .into_owned()
+    }
+
+    /// The screen once it shows `what`, or after `secs` seconds.
+    fn wait_for(&self, what: &str, secs: u64) -> String {
+        let until = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if s.contains(what) || Instant::now() > until {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.keys("C-c");
+        std::thread::sleep(Duration::from_millis(300));
+        self.run(&["kill-server"]);
+    }
+}
+
+/// The first run as a new user meets it: `wordlens tui` from the repository with no
+/// `--vectors` and an empty cache opens on the bundled model; a query shows ranked BBC stories
+/// and nothing is trained.
+#[test]
+fn first_run_in_tmux_opens_on_the_bundled_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "{} tui --data-dir {}",
+        env!("CARGO_BIN_EXE_wordlens"),
+        dir.path().join("cache").display()
+    );
+    let Some(t) = Tmux::start(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &cmd) else {
+        return;
+    };
+    let first = t.wait_for("2225 documents", 10);
+    assert!(first.contains("bbc-news.csv · 2225 documents"), "{first}");
+    t.keys("oil prices");
+    let screen = t.wait_for("30 results", 60);
+    assert!(
+        screen.contains("Oil prices") && screen.contains("[business]"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("cos #"),
+        "vector scores take part: {screen}"
+    );
+    assert!(!screen.contains("training"), "{screen}");
+    // The Embeddings tab names the bundled model.
+    t.keys("Escape");
+    std::thread::sleep(Duration::from_millis(300));
+    t.keys("3");
+    let emb = t.wait_for("bundled", 20);
+    assert!(emb.contains("bundled"), "{emb}");
+}
+
 /// The real binary in tmux: open on BBC with given vectors, type a query, read the screen;
 /// then open a second CSV from the file picker (columns confirmed in the dialog) and search it.
 /// Without tmux it fails, saying how to install it (`.ci/run` does) or to skip it on purpose
 /// with `WORDLENS_SKIP_TMUX=1`; it never passes without having run.
 #[test]
 fn end_to_end_in_tmux() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        if std::env::var_os("WORDLENS_SKIP_TMUX").is_some() {
-            eprintln!("WORDLENS_SKIP_TMUX is set: end-to-end TUI test skipped");
-            return;
-        }
-        panic!(
-            "the end-to-end TUI test needs tmux: install it (apt-get install tmux), or set \
-             WORDLENS_SKIP_TMUX=1 to skip this test on purpose"
-        );
-    }
     let f = fixture();
     let dir = tempfile::tempdir().unwrap();
     let vectors = dir.path().join("v.bin");
@@ -569,76 +678,37 @@ fn end_to_end_in_tmux() {
         out.write_record(&rec.unwrap()).unwrap();
     }
     out.flush().unwrap();
-    let session = format!("wordlens-e2e-{}", std::process::id());
     let cmd = format!(
         "{} tui --data-dir {} --vectors {}",
         env!("CARGO_BIN_EXE_wordlens"),
         dir.path().join("cache").display(),
         vectors.display()
     );
-    // A private server socket, so the test neither sees nor disturbs other tmux sessions.
-    let tmux = |args: &[&str]| {
-        Command::new("tmux")
-            .args(["-L", &session])
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "120",
-        "-y",
-        "36",
-        "-c",
-        &dir.path().display().to_string(),
-        &cmd,
-    ]);
-    if !started.status.success() {
-        // tmux is installed but cannot start a server here (no writable socket folder...).
-        eprintln!("tmux could not start: {started:?}; end-to-end TUI test skipped");
+    let Some(t) = Tmux::start(dir.path(), &cmd) else {
         return;
-    }
-    let capture = || {
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned()
     };
-    let wait_for = |what: &str, secs: u64| {
-        let until = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = capture();
-            if s.contains(what) || Instant::now() > until {
-                return s;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    };
-    let first = wait_for("1 Search", 10);
+    let first = t.wait_for("1 Search", 10);
     assert!(
         first.contains("2225 documents") || first.contains("1 Search"),
         "{first}"
     );
-    tmux(&["send-keys", "-t", &session, "oil prices"]);
-    let screen = wait_for("Oil prices", 60);
+    t.keys("oil prices");
+    let screen = t.wait_for("Oil prices", 60);
     // The picker (o) on the folder the TUI started in: filter, Enter, confirm the columns.
-    tmux(&["send-keys", "-t", &session, "Escape"]);
+    t.keys("Escape");
     std::thread::sleep(Duration::from_millis(300));
-    tmux(&["send-keys", "-t", &session, "o"]);
-    wait_for("filter:", 10);
-    tmux(&["send-keys", "-t", &session, "tweets"]);
-    let picked = wait_for("preview · table", 10);
-    tmux(&["send-keys", "-t", &session, "Enter"]);
-    let dialog = wait_for("columns of tweets-small.csv", 10);
-    tmux(&["send-keys", "-t", &session, "Enter"]);
-    let opened = wait_for("300 documents", 60);
-    tmux(&["send-keys", "-t", &session, "/"]);
-    tmux(&["send-keys", "-t", &session, "driverless"]);
-    let second = wait_for("Driverless Car", 60);
-    tmux(&["send-keys", "-t", &session, "C-c"]);
-    std::thread::sleep(Duration::from_millis(300));
-    tmux(&["kill-server"]);
+    t.keys("o");
+    t.wait_for("filter:", 10);
+    t.keys("tweets");
+    let picked = t.wait_for("preview · table", 10);
+    t.keys("Enter");
+    let dialog = t.wait_for("columns of tweets-small.csv", 10);
+    t.keys("Enter");
+    let opened = t.wait_for("300 documents", 60);
+    t.keys("/");
+    t.keys("driverless");
+    let second = t.wait_for("Driverless Car", 60);
+    drop(t);
     assert!(screen.contains("30 results"), "{screen}");
     assert!(screen.contains("[business]"), "{screen}");
     assert!(picked.contains("tweets-small.csv"), "{picked}");

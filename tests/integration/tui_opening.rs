@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use wordlens::Config;
+use wordlens::docvec::source::VectorSource;
 use wordlens::progress::Cancel;
 use wordlens::text::{CorpusFormat, CorpusSpec};
 use wordlens::tui::columns::{ColumnChoice, ColumnDialog, ColumnRole};
@@ -140,7 +141,9 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
         ..CorpusSpec::new(dir.path().join("news.csv")).label_col("category")
     };
     let first = dir.path().join("gensim-lee-32d.w2v.bin");
-    session.open(spec, Some(first.clone())).unwrap();
+    session
+        .open(spec, VectorSource::Path(first.clone()))
+        .unwrap();
     pump(&mut session, &mut app, |a, _| {
         a.loaded.index.is_some() && a.loaded.classifier.is_some() && a.loaded.comparison.is_some()
     });
@@ -186,8 +189,8 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
         "the index was rebuilt"
     );
     assert_eq!(
-        session.setup().unwrap().vectors.as_deref(),
-        Some(second.as_path())
+        session.setup().unwrap().vectors,
+        VectorSource::Path(second.clone())
     );
     assert!(app.recent.vectors[0].ends_with("gensim-lee-32d.w2v.txt"));
     let _ = first;
@@ -400,7 +403,10 @@ fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay()
     key(&mut app, KeyCode::Esc);
     let spec = CorpusSpec::new(dir.path().join("news.csv")).label_col("category");
     session
-        .open(spec, Some(dir.path().join("gensim-lee-32d.w2v.bin")))
+        .open(
+            spec,
+            VectorSource::Path(dir.path().join("gensim-lee-32d.w2v.bin")),
+        )
         .unwrap();
     pump(&mut session, &mut app, |a, _| {
         a.loaded.index.is_some() && a.loaded.classifier.is_some() && a.loaded.comparison.is_some()
@@ -455,4 +461,101 @@ fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay()
     type_text(&mut app, "economy");
     key(&mut app, KeyCode::Enter);
     assert!(!app.search.hits.is_empty());
+}
+
+/// First run: no `--vectors`, so the TUI opens on `[vectors] default`, the bundled model. No
+/// training job starts; the index, classifier and comparison are built from the model, and a
+/// query finds BBC stories by meaning as well as by words.
+#[test]
+fn the_first_run_opens_on_the_bundled_model_without_training() {
+    let dir = folder(200);
+    let mut config = Config::default();
+    config.data.dir = bundled("");
+    config.compare.tune.enabled = false;
+    let mut session = Session::new(&config, dir.path().join("cache"), Cancel::new());
+    let mut app = App::new(&config, "news.csv");
+    let spec = CorpusSpec {
+        title_col: Some("title".into()),
+        ..CorpusSpec::new(dir.path().join("news.csv")).label_col("category")
+    };
+    session.open(spec, config.default_vectors()).unwrap();
+    assert_eq!(session.setup().unwrap().vectors, VectorSource::Default);
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    let until = Instant::now() + Duration::from_secs(120);
+    while !(app.loaded.index.is_some()
+        && app.loaded.classifier.is_some()
+        && app.loaded.comparison.is_some())
+    {
+        assert!(Instant::now() < until, "timed out");
+        for e in session.events() {
+            match &e {
+                wordlens::tui::JobEvent::Progress { job, .. } => {
+                    kinds_seen.insert(*job);
+                }
+                wordlens::tui::JobEvent::Done(k, _) => {
+                    kinds_seen.insert(*k);
+                }
+                _ => {}
+            }
+            app.update(Msg::Job(e), Instant::now());
+        }
+        for r in app.requests.drain(..).collect::<Vec<_>>() {
+            session.handle(r, &mut app);
+        }
+        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        !kinds_seen.contains(&JobKind::Training),
+        "no training on first run: {kinds_seen:?}"
+    );
+    assert!(
+        app.loaded
+            .embeddings_source
+            .starts_with("bundled static model"),
+        "{}",
+        app.loaded.embeddings_source
+    );
+    // Nothing was trained: no trained-vectors artifact (`vectors-KEY.bin`) in the cache.
+    let trained = walk(&dir.path().join("cache"))
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("vectors-"))
+        })
+        .count();
+    assert_eq!(trained, 0);
+    // The comparison used the model (256-d), not word2vec trained on the split.
+    let cmp = app.loaded.comparison.as_ref().unwrap();
+    assert_eq!(cmp.embeddings.dim, 256);
+    assert_eq!(cmp.embeddings.train_seconds, 0.0);
+    type_text(&mut app, "/");
+    type_text(&mut app, "football manager");
+    key(&mut app, KeyCode::Enter);
+    let top: Vec<String> = app
+        .search
+        .hits
+        .iter()
+        .take(5)
+        .map(|h| h.label.clone().unwrap_or_default())
+        .collect();
+    assert!(
+        top.iter().filter(|l| *l == "sports").count() >= 4,
+        "{top:?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
