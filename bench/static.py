@@ -79,8 +79,16 @@ for label, table in stage_tables.items():
     print(f'\nwordlens stages in one process, {label} (bench/static_stages.rs):\n')
     print(table)
 
-# Quality: the tasks of ../shared/peers/static.py with wordlens's index and compare.
+# The bundled default model is the wheel's, byte for byte (so everything below holds for
+# `--vectors default` and for commands run without --vectors).
 model = os.path.join(work, 'wordllama')
+bundled = os.path.join(ROOT, 'datasets', 'wordllama-l2-supercat')
+same = all(open(os.path.join(model, f), 'rb').read() == open(os.path.join(bundled, f), 'rb').read()
+           for f in ('model.safetensors', 'tokenizer.json'))
+print(f'\nbundled datasets/wordllama-l2-supercat equals the wheel\'s files: {same}')
+assert same, 'the bundled model differs from the wordllama wheel'
+
+# Quality: the tasks of ../shared/peers/static.py with wordlens's index and compare.
 ix = os.path.join(work, 'ix')
 wl('index', '--data', os.path.join(DATA, 'bbc-news.csv'), '--id-col', 'id', '--title-col', 'title', '--text-col', 'text',
    '--label-col', 'category', '--vectors', model, '--index', ix)

@@ -2,10 +2,12 @@
 # Start-up of the TUI on the bundled BBC news, to a usable search box (the index is open and a
 # typed query shows results), on a cold artifact folder (word vectors trained, index built) and
 # on a warm one (everything loaded). Runs the binary inside tmux and reads the screen.
-# Usage: bench/tui_startup.sh [runs]   (needs tmux)
+# Usage: bench/tui_startup.sh [runs] [vectors]   (needs tmux; vectors: default = the bundled
+# model, as a new user meets it; trained = word2vec on the collection; or any --vectors value)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
+vectors=${2:-default}
 cargo build --release --quiet
 WL=$PWD/target/release/wordlens
 cache=$(mktemp -d)
@@ -16,7 +18,7 @@ measure() {
   tmux kill-session -t wl-bench 2>/dev/null || true
   local start now
   start=$(date +%s.%N)
-  tmux new-session -d -s wl-bench -x 120 -y 36 "$WL tui --data-dir $cache"
+  tmux new-session -d -s wl-bench -x 120 -y 36 "$WL tui --data-dir $cache --vectors $vectors"
   # The query box has the keyboard from the start: type at once, results appear when ready.
   sleep 0.05
   tmux send-keys -t wl-bench "oil prices"
@@ -33,5 +35,5 @@ for i in $(seq "$runs"); do
   cold=$(measure)
   sleep 1
   warm=$(measure)
-  printf 'run %d: cold %.2f s, warm %.2f s\n' "$i" "$cold" "$warm"
+  printf 'vectors %s, run %d: cold %.2f s, warm %.2f s\n' "$vectors" "$i" "$cold" "$warm"
 done
