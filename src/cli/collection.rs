@@ -22,7 +22,9 @@ pub struct CollectionArgs {
     pub title_col: Option<String>,
     #[arg(long, value_name = "NAME")]
     pub id_col: Option<String>,
-    #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
+    /// Vectors: `default` (the bundled model), `trained`, a file or model folder, or a hub name
+    /// org/name[@rev]. `report` takes several, comma-separated, and compares them side by side.
+    #[arg(long, value_name = "VECTORS")]
     pub vectors: Option<String>,
 }
 

@@ -8,7 +8,6 @@ use wordlens::Result;
 use wordlens::classify::compare::sources::{SourceRun, SourcesReport};
 use wordlens::classify::compare::{CompareReport, Experiment, TestRow, Vectors};
 use wordlens::dataset::{self, Dataset};
-use wordlens::docvec::source::VectorSource;
 use wordlens::text::Tokenizer;
 
 use super::Context;
@@ -78,15 +77,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
             ),
         ),
     };
-    let sources = match &a.vectors {
-        Some(v) => VectorSource::parse_list(v),
-        None => vec![config.default_vectors()],
-    };
-    if sources.is_empty() {
-        return Err(wordlens::Error::Usage(
-            "--vectors: name at least one source".into(),
-        ));
-    }
+    let sources = super::vectors::sources(ctx, a.vectors.as_deref())?;
     // Every source opens (or is found to be trained) before any comparison runs.
     let vectors: Vec<Vectors> = sources
         .iter()

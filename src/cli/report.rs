@@ -4,9 +4,9 @@
 
 use clap::Args;
 use serde::Serialize;
-use wordlens::classify::compare::CompareReport;
+use wordlens::classify::compare::sources::{SourceRun, SourcesReport};
+use wordlens::classify::compare::{CompareReport, Vectors};
 use wordlens::dataset::Dataset;
-use wordlens::docvec::source::VectorSource;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
@@ -14,12 +14,12 @@ use wordlens::{Error, Result};
 
 use super::Context;
 use super::collection::CollectionArgs;
-use super::compare::render as render_compare;
+use super::compare::{render as render_compare, render_sources};
 use super::eval_embeddings::{EvalReport, evaluate, render as render_embeddings};
 use super::eval_search::render_eval;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
-use super::vectors::{resolve, source};
+use super::vectors::{resolve_source, sources};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -34,7 +34,11 @@ pub struct ReportArgs {
 #[derive(Serialize)]
 struct Report {
     embeddings: EvalReport,
+    /// The first source's comparison.
     classification: CompareReport,
+    /// Every source side by side, when `--vectors` names several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<SourcesReport>,
     search: Vec<SearchEval>,
 }
 
@@ -62,14 +66,29 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer))?;
     let bar = Bar::new(ctx.quiet);
 
-    // 1. Word vectors and their intrinsic scores.
-    let emb = resolve(ctx, c.vectors.as_deref(), &[TextSource::Texts(&data.texts)])?.encoder;
+    // 1. Word vectors (the first source) and their intrinsic scores.
+    let sources = sources(ctx, c.vectors.as_deref())?;
+    let emb = resolve_source(ctx, &sources[0], &[TextSource::Texts(&data.texts)])?.encoder;
     let embeddings = evaluate(&*emb.words()?, &config.eval_files())?;
 
-    // 2. With vs without embeddings (trained vectors are retrained on the training split only).
-    let trained = source(ctx, c.vectors.as_deref()) == VectorSource::Trained;
-    let given = (!trained).then(|| emb.clone());
-    let classification = config.held_out(&data, given, &a.train_sizes, &bar, &ctx.cancel)?;
+    // 2. With vs without embeddings, per source (trained vectors are retrained on the training
+    // split only).
+    let mut runs = Vec::new();
+    for (k, s) in sources.iter().enumerate() {
+        let given = match (k, config.comparison_vectors(s)?) {
+            (_, Vectors::Train { .. }) => None,
+            (0, Vectors::Loaded(_)) => Some(emb.clone()),
+            (_, Vectors::Loaded(e)) => Some(e),
+        };
+        let report = config.held_out(&data, given, &a.train_sizes, &bar, &ctx.cancel)?;
+        runs.push(SourceRun {
+            source: s.short_name(),
+            report,
+        });
+    }
+    let classification = runs[0].report.clone();
+    let sources = (runs.len() > 1)
+        .then(|| SourcesReport::gather(runs, config.compare.bootstrap, config.compare.seed));
 
     // 3. Search: index the collection (titles stored apart) and evaluate every mode.
     let index_spec = CorpusSpec {
@@ -104,6 +123,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let report = Report {
         embeddings,
         classification,
+        sources,
         search,
     };
     if a.json {
@@ -115,7 +135,10 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     );
     out.push_str(&render_embeddings(&report.embeddings));
     out.push_str("```\n\n## Classification: with and without embeddings\n\n```\n");
-    out.push_str(&render_compare(&report.classification));
+    match &report.sources {
+        Some(s) => out.push_str(&render_sources(s)),
+        None => out.push_str(&render_compare(&report.classification)),
+    }
     out.push_str("```\n\n## Search\n\n```\n");
     for s in &report.search {
         out.push_str(&render_eval(s));

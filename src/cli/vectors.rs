@@ -28,11 +28,33 @@ pub fn resolve(
     arg: Option<&str>,
     collection: &[TextSource<'_>],
 ) -> Result<Resolved> {
-    let source = source(ctx, arg);
+    resolve_source(ctx, &source(ctx, arg), collection)
+}
+
+/// The sources a comma-separated `arg` names (`default,trained,PATH`), or `[vectors] default`.
+pub fn sources(ctx: &Context, arg: Option<&str>) -> Result<Vec<VectorSource>> {
+    let list = arg.map_or_else(
+        || vec![ctx.config.default_vectors()],
+        VectorSource::parse_list,
+    );
+    if list.is_empty() {
+        return Err(wordlens::Error::Usage(
+            "--vectors: name at least one source".into(),
+        ));
+    }
+    Ok(list)
+}
+
+/// Resolves `source`; `trained` trains on `collection`.
+pub fn resolve_source(
+    ctx: &Context,
+    source: &VectorSource,
+    collection: &[TextSource<'_>],
+) -> Result<Resolved> {
     let resolved =
         ctx.config
             .resolver()?
-            .open(&source, collection, &Bar::new(ctx.quiet), &ctx.cancel)?;
+            .open(source, collection, &Bar::new(ctx.quiet), &ctx.cancel)?;
     if resolved.notes.lossy_words > 0 {
         eprintln!(
             "warning: {source}: {} words were not valid UTF-8 and were decoded with U+FFFD",

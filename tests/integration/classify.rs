@@ -581,3 +581,61 @@ fn compare_puts_two_vector_sources_side_by_side() {
     assert!(text.contains("best two sources:"), "{text}");
     assert!(text.contains("embed-mean@default"), "{text}");
 }
+
+/// `report --vectors default,FILE`: the classification section compares both sources (the
+/// first one's report stays in `classification`), the embedding scores are the first source's.
+#[test]
+fn report_puts_several_vector_sources_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("news.csv");
+    let text = std::fs::read_to_string(bundled("bbc-news.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = csv::Writer::from_path(&data).unwrap();
+    out.write_record(reader.headers().unwrap()).unwrap();
+    for rec in reader.records().step_by(8) {
+        out.write_record(&rec.unwrap()).unwrap();
+    }
+    out.flush().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[data]\ndir = {:?}\n[compare.tune]\nenabled = false\n",
+            bundled("").display().to_string()
+        ),
+    )
+    .unwrap();
+    let w2v = shared("formats/gensim-lee-32d.w2v.bin");
+    let out = Command::new(env!("CARGO_BIN_EXE_wordlens"))
+        .arg("--config")
+        .arg(&config)
+        .args(["-q", "report", "--data"])
+        .arg(&data)
+        .args([
+            "--text-col",
+            "text",
+            "--label-col",
+            "category",
+            "--title-col",
+            "title",
+        ])
+        .args(["--train-sizes", "0.5", "--json", "--vectors"])
+        .arg(format!("default,{}", w2v.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sources = v["sources"]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2);
+    assert_eq!(v["classification"]["embeddings"]["dim"], 256);
+    assert_eq!(sources[1]["report"]["embeddings"]["dim"], 32);
+    assert_eq!(
+        v["classification"]["methods"][1]["accuracy"],
+        v["sources"]["table"][1]["accuracy"][0]
+    );
+    assert!(v["search"].as_array().is_some_and(|s| !s.is_empty()));
+}
