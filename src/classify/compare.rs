@@ -181,6 +181,23 @@ pub struct TestRow {
     pub significant: bool,
 }
 
+impl TestRow {
+    /// `method` against `baseline` from their paired comparison (`baseline` is its first side).
+    pub fn of(method: String, baseline: String, c: &significance::Comparison) -> Self {
+        TestRow {
+            method,
+            baseline,
+            difference: c.difference,
+            ci_low: c.ci_low,
+            ci_high: c.ci_high,
+            p_value: c.p_value,
+            only_baseline_correct: c.only_first,
+            only_method_correct: c.only_second,
+            significant: c.p_value < 0.05,
+        }
+    }
+}
+
 /// One method's accuracy at one learning-curve size.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CurvePoint {
@@ -412,17 +429,7 @@ impl Experiment<'_> {
                     self.compare.bootstrap,
                     self.compare.seed,
                 );
-                TestRow {
-                    method: m.name(),
-                    baseline: "bow".into(),
-                    difference: c.difference,
-                    ci_low: c.ci_low,
-                    ci_high: c.ci_high,
-                    p_value: c.p_value,
-                    only_baseline_correct: c.only_first,
-                    only_method_correct: c.only_second,
-                    significant: c.p_value < 0.05,
-                }
+                TestRow::of(m.name(), "bow".into(), &c)
             })
             .collect();
         let best =

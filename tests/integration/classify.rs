@@ -487,20 +487,26 @@ fn folds_and_learning_curve_on_tweets() {
     assert_eq!(r.learning_curve.len(), 3 * 7);
 }
 
+/// Every `step`-th BBC row, as `dir/news.csv`.
+fn bbc_every(step: usize, dir: &std::path::Path) -> std::path::PathBuf {
+    let data = dir.join("news.csv");
+    let text = std::fs::read_to_string(bundled("bbc-news.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = csv::Writer::from_path(&data).unwrap();
+    out.write_record(reader.headers().unwrap()).unwrap();
+    for rec in reader.records().step_by(step) {
+        out.write_record(&rec.unwrap()).unwrap();
+    }
+    out.flush().unwrap();
+    data
+}
+
 /// `compare --vectors default,FILE`: one comparison per source on the same split, one table
 /// (method × source), and the best methods of the two sources tested against each other.
 #[test]
 fn compare_puts_two_vector_sources_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("news.csv");
-    let text = std::fs::read_to_string(bundled("bbc-news.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let mut out = csv::Writer::from_path(&data).unwrap();
-    out.write_record(reader.headers().unwrap()).unwrap();
-    for rec in reader.records().step_by(5) {
-        out.write_record(&rec.unwrap()).unwrap();
-    }
-    out.flush().unwrap();
+    let data = bbc_every(5, dir.path());
     let w2v = shared("formats/gensim-lee-32d.w2v.bin");
     let run = |json: bool| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wordlens"));
@@ -587,15 +593,7 @@ fn compare_puts_two_vector_sources_side_by_side() {
 #[test]
 fn report_puts_several_vector_sources_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("news.csv");
-    let text = std::fs::read_to_string(bundled("bbc-news.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let mut out = csv::Writer::from_path(&data).unwrap();
-    out.write_record(reader.headers().unwrap()).unwrap();
-    for rec in reader.records().step_by(8) {
-        out.write_record(&rec.unwrap()).unwrap();
-    }
-    out.flush().unwrap();
+    let data = bbc_every(8, dir.path());
     let config = dir.path().join("config.toml");
     std::fs::write(
         &config,

@@ -85,17 +85,11 @@ impl SourcesReport {
                 let (ca, cb) = (&a.report.correct[*k1], &b.report.correct[*k2]);
                 (!ca.is_empty() && ca.len() == cb.len()).then(|| {
                     let c = significance::compare(cb, ca, bootstrap, seed);
-                    TestRow {
-                        method: format!("{}@{}", a.report.methods[*k1].name, a.source),
-                        baseline: format!("{}@{}", b.report.methods[*k2].name, b.source),
-                        difference: c.difference,
-                        ci_low: c.ci_low,
-                        ci_high: c.ci_high,
-                        p_value: c.p_value,
-                        only_baseline_correct: c.only_first,
-                        only_method_correct: c.only_second,
-                        significant: c.p_value < 0.05,
-                    }
+                    TestRow::of(
+                        format!("{}@{}", a.report.methods[*k1].name, a.source),
+                        format!("{}@{}", b.report.methods[*k2].name, b.source),
+                        &c,
+                    )
                 })
             }
             _ => None,
