@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wordlens::Result;
 use wordlens::classify::compare::sources::{SourceRun, SourcesReport};
-use wordlens::classify::compare::{CompareReport, Experiment, TestRow, Vectors};
+use wordlens::classify::compare::{CompareReport, CurvePoint, Experiment, TestRow, Vectors};
 use wordlens::dataset::{self, Dataset};
 use wordlens::text::Tokenizer;
 
@@ -197,19 +197,7 @@ pub fn render_sources(r: &SourcesReport) -> String {
     if first.report.learning_curve.is_empty() {
         return out;
     }
-    let mut fractions: Vec<f64> = f.learning_curve.iter().map(|p| p.fraction).collect();
-    fractions.dedup();
-    out.push_str("\nlearning curve (test accuracy by share of the training split)\n");
-    out.push_str(&format!("{:<30}", "method@source"));
-    for fr in &fractions {
-        let rows = f
-            .learning_curve
-            .iter()
-            .find(|p| p.fraction == *fr)
-            .map_or(0, |p| p.train_rows);
-        out.push_str(&format!(" {:>12}", format!("{fr} ({rows})")));
-    }
-    out.push('\n');
+    let fractions = curve_heading(&f.learning_curve, "method@source", 30, &mut out);
     for (i, s) in r.sources.iter().enumerate() {
         for m in &s.report.methods {
             // bag-of-words is the same under every source: once.
@@ -235,6 +223,24 @@ pub fn render_sources(r: &SourcesReport) -> String {
         }
     }
     out
+}
+
+/// Writes the learning curve's title and column heads (share of the training split and its
+/// rows) after a first column `label` of `width`; returns the shares in order.
+fn curve_heading(curve: &[CurvePoint], label: &str, width: usize, out: &mut String) -> Vec<f64> {
+    let mut fractions: Vec<f64> = curve.iter().map(|p| p.fraction).collect();
+    fractions.dedup();
+    out.push_str("\nlearning curve (test accuracy by share of the training split)\n");
+    out.push_str(&format!("{label:<width$}"));
+    for f in &fractions {
+        let rows = curve
+            .iter()
+            .find(|p| p.fraction == *f)
+            .map_or(0, |p| p.train_rows);
+        out.push_str(&format!(" {:>12}", format!("{f} ({rows})")));
+    }
+    out.push('\n');
+    fractions
 }
 
 fn test_line(t: &TestRow) -> String {
@@ -342,19 +348,7 @@ pub fn render(r: &CompareReport) -> String {
         ));
     }
     if !r.learning_curve.is_empty() {
-        let mut fractions: Vec<f64> = r.learning_curve.iter().map(|p| p.fraction).collect();
-        fractions.dedup();
-        out.push_str("\nlearning curve (test accuracy by share of the training split)\n");
-        out.push_str(&format!("{:<18}", "method"));
-        for f in &fractions {
-            let rows = r
-                .learning_curve
-                .iter()
-                .find(|p| p.fraction == *f)
-                .map_or(0, |p| p.train_rows);
-            out.push_str(&format!(" {:>12}", format!("{f} ({rows})")));
-        }
-        out.push('\n');
+        let fractions = curve_heading(&r.learning_curve, "method", 18, &mut out);
         for m in &r.methods {
             out.push_str(&format!("{:<18}", m.name));
             for f in &fractions {

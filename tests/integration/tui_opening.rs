@@ -106,6 +106,17 @@ fn the_picker_filters_opens_a_table_through_the_column_dialog_and_remembers_the_
     assert!(again.picker.is_none());
 }
 
+/// A session, an app and the spec of `folder`'s news.csv (title and category columns).
+fn news_session(config: &Config, dir: &Path) -> (Session, App, CorpusSpec) {
+    let session = Session::new(config, dir.join("cache"), Cancel::new());
+    let app = App::new(config, "news.csv");
+    let spec = CorpusSpec {
+        title_col: Some("title".into()),
+        ..CorpusSpec::new(dir.join("news.csv")).label_col("category")
+    };
+    (session, app, spec)
+}
+
 /// Feeds the session's events to the app until `done` holds (at most two minutes).
 fn pump(session: &mut Session, app: &mut App, done: impl Fn(&App, &[String]) -> bool) {
     let until = Instant::now() + Duration::from_secs(120);
@@ -134,12 +145,7 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
     let dir = folder(120);
     let mut config = Config::default();
     config.compare.tune.enabled = false;
-    let mut session = Session::new(&config, dir.path().join("cache"), Cancel::new());
-    let mut app = App::new(&config, "news.csv");
-    let spec = CorpusSpec {
-        title_col: Some("title".into()),
-        ..CorpusSpec::new(dir.path().join("news.csv")).label_col("category")
-    };
+    let (mut session, mut app, spec) = news_session(&config, dir.path());
     let first = dir.path().join("gensim-lee-32d.w2v.bin");
     session
         .open(spec, VectorSource::Path(first.clone()))
@@ -472,12 +478,7 @@ fn the_first_run_opens_on_the_bundled_model_without_training() {
     let mut config = Config::default();
     config.data.dir = bundled("");
     config.compare.tune.enabled = false;
-    let mut session = Session::new(&config, dir.path().join("cache"), Cancel::new());
-    let mut app = App::new(&config, "news.csv");
-    let spec = CorpusSpec {
-        title_col: Some("title".into()),
-        ..CorpusSpec::new(dir.path().join("news.csv")).label_col("category")
-    };
+    let (mut session, mut app, spec) = news_session(&config, dir.path());
     session.open(spec, config.default_vectors()).unwrap();
     assert_eq!(session.setup().unwrap().vectors, VectorSource::Default);
     let mut kinds_seen = std::collections::BTreeSet::new();
