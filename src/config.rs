@@ -146,6 +146,9 @@ pub struct TuiConfig {
     pub theme: Theme,
     /// Collections and vectors offered under "recent" in the file picker.
     pub recent: usize,
+    /// The Classify tab also compares vectors trained on the split beside the chosen ones
+    /// (their column fills in when that training finishes).
+    pub compare_trained: bool,
 }
 
 /// The TUI's colour theme.
@@ -212,6 +215,7 @@ impl Default for TuiConfig {
             learning_curve: vec![0.01, 0.05, 0.25],
             theme: Theme::Dark,
             recent: 10,
+            compare_trained: true,
         }
     }
 }

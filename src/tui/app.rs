@@ -104,6 +104,8 @@ pub struct Loaded {
     pub classifier: Option<Arc<Pipeline>>,
     /// With vs without embeddings on a held-out split.
     pub comparison: Option<CompareReport>,
+    /// The same with vectors trained on the split, shown beside it (`[tui] compare_trained`).
+    pub comparison_trained: Option<CompareReport>,
 }
 
 /// The Search tab: query, mode, label filter, hits and preview.

@@ -45,6 +45,8 @@ pub enum JobKind {
     Classifier,
     /// With vs without embeddings on a held-out split.
     Comparison,
+    /// The same comparison with vectors trained on the split, beside the chosen vectors.
+    TrainedComparison,
     /// Training new vectors from the Train tab.
     Training,
     /// Labelling the collection into a CSV (Classify tab's export).
@@ -61,6 +63,7 @@ impl JobKind {
             JobKind::Index => "search index",
             JobKind::Classifier => "classifier",
             JobKind::Comparison => "comparison",
+            JobKind::TrainedComparison => "comparison with trained vectors",
             JobKind::Training => "training",
             JobKind::Export => "export",
         }
@@ -117,6 +120,8 @@ pub enum JobOutput {
     Classifier(Arc<Pipeline>),
     /// The held-out comparison.
     Comparison(Box<CompareReport>),
+    /// The held-out comparison with vectors trained on the split (`[tui] compare_trained`).
+    TrainedComparison(Box<CompareReport>),
     /// The collection was labelled into this CSV: rows written.
     Exported {
         /// The CSV written.
@@ -136,6 +141,7 @@ impl JobOutput {
             JobOutput::Index(_) => JobKind::Index,
             JobOutput::Classifier(_) => JobKind::Classifier,
             JobOutput::Comparison(_) => JobKind::Comparison,
+            JobOutput::TrainedComparison(_) => JobKind::TrainedComparison,
             JobOutput::Exported { .. } => JobKind::Export,
         }
     }
@@ -295,7 +301,7 @@ impl Jobs {
     }
 
     /// What `jobs_after(done, ..)` lists for these vectors, each on its own thread (the
-    /// comparison follows the classifier on its thread).
+    /// classifier follows the comparison on its thread).
     fn start_dependents(
         &self,
         done: JobKind,
@@ -304,6 +310,11 @@ impl Jobs {
         emb_key: String,
         index_open: bool,
     ) {
+        // `[tui] compare_trained`: chosen vectors that are not themselves trained (nor new from
+        // the Train tab) are compared beside vectors trained on the split.
+        let side_by_side = self.setup.config.tui.compare_trained
+            && done != JobKind::Training
+            && self.located().is_ok_and(|l| l != Located::Train);
         for kind in jobs_after(done, data.labelled.is_some(), index_open) {
             let (data, emb, key) = (data.clone(), embeddings.clone(), emb_key.clone());
             match kind {
@@ -315,10 +326,20 @@ impl Jobs {
                     })
                 }
                 JobKind::Index => self.spawn(kind, move |jobs| jobs.index(&data, emb, &key)),
+                // The comparison first (the Classify tab's table, about 50 s on BBC), then the
+                // "try it" classifier (its tuned fit on every row takes longer).
                 JobKind::Classifier => self.spawn(kind, move |jobs| {
-                    let model = jobs.classifier(&data, emb.clone(), &key)?;
-                    jobs.send(JobKind::Classifier, JobOutput::Classifier(model));
-                    jobs.comparison(&data, emb, &key)
+                    let report = jobs.comparison(&data, Some((emb.clone(), &key)))?;
+                    jobs.send(JobKind::Comparison, JobOutput::Comparison(Box::new(report)));
+                    // Trained vectors beside the chosen ones, once the chosen ones are shown.
+                    if side_by_side {
+                        let data = data.clone();
+                        jobs.spawn(JobKind::TrainedComparison, move |jobs| {
+                            let report = jobs.comparison(&data, None)?;
+                            Ok(JobOutput::TrainedComparison(Box::new(report)))
+                        });
+                    }
+                    Ok(JobOutput::Classifier(jobs.classifier(&data, emb, &key)?))
                 }),
                 _ => {}
             }
@@ -385,16 +406,27 @@ impl Jobs {
         Ok(Arc::new(p))
     }
 
-    /// With vs without embeddings on a stratified split (vectors retrained on the training
-    /// rows unless the user gave a file), as `wordlens compare` runs it.
-    fn comparison(&self, data: &Collection, emb: Encoder, emb_key: &str) -> Result<JobOutput> {
+    /// With vs without embeddings on a stratified split, as `wordlens compare` runs it, with
+    /// `chosen` vectors (and their key), or — when they are `trained`, or `chosen` is None —
+    /// vectors retrained on the split's training rows. Cached by its key.
+    fn comparison(
+        &self,
+        data: &Collection,
+        chosen: Option<(Encoder, &str)>,
+    ) -> Result<CompareReport> {
         let config = &self.setup.config;
         let Some(ds) = &data.labelled else {
             return Err(Error::Usage("no label column".into()));
         };
-        let trained = self.located()? == Located::Train;
-        let given = (!trained).then_some(emb_key);
-        let k = comparison_key(config, given);
+        let chosen = match self.located()? {
+            Located::Train => None,
+            Located::At(_) => chosen,
+        };
+        let job = match chosen {
+            Some(_) => JobKind::Comparison,
+            None => JobKind::TrainedComparison,
+        };
+        let k = comparison_key(config, chosen.as_ref().map(|(_, k)| *k));
         let path = self
             .setup
             .artifacts
@@ -403,20 +435,19 @@ impl Jobs {
         if let Ok(bytes) = std::fs::read(&path)
             && let Ok(report) = serde_json::from_slice::<CompareReport>(&bytes)
         {
-            return Ok(JobOutput::Comparison(Box::new(report)));
+            return Ok(report);
         }
-        let given = (!trained).then_some(emb);
         let report = config.held_out(
             ds,
-            given,
+            chosen.map(|(e, _)| e),
             &config.tui.learning_curve,
-            &self.progress(JobKind::Comparison),
+            &self.progress(job),
             &self.cancel,
         )?;
         let bytes = serde_json::to_vec(&report)
             .map_err(|e| Error::Internal(format!("cannot encode the comparison: {e}")))?;
         atomic_write(&path, |w| std::io::Write::write_all(w, &bytes))?;
-        Ok(JobOutput::Comparison(Box::new(report)))
+        Ok(report)
     }
 
     /// Trains new vectors with `w2v` (Train tab). When done, the vectors replace the old ones

@@ -34,6 +34,15 @@ pub struct Session {
     open: Option<Open>,
 }
 
+/// A session that goes away stops the jobs of what it had open (a test's, or the TUI's on quit).
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(open) = &self.open {
+            open.cancel.cancel();
+        }
+    }
+}
+
 impl Session {
     /// Nothing open yet; artifacts go under `data_dir`.
     pub fn new(config: &Config, data_dir: PathBuf, quit: Cancel) -> Self {

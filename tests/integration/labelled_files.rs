@@ -265,7 +265,9 @@ fn the_tui_classifies_a_fasttext_file_without_a_label_column() {
         artifacts: Artifacts::for_data(&dir.path().join("cache"), &ft, "text").unwrap(),
     };
     let (tx, rx) = mpsc::channel();
-    Jobs::new(setup, tx, Cancel::new()).start();
+    // The jobs after the data are not awaited: stopped on return.
+    let quit = Cancel::new();
+    Jobs::new(setup, tx, quit.clone()).start();
     let until = Instant::now() + Duration::from_secs(120);
     while Instant::now() < until {
         match rx.recv_timeout(Duration::from_secs(1)) {
@@ -281,6 +283,7 @@ fn the_tui_classifies_a_fasttext_file_without_a_label_column() {
                 assert_eq!(labels, ["negative", "neutral", "positive"]);
                 let summary = summary.expect("the Classify tab gets the file's labels");
                 assert_eq!(summary.classes.iter().map(|c| c.1).sum::<usize>(), 300);
+                quit.cancel();
                 return;
             }
             Ok(JobEvent::Failed(kind, e)) => panic!("{kind:?}: {e}"),

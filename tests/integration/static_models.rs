@@ -549,7 +549,9 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
         artifacts: Artifacts::for_data(&tmp.path().join("cache"), &csv, "text").unwrap(),
     };
     let (tx, rx) = mpsc::channel();
-    Jobs::new(setup, tx, Cancel::new()).start();
+    // Stopped at the end: the comparison with trained vectors beside this one is not awaited.
+    let quit = Cancel::new();
+    Jobs::new(setup, tx, quit.clone()).start();
     let (mut words, mut index, mut classifier, mut comparison) = (None, None, None, None);
     let until = Instant::now() + Duration::from_secs(300);
     while comparison.is_none() && Instant::now() < until {
@@ -577,4 +579,5 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
     let comparison = comparison.expect("comparison");
     assert!(comparison.embeddings.source.starts_with("static model"));
     assert_eq!(comparison.embeddings.vocab, VOCAB.len());
+    quit.cancel();
 }

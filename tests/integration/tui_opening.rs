@@ -530,6 +530,38 @@ fn the_first_run_opens_on_the_bundled_model_without_training() {
     let cmp = app.loaded.comparison.as_ref().unwrap();
     assert_eq!(cmp.embeddings.dim, 256);
     assert_eq!(cmp.embeddings.train_seconds, 0.0);
+    // Beside it, vectors trained on the split (`[tui] compare_trained`): "…" while they train,
+    // then their accuracy per method.
+    assert!(config.tui.compare_trained);
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, "2");
+    let until = Instant::now() + Duration::from_secs(300);
+    let mut saw_pending = false;
+    while app.loaded.comparison_trained.is_none() {
+        assert!(
+            Instant::now() < until,
+            "no trained comparison in five minutes"
+        );
+        saw_pending |= app.jobs.contains_key(&JobKind::TrainedComparison);
+        for e in session.events() {
+            app.update(Msg::Job(e), Instant::now());
+        }
+        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(saw_pending, "the trained column showed as pending first");
+    let trained = app.loaded.comparison_trained.as_ref().unwrap();
+    assert_eq!(trained.embeddings.dim, config.word2vec.dim);
+    assert!(trained.embeddings.train_seconds > 0.0);
+    let embed_mean_trained = format!("{:.4}", trained.methods[1].accuracy);
+    let shown = screen(&draw(&app, 140, 40));
+    let row = shown
+        .lines()
+        .find(|l| l.contains("embed-mean") && !l.contains("bow+"))
+        .unwrap();
+    assert!(shown.contains("trained"), "{shown}");
+    assert!(row.contains(&embed_mean_trained), "{row}");
+    type_text(&mut app, "1");
     type_text(&mut app, "/");
     type_text(&mut app, "football manager");
     key(&mut app, KeyCode::Enter);

@@ -118,6 +118,7 @@ impl App {
                 self.classify.disagreement_open = false;
                 self.loaded.comparison = Some(*c);
             }
+            JobOutput::TrainedComparison(c) => self.loaded.comparison_trained = Some(*c),
         }
     }
 }

@@ -11,6 +11,7 @@ use super::{block, input, waiting};
 use crate::classify::compare::CompareReport;
 use crate::classify::pipeline::{Part, Reason};
 use crate::tui::app::App;
+use crate::tui::jobs::JobKind;
 use crate::tui::layout;
 
 pub fn render(frame: &mut Frame, app: &App, main: Rect) {
@@ -102,8 +103,16 @@ fn labels(c: &CompareReport) -> Vec<String> {
 }
 
 fn comparison(frame: &mut Frame, app: &App, c: &CompareReport, area: Rect) {
-    let header = Row::new(["method", "accuracy", "macro F1", "Δ vs bow", "p (McNemar)"])
-        .style(Style::default().add_modifier(Modifier::BOLD));
+    // Vectors trained on the split, side by side: their accuracy per method, "…" while they
+    // train; no column when that comparison is off.
+    let trained = &app.loaded.comparison_trained;
+    let trained_pending = app.jobs.contains_key(&JobKind::TrainedComparison);
+    let side = trained.is_some() || trained_pending;
+    let mut heads = vec!["method", "accuracy", "macro F1", "Δ vs bow", "p (McNemar)"];
+    if side {
+        heads.push("trained");
+    }
+    let header = Row::new(heads).style(Style::default().add_modifier(Modifier::BOLD));
     let rows = c.methods.iter().enumerate().map(|(i, m)| {
         let test = c.tests.iter().find(|t| t.method == m.name);
         let (delta, p) = match test {
@@ -122,26 +131,40 @@ fn comparison(frame: &mut Frame, app: &App, c: &CompareReport, area: Rect) {
         } else {
             Style::default()
         };
-        Row::new(vec![
+        let mut cells = vec![
             m.name.clone(),
             format!("{:.4}", m.accuracy),
             format!("{:.4}", m.macro_f1),
             delta,
             p,
-        ])
-        .style(style)
+        ];
+        if side {
+            cells.push(match trained {
+                Some(t) => t
+                    .methods
+                    .iter()
+                    .find(|x| x.name == m.name)
+                    .map_or("–".into(), |x| format!("{:.4}", x.accuracy)),
+                None => "…".into(),
+            });
+        }
+        Row::new(cells).style(style)
     });
     let title = format!(
         "with vs without embeddings · {} train, {} test · *: p<0.05",
         c.train, c.test
     );
-    let widths = [
-        Constraint::Min(18),
+    let mut widths = vec![
+        // Room for the trained column: the longest method name is 15 characters.
+        Constraint::Min(if side { 16 } else { 18 }),
         Constraint::Length(9),
         Constraint::Length(9),
         Constraint::Length(9),
         Constraint::Length(11),
     ];
+    if side {
+        widths.push(Constraint::Length(8));
+    }
     frame.render_widget(
         Table::new(rows, widths)
             .header(header)
