@@ -554,7 +554,7 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
     Jobs::new(setup, tx, quit.clone()).start();
     let (mut words, mut index, mut classifier, mut comparison) = (None, None, None, None);
     let until = Instant::now() + Duration::from_secs(300);
-    while comparison.is_none() && Instant::now() < until {
+    while (comparison.is_none() || classifier.is_none()) && Instant::now() < until {
         match rx.recv_timeout(Duration::from_secs(1)) {
             Ok(JobEvent::Done(
                 _,
