@@ -38,6 +38,11 @@ pub struct Cli {
     /// No progress bars.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The encoding of the words in vectors files that are not UTF-8: a WHATWG label (latin1,
+    /// windows-1250, koi8-r, ...) or a DOS code page (cp852, cp437, ...). Default: config's
+    /// [vectors] encoding (utf-8; undecodable bytes are kept as \xNN).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub encoding: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -86,7 +91,11 @@ pub struct Context {
 }
 
 pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
-    let config = Config::load(cli.config.as_deref())?;
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(label) = cli.encoding {
+        wordlens::embed::io::WordEncoding::parse(&label)?;
+        config.vectors.encoding = label;
+    }
     let ctx = Context {
         config,
         quiet: cli.quiet,

@@ -40,7 +40,7 @@ pub struct ConvertArgs {
 }
 
 pub fn run(ctx: &Context, a: ConvertArgs) -> Result<()> {
-    let emb = load(&a.input)?;
+    let emb = load(ctx, &a.input)?;
     let quant = match a.quantize {
         QuantizeArg::None => Quantization::None,
         QuantizeArg::Int8 => Quantization::Int8,
@@ -74,7 +74,7 @@ fn quantisation_cost(
     original: &wordlens::Embeddings,
     written: &std::path::Path,
 ) -> Result<String> {
-    let quantised = load(written)?;
+    let quantised = load(ctx, written)?;
     let mut out = String::new();
     for file in &ctx.config.eval.pairs {
         let path = ctx.config.data_file(file);

@@ -55,24 +55,17 @@ pub fn resolve_source(
         ctx.config
             .resolver()?
             .open(source, collection, &Bar::new(ctx.quiet), &ctx.cancel)?;
-    if resolved.notes.lossy_words > 0 {
-        eprintln!(
-            "warning: {source}: {} words were not valid UTF-8 and were decoded with U+FFFD",
-            resolved.notes.lossy_words
-        );
+    if let Some(warning) = resolved.notes.warning(&source.to_string()) {
+        eprintln!("{warning}");
     }
     Ok(resolved)
 }
 
 /// A vectors file (not a model or a name: `convert` reads and writes files), warnings printed.
-pub fn load_file(path: &Path) -> Result<Embeddings> {
-    let loaded = io::read(path)?;
-    if loaded.notes.lossy_words > 0 {
-        eprintln!(
-            "warning: {}: {} words were not valid UTF-8 and were decoded with U+FFFD",
-            path.display(),
-            loaded.notes.lossy_words
-        );
+pub fn load_file(ctx: &Context, path: &Path) -> Result<Embeddings> {
+    let loaded = io::read_in(path, ctx.config.vectors.word_encoding()?)?;
+    if let Some(warning) = loaded.notes.warning(&path.display().to_string()) {
+        eprintln!("{warning}");
     }
     Ok(loaded.embeddings)
 }

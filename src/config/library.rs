@@ -38,6 +38,7 @@ impl Config {
                 extra: self.background_corpus(),
                 tokenizer: self.tokenizer.clone(),
             },
+            encoding: self.vectors.word_encoding()?,
         })
     }
 

@@ -23,17 +23,20 @@ pub enum Encoder {
 impl Encoder {
     /// Opens `path`: a static model folder, or any word-vector file `embed::io` reads.
     pub fn open(path: &Path) -> Result<Self> {
-        Ok(Self::open_with_notes(path)?.0)
+        Ok(Self::open_with_notes(path, io::WordEncoding::Utf8)?.0)
     }
 
-    /// Opens `path` as `open` does, returning what reading a vectors file noticed (non-UTF-8
-    /// words, ...) so the caller can warn without reading the file again.
-    pub fn open_with_notes(path: &Path) -> Result<(Self, io::ReadNotes)> {
+    /// Opens `path` as `open` does, the words of a vectors file in `encoding`, returning what
+    /// reading it noticed (escaped bytes, ...) so the caller can warn without reading again.
+    pub fn open_with_notes(
+        path: &Path,
+        encoding: io::WordEncoding,
+    ) -> Result<(Self, io::ReadNotes)> {
         if path.is_dir() {
             let model = StaticModel::open(path)?;
             return Ok((Encoder::Static(Arc::new(model)), io::ReadNotes::default()));
         }
-        let loaded = io::read(path)?;
+        let loaded = io::read_in(path, encoding)?;
         Ok((Encoder::Words(Arc::new(loaded.embeddings)), loaded.notes))
     }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::encoder::Encoder;
 use crate::embed::glove::GloveConfig;
-use crate::embed::io::ReadNotes;
+use crate::embed::io::{ReadNotes, WordEncoding};
 use crate::embed::trainer::{self, TrainConfig};
 use crate::error::{Error, Result};
 use crate::hub::{self, ModelName};
@@ -37,6 +37,9 @@ pub struct VectorsConfig {
     pub hub_endpoint: String,
     /// Seconds `models pull` waits for a connection or the next bytes before giving up.
     pub timeout_s: u64,
+    /// The encoding of the words in vectors files that are not UTF-8: a WHATWG label
+    /// (`latin1`, `windows-1250`, ...) or a DOS code page (`cp852`, ...).
+    pub encoding: String,
 }
 
 impl Default for VectorsConfig {
@@ -47,12 +50,19 @@ impl Default for VectorsConfig {
             hub_cache: PathBuf::new(),
             hub_endpoint: "https://huggingface.co".into(),
             timeout_s: 30,
+            encoding: "utf-8".into(),
         }
     }
 }
 
 impl VectorsConfig {
     /// Checks the values, naming the key.
+    /// `encoding` parsed; an unknown label is an error naming the key.
+    pub fn word_encoding(&self) -> Result<WordEncoding> {
+        WordEncoding::parse(&self.encoding)
+            .map_err(|e| Error::config("vectors.encoding", e.to_string()))
+    }
+
     pub fn validate(&self) -> Result<()> {
         if self.default.trim().is_empty() {
             return Err(Error::config(
@@ -60,6 +70,7 @@ impl VectorsConfig {
                 "must name vectors: \"default\", \"trained\", a path or org/name",
             ));
         }
+        self.word_encoding()?;
         if self.timeout_s == 0 {
             return Err(Error::config("vectors.timeout_s", "must be at least 1"));
         }
@@ -179,6 +190,8 @@ pub struct Resolver {
     pub hub_cache: PathBuf,
     /// How `trained` trains.
     pub training: Training,
+    /// The encoding of the words in vectors files (`[vectors] encoding`, `--encoding`).
+    pub encoding: WordEncoding,
 }
 
 impl Resolver {
@@ -215,7 +228,7 @@ impl Resolver {
     ) -> Result<Resolved> {
         match self.locate(source)? {
             Located::At(path) => {
-                let (encoder, notes) = Encoder::open_with_notes(&path)?;
+                let (encoder, notes) = Encoder::open_with_notes(&path, self.encoding)?;
                 let source = match source {
                     VectorSource::Default => format!("bundled model: {}", encoder.describe()),
                     VectorSource::Hub(n) => format!("{n}: {}", encoder.describe()),

@@ -4,11 +4,13 @@
 //! at all (GloVe).
 
 mod binary;
+mod encoding;
 mod fasttext;
 mod native;
 pub mod quantize;
 mod text;
 
+pub use encoding::WordEncoding;
 pub use native::verify as verify_native;
 pub use quantize::Quantization;
 
@@ -73,9 +75,27 @@ impl VectorFormat {
 /// Warnings gathered while reading (nothing silent).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadNotes {
-    /// Words whose bytes were not valid UTF-8 (the C tool cuts words at 100 bytes, which can
-    /// split a character); they were decoded with U+FFFD.
-    pub lossy_words: u64,
+    /// Words holding bytes the encoding does not decode (a legacy code page read as UTF-8;
+    /// the C tool cuts words at 100 bytes, which can split a character): those bytes were
+    /// written as `\xNN`, so the words stay distinct.
+    pub escaped_words: u64,
+    /// The encoding the words were read in.
+    pub encoding: WordEncoding,
+}
+
+impl ReadNotes {
+    /// The warning to print once, if there is one (`source` names the file).
+    pub fn warning(&self, source: &str) -> Option<String> {
+        (self.escaped_words > 0).then(|| {
+            format!(
+                "warning: {source}: {} words hold bytes that are not {}; they were kept as \\xNN \
+                 escapes (if the file is in a legacy code page, say which: --encoding cp852, \
+                 latin1, windows-1250, ...)",
+                self.escaped_words,
+                self.encoding.name()
+            )
+        })
+    }
 }
 
 /// Bytes read to detect the format.
@@ -159,9 +179,15 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |p| from + p)
 }
 
-/// Reads any supported vector file; the native format is memory-mapped, not read. A static
-/// model folder gives the table of its tokens that are whole words.
+/// Reads any supported vector file with UTF-8 words; see `read_in`.
 pub fn read(path: &Path) -> Result<Loaded> {
+    read_in(path, WordEncoding::Utf8)
+}
+
+/// Reads any supported vector file, its words in `encoding`; the native format (always UTF-8)
+/// is memory-mapped, not read. A static model folder gives the table of its tokens that are
+/// whole words.
+pub fn read_in(path: &Path, encoding: WordEncoding) -> Result<Loaded> {
     if path.is_dir() {
         let model = crate::embed::static_model::StaticModel::open(path)?;
         return Ok(Loaded {
@@ -193,12 +219,10 @@ pub fn read(path: &Path) -> Result<Loaded> {
                 "a static model is a folder, not a file",
             ));
         }
-        VectorFormat::FasttextBin => fasttext::parse(path, bytes)?,
-        VectorFormat::W2vBin => binary::parse(path, bytes)?,
-        VectorFormat::W2vTxt | VectorFormat::Vec => {
-            (text::parse(path, bytes, true)?, ReadNotes::default())
-        }
-        VectorFormat::Glove => (text::parse(path, bytes, false)?, ReadNotes::default()),
+        VectorFormat::FasttextBin => fasttext::parse(path, bytes, encoding)?,
+        VectorFormat::W2vBin => binary::parse(path, bytes, encoding)?,
+        VectorFormat::W2vTxt | VectorFormat::Vec => text::parse(path, bytes, true, encoding)?,
+        VectorFormat::Glove => text::parse(path, bytes, false, encoding)?,
     };
     Ok(Loaded {
         embeddings,
@@ -209,7 +233,7 @@ pub fn read(path: &Path) -> Result<Loaded> {
 
 /// Parses word2vec binary held in memory (used by files that embed vectors, such as models).
 pub fn parse_w2v_bin(path: &Path, bytes: &[u8]) -> Result<Embeddings> {
-    binary::parse(path, bytes).map(|(e, _)| e)
+    binary::parse(path, bytes, WordEncoding::Utf8).map(|(e, _)| e)
 }
 
 /// Writes `emb` as word2vec binary to any writer.

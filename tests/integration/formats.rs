@@ -125,7 +125,7 @@ fn binary_whose_first_float_holds_a_newline_byte_is_still_binary() {
 }
 
 #[test]
-fn word_cut_inside_a_utf8_character_is_read_lossily_and_counted() {
+fn word_cut_inside_a_utf8_character_is_escaped_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = b"1 1\n".to_vec();
     bytes.extend_from_slice(&"caf\u{e9}".as_bytes()[..4]); // "caf" + first byte of é
@@ -133,8 +133,8 @@ fn word_cut_inside_a_utf8_character_is_read_lossily_and_counted() {
     bytes.extend_from_slice(&1.0f32.to_le_bytes());
     let p = temp_file(&dir, "cut.bin", &bytes);
     let loaded = io::read(&p).unwrap();
-    assert_eq!(loaded.notes.lossy_words, 1);
-    assert_eq!(loaded.embeddings.words()[0], "caf\u{fffd}");
+    assert_eq!(loaded.notes.escaped_words, 1);
+    assert_eq!(loaded.embeddings.words()[0], "caf\\xc3");
 }
 
 #[test]

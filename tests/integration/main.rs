@@ -10,6 +10,7 @@ mod classify;
 mod cli;
 mod corpus;
 mod crash;
+mod encodings;
 mod formats;
 mod fusion;
 mod fuzz_regressions;

@@ -101,8 +101,8 @@ fn a_model_from_before_fasttext_0_9_reads_with_gensims_vectors() {
     // gensim's load_facebook_vectors, which reads both layouts.
     let loaded = io::read(&fixture("fasttext-old-layout.bin")).unwrap();
     assert_eq!(loaded.format, VectorFormat::FasttextBin);
-    // One word holds a byte that is not UTF-8: read lossily and counted.
-    assert_eq!(loaded.notes.lossy_words, 1);
+    // One word holds a byte that is not UTF-8: kept as `\xe9` and counted.
+    assert_eq!(loaded.notes.escaped_words, 1);
     let emb = loaded.embeddings;
     assert_eq!((emb.len(), emb.dim()), (2583, 8));
     let sub = emb.subwords().unwrap();
@@ -110,9 +110,16 @@ fn a_model_from_before_fasttext_0_9_reads_with_gensims_vectors() {
     let fixture = peer_vectors("fasttext-old-layout.tsv");
     assert!(fixture.iter().filter(|f| !f.1).count() >= 5);
     for (word, in_vocab, expected) in fixture {
+        // The fixture names the non-UTF-8 word "governmen\u{FFFD}"; it reads as gensim's
+        // backslashreplace text, and is composed from its raw bytes' n-grams, as fastText
+        // trained it: the text's n-grams would give another vector.
+        let word = word.replace('\u{FFFD}', "\\xe9");
+        if word == "</s>" {
+            // gensim gives the end-of-sentence token n-grams; fastText does not, and wordlens
+            // follows fastText (checked against fastText itself in encodings.rs).
+            continue;
+        }
         assert_eq!(emb.index_of(&word).is_some(), in_vocab, "{word}");
-        // The non-UTF-8 word ("governmen\u{FFFD}") is composed from its raw bytes' n-grams,
-        // as fastText trained it: the lossy text's n-grams would give another vector.
         let d = max_diff(&emb.lookup(&word).unwrap(), &expected);
         assert!(d < 1e-5, "{word}: {d}");
     }

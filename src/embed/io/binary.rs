@@ -8,8 +8,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::ReadNotes;
 use super::text::{check_word, parse_header};
+use super::{ReadNotes, WordEncoding};
 use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
 use crate::floats::Floats;
@@ -17,7 +17,11 @@ use crate::floats::Floats;
 /// Longest word accepted (the C tool's limit is 100 bytes; leave room for other writers).
 const MAX_WORD_BYTES: usize = 4096;
 
-pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)> {
+pub(super) fn parse(
+    path: &Path,
+    bytes: &[u8],
+    encoding: WordEncoding,
+) -> Result<(Embeddings, ReadNotes)> {
     let header_end = bytes
         .iter()
         .position(|&b| b == b'\n')
@@ -60,7 +64,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         };
         pos = start + len + 1;
         if bytes.len() - pos < vec_bytes {
-            let word = String::from_utf8_lossy(&bytes[start..start + len]);
+            let (word, _) = encoding.decode(&bytes[start..start + len]);
             return Err(Error::at_byte(
                 path,
                 pos as u64,
@@ -84,7 +88,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
     let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(count);
     for &(start, len) in &records {
         if let Some(first) = seen.insert(&bytes[start..start + len], start) {
-            let word = String::from_utf8_lossy(&bytes[start..start + len]);
+            let (word, _) = encoding.decode(&bytes[start..start + len]);
             return Err(Error::at_byte(
                 path,
                 start as u64,
@@ -106,7 +110,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
             {
                 *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
                 if !v.is_finite() {
-                    let word = String::from_utf8_lossy(&bytes[start..start + len]);
+                    let (word, _) = encoding.decode(&bytes[start..start + len]);
                     return Err(Error::at_byte(
                         path,
                         (at + j * 4) as u64,
@@ -119,22 +123,26 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
             }
             Ok(())
         })?;
-    let mut notes = ReadNotes::default();
+    let mut notes = ReadNotes {
+        encoding,
+        ..ReadNotes::default()
+    };
     let words: Vec<String> = records
         .iter()
         .map(|&(start, len)| {
-            let raw = &bytes[start..start + len];
-            match std::str::from_utf8(raw) {
-                Ok(w) => w.to_string(),
-                Err(_) => {
-                    notes.lossy_words += 1;
-                    String::from_utf8_lossy(raw).into_owned()
-                }
-            }
+            let (word, escaped) = encoding.decode(&bytes[start..start + len]);
+            notes.escaped_words += u64::from(escaped);
+            word.into_owned()
         })
         .collect();
-    // Unique as bytes (checked above); the index is built on first lookup.
-    let emb = Embeddings::from_checked_parts(words, Floats::Owned(matrix), dim, None)?;
+    // Unique as bytes (checked above), so unique as text, unless an escaped byte (`\xfd`)
+    // meets the same four characters written literally: check the text then.
+    let emb = if notes.escaped_words > 0 {
+        Embeddings::from_parts(words, Floats::Owned(matrix), dim, None)
+            .map_err(|e| Error::in_file(path, e.to_string()))?
+    } else {
+        Embeddings::from_checked_parts(words, Floats::Owned(matrix), dim, None)?
+    };
     Ok((emb, notes))
 }
 

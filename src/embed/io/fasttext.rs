@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use super::ReadNotes;
+use super::{ReadNotes, WordEncoding};
 use crate::embed::subword::Subwords;
 use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
@@ -22,6 +22,8 @@ pub(super) const MAGIC: u32 = 793_712_314;
 const VERSIONS: [u32; 2] = [11, 12];
 const MAX_DIM: i32 = 100_000;
 const MAX_WORD_BYTES: usize = 1 << 16;
+/// fastText's end-of-sentence token.
+const EOS: &[u8] = b"</s>";
 
 /// The training arguments that matter for reading vectors.
 struct Args {
@@ -145,7 +147,11 @@ pub(super) fn looks_unversioned(bytes: &[u8]) -> bool {
         && nwords.checked_add(nlabels) == Some(size)
 }
 
-pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)> {
+pub(super) fn parse(
+    path: &Path,
+    bytes: &[u8],
+    encoding: WordEncoding,
+) -> Result<(Embeddings, ReadNotes)> {
     let mut c = Cursor {
         path,
         bytes,
@@ -173,7 +179,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         Layout::Versioned(version)
     };
     let args = read_args(&mut c)?;
-    let (words, lossy, notes) = read_dictionary(&mut c, layout)?;
+    let (words, raw_words, notes) = read_dictionary(&mut c, layout, encoding)?;
     let quant_at = c.pos;
     if layout.has_quantisation_flags() && c.u8("the quantisation flag")? != 0 {
         return Err(c.fail(
@@ -223,17 +229,23 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<(Embeddings, ReadNotes)
         subwords
     };
     let mut matrix = Vec::with_capacity(split);
-    let mut lossy = lossy.into_iter().peekable();
+    let mut raw_words = raw_words.into_iter().peekable();
     for (i, w) in words.iter().enumerate() {
         let own = &input[i * dim..(i + 1) * dim];
-        // A word that was not UTF-8 keeps the n-grams of its bytes, as fastText trained it.
-        let raw = match lossy.next_if(|(at, _)| *at == i) {
+        // A word whose file bytes are not its UTF-8 text (another encoding, escaped bytes)
+        // keeps the n-grams of its bytes, as fastText trained it.
+        let raw = match raw_words.next_if(|(at, _)| *at == i) {
             Some((_, raw)) => raw,
             None => w.as_bytes().to_vec(),
         };
-        let v = subwords
-            .compose_bytes(&raw, dim, Some(own))
-            .unwrap_or_else(|| own.to_vec());
+        // fastText gives its end-of-sentence token no n-grams (gensim does, and differs).
+        let v = if raw == EOS {
+            own.to_vec()
+        } else {
+            subwords
+                .compose_bytes(&raw, dim, Some(own))
+                .unwrap_or_else(|| own.to_vec())
+        };
         matrix.extend_from_slice(&v);
     }
     let emb = Embeddings::from_parts(words, Floats::Owned(matrix), dim, Some(subwords))
@@ -298,14 +310,15 @@ fn read_args(c: &mut Cursor<'_>) -> Result<Args> {
     })
 }
 
-/// A word that was not UTF-8: its index among the words and its bytes.
-type LossyWord = (usize, Vec<u8>);
+/// A word whose bytes in the file are not its text's UTF-8: its index and its bytes.
+type RawWord = (usize, Vec<u8>);
 
 /// Reads the dictionary; keeps the words (type 0), skips labels (type 1).
 fn read_dictionary(
     c: &mut Cursor<'_>,
     layout: Layout,
-) -> Result<(Vec<String>, Vec<LossyWord>, ReadNotes)> {
+    encoding: WordEncoding,
+) -> Result<(Vec<String>, Vec<RawWord>, ReadNotes)> {
     let at = c.pos;
     let size = c.i32("the dictionary size")?;
     let nwords = c.i32("the word count")?;
@@ -337,8 +350,11 @@ fn read_dictionary(
         ));
     }
     let mut words = Vec::with_capacity(nwords as usize);
-    let mut lossy = Vec::new();
-    let mut notes = ReadNotes::default();
+    let mut raw_words = Vec::new();
+    let mut notes = ReadNotes {
+        encoding,
+        ..ReadNotes::default()
+    };
     for i in 0..size {
         let start = c.pos;
         let rest = &c.bytes[start..];
@@ -352,17 +368,15 @@ fn read_dictionary(
             ));
         };
         let raw = c.take(len + 1, "a dictionary word")?;
-        let (word, not_utf8) = match std::str::from_utf8(&raw[..len]) {
-            Ok(w) => (w.to_string(), false),
-            Err(_) => (String::from_utf8_lossy(&raw[..len]).into_owned(), true),
-        };
+        let (word, escaped) = encoding.decode(&raw[..len]);
+        let word = word.into_owned();
         c.i64("a dictionary count")?;
         let kind_at = c.pos;
         match c.u8("a dictionary entry type")? {
             0 => {
-                if not_utf8 {
-                    notes.lossy_words += 1;
-                    lossy.push((words.len(), raw[..len].to_vec()));
+                notes.escaped_words += u64::from(escaped);
+                if word.as_bytes() != &raw[..len] {
+                    raw_words.push((words.len(), raw[..len].to_vec()));
                 }
                 words.push(word)
             }
@@ -384,5 +398,5 @@ fn read_dictionary(
             ),
         ));
     }
-    Ok((words, lossy, notes))
+    Ok((words, raw_words, notes))
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::{ReadNotes, WordEncoding};
 use crate::embed::vectors::Embeddings;
 use crate::error::{Error, Result};
 use crate::floats::Floats;
@@ -82,13 +83,27 @@ fn parse_record(line: &str, dim: usize, out: &mut [f32]) -> std::result::Result<
     Ok(rest.to_string())
 }
 
-/// Parses a text vector file held in `bytes`; `has_header` for word2vec text and `.vec`.
-pub(super) fn parse(path: &Path, bytes: &[u8], has_header: bool) -> Result<Embeddings> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        Error::at_line(path, line, "invalid UTF-8; expected UTF-8 text")
-    })?;
+/// Parses a text vector file held in `bytes`, its words in `encoding`; `has_header` for
+/// word2vec text and `.vec`.
+pub(super) fn parse(
+    path: &Path,
+    bytes: &[u8],
+    has_header: bool,
+    encoding: WordEncoding,
+) -> Result<(Embeddings, ReadNotes)> {
+    let (text, escaped) = encoding.decode(bytes);
+    let notes = ReadNotes {
+        encoding,
+        // Only on the fallback path: count the lines that held undecodable bytes.
+        escaped_words: if escaped {
+            bytes
+                .split(|&b| b == b'\n')
+                .filter(|l| encoding.decode(l).1)
+                .count() as u64
+        } else {
+            0
+        },
+    };
     // (line number, line) of every non-blank line.
     let mut lines: Vec<(u64, &str)> = text
         .split('\n')
@@ -180,7 +195,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8], has_header: bool) -> Result<Embed
     }
     drop(seen);
     // Unique (checked above with line numbers); the index is built on first lookup.
-    Embeddings::from_checked_parts(out, Floats::Owned(matrix), dim, None)
+    let emb = Embeddings::from_checked_parts(out, Floats::Owned(matrix), dim, None)?;
+    Ok((emb, notes))
 }
 
 pub(super) fn write(w: &mut impl Write, emb: &Embeddings, header: bool) -> std::io::Result<()> {
