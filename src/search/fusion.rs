@@ -32,6 +32,10 @@ pub enum Normalization {
     ZScore,
     /// BM25 divided by the highest score the query's terms allow; cosines as they are.
     Bound,
+    /// BM25 as `Bound`; a cosine measured from the query's mean cosine over the collection
+    /// to 1: (cos − mean) / (1 − mean). Averaged word vectors bunch every cosine near one
+    /// level; this gives their spread the weight a spread-out model's cosines have.
+    Centered,
 }
 
 /// One complete hybrid setting: what `--sweep` varies, `--tune` stores and `search` uses.
@@ -124,13 +128,34 @@ impl Normalization {
             Normalization::MinMax => "minmax",
             Normalization::ZScore => "zscore",
             Normalization::Bound => "bound",
+            Normalization::Centered => "centered",
         }
     }
 }
 
-/// Each document's score in one list mapped to a common scale. `bound` is the highest BM25
-/// score the query allows (used by `Bound` for the BM25 list; None for the vector list).
-fn normalize(list: &[(u32, f32)], how: Normalization, bound: Option<f32>) -> HashMap<u32, f64> {
+/// What a query's scores are measured against: the highest BM25 score its terms allow, and
+/// its mean cosine over the whole collection.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scales {
+    pub bm25_bound: f32,
+    pub mean_cosine: f32,
+}
+
+/// Which list `normalize` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    Bm25,
+    Vector,
+}
+
+/// Each document's score in one list mapped to a common scale (`scales` for `Bound` and
+/// `Centered`).
+fn normalize(
+    list: &[(u32, f32)],
+    how: Normalization,
+    which: List,
+    scales: Scales,
+) -> HashMap<u32, f64> {
     let scores: Vec<f64> = list.iter().map(|x| x.1 as f64).collect();
     let n = scores.len().max(1) as f64;
     let (a, b) = match how {
@@ -151,10 +176,17 @@ fn normalize(list: &[(u32, f32)], how: Normalization, bound: Option<f32>) -> Has
         }
         // BM25 over its bound lies in [0, 1] and says how strong the match is, not just that
         // it was the best one; cosines are already on a fixed scale and stay as they are.
-        Normalization::Bound => match bound {
-            Some(b) if b > 0.0 => (0.0, b as f64),
-            _ => (0.0, 1.0),
-        },
+        Normalization::Bound | Normalization::Centered if which == List::Bm25 => {
+            match scales.bm25_bound {
+                b if b > 0.0 => (0.0, b as f64),
+                _ => (0.0, 1.0),
+            }
+        }
+        Normalization::Bound => (0.0, 1.0),
+        Normalization::Centered => {
+            let mean = (scales.mean_cosine as f64).clamp(-1.0, 0.999);
+            (mean, 1.0 - mean)
+        }
     };
     list.iter().map(|&(d, s)| (d, (s as f64 - a) / b)).collect()
 }
@@ -173,11 +205,11 @@ pub struct Fused {
 }
 
 /// Fuses `bm25` and `vector` lists (document, score; best first) into one, best first, with
-/// what each list contributed. `bm25_bound`: the highest BM25 score the query allows.
+/// what each list contributed; `scales`: what the query's scores are measured against.
 pub fn fuse_explained(
     bm25: &[(u32, f32)],
     vector: &[(u32, f32)],
-    bm25_bound: f32,
+    scales: Scales,
     setting: &FusionSetting,
 ) -> Vec<Fused> {
     let mut fused: HashMap<u32, Fused> = HashMap::new();
@@ -210,13 +242,14 @@ pub fn fuse_explained(
         Fusion::Convex => {
             let how = setting.normalization;
             let (nb, nv) = (
-                normalize(bm25, how, Some(bm25_bound)),
-                normalize(vector, how, None),
+                normalize(bm25, how, List::Bm25, scales),
+                normalize(vector, how, List::Vector, scales),
             );
             // A document missing from a list gets that list's lowest normalised score (at most
-            // 0; under `Bound`, 0 is "no match" for BM25 and "unrelated" for a cosine).
+            // 0; under `Bound`, 0 is "no match" for BM25 and "unrelated" for a cosine; under
+            // `Centered`, "as related as the average document").
             let floor = |m: &HashMap<u32, f64>| match how {
-                Normalization::Bound => 0.0,
+                Normalization::Bound | Normalization::Centered => 0.0,
                 _ => m.values().copied().fold(f64::INFINITY, f64::min).min(0.0),
             };
             let (fb, fv) = (floor(&nb), floor(&nv));
@@ -258,10 +291,10 @@ pub fn fuse_explained(
 pub fn fuse(
     bm25: &[(u32, f32)],
     vector: &[(u32, f32)],
-    bm25_bound: f32,
+    scales: Scales,
     setting: &FusionSetting,
 ) -> Vec<(u32, f64)> {
-    fuse_explained(bm25, vector, bm25_bound, setting)
+    fuse_explained(bm25, vector, scales, setting)
         .into_iter()
         .map(|f| (f.doc, f.score))
         .collect()
@@ -276,7 +309,10 @@ mod tests {
         let out = fuse(
             &[(1, 9.0), (2, 5.0)],
             &[(2, 0.9), (3, 0.8)],
-            20.0,
+            Scales {
+                bm25_bound: 20.0,
+                mean_cosine: 0.0,
+            },
             &FusionSetting::rrf(60.0),
         );
         // doc 2: 1/62 + 1/61; doc 1: 1/61; doc 3: 1/62
@@ -294,7 +330,10 @@ mod tests {
             fuse(
                 &bm,
                 &vec,
-                10.0,
+                Scales {
+                    bm25_bound: 10.0,
+                    mean_cosine: 0.0
+                },
                 &FusionSetting::convex(0.9, Normalization::MinMax)
             )[0]
             .0,
@@ -304,7 +343,10 @@ mod tests {
             fuse(
                 &bm,
                 &vec,
-                10.0,
+                Scales {
+                    bm25_bound: 10.0,
+                    mean_cosine: 0.0
+                },
                 &FusionSetting::convex(0.1, Normalization::MinMax)
             )[0]
             .0,
@@ -314,7 +356,10 @@ mod tests {
             fuse(
                 &bm,
                 &vec,
-                10.0,
+                Scales {
+                    bm25_bound: 10.0,
+                    mean_cosine: 0.0
+                },
                 &FusionSetting::convex(0.1, Normalization::ZScore)
             )[0]
             .0,
@@ -331,14 +376,20 @@ mod tests {
         let minmax = fuse(
             &bm,
             &vec,
-            10.0,
+            Scales {
+                bm25_bound: 10.0,
+                mean_cosine: 0.0,
+            },
             &FusionSetting::convex(0.3, Normalization::MinMax),
         );
         assert_eq!(minmax[0].0, 1, "min-max makes the lone match a perfect 1");
         let bound = fuse_explained(
             &bm,
             &vec,
-            10.0,
+            Scales {
+                bm25_bound: 10.0,
+                mean_cosine: 0.0,
+            },
             &FusionSetting::convex(0.3, Normalization::Bound),
         );
         assert_eq!(bound[0].doc, 2, "{bound:?}");
@@ -353,7 +404,10 @@ mod tests {
         let strong = fuse(
             &[(1, 9.0)],
             &vec,
-            10.0,
+            Scales {
+                bm25_bound: 10.0,
+                mean_cosine: 0.0,
+            },
             &FusionSetting::convex(0.3, Normalization::Bound),
         );
         assert_eq!(strong[0].0, 1);
@@ -373,5 +427,26 @@ mod tests {
         assert_eq!(FusionOverrides::default().apply(base), base);
         assert_eq!(base.describe(), "convex zscore alpha 0.5");
         assert_eq!(FusionSetting::rrf(60.0).describe(), "rrf k 60");
+    }
+
+    #[test]
+    fn centered_measures_cosines_from_the_querys_mean() {
+        // Bunched cosines (mean 0.9): 0.95 is half way to 1, 0.92 a fifth; BM25 as `bound`.
+        let scales = Scales {
+            bm25_bound: 10.0,
+            mean_cosine: 0.9,
+        };
+        let out = fuse_explained(
+            &[(1, 5.0)],
+            &[(2, 0.95), (1, 0.92)],
+            scales,
+            &FusionSetting::convex(0.5, Normalization::Centered),
+        );
+        let by_doc = |d: u32| out.iter().find(|f| f.doc == d).unwrap();
+        assert!((by_doc(2).vector_normalized.unwrap() - 0.5).abs() < 1e-6);
+        assert!((by_doc(1).vector_normalized.unwrap() - 0.2).abs() < 1e-6);
+        assert!((by_doc(1).bm25_normalized.unwrap() - 0.5).abs() < 1e-6);
+        // 0.5 * 0.5 + 0.5 * 0.2 beats 0.5 * 0.5 + 0 (BM25 missing): doc 1 first.
+        assert_eq!(out[0].doc, 1);
     }
 }

@@ -61,7 +61,7 @@ impl Default for SearchConfig {
         Self {
             fusion: Fusion::Convex,
             rrf_k: 60.0,
-            alpha: 0.3,
+            alpha: 0.2,
             normalization: Normalization::Bound,
             candidates: 100,
             title_boost: 2.0,
@@ -95,6 +95,8 @@ pub struct SearchIndex {
     /// The stored tuned setting; behind a lock so that the TUI, which shares the index with
     /// its background jobs, can re-tune it.
     tuned: std::sync::RwLock<Option<FusionSetting>>,
+    /// The mean document vector (`mean_cosine`), computed on first use.
+    mean_vector: std::sync::OnceLock<Vec<f32>>,
 }
 
 mod build;
@@ -149,6 +151,7 @@ impl SearchIndex {
         };
         Ok(Self {
             tuned: std::sync::RwLock::new(meta.tuned),
+            mean_vector: std::sync::OnceLock::new(),
             ann,
             dir: dir.to_path_buf(),
             index,

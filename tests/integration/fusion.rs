@@ -25,7 +25,8 @@ fn metric(e: &SearchEval, mode: &str, label_precision: bool) -> f64 {
     }
 }
 
-/// Hybrid ≥ max(BM25, vector) − 0.01 on known-item MRR@10 and label precision@10.
+/// Hybrid ≥ max(BM25, vector) on known-item MRR@10 and label precision@10 (to the third
+/// decimal: where the vectors add nothing, the fusion may reorder a tie).
 fn assert_robust(index: &SearchIndex, what: &str) -> [f64; 6] {
     let ki = evaluate::known_item_titles(index).unwrap();
     let dq = evaluate::document_queries(index).unwrap();
@@ -37,7 +38,7 @@ fn assert_robust(index: &SearchIndex, what: &str) -> [f64; 6] {
             metric(e, "hybrid", lp),
         );
         assert!(
-            h >= b.max(v) - 0.01,
+            h >= b.max(v) - 0.001,
             "{what}, {}: hybrid {h:.3}, bm25 {b:.3}, vector {v:.3}",
             e.task
         );
@@ -100,6 +101,35 @@ fn the_default_fusion_holds_for_vectors_trained_elsewhere() {
 }
 
 #[test]
+fn the_default_fusion_holds_for_pretrained_word_vectors() {
+    // The bundled model's whole-word table as plain word vectors (WordLlama, 256-d, trained on
+    // far more text than BBC): averaged, good for label precision (0.919 > BM25's 0.904) but
+    // weak at finding one article (0.268). The old default (bound alpha 0.3) fell below BM25
+    // on known-item search (0.732 vs 0.734); alpha 0.2 is above both lists on both tasks.
+    let words = wordlens::docvec::encoder::Encoder::open(&bundled("wordllama-l2-supercat"))
+        .unwrap()
+        .words()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, _) = bbc();
+    SearchIndex::build(
+        dir.path(),
+        docs,
+        words,
+        &TokenizerConfig::default(),
+        &SearchConfig::default(),
+        &Silent,
+        &Cancel::new(),
+    )
+    .unwrap();
+    let ix = SearchIndex::open(dir.path(), &SearchConfig::default()).unwrap();
+    let [b, v, h, b2, v2, h2] = assert_robust(&ix, "WordLlama's whole-word vectors");
+    assert!(v < b && v2 > b2, "bm25 {b} {b2}, vector {v} {v2}");
+    // Both gains are real, not ties: +0.008 and +0.009 measured.
+    assert!(h > b + 0.004 && h2 > v2 + 0.004, "hybrid {h} {h2}");
+}
+
+#[test]
 fn tuning_is_stored_used_and_overridden() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("ix");
@@ -110,7 +140,7 @@ fn tuning_is_stored_used_and_overridden() {
     let task = evaluate::document_task(&ix).unwrap();
     let run = evaluate::run(&ix, &task).unwrap();
     let rows = sweep::sweep(&run, &task, ix.fusion());
-    assert_eq!(rows.len(), 1 + 3 * 11 + 4);
+    assert_eq!(rows.len(), 1 + 4 * 11 + 4);
     // The sweep's row for the current setting is the run's hybrid mode, re-fused.
     let hybrid = metric(&run.eval, "hybrid", true);
     assert!((rows[0].label_precision_at_10.unwrap() - hybrid).abs() < 1e-12);

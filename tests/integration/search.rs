@@ -123,7 +123,7 @@ fn known_item_search_reaches_bm25_peer_levels() {
     // Averaged vectors alone are weak at finding one exact article (peers: MRR 0.121) ...
     let vector = mode(&e, "vector");
     assert!(vector.mrr_at_10 > 0.05 && vector.mrr_at_10 < bm25.mrr_at_10);
-    // ... and the default fusion (convex, bound, alpha 0.3) keeps BM25's known-item quality and its
+    // ... and the default fusion (convex, bound, alpha 0.2) keeps BM25's known-item quality and its
     // deep recall (R@100 0.98); equal-weight RRF loses a third of it.
     let hybrid = mode(&e, "hybrid");
     assert!(hybrid.mrr_at_10 >= bm25.mrr_at_10 - 0.005, "{hybrid:?}");

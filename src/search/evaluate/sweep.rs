@@ -17,6 +17,7 @@ pub fn grid(default: FusionSetting) -> Vec<FusionSetting> {
     let mut out = vec![default];
     for n in [
         Normalization::Bound,
+        Normalization::Centered,
         Normalization::MinMax,
         Normalization::ZScore,
     ] {

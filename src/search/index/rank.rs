@@ -13,7 +13,7 @@ use tantivy::{TantivyDocument, Term};
 use super::SearchIndex;
 use crate::error::{Error, Result};
 use crate::kernels::dot;
-use crate::search::fusion::{Fused, FusionSetting, fuse_explained};
+use crate::search::fusion::{Fused, FusionSetting, Scales, fuse_explained};
 use crate::search::schema::tantivy_error;
 
 /// What a search ranks by: BM25, vector similarity, or both fused.
@@ -164,6 +164,10 @@ impl SearchIndex {
                 0.0
             } else {
                 self.bm25_bound(bm25_query)
+            },
+            mean_cosine: match (mode, q) {
+                (Mode::Hybrid, Some(q)) => self.mean_cosine(q),
+                _ => 0.0,
             },
             bm25,
             vector,
@@ -328,6 +332,34 @@ impl SearchIndex {
         Some(hits as f64 / (queries.len() * k).max(1) as f64)
     }
 
+    /// The mean of `q`'s cosines with every document: `q` · the mean document vector (rows
+    /// are unit length), that mean computed once per opened index.
+    pub fn mean_cosine(&self, q: &[f32]) -> f32 {
+        let mean = self.mean_vector.get_or_init(|| {
+            let dim = q.len();
+            let n = self.vectors.len();
+            let sum = (0..n as u32)
+                .into_par_iter()
+                .fold(
+                    || vec![0.0f64; dim],
+                    |mut acc, d| {
+                        let row = self.vectors.row(d).unwrap_or(&[]);
+                        acc.iter_mut().zip(row).for_each(|(a, &x)| *a += x as f64);
+                        acc
+                    },
+                )
+                .reduce(
+                    || vec![0.0f64; dim],
+                    |mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                        a
+                    },
+                );
+            sum.iter().map(|&s| (s / n.max(1) as f64) as f32).collect()
+        });
+        dot(mean, q)
+    }
+
     /// How many candidates each list gives `mode` for `k` results (hybrid fuses more).
     fn take(&self, mode: Mode, k: usize) -> usize {
         if mode == Mode::Hybrid {
@@ -368,6 +400,8 @@ pub struct Lists {
     pub rescored: Vec<(u32, f32)>,
     /// The highest BM25 score the query allows (`SearchIndex::bm25_bound`).
     pub bm25_bound: f32,
+    /// The query's mean cosine over the collection (`SearchIndex::mean_cosine`; hybrid only).
+    pub mean_cosine: f32,
 }
 
 impl Lists {
@@ -391,6 +425,10 @@ impl Lists {
         let mut vector = self.vector.clone();
         vector.extend_from_slice(&self.rescored);
         vector.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        fuse_explained(&self.bm25, &vector, self.bm25_bound, setting)
+        let scales = Scales {
+            bm25_bound: self.bm25_bound,
+            mean_cosine: self.mean_cosine,
+        };
+        fuse_explained(&self.bm25, &vector, scales, setting)
     }
 }
