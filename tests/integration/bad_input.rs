@@ -185,10 +185,14 @@ fn text_that_is_not_numbers() {
 }
 
 #[test]
-fn invalid_utf8_in_a_text_file() {
-    let err = error_of("latin1.txt", b"1 1\ncaf\xe9 1\n");
-    assert!(
-        err.contains("latin1.txt:2") && err.contains("UTF-8"),
-        "{err}"
-    );
+fn invalid_utf8_in_a_text_vectors_file_is_escaped_or_decoded_as_told() {
+    // Not an error since #29: the byte is kept as `\xe9` (counted), or decoded with --encoding.
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_file(&dir, "latin1.txt", b"2 1\ncaf\xe9 1\ncafe 2\n");
+    let loaded = io::read(&p).unwrap();
+    assert_eq!(loaded.embeddings.words(), ["caf\\xe9", "cafe"]);
+    assert_eq!(loaded.notes.escaped_words, 1);
+    let latin1 = io::read_in(&p, io::WordEncoding::parse("latin1").unwrap()).unwrap();
+    assert_eq!(latin1.embeddings.words(), ["caf\u{e9}", "cafe"]);
+    assert_eq!(latin1.notes.escaped_words, 0);
 }

@@ -637,3 +637,44 @@ fn report_puts_several_vector_sources_side_by_side() {
     );
     assert!(v["search"].as_array().is_some_and(|s| !s.is_empty()));
 }
+
+#[test]
+fn logistic_regression_on_the_static_models_vectors_reaches_scikit_learn() {
+    // The bundled static model's mean vectors on the peers' tweets split, C 1: scikit-learn's
+    // LogisticRegression on the package's unit-length vectors scores 0.6812
+    // (bench/static_logreg.py). Pooled without unit length, wordlens scored 0.6747.
+    let spec = CorpusSpec::new(bundled("tweets-sentiment.csv"))
+        .text_cols(&["text"])
+        .label_col("sentiment");
+    let data = Dataset::load(&spec, &Tokenizer::default()).unwrap();
+    let split =
+        dataset::from_file(&shared("../peers/splits/tweets-sentiment.csv"), data.len()).unwrap();
+    let model = Encoder::open(&bundled("wordllama-l2-supercat")).unwrap();
+    let (bow, docvec, tok, logreg) = (
+        TfidfConfig::default(),
+        DocVecConfig::default(),
+        TokenizerConfig::default(),
+        LogRegConfig::default(),
+    );
+    let part = |rows: &[usize]| {
+        let texts: Vec<&str> = rows.iter().map(|&i| data.texts[i].as_str()).collect();
+        let tokens: Vec<Vec<String>> = rows.iter().map(|&i| data.tokens[i].clone()).collect();
+        let y: Vec<u32> = rows.iter().map(|&i| data.y[i].unwrap()).collect();
+        (texts, tokens, y)
+    };
+    let (texts, tokens, y) = part(&split.train);
+    let pipeline = Pipeline::fit(
+        &settings(FeatureKind::Embed, &bow, &docvec, &logreg, &tok),
+        Docs::new(&texts, &tokens),
+        &y,
+        &data.labels,
+        Some(model),
+        &Cancel::new(),
+    )
+    .unwrap();
+    let (texts, tokens, y) = part(&split.test);
+    let predicted = Pipeline::argmax(&pipeline.predict_proba(Docs::new(&texts, &tokens)).unwrap());
+    let right = predicted.iter().zip(&y).filter(|(p, t)| p == t).count();
+    let accuracy = right as f64 / y.len() as f64;
+    assert!((accuracy - 0.6812).abs() < 0.0015, "{accuracy}");
+}
