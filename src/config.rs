@@ -271,6 +271,7 @@ impl Config {
         self.bow.validate()?;
         self.compare.tune.validate()?;
         self.vectors.validate()?;
+        self.search.validate()?;
         if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {
             return Err(Error::config("compare.test_fraction", "must be in (0, 1)"));
         }

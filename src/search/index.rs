@@ -71,6 +71,45 @@ impl Default for SearchConfig {
     }
 }
 
+impl SearchConfig {
+    /// Errors naming the `search` key of a value out of range (flags are checked by clap; a
+    /// config file gets the same limits here).
+    pub fn validate(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.alpha) {
+            return Err(Error::config("search.alpha", "must be in [0, 1]"));
+        }
+        if !(self.rrf_k.is_finite() && self.rrf_k > 0.0) {
+            return Err(Error::config("search.rrf_k", "must be a positive number"));
+        }
+        if self.candidates == 0 {
+            return Err(Error::config("search.candidates", "must be at least 1"));
+        }
+        if !(self.title_boost.is_finite() && self.title_boost > 0.0) {
+            return Err(Error::config(
+                "search.title_boost",
+                "must be a positive number",
+            ));
+        }
+        // tantivy's writer refuses less than 15 MB per thread.
+        if self.writer_memory_mb < 15 {
+            return Err(Error::config(
+                "search.writer_memory_mb",
+                "must be at least 15",
+            ));
+        }
+        for (key, value, least) in [
+            ("search.ann.m", self.ann.m, 2),
+            ("search.ann.ef_construction", self.ann.ef_construction, 1),
+            ("search.ann.ef_search", self.ann.ef_search, 1),
+        ] {
+            if value < least {
+                return Err(Error::config(key, format!("must be at least {least}")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A searchable collection: tantivy's BM25 index, the document vectors, and the fusion of both.
 pub struct SearchIndex {
     dir: PathBuf,

@@ -40,6 +40,35 @@ fn unknown_config_key_exits_2_naming_the_key() {
 }
 
 #[test]
+fn search_settings_out_of_range_in_the_config_exit_2_naming_the_key() {
+    // `--alpha 7` was refused while `alpha = 7` in config.toml was accepted.
+    let dir = tempfile::tempdir().unwrap();
+    let v = shared("formats/gensim-lee-32d.w2v.bin");
+    for (setting, key) in [
+        ("[search]\nalpha = 7\n", "search.alpha"),
+        ("[search]\nrrf_k = 0\n", "search.rrf_k"),
+        (
+            "[search]\nwriter_memory_mb = 4\n",
+            "search.writer_memory_mb",
+        ),
+        ("[search.ann]\nm = 1\n", "search.ann.m"),
+    ] {
+        let cfg = temp_file(&dir, "c.toml", setting.as_bytes());
+        let out = wordlens(&[
+            "--config",
+            cfg.to_str().unwrap(),
+            "neighbors",
+            "--vectors",
+            v.to_str().unwrap(),
+            "the",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{setting}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(key), "{setting}: {err}");
+    }
+}
+
+#[test]
 fn missing_column_exits_3() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("v.bin");

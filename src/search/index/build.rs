@@ -53,7 +53,7 @@ impl SearchIndex {
             .tokenizers()
             .register(analyzer::NAME, Analyzer(tokenizer.clone()));
         let mut writer: IndexWriter = index
-            .writer(config.writer_memory_mb.max(15) << 20)
+            .writer(config.writer_memory_mb << 20)
             .map_err(tantivy_error(dir))?;
         // The mean of word vectors needs no fitting: vectors are computed as documents arrive.
         let docvec_cfg = DocVecConfig {

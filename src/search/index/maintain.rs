@@ -26,7 +26,7 @@ impl SearchIndex {
         let dir = self.dir.clone();
         let mut writer: IndexWriter = self
             .index
-            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .writer(self.config.writer_memory_mb << 20)
             .map_err(tantivy_error(&dir))?;
         for &o in &self.orphans {
             writer.delete_term(Term::from_field_u64(self.fields.ord, o));
@@ -70,7 +70,7 @@ impl SearchIndex {
         let found = ids.iter().filter(|id| self.doc_of(id).is_some()).count();
         let mut writer: IndexWriter = self
             .index
-            .writer(self.config.writer_memory_mb.max(15) << 20)
+            .writer(self.config.writer_memory_mb << 20)
             .map_err(tantivy_error(&dir))?;
         for id in ids {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
