@@ -22,19 +22,24 @@ fn bad_vectors_file_exits_3_with_file_and_line() {
     assert!(err.contains("bad.txt:3"), "{err}");
 }
 
-#[test]
-fn unknown_config_key_exits_2_naming_the_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = temp_file(&dir, "c.toml", b"[word2vec]\ndimension = 50\n");
+/// `neighbors` of "the" in gensim's Lee vectors under the settings file `cfg`.
+fn neighbors_with_config(cfg: &std::path::Path) -> std::process::Output {
     let v = shared("formats/gensim-lee-32d.w2v.bin");
-    let out = wordlens(&[
+    wordlens(&[
         "--config",
         cfg.to_str().unwrap(),
         "neighbors",
         "--vectors",
         v.to_str().unwrap(),
         "the",
-    ]);
+    ])
+}
+
+#[test]
+fn unknown_config_key_exits_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = temp_file(&dir, "c.toml", b"[word2vec]\ndimension = 50\n");
+    let out = neighbors_with_config(&cfg);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("dimension"));
 }
@@ -43,7 +48,6 @@ fn unknown_config_key_exits_2_naming_the_key() {
 fn search_settings_out_of_range_in_the_config_exit_2_naming_the_key() {
     // `--alpha 7` was refused while `alpha = 7` in config.toml was accepted.
     let dir = tempfile::tempdir().unwrap();
-    let v = shared("formats/gensim-lee-32d.w2v.bin");
     for (setting, key) in [
         ("[search]\nalpha = 7\n", "search.alpha"),
         ("[search]\nrrf_k = 0\n", "search.rrf_k"),
@@ -54,14 +58,7 @@ fn search_settings_out_of_range_in_the_config_exit_2_naming_the_key() {
         ("[search.ann]\nm = 1\n", "search.ann.m"),
     ] {
         let cfg = temp_file(&dir, "c.toml", setting.as_bytes());
-        let out = wordlens(&[
-            "--config",
-            cfg.to_str().unwrap(),
-            "neighbors",
-            "--vectors",
-            v.to_str().unwrap(),
-            "the",
-        ]);
+        let out = neighbors_with_config(&cfg);
         assert_eq!(out.status.code(), Some(2), "{setting}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(key), "{setting}: {err}");
