@@ -95,7 +95,7 @@ for ft_model, wl_model in [('skipgram', 'fasttext-skipgram'), ('cbow', 'fasttext
     ours = f'wordlens {wl_model}'
     res = {f'fastText {ft_model}': [], ours: []}
     flags = ['--dim', '100', '--window', '5', '--epochs', '5', '--min-count', '5', '--negative', '5', '--minn', '3',
-             '--maxn', '6', '--bucket', '2000000', '--sample', '1e-4', '--alpha', '0.05', '--min-alpha', '0']
+             '--maxn', '6', '--bucket', '2000000', '--sample', '1e-4', '--learning-rate', '0.05', '--min-learning-rate', '0']
     for r in range(a.runs):
         out = run([sys.executable, '-c', FASTTEXT, str(corpus), str(work / 'ft.vec'), json.dumps(S), str(a.threads),
                    ft_model])
@@ -122,7 +122,7 @@ if 'glove' not in skip:
         res['wordlens skipgram'].append({'seconds': secs, **quality(work / 'sg.bin', True)})
         secs = wl_train('glove', work / 'gl.bin', [], r + 1)
         res['wordlens glove'].append({'seconds': secs, **quality(work / 'gl.bin', True)})
-    print('\n## GloVe beside word2vec (defaults: skip-gram 5 epochs; GloVe window 10, x_max 10, alpha 0.75, '
+    print('\n## GloVe beside word2vec (defaults: skip-gram 5 epochs; GloVe window 10, x_max 10, weighting exponent 0.75, '
           '25 epochs; dim 100, min_count 5)\n')
     print('(words/s counts corpus tokens x epochs; GloVe epochs pass over co-occurrence records, so compare seconds)')
     table(res, 1)

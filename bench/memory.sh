@@ -3,7 +3,7 @@
 # sentences recombined (bench/big_corpus.py), trains word2vec on it (one epoch; once with the
 # default token budget, once with 256 MB) and indexes it. For each run: wall time, peak RSS
 # (/usr/bin/time) and the peaks of its two parts sampled from /proc every 0.5 s — anonymous
-# memory (the heap: what the bound in the README covers) and file-backed mapped pages (tantivy's
+# memory (the heap: what the bound in docs/reference.md "Memory" covers) and file-backed mapped pages (tantivy's
 # segments and the mapped vectors: page cache the kernel can reclaim).
 # Usage: bench/memory.sh [SIZE_MB] [WORK_DIR]
 set -euo pipefail

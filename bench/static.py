@@ -96,12 +96,12 @@ ki = {m['mode']: m['mrr_at_10'] for m in json.loads(wl('eval-search', '--index',
 dq = {m['mode']: m['label_precision_at_10'] for m in json.loads(wl('eval-search', '--index', ix, '--doc-queries', '--json'))['modes']}
 sweep = {}
 for a in ('0.2', '0.4', '0.5', '0.6', '0.7'):
-    sweep[a] = [m['mrr_at_10'] for m in json.loads(wl('eval-search', '--index', ix, '--known-item-col', 'title', '--alpha', a, '--json'))['modes'] if m['mode'] == 'hybrid'][0]
+    sweep[a] = [m['mrr_at_10'] for m in json.loads(wl('eval-search', '--index', ix, '--known-item-col', 'title', '--vector-weight', a, '--json'))['modes'] if m['mode'] == 'hybrid'][0]
 print('\n## Search on BBC with WordLlama (bodies indexed without titles)\n')
 print('| mode | known-item MRR@10 | label precision@10 |\n|---|---|---|')
 for m in ('bm25', 'vector', 'hybrid'):
     print(f'| {m} | {ki[m]:.3f} | {dq[m]:.3f} |')
-print('\nhybrid known-item MRR@10 by convex alpha: ' + ', '.join(f'{a}: {v:.3f}' for a, v in sweep.items()))
+print('\nhybrid known-item MRR@10 by convex vector weight: ' + ', '.join(f'{a}: {v:.3f}' for a, v in sweep.items()))
 print('\n## Classification: logistic regression on the model\'s document vectors (peers\' splits)\n')
 print('| data | bow | embed-mean | embed-tfidf | embed-sif | bow+embed-mean |\n|---|---|---|---|---|---|')
 for name, cols, label in (('bbc-news', 'title,text', 'category'), ('tweets-sentiment', 'text', 'sentiment')):

@@ -69,7 +69,7 @@ def wordlens_run(text, model, threads, run, order):
     subprocess.run([wl, 'train', '--corpus', str(text), '--out', str(out), '--format', 'w2v-bin', '--model', model,
                     '--threads', str(threads), '--seed', str(run + 1), '--order', order, '--quiet', '--dim', '100',
                     '--window', '5', '--epochs', '5', '--min-count', '5', '--negative', '5', '--minn', '3', '--maxn',
-                    '6', '--bucket', '2000000', '--sample', '1e-4', '--alpha', '0.05', '--min-alpha', '0'],
+                    '6', '--bucket', '2000000', '--sample', '1e-4', '--learning-rate', '0.05', '--min-learning-rate', '0'],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return (time.perf_counter() - t, *quality(out, True))
 

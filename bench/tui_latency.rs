@@ -37,8 +37,7 @@ fn main() -> wordlens::Result<()> {
         &ix_dir,
         &docs,
         Arc::new(embeddings),
-        &config.tokenizer,
-        &config.search,
+        &config.index_settings(),
         &Silent,
         &Cancel::new(),
     )?;

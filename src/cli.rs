@@ -83,6 +83,15 @@ pub enum Command {
     Tui(tui::TuiArgs),
 }
 
+/// The value of a flag given by its old name, with a warning naming the new one (old names
+/// stay for one release).
+pub fn deprecated_flag<T>(old: &str, new: &str, value: Option<T>) -> Option<T> {
+    if value.is_some() {
+        eprintln!("warning: {old} is now {new}; the old name will be removed");
+    }
+    value
+}
+
 /// Everything a subcommand needs besides its own arguments.
 pub struct Context {
     pub config: Config,
@@ -92,6 +101,9 @@ pub struct Context {
 
 pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
+    for warning in &config.deprecations {
+        eprintln!("warning: {warning}");
+    }
     if let Some(label) = cli.encoding {
         wordlens::embed::io::WordEncoding::parse(&label)?;
         config.vectors.encoding = label;

@@ -124,6 +124,44 @@ pub struct Config {
     pub tui: TuiConfig,
     /// `[keys]`: key bindings.
     pub keys: KeysConfig,
+    /// Warnings for keys given by an old name (see `RENAMED`), for the CLI to print.
+    #[serde(skip)]
+    pub deprecations: Vec<String>,
+}
+
+/// Keys renamed so that one name means one thing (`alpha` was a learning rate, GloVe's
+/// exponent and the fusion weight): (section, old key, new key). Old names are read for one
+/// release, with a warning.
+const RENAMED: [(&str, &str, &str); 5] = [
+    ("word2vec", "alpha", "learning_rate"),
+    ("word2vec", "min_alpha", "min_learning_rate"),
+    ("word2vec", "fasttext_alpha", "fasttext_learning_rate"),
+    ("glove", "alpha", "weighting_exponent"),
+    ("search", "alpha", "vector_weight"),
+];
+
+/// Moves values given under an old key name to the new one; one warning per moved key.
+fn rename_old_keys(table: &mut toml::Table) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    for (section, old, new) in RENAMED {
+        let Some(toml::Value::Table(t)) = table.get_mut(section) else {
+            continue;
+        };
+        let Some(value) = t.remove(old) else {
+            continue;
+        };
+        if t.contains_key(new) {
+            return Err(Error::config(
+                format!("{section}.{old}"),
+                format!("is the old name of {section}.{new}, which is also set: keep one"),
+            ));
+        }
+        t.insert(new.to_string(), value);
+        warnings.push(format!(
+            "config: {section}.{old} is now {section}.{new}; the old name will be removed"
+        ));
+    }
+    Ok(warnings)
 }
 
 /// The `[tui]` settings.
@@ -169,7 +207,7 @@ pub struct KeysConfig {
     /// `default` (arrows and letters) or `vim` (adds g/G, Ctrl-d/Ctrl-u, i).
     pub preset: KeyPreset,
     /// Action name → key or keys (`quit = "q"`, `down = ["j", "down"]`); the TUI's help
-    /// lists the actions, README too. Checked when the TUI starts.
+    /// lists the actions, docs/tui.md too. Checked when the TUI starts.
     #[serde(flatten)]
     pub bindings: std::collections::BTreeMap<String, KeyList>,
 }
@@ -250,7 +288,7 @@ impl Config {
 
     /// Parses and validates a `config.toml` text; unknown keys are errors naming the key.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let to_error = |e: toml::de::Error| {
             let key = e
                 .message()
                 .split('`')
@@ -258,32 +296,112 @@ impl Config {
                 .unwrap_or("config.toml")
                 .to_string();
             Error::config(key, e.to_string().trim_end().to_string())
-        })?;
+        };
+        let mut table: toml::Table = toml::from_str(text).map_err(to_error)?;
+        let deprecations = rename_old_keys(&mut table)?;
+        // Parsed from text, not from the table, so that errors keep naming the key and line.
+        let renamed;
+        let text = if deprecations.is_empty() {
+            text
+        } else {
+            renamed =
+                toml::to_string(&table).map_err(|e| Error::config("config.toml", e.to_string()))?;
+            &renamed
+        };
+        let mut config: Config = toml::from_str(text).map_err(to_error)?;
+        config.deprecations = deprecations;
         config.validate()?;
         Ok(config)
     }
 
-    /// Checks value ranges; called after loading and again after flags are applied.
+    /// Checks value ranges of every section, the key named in the error; called after loading
+    /// and again after flags are applied. A section with its own `validate` checks itself;
+    /// the small ones are checked here.
     pub fn validate(&self) -> Result<()> {
+        let check = |ok: bool, key: &str, rule: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::config(key, rule))
+            }
+        };
+        check(
+            !self.data.text_cols.is_empty(),
+            "data.text_cols",
+            "must name at least one column",
+        )?;
         self.tokenizer.validate()?;
+        check(
+            self.tokenizer.min_len >= 1,
+            "tokenizer.min_len",
+            "must be at least 1",
+        )?;
         self.word2vec.validate()?;
         self.glove.validate()?;
+        check(
+            (1..=64).contains(&self.output.pq_dsub),
+            "output.pq_dsub",
+            "must be in [1, 64]",
+        )?;
+        check(
+            self.eval.restrict_vocab >= 1,
+            "eval.restrict_vocab",
+            "must be at least 1",
+        )?;
+        check(
+            self.eval.neighbors >= 1,
+            "eval.neighbors",
+            "must be at least 1",
+        )?;
         self.bow.validate()?;
+        let sif_a = self.docvec.sif_a;
+        check(
+            sif_a.is_finite() && sif_a > 0.0,
+            "docvec.sif_a",
+            "must be positive",
+        )?;
+        let c = self.logreg.c;
+        check(c.is_finite() && c > 0.0, "logreg.c", "must be positive")?;
+        check(
+            self.logreg.max_iter >= 1,
+            "logreg.max_iter",
+            "must be at least 1",
+        )?;
+        let tol = self.logreg.tol;
+        check(
+            tol.is_finite() && tol > 0.0,
+            "logreg.tol",
+            "must be positive",
+        )?;
+        let fraction = self.compare.test_fraction;
+        check(
+            fraction > 0.0 && fraction < 1.0,
+            "compare.test_fraction",
+            "must be in (0, 1)",
+        )?;
+        // Fewer resamples than this make the 2.5 % and 97.5 % points the extremes.
+        check(
+            self.compare.bootstrap >= 100,
+            "compare.bootstrap",
+            "must be at least 100",
+        )?;
+        let scale = self.compare.dense_scale;
+        check(
+            scale.is_finite() && scale >= 0.0,
+            "compare.dense_scale",
+            "must be 0 or more",
+        )?;
         self.compare.tune.validate()?;
-        self.vectors.validate()?;
         self.search.validate()?;
-        if !(self.compare.test_fraction > 0.0 && self.compare.test_fraction < 1.0) {
-            return Err(Error::config("compare.test_fraction", "must be in (0, 1)"));
-        }
-        if self.logreg.c.is_nan() || self.logreg.c <= 0.0 {
-            return Err(Error::config("logreg.c", "must be positive"));
-        }
-        if self.eval.restrict_vocab == 0 {
-            return Err(Error::config("eval.restrict_vocab", "must be at least 1"));
-        }
-        if self.tokenizer.min_len == 0 {
-            return Err(Error::config("tokenizer.min_len", "must be at least 1"));
-        }
+        self.vectors.validate()?;
+        let tui = &self.tui;
+        check(tui.results >= 1, "tui.results", "must be at least 1")?;
+        check(tui.neighbors >= 1, "tui.neighbors", "must be at least 1")?;
+        check(
+            tui.learning_curve.iter().all(|f| *f > 0.0 && *f < 1.0),
+            "tui.learning_curve",
+            "every share must be in (0, 1)",
+        )?;
         Ok(())
     }
 
@@ -336,6 +454,51 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("model") || err.contains("glove2"), "{err}");
+    }
+
+    #[test]
+    fn old_key_names_are_read_with_a_warning_and_refused_beside_the_new_ones() {
+        let c = Config::from_toml(
+            "[word2vec]\nalpha = 0.05\nmin_alpha = 0.001\n[glove]\nalpha = 0.5\n[search]\nalpha = 0.4\n",
+        )
+        .unwrap();
+        assert_eq!(c.word2vec.learning_rate, 0.05);
+        assert_eq!(c.word2vec.min_learning_rate, 0.001);
+        assert_eq!(c.glove.weighting_exponent, 0.5);
+        assert_eq!(c.search.vector_weight, 0.4);
+        assert_eq!(c.deprecations.len(), 4);
+        assert!(c.deprecations[3].contains("search.alpha is now search.vector_weight"));
+        let err = Config::from_toml("[search]\nalpha = 0.4\nvector_weight = 0.3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("search.alpha") && err.contains("keep one"),
+            "{err}"
+        );
+        // An old name's bad value is still named (by its new name).
+        let err = Config::from_toml("[search]\nalpha = 7\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("search.vector_weight"), "{err}");
+    }
+
+    #[test]
+    fn every_section_refuses_values_that_would_do_nothing_or_harm_naming_the_key() {
+        for (text, key) in [
+            ("[data]\ntext_cols = []\n", "data.text_cols"),
+            ("[output]\npq_dsub = 0\n", "output.pq_dsub"),
+            ("[eval]\nneighbors = 0\n", "eval.neighbors"),
+            ("[docvec]\nsif_a = 0.0\n", "docvec.sif_a"),
+            ("[logreg]\nmax_iter = 0\n", "logreg.max_iter"),
+            ("[logreg]\ntol = -1.0\n", "logreg.tol"),
+            ("[compare]\nbootstrap = 5\n", "compare.bootstrap"),
+            ("[compare]\ndense_scale = -0.1\n", "compare.dense_scale"),
+            ("[tui]\nresults = 0\n", "tui.results"),
+            ("[tui]\nlearning_curve = [0.5, 1.5]\n", "tui.learning_curve"),
+        ] {
+            let err = Config::from_toml(text).unwrap_err().to_string();
+            assert!(err.contains(key), "{text}: {err}");
+        }
     }
 
     #[test]

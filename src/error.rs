@@ -118,7 +118,7 @@ impl Error {
         }
     }
 
-    /// The process exit code for this error (see the README's table).
+    /// The process exit code for this error (see the table in docs/reference.md).
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Io { .. } => 1,

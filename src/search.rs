@@ -14,5 +14,7 @@ mod schema;
 pub mod vectors;
 
 pub use fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
-pub use index::{Contribution, Hit, Lists, Mode, SearchConfig, SearchIndex, TermScore};
+pub use index::{
+    Contribution, Hit, IndexSettings, Lists, Mode, SearchConfig, SearchIndex, TermScore,
+};
 pub use ingest::{DocumentList, DocumentSource};

@@ -18,6 +18,7 @@ pub mod session;
 pub mod setup;
 pub mod tab;
 pub mod theme;
+pub mod train_form;
 pub mod views;
 
 use std::io::IsTerminal;

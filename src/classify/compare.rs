@@ -323,79 +323,72 @@ impl Experiment<'_> {
             ));
         }
         let methods = Method::all();
-        let mut pooled: Vec<Outcome> = Vec::new();
-        let mut fold_acc: Vec<Vec<f64>> = vec![Vec::new(); methods.len()];
-        let mut embed_seconds = 0.0;
-        let mut coverage = (0u64, 0u64);
-        let mut emb_shape = (0, 0);
-        let mut curve = Vec::new();
+        let mut runs = Runs::new(methods.len());
         for split in splits {
             let (emb, secs) = self.vectors_for(&split.train, progress, cancel)?;
-            embed_seconds += secs;
-            match &emb {
-                Encoder::Words(e) => {
-                    emb_shape = (e.len(), e.dim());
-                    for &i in &split.test {
-                        for t in &data.tokens[i] {
-                            coverage.0 += 1;
-                            coverage.1 += e.lookup(t).is_some() as u64;
-                        }
-                    }
-                }
-                Encoder::Static(m) => {
-                    // A static model tokenizes every text itself: coverage is the share of
-                    // test texts that give it at least one token.
-                    emb_shape = (m.vocab_size(), m.dim());
-                    for &i in &split.test {
-                        coverage.0 += 1;
-                        coverage.1 += !m.token_ids(&data.texts[i]).is_empty() as u64;
-                    }
-                }
-            }
+            runs.embed_seconds += secs;
+            runs.count_coverage(data, &emb, &split.test);
             let outcomes =
                 self.run_methods(&methods, &split.train, &split.test, &emb, progress, cancel)?;
-            for (k, o) in outcomes.into_iter().enumerate() {
-                let correct = o.truth.iter().zip(&o.pred).filter(|(a, b)| a == b).count();
-                fold_acc[k].push(correct as f64 / o.truth.len().max(1) as f64);
-                match pooled.get_mut(k) {
-                    Some(p) => {
-                        p.rows.extend(o.rows);
-                        p.truth.extend(o.truth);
-                        p.pred.extend(o.pred);
-                        p.proba.extend(o.proba);
-                        p.fit_seconds += o.fit_seconds;
-                        p.converged &= o.converged;
-                    }
-                    None => pooled.push(o),
-                }
-            }
+            runs.pool(outcomes);
             for &fraction in train_sizes {
-                let subset = dataset::subsample(
-                    &data.usable(&split.train),
-                    &data.y,
-                    data.labels.len(),
-                    fraction,
-                    self.compare.seed,
-                );
-                let outcomes =
-                    self.run_methods(&methods, &subset, &split.test, &emb, progress, cancel)?;
-                for (m, o) in methods.iter().zip(outcomes) {
-                    let metrics = classification(&o.truth, &o.pred, None, &data.labels);
-                    curve.push(CurvePoint {
-                        fraction,
-                        train_rows: subset.len(),
-                        method: m.name(),
-                        accuracy: metrics.accuracy,
-                        macro_f1: metrics.macro_f1,
-                        tuned: o.tuned,
-                    });
-                }
+                let points = self.curve_point(&methods, split, fraction, &emb, progress, cancel)?;
+                runs.curve.extend(points);
             }
         }
+        Ok(self.report(&methods, splits, split_name, runs))
+    }
+
+    /// Every method refitted on `fraction` of the split's training rows (stratified).
+    fn curve_point(
+        &self,
+        methods: &[Method],
+        split: &Split,
+        fraction: f64,
+        emb: &Encoder,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Vec<CurvePoint>> {
+        let data = self.data;
+        let subset = dataset::subsample(
+            &data.usable(&split.train),
+            &data.y,
+            data.labels.len(),
+            fraction,
+            self.compare.seed,
+        );
+        let outcomes = self.run_methods(methods, &subset, &split.test, emb, progress, cancel)?;
+        Ok(methods
+            .iter()
+            .zip(outcomes)
+            .map(|(m, o)| {
+                let metrics = classification(&o.truth, &o.pred, None, &data.labels);
+                CurvePoint {
+                    fraction,
+                    train_rows: subset.len(),
+                    method: m.name(),
+                    accuracy: metrics.accuracy,
+                    macro_f1: metrics.macro_f1,
+                    tuned: o.tuned,
+                }
+            })
+            .collect())
+    }
+
+    /// The report from the pooled outcomes: per-method figures, tests against bag-of-words,
+    /// disagreements of the best embedding method, and what the vectors were.
+    fn report(
+        &self,
+        methods: &[Method],
+        splits: &[Split],
+        split_name: &str,
+        runs: Runs,
+    ) -> CompareReport {
+        let data = self.data;
         let rows: Vec<MethodRow> = methods
             .iter()
-            .zip(&pooled)
-            .zip(&fold_acc)
+            .zip(&runs.pooled)
+            .zip(&runs.fold_accuracy)
             .map(|((m, o), accs)| {
                 let metrics = classification(&o.truth, &o.pred, Some(&o.proba), &data.labels);
                 MethodRow {
@@ -413,19 +406,15 @@ impl Experiment<'_> {
                 }
             })
             .collect();
-        let correct = |o: &Outcome| -> Vec<bool> {
-            o.truth.iter().zip(&o.pred).map(|(a, b)| a == b).collect()
-        };
-        let all_correct: Vec<Vec<bool>> = pooled.iter().map(correct).collect();
-        let base = all_correct[0].clone();
+        let all_correct: Vec<Vec<bool>> = runs.pooled.iter().map(Outcome::correct).collect();
         let tests = methods
             .iter()
-            .zip(&pooled)
+            .zip(&all_correct)
             .skip(1)
-            .map(|(m, o)| {
+            .map(|(m, correct)| {
                 let c = significance::compare(
-                    &base,
-                    &correct(o),
+                    &all_correct[0],
+                    correct,
                     self.compare.bootstrap,
                     self.compare.seed,
                 );
@@ -437,14 +426,14 @@ impl Experiment<'_> {
         let disagreements = best.map(|b| {
             disagreements::find(
                 &methods[b].name(),
-                &pooled[0].predictions(),
-                &pooled[b].predictions(),
+                &runs.pooled[0].predictions(),
+                &runs.pooled[b].predictions(),
                 &data.texts,
                 &data.labels,
             )
         });
         let first = &splits[0];
-        Ok(CompareReport {
+        CompareReport {
             disagreements,
             dataset: data.path.display().to_string(),
             summary: data.summary(),
@@ -464,20 +453,89 @@ impl Experiment<'_> {
                             .into()
                     }
                 },
-                vocab: emb_shape.0,
-                dim: emb_shape.1,
-                train_seconds: embed_seconds,
-                test_coverage: if coverage.0 == 0 {
+                vocab: runs.shape.0,
+                dim: runs.shape.1,
+                train_seconds: runs.embed_seconds,
+                test_coverage: if runs.coverage.0 == 0 {
                     0.0
                 } else {
-                    coverage.1 as f64 / coverage.0 as f64
+                    runs.coverage.1 as f64 / runs.coverage.0 as f64
                 },
             },
             methods: rows,
             tests,
             correct: all_correct,
-            learning_curve: curve,
-        })
+            learning_curve: runs.curve,
+        }
+    }
+}
+
+/// What the splits of one comparison add up to, as they run.
+struct Runs {
+    /// Per method, the test outcomes of every split joined.
+    pooled: Vec<Outcome>,
+    /// Per method, the accuracy on each split (for the spread across folds).
+    fold_accuracy: Vec<Vec<f64>>,
+    embed_seconds: f64,
+    /// (test tokens or texts, those with a vector).
+    coverage: (u64, u64),
+    /// (vocabulary, dimension) of the vectors.
+    shape: (usize, usize),
+    curve: Vec<CurvePoint>,
+}
+
+impl Runs {
+    fn new(methods: usize) -> Self {
+        Self {
+            pooled: Vec::new(),
+            fold_accuracy: vec![Vec::new(); methods],
+            embed_seconds: 0.0,
+            coverage: (0, 0),
+            shape: (0, 0),
+            curve: Vec::new(),
+        }
+    }
+
+    /// Counts how much of the test rows the vectors cover: tokens with a vector, or for a
+    /// static model (which tokenizes every text itself) texts that give it at least one token.
+    fn count_coverage(&mut self, data: &Dataset, emb: &Encoder, test: &[usize]) {
+        match emb {
+            Encoder::Words(e) => {
+                self.shape = (e.len(), e.dim());
+                for &i in test {
+                    for t in &data.tokens[i] {
+                        self.coverage.0 += 1;
+                        self.coverage.1 += e.lookup(t).is_some() as u64;
+                    }
+                }
+            }
+            Encoder::Static(m) => {
+                self.shape = (m.vocab_size(), m.dim());
+                for &i in test {
+                    self.coverage.0 += 1;
+                    self.coverage.1 += !m.token_ids(&data.texts[i]).is_empty() as u64;
+                }
+            }
+        }
+    }
+
+    /// Adds one split's outcomes, method by method.
+    fn pool(&mut self, outcomes: Vec<Outcome>) {
+        for (k, o) in outcomes.into_iter().enumerate() {
+            let correct = o.correct().iter().filter(|&&c| c).count();
+            self.fold_accuracy[k].push(correct as f64 / o.truth.len().max(1) as f64);
+            match self.pooled.get_mut(k) {
+                Some(p) => {
+                    p.rows.extend(o.rows);
+                    p.truth.extend(o.truth);
+                    p.pred.extend(o.pred);
+                    p.proba.extend(o.proba);
+                    p.fit_seconds += o.fit_seconds;
+                    p.converged &= o.converged;
+                }
+                None => self.pooled.push(o),
+            }
+        }
     }
 }
 

@@ -32,27 +32,18 @@ pub struct DataArgs {
     /// CSV/TSV file with a header, or a fastText file (`__label__x text` lines).
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
-    /// Text column(s), joined with a space.
-    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
-    pub text_col: Option<Vec<String>>,
+    #[command(flatten)]
+    pub text: super::collection::TextArgs,
     /// The label column of a CSV/TSV (a fastText file carries its labels).
     #[arg(long, value_name = "NAME")]
     pub label_col: Option<String>,
-    /// Replace invalid UTF-8 (counted) instead of failing.
-    #[arg(long)]
-    pub lossy_utf8: bool,
 }
 
 impl DataArgs {
     pub fn spec(&self, config: &Config) -> CorpusSpec {
         CorpusSpec {
-            text_cols: self
-                .text_col
-                .clone()
-                .unwrap_or_else(|| config.data.text_cols.clone()),
             label_col: self.label_col.clone(),
-            lossy_utf8: self.lossy_utf8 || config.data.lossy_utf8,
-            ..CorpusSpec::new(&self.data)
+            ..self.text.spec(config, &self.data)
         }
     }
 }

@@ -1,19 +1,52 @@
-//! The arguments that pick a collection (`report`, `tui`): a CSV and its columns, or the
-//! bundled BBC news when no `--data` is given.
+//! How commands name their input: `TextArgs` (the text columns and UTF-8 handling every
+//! command that reads a corpus file shares, and the one place a `CorpusSpec` is made from
+//! flags and config) and `CollectionArgs` (`report`, `tui`: a CSV and its columns, or the
+//! bundled BBC news when no `--data` is given).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use wordlens::Config;
+use wordlens::text::CorpusSpec;
+
+/// The text column(s) of a CSV/TSV and what to do with invalid UTF-8.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TextArgs {
+    /// CSV/TSV text column(s), joined with a space (default from config: `data.text_cols`).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub text_col: Option<Vec<String>>,
+    /// Replace invalid UTF-8 (counted and reported) instead of failing (or `data.lossy_utf8`).
+    #[arg(long)]
+    pub lossy_utf8: bool,
+}
+
+impl TextArgs {
+    /// The corpus file `path` read with these flags over config's defaults; callers add the
+    /// label, id and title columns they take.
+    pub fn spec(&self, config: &Config, path: &Path) -> CorpusSpec {
+        self.spec_or(config, path, &config.data.text_cols)
+    }
+
+    /// As `spec`, with `default_cols` when no `--text-col` is given.
+    pub fn spec_or(&self, config: &Config, path: &Path, default_cols: &[String]) -> CorpusSpec {
+        CorpusSpec {
+            text_cols: self
+                .text_col
+                .clone()
+                .unwrap_or_else(|| default_cols.to_vec()),
+            lossy_utf8: self.lossy_utf8 || config.data.lossy_utf8,
+            ..CorpusSpec::new(path)
+        }
+    }
+}
 
 #[derive(Debug, Args, Default)]
 pub struct CollectionArgs {
     /// CSV/TSV with a header, or one document per line (default: the bundled BBC news).
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Text column(s), joined with a space.
-    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
-    pub text_col: Option<Vec<String>>,
+    #[command(flatten)]
+    pub text: TextArgs,
     /// Label column (classification).
     #[arg(long, value_name = "NAME")]
     pub label_col: Option<String>,

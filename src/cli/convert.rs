@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use wordlens::Result;
 use wordlens::embed::eval::evaluate_pairs;
 use wordlens::embed::io::{self, Quantization, VectorFormat};
+use wordlens::{Error, Result};
 
 use super::Context;
 use super::output::print;
@@ -40,13 +40,15 @@ pub struct ConvertArgs {
 }
 
 pub fn run(ctx: &Context, a: ConvertArgs) -> Result<()> {
+    let dsub = a.pq_dsub.unwrap_or(ctx.config.output.pq_dsub);
+    if !(1..=64).contains(&dsub) {
+        return Err(Error::Usage("--pq-dsub must be in [1, 64]".into()));
+    }
     let emb = load(ctx, &a.input)?;
     let quant = match a.quantize {
         QuantizeArg::None => Quantization::None,
         QuantizeArg::Int8 => Quantization::Int8,
-        QuantizeArg::Pq => Quantization::Pq {
-            dsub: a.pq_dsub.unwrap_or(ctx.config.output.pq_dsub).clamp(1, 64),
-        },
+        QuantizeArg::Pq => Quantization::Pq { dsub },
     };
     io::write_quantized(&a.out, &emb, a.format, quant)?;
     let size = std::fs::metadata(&a.out).map(|m| m.len()).unwrap_or(0);

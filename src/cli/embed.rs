@@ -20,9 +20,8 @@ pub struct EmbedArgs {
     /// CSV/TSV with a header, or a text file with one document per line.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
-    /// Text column(s), joined with a space.
-    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
-    pub text_col: Option<Vec<String>>,
+    #[command(flatten)]
+    pub text: super::collection::TextArgs,
     /// Id column (default: the row number).
     #[arg(long, value_name = "NAME")]
     pub id_col: Option<String>,
@@ -41,13 +40,8 @@ pub struct EmbedArgs {
 pub fn run(ctx: &Context, a: EmbedArgs) -> Result<()> {
     let config = &ctx.config;
     let spec = CorpusSpec {
-        text_cols: a
-            .text_col
-            .clone()
-            .unwrap_or_else(|| config.data.text_cols.clone()),
         id_col: a.id_col.clone(),
-        lossy_utf8: config.data.lossy_utf8,
-        ..CorpusSpec::new(&a.data)
+        ..a.text.spec(config, &a.data)
     };
     // Check the input opens before loading a large model.
     wordlens::text::CorpusReader::open(&spec)?;

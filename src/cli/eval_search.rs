@@ -32,12 +32,12 @@ pub struct EvalSearchArgs {
     pub doc_queries: bool,
     #[command(flatten)]
     pub fusion: FusionArgs,
-    /// Also score every fusion setting (convex alpha 0..1 for each normalisation, RRF k 10,
+    /// Also score every fusion setting (convex vector weight 0..1 for each normalisation, RRF k 10,
     /// 30, 60, 100, and the current one) on these queries.
     #[arg(long)]
     pub sweep: bool,
     /// Choose the best fusion setting on these queries and store it in the index (search and
-    /// the TUI use it; --fusion/--alpha/--normalization still override).
+    /// the TUI use it; --fusion/--vector-weight/--normalization still override).
     #[arg(long)]
     pub tune: bool,
     #[arg(long)]

@@ -50,18 +50,16 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let label_col = c
         .column(&c.label_col, "category")
         .ok_or_else(|| Error::Usage("--label-col is required with --data".into()))?;
-    let text_cols = c.text_col.clone().unwrap_or_else(|| {
-        if bundled {
-            vec!["title".into(), "text".into()]
-        } else {
-            config.data.text_cols.clone()
-        }
-    });
+    // The bundled BBC news: titles and bodies to classify, bodies to search (titles are the
+    // known-item queries).
+    let (classify_cols, index_cols) = if bundled {
+        (vec!["title".into(), "text".into()], vec!["text".into()])
+    } else {
+        (config.data.text_cols.clone(), config.data.text_cols.clone())
+    };
     let spec = CorpusSpec {
-        text_cols: text_cols.clone(),
         label_col: Some(label_col),
-        lossy_utf8: config.data.lossy_utf8,
-        ..CorpusSpec::new(&data_path)
+        ..c.text.spec_or(config, &data_path, &classify_cols)
     };
     let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer))?;
     let bar = Bar::new(ctx.quiet);
@@ -92,14 +90,10 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
 
     // 3. Search: index the collection (titles stored apart) and evaluate every mode.
     let index_spec = CorpusSpec {
-        text_cols: if bundled {
-            vec!["text".into()]
-        } else {
-            text_cols
-        },
+        label_col: spec.label_col.clone(),
         title_col: c.column(&c.title_col, "title"),
         id_col: c.column(&c.id_col, "id"),
-        ..spec.clone()
+        ..c.text.spec_or(config, &data_path, &index_cols)
     };
     let docs: Vec<_> = CorpusReader::open(&index_spec)?.collect::<Result<_>>()?;
     let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
@@ -108,8 +102,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
         &index_dir,
         &docs,
         emb.clone(),
-        &config.tokenizer,
-        &config.search,
+        &config.index_settings(),
         &bar,
         &ctx.cancel,
     )?;

@@ -4,14 +4,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
+use wordlens::docvec::DocVecMethod;
 use wordlens::search::{Fusion, FusionOverrides, Hit, Mode, Normalization, SearchIndex};
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
-use super::Context;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
 use super::vectors::resolve;
+use super::{Context, deprecated_flag};
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
@@ -22,9 +23,8 @@ pub struct IndexArgs {
     pub id_col: Option<String>,
     #[arg(long, value_name = "NAME")]
     pub title_col: Option<String>,
-    /// Text column(s), joined with a space.
-    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
-    pub text_col: Option<Vec<String>>,
+    #[command(flatten)]
+    pub text: super::collection::TextArgs,
     #[arg(long, value_name = "NAME")]
     pub label_col: Option<String>,
     #[arg(long, value_name = "VECTORS", help = super::vectors::HELP)]
@@ -41,6 +41,10 @@ pub struct IndexArgs {
     /// vectors trained here (default: config's tokenizer.stem).
     #[arg(long, value_name = "LANGUAGE", conflicts_with_all = ["append", "delete"])]
     pub stem: Option<String>,
+    /// How word vectors pool into document vectors and queries: mean, tfidf or sif (fitted on
+    /// the collection; default: config's docvec.method). A static model pools its own tokens.
+    #[arg(long, value_enum, conflicts_with_all = ["append", "delete"])]
+    pub docvec: Option<DocVecMethod>,
 }
 
 #[derive(Debug, Args)]
@@ -69,9 +73,12 @@ pub struct FusionArgs {
     /// Hybrid fusion: rrf or convex.
     #[arg(long, value_enum)]
     pub fusion: Option<Fusion>,
-    /// Convex fusion's vector weight, in [0, 1] (default: the index's tuned setting, else
-    /// config's search.alpha).
+    /// Convex fusion's weight of the vector score, in [0, 1]; BM25 gets the rest (default:
+    /// the index's tuned setting, else config's search.vector_weight).
     #[arg(long)]
+    pub vector_weight: Option<f64>,
+    /// Old name of --vector-weight (warns; to be removed).
+    #[arg(long, hide = true, conflicts_with = "vector_weight")]
     pub alpha: Option<f64>,
     /// Convex fusion's score normalisation.
     #[arg(long, value_enum)]
@@ -79,16 +86,26 @@ pub struct FusionArgs {
 }
 
 pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
-    if let Some(language) = &a.stem {
+    if a.stem.is_some() || a.docvec.is_some() {
         let mut config = ctx.config.clone();
-        config.tokenizer.stem = language.clone();
-        config.tokenizer.validate()?;
-        let stemmed = Context {
+        if let Some(language) = &a.stem {
+            config.tokenizer.stem = language.clone();
+        }
+        if let Some(method) = a.docvec {
+            config.docvec.method = method;
+        }
+        config.validate()?;
+        let with_flags = Context {
             config,
             quiet: ctx.quiet,
             cancel: ctx.cancel.clone(),
         };
-        return index(&stemmed, IndexArgs { stem: None, ..a });
+        let a = IndexArgs {
+            stem: None,
+            docvec: None,
+            ..a
+        };
+        return index(&with_flags, a);
     }
     let config = &ctx.config;
     if !a.delete.is_empty() {
@@ -104,15 +121,10 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         return Err(Error::Usage("--data is required".into()));
     };
     let spec = CorpusSpec {
-        text_cols: a
-            .text_col
-            .clone()
-            .unwrap_or_else(|| config.data.text_cols.clone()),
         label_col: a.label_col.clone(),
         id_col: a.id_col.clone(),
         title_col: a.title_col.clone(),
-        lossy_utf8: config.data.lossy_utf8,
-        ..CorpusSpec::new(&data)
+        ..a.text.spec(config, &data)
     };
     // The corpus streams through: neither the texts nor their tokens are held in memory.
     if a.append {
@@ -133,18 +145,22 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     let mut source = CorpusReader::open(&spec)?;
     let resolved = resolve(ctx, a.vectors.as_deref(), &[TextSource::File(spec.clone())])?;
     let emb = resolved.encoder;
+    let pooling = if emb.is_static() {
+        "the static model's own pooling".to_string()
+    } else {
+        format!("{} of word vectors", config.docvec.method.name())
+    };
     let started = std::time::Instant::now();
     let count = SearchIndex::build_from(
         &a.index,
         &mut source,
         emb,
-        &config.tokenizer,
-        &config.search,
+        &config.index_settings(),
         &Bar::new(ctx.quiet),
         &ctx.cancel,
     )?;
     print(&format!(
-        "indexed {count} documents into {} in {:.2} s\n",
+        "indexed {count} documents into {} in {:.2} s (document vectors: {pooling})\n",
         a.index.display(),
         started.elapsed().as_secs_f64()
     ))
@@ -163,14 +179,16 @@ pub(super) fn open(
 impl FusionArgs {
     /// The flags given, which win over the index's tuned setting and config's default.
     pub fn overrides(&self) -> Result<FusionOverrides> {
-        if let Some(a) = self.alpha
-            && !(0.0..=1.0).contains(&a)
+        let weight =
+            deprecated_flag("--alpha", "--vector-weight", self.alpha).or(self.vector_weight);
+        if let Some(w) = weight
+            && !(0.0..=1.0).contains(&w)
         {
-            return Err(Error::Usage("--alpha must be in [0, 1]".into()));
+            return Err(Error::Usage("--vector-weight must be in [0, 1]".into()));
         }
         Ok(FusionOverrides {
             fusion: self.fusion,
-            alpha: self.alpha,
+            vector_weight: weight,
             normalization: self.normalization,
         })
     }

@@ -9,18 +9,17 @@ use wordlens::embed::trainer::{JobOrder, Model, TrainStats, Trained};
 use wordlens::text::{CorpusFormat, CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Config, Result};
 
-use super::Context;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
+use super::{Context, deprecated_flag};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// Corpus files: one document per line, CSV/TSV, or fastText `__label__` lines; `.gz` too.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     pub corpus: Vec<PathBuf>,
-    /// CSV/TSV text column(s), joined with a space (default from config: `text`).
-    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
-    pub text_col: Option<Vec<String>>,
+    #[command(flatten)]
+    pub text: super::collection::TextArgs,
     /// How to read the corpus files (default: from the file name and first line).
     #[arg(long, value_enum, default_value = "auto")]
     pub corpus_format: CorpusFormat,
@@ -31,9 +30,6 @@ pub struct TrainArgs {
     pub format: Option<VectorFormat>,
     #[command(flatten)]
     pub w2v: Word2VecFlags,
-    /// Replace invalid UTF-8 (counted and reported) instead of failing.
-    #[arg(long)]
-    pub lossy_utf8: bool,
     /// Print the training statistics as JSON.
     #[arg(long)]
     pub json: bool,
@@ -63,12 +59,21 @@ pub struct Word2VecFlags {
     /// Passes over the corpus (for GloVe: over the co-occurrence records).
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Initial learning rate: word2vec models default to `alpha` (0.025), fastText models to
-    /// `fasttext_alpha` (0.05); for GloVe the weighting exponent (as in GloVe's `-alpha`; its
-    /// learning rate is `--eta`).
+    /// Initial learning rate: word2vec models default to `learning_rate` (0.025), fastText
+    /// models to `fasttext_learning_rate` (0.05). GloVe's is `--eta`.
     #[arg(long)]
+    pub learning_rate: Option<f32>,
+    /// Final learning rate (the rate decays linearly to it).
+    #[arg(long)]
+    pub min_learning_rate: Option<f32>,
+    /// GloVe: exponent of the weighting (x / x_max)^e (GloVe's `-alpha`).
+    #[arg(long)]
+    pub weighting_exponent: Option<f32>,
+    /// Old name of --learning-rate, and for GloVe of --weighting-exponent (warns; to be removed).
+    #[arg(long, hide = true, conflicts_with_all = ["learning_rate", "weighting_exponent"])]
     pub alpha: Option<f32>,
-    #[arg(long)]
+    /// Old name of --min-learning-rate (warns; to be removed).
+    #[arg(long, hide = true, conflicts_with = "min_learning_rate")]
     pub min_alpha: Option<f32>,
     /// Order of the corpus's 10,000-token blocks: thread-offsets (fastText's and word2vec's),
     /// shuffle (anew every epoch) or sequential (gensim's).
@@ -102,20 +107,34 @@ impl Word2VecFlags {
         macro_rules! set {
             ($target:expr; $($f:ident),*) => { $( if let Some(v) = self.$f { $target.$f = v; } )* };
         }
-        set!(c; model, dim, negative, min_count, max_vocab, min_alpha, threads, seed, minn, maxn, bucket, order);
-        // --sample and --alpha set the chosen model's own (fastText models keep their own
-        // defaults apart from word2vec's).
+        set!(c; model, dim, negative, min_count, max_vocab, min_learning_rate, threads, seed, minn, maxn, bucket, order);
+        let old_min = deprecated_flag("--min-alpha", "--min-learning-rate", self.min_alpha);
+        if let Some(rate) = old_min {
+            c.min_learning_rate = rate;
+        }
+        // --sample and --learning-rate set the chosen model's own (fastText models keep their
+        // own defaults apart from word2vec's).
         if let Some(s) = self.sample {
             c.set_sampling(s);
         }
+        let glove = config.word2vec.model == Model::Glove;
+        let renamed = if glove {
+            "--weighting-exponent"
+        } else {
+            "--learning-rate"
+        };
+        let old_alpha = deprecated_flag("--alpha", renamed, self.alpha);
         let g = &mut config.glove;
-        set!(g; x_max, eta);
-        if config.word2vec.model == Model::Glove {
-            set!(g; window, epochs, alpha);
+        set!(g; x_max, eta, weighting_exponent);
+        if glove {
+            set!(g; window, epochs);
+            if let Some(e) = old_alpha {
+                g.weighting_exponent = e;
+            }
         } else {
             set!(config.word2vec; window, epochs);
-            if let Some(a) = self.alpha {
-                config.word2vec.set_learning_rate(a);
+            if let Some(rate) = self.learning_rate.or(old_alpha) {
+                config.word2vec.set_learning_rate(rate);
             }
         }
     }
@@ -128,18 +147,12 @@ pub fn run(ctx: &Context, args: TrainArgs) -> Result<()> {
         config.output.format = f;
     }
     config.validate()?;
-    let text_cols = args
-        .text_col
-        .clone()
-        .unwrap_or_else(|| config.data.text_cols.clone());
     let sources: Vec<TextSource> = args
         .corpus
         .iter()
         .map(|p| CorpusSpec {
             format: args.corpus_format,
-            text_cols: text_cols.clone(),
-            lossy_utf8: args.lossy_utf8 || config.data.lossy_utf8,
-            ..CorpusSpec::new(p)
+            ..args.text.spec(&config, p)
         })
         .map(TextSource::File)
         .collect();

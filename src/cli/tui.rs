@@ -33,15 +33,10 @@ pub fn run(ctx: &Context, a: TuiArgs) -> Result<()> {
     let c = &a.collection;
     let path = c.path(config);
     let corpus = CorpusSpec {
-        text_cols: c
-            .text_col
-            .clone()
-            .unwrap_or_else(|| config.data.text_cols.clone()),
         label_col: c.column(&c.label_col, "category"),
         title_col: c.column(&c.title_col, "title"),
         id_col: c.column(&c.id_col, "id"),
-        lossy_utf8: config.data.lossy_utf8,
-        ..CorpusSpec::new(&path)
+        ..c.text.spec(config, &path)
     };
     let data_dir = a.data_dir.clone().unwrap_or_else(|| {
         if config.tui.data_dir.as_os_str().is_empty() {

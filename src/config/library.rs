@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::hub;
 use crate::hub::pull::PullOptions;
 use crate::progress::{Cancel, Progress};
+use crate::search::IndexSettings;
 
 use super::Config;
 
@@ -23,6 +24,15 @@ impl Config {
             analogies: Some(self.data_file(&self.eval.analogies)),
             restrict: self.eval.restrict_vocab,
             method: AnalogyMethod::CosAdd,
+        }
+    }
+
+    /// What a new search index is built with: `[tokenizer]`, `[search]` and `[docvec]`.
+    pub fn index_settings(&self) -> IndexSettings {
+        IndexSettings {
+            tokenizer: self.tokenizer.clone(),
+            search: self.search.clone(),
+            docvec: self.docvec.clone(),
         }
     }
 

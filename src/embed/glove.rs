@@ -23,8 +23,8 @@ pub struct GloveConfig {
     pub window: usize,
     /// Counts above this get full weight.
     pub x_max: f32,
-    /// Exponent of the weighting function (x / x_max)^alpha.
-    pub alpha: f32,
+    /// Exponent of the weighting function (x / x_max)^weighting_exponent.
+    pub weighting_exponent: f32,
     /// AdaGrad's initial learning rate (GloVe's `eta`).
     pub eta: f32,
     pub epochs: usize,
@@ -37,7 +37,7 @@ impl Default for GloveConfig {
         Self {
             window: 10,
             x_max: 10.0,
-            alpha: 0.75,
+            weighting_exponent: 0.75,
             eta: 0.05,
             epochs: 25,
             memory_budget_mb: 1024,
@@ -55,8 +55,8 @@ impl GloveConfig {
         if !(self.x_max > 0.0 && self.x_max.is_finite()) {
             return bad("x_max", "must be a positive number");
         }
-        if !(self.alpha > 0.0 && self.alpha <= 1.0) {
-            return bad("alpha", "must be in (0, 1]");
+        if !(self.weighting_exponent > 0.0 && self.weighting_exponent <= 1.0) {
+            return bad("weighting_exponent", "must be in (0, 1]");
         }
         if !(self.eta > 0.0 && self.eta < 1.0) {
             return bad("eta", "must be in (0, 1)");
@@ -111,7 +111,7 @@ pub fn train(
         sample: None,
         order: None,
         ngrams: None,
-        glove: Some((cfg.x_max, cfg.alpha, cfg.eta)),
+        glove: Some((cfg.x_max, cfg.weighting_exponent, cfg.eta)),
     };
     let pairs = cooc.len() * cfg.epochs as u64;
     let stats = TrainStats::of_run(settings, tokens, &read, &vocab, &clock, final_loss, pairs);
@@ -214,7 +214,7 @@ fn train_records(p: &Params, records: &[cooccur::Record], dim: usize, cfg: &Glov
         let weight = if r.x > cfg.x_max {
             1.0
         } else {
-            (r.x / cfg.x_max).powf(cfg.alpha)
+            (r.x / cfg.x_max).powf(cfg.weighting_exponent)
         };
         let fdiff = weight * diff;
         if !fdiff.is_finite() {

@@ -20,7 +20,7 @@
 //! Hogwild! paper bounds its effect when updates are sparse). The alternatives were measured:
 //! relaxed atomics per element were 2.9x slower per step, and raw-pointer kernels (eight lanes
 //! per `read_unaligned`) 1.8x slower than the slice kernels in cache, costing skip-gram 1.4x
-//! end to end — the ablation table is in README.md, performance section.
+//! end to end — the ablation table is in bench/README.md, word2vec section.
 //!
 //! The kernels are `crate::kernels`'s, in the same order, so single-threaded training is
 //! bit-identical to updating slices in place (tested below).

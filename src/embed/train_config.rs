@@ -91,11 +91,11 @@ pub struct TrainConfig {
     pub sample: f64,
     pub epochs: usize,
     /// Initial learning rate of the word2vec models (word2vec's and gensim's default).
-    pub alpha: f32,
-    pub min_alpha: f32,
+    pub learning_rate: f32,
+    pub min_learning_rate: f32,
     /// The fastText models' learning rate and subsampling threshold (fastText's defaults):
     /// each model family starts from its own tool's settings.
-    pub fasttext_alpha: f32,
+    pub fasttext_learning_rate: f32,
     pub fasttext_sample: f64,
     pub order: JobOrder,
     pub threads: usize,
@@ -118,9 +118,9 @@ impl Default for TrainConfig {
             max_vocab: 0,
             sample: 1e-3,
             epochs: 5,
-            alpha: 0.025,
-            min_alpha: 0.0001,
-            fasttext_alpha: 0.05,
+            learning_rate: 0.025,
+            min_learning_rate: 0.0001,
+            fasttext_learning_rate: 0.05,
             fasttext_sample: 1e-4,
             order: JobOrder::ThreadOffsets,
             threads: 0,
@@ -135,11 +135,11 @@ impl Default for TrainConfig {
 
 impl TrainConfig {
     /// The initial learning rate the chosen model trains with.
-    pub fn learning_rate(&self) -> f32 {
+    pub fn model_learning_rate(&self) -> f32 {
         if self.model.has_subwords() {
-            self.fasttext_alpha
+            self.fasttext_learning_rate
         } else {
-            self.alpha
+            self.learning_rate
         }
     }
 
@@ -152,12 +152,12 @@ impl TrainConfig {
         }
     }
 
-    /// Sets the chosen model's learning rate (what `--alpha` means).
-    pub fn set_learning_rate(&mut self, alpha: f32) {
+    /// Sets the chosen model's learning rate (what `--learning-rate` means).
+    pub fn set_learning_rate(&mut self, rate: f32) {
         if self.model.has_subwords() {
-            self.fasttext_alpha = alpha
+            self.fasttext_learning_rate = rate
         } else {
-            self.alpha = alpha
+            self.learning_rate = rate
         }
     }
 
@@ -199,18 +199,19 @@ impl TrainConfig {
         if self.epochs == 0 {
             return bad("epochs", "must be at least 1");
         }
-        for (key, alpha) in [
-            ("alpha", self.alpha),
-            ("fasttext_alpha", self.fasttext_alpha),
+        for (key, rate) in [
+            ("learning_rate", self.learning_rate),
+            ("fasttext_learning_rate", self.fasttext_learning_rate),
         ] {
-            if !(alpha > 0.0 && alpha < 1.0) {
+            if !(rate > 0.0 && rate < 1.0) {
                 return bad(key, "must be in (0, 1)");
             }
         }
-        if !(self.min_alpha >= 0.0 && self.min_alpha <= self.learning_rate()) {
+        if !(self.min_learning_rate >= 0.0 && self.min_learning_rate <= self.model_learning_rate())
+        {
             return bad(
-                "min_alpha",
-                "must be in [0, the model's learning rate] (alpha, or fasttext_alpha for fastText models)",
+                "min_learning_rate",
+                "must be in [0, the model's learning rate] (learning_rate, or fasttext_learning_rate for fastText models)",
             );
         }
         if self.maxn > 0 && (self.minn == 0 || self.minn > self.maxn) {
@@ -253,8 +254,8 @@ impl TrainConfig {
             min_count: self.min_count,
             threads: self.thread_count(),
             negative: Some(self.negative),
-            learning_rate: Some(self.learning_rate()),
-            min_learning_rate: Some(self.min_alpha),
+            learning_rate: Some(self.model_learning_rate()),
+            min_learning_rate: Some(self.min_learning_rate),
             sample: Some(self.sampling()),
             order: Some(self.order.name()),
             ngrams: (subwords && self.maxn > 0).then_some((self.minn, self.maxn, self.bucket)),
@@ -290,7 +291,7 @@ pub struct TrainSettings {
     pub order: Option<&'static str>,
     /// fastText models: (minn, maxn, buckets).
     pub ngrams: Option<(usize, usize, usize)>,
-    /// GloVe: (x_max, alpha, eta).
+    /// GloVe: (x_max, weighting exponent, eta).
     pub glove: Option<(f32, f32, f32)>,
 }
 
@@ -316,8 +317,8 @@ impl TrainSettings {
         if let Some((minn, maxn, bucket)) = self.ngrams {
             parts.push(format!("n-grams {minn}–{maxn} in {bucket} buckets"));
         }
-        if let Some((x_max, alpha, eta)) = self.glove {
-            parts.push(format!("x_max {x_max} alpha {alpha} eta {eta}"));
+        if let Some((x_max, exponent, eta)) = self.glove {
+            parts.push(format!("x_max {x_max} exponent {exponent} eta {eta}"));
         }
         if let Some(o) = self.order {
             parts.push(format!("order {o}"));
@@ -429,7 +430,7 @@ mod tests {
     fn each_model_family_trains_with_its_own_tools_defaults() {
         let word2vec = TrainConfig::default();
         assert_eq!(
-            (word2vec.learning_rate(), word2vec.sampling()),
+            (word2vec.model_learning_rate(), word2vec.sampling()),
             (0.025, 1e-3)
         );
         for model in [Model::FasttextSkipgram, Model::FasttextCbow] {
@@ -438,45 +439,50 @@ mod tests {
                 ..TrainConfig::default()
             };
             assert_eq!(
-                (fasttext.learning_rate(), fasttext.sampling()),
+                (fasttext.model_learning_rate(), fasttext.sampling()),
                 (0.05, 1e-4)
             );
             let s = fasttext.effective();
             assert_eq!((s.learning_rate, s.sample), (Some(0.05), Some(1e-4)));
             assert_eq!(s.ngrams, Some((3, 6, 2_000_000)));
         }
-        // Setting the rate (what --alpha and --sample do) changes the chosen model's only.
+        // Setting the rate (what --learning-rate and --sample do) changes the chosen model's only.
         let mut c = TrainConfig {
             model: Model::FasttextSkipgram,
             ..TrainConfig::default()
         };
         c.set_learning_rate(0.1);
         c.set_sampling(1e-5);
-        assert_eq!((c.fasttext_alpha, c.fasttext_sample), (0.1, 1e-5));
-        assert_eq!((c.alpha, c.sample), (0.025, 1e-3));
+        assert_eq!((c.fasttext_learning_rate, c.fasttext_sample), (0.1, 1e-5));
+        assert_eq!((c.learning_rate, c.sample), (0.025, 1e-3));
         c.model = Model::Skipgram;
-        assert_eq!(c.learning_rate(), 0.025);
+        assert_eq!(c.model_learning_rate(), 0.025);
         assert!(c.effective().ngrams.is_none());
     }
 
     #[test]
     fn bad_rates_name_their_key() {
         let c = TrainConfig {
-            fasttext_alpha: 1.5,
+            fasttext_learning_rate: 1.5,
             ..TrainConfig::default()
         };
         assert!(
             c.validate()
                 .unwrap_err()
                 .to_string()
-                .contains("fasttext_alpha")
+                .contains("fasttext_learning_rate")
         );
         let c = TrainConfig {
             model: Model::FasttextCbow,
-            fasttext_alpha: 0.00001,
+            fasttext_learning_rate: 0.00001,
             ..TrainConfig::default()
         };
-        assert!(c.validate().unwrap_err().to_string().contains("min_alpha"));
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("min_learning_rate")
+        );
     }
 
     #[test]

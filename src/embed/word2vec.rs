@@ -208,7 +208,10 @@ pub fn train(
                 stage: "training",
                 done,
                 total: shared.total_words,
-                metrics: &[("lr", shared.alpha_at(done) as f64), ("loss", final_loss)],
+                metrics: &[
+                    ("lr", shared.learning_rate_at(done) as f64),
+                    ("loss", final_loss),
+                ],
             });
         }
         for h in handles {
@@ -286,9 +289,9 @@ fn with_subwords(
 }
 
 impl TrainingState<'_> {
-    fn alpha_at(&self, words_done: u64) -> f32 {
+    fn learning_rate_at(&self, words_done: u64) -> f32 {
         let progress = (words_done as f64 / self.total_words.max(1) as f64).min(1.0) as f32;
-        let (start, end) = (self.cfg.learning_rate(), self.cfg.min_alpha);
+        let (start, end) = (self.cfg.model_learning_rate(), self.cfg.min_learning_rate);
         (start - (start - end) * progress).max(end)
     }
 }
@@ -338,8 +341,8 @@ fn worker(shared: &TrainingState<'_>, thread: usize, seed: u64) -> Result<()> {
             .read_job(block, &mut s.raw, &mut s.ids)
             .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let words_before = shared.counters.words_done.load(Ordering::Relaxed);
-        let alpha = shared.alpha_at(words_before);
-        let words = train_job(shared, &mut s, &mut rng, alpha);
+        let lr = shared.learning_rate_at(words_before);
+        let words = train_job(shared, &mut s, &mut rng, lr);
         shared
             .counters
             .words_done
@@ -351,7 +354,7 @@ fn worker(shared: &TrainingState<'_>, thread: usize, seed: u64) -> Result<()> {
 }
 
 /// Trains on one job's documents; returns the number of vocabulary words it held.
-fn train_job(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, alpha: f32) -> u64 {
+fn train_job(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, lr: f32) -> u64 {
     let mut words = 0u64;
     let ids = std::mem::take(&mut s.ids);
     for doc in ids.split(|&id| id == DOC_END) {
@@ -363,9 +366,9 @@ fn train_job(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, alpha: 
             }
         }
         if shared.cfg.model.is_skipgram() {
-            skipgram_sentence(shared, s, rng, alpha);
+            skipgram_sentence(shared, s, rng, lr);
         } else {
-            cbow_sentence(shared, s, rng, alpha);
+            cbow_sentence(shared, s, rng, lr);
         }
     }
     s.ids = ids;

@@ -141,7 +141,7 @@ pub struct SearchEval {
     pub task: String,
     /// The metric the task is judged by.
     pub metric: Metric,
-    /// The fusion hybrid mode used ("convex bound alpha 0.3", ...).
+    /// The fusion hybrid mode used ("convex bound weight 0.2", ...).
     pub fusion: String,
     /// Each mode's metrics, in `Mode::ALL` order.
     pub modes: Vec<ModeScore>,

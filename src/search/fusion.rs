@@ -44,8 +44,10 @@ pub enum Normalization {
 pub struct FusionSetting {
     /// How the two lists are combined.
     pub fusion: Fusion,
-    /// Convex: the vector list's weight (1 − alpha goes to BM25).
-    pub alpha: f64,
+    /// Convex: the vector list's weight (1 − the weight goes to BM25). Indexes tuned before
+    /// the rename stored it as `alpha`.
+    #[serde(alias = "alpha")]
+    pub vector_weight: f64,
     /// Convex: how scores are put on one scale.
     pub normalization: Normalization,
     /// Reciprocal rank fusion's k.
@@ -57,17 +59,17 @@ impl FusionSetting {
     pub fn from_config(config: &crate::search::SearchConfig) -> Self {
         Self {
             fusion: config.fusion,
-            alpha: config.alpha,
+            vector_weight: config.vector_weight,
             normalization: config.normalization,
             rrf_k: config.rrf_k,
         }
     }
 
-    /// A weighted sum: `alpha` to the vector score, 1 − `alpha` to BM25, after `normalization`.
-    pub fn convex(alpha: f64, normalization: Normalization) -> Self {
+    /// A weighted sum: the weight to the vector score, 1 − the weight to BM25, after `normalization`.
+    pub fn convex(vector_weight: f64, normalization: Normalization) -> Self {
         Self {
             fusion: Fusion::Convex,
-            alpha,
+            vector_weight,
             normalization,
             rrf_k: 60.0,
         }
@@ -77,20 +79,20 @@ impl FusionSetting {
     pub fn rrf(k: f64) -> Self {
         Self {
             fusion: Fusion::Rrf,
-            alpha: 0.5,
+            vector_weight: 0.5,
             normalization: Normalization::MinMax,
             rrf_k: k,
         }
     }
 
-    /// "convex minmax alpha 0.2" or "rrf k 60".
+    /// "convex minmax weight 0.2" or "rrf k 60".
     pub fn describe(&self) -> String {
         match self.fusion {
             Fusion::Rrf => format!("rrf k {}", self.rrf_k),
             Fusion::Convex => format!(
-                "convex {} alpha {:.1}",
+                "convex {} weight {:.1}",
                 self.normalization.name(),
-                self.alpha
+                self.vector_weight
             ),
         }
     }
@@ -101,7 +103,7 @@ impl FusionSetting {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FusionOverrides {
     pub fusion: Option<Fusion>,
-    pub alpha: Option<f64>,
+    pub vector_weight: Option<f64>,
     pub normalization: Option<Normalization>,
 }
 
@@ -111,8 +113,8 @@ impl FusionOverrides {
         if let Some(f) = self.fusion {
             s.fusion = f;
         }
-        if let Some(a) = self.alpha {
-            s.alpha = a;
+        if let Some(a) = self.vector_weight {
+            s.vector_weight = a;
         }
         if let Some(n) = self.normalization {
             s.normalization = n;
@@ -253,26 +255,26 @@ pub fn fuse_explained(
                 _ => m.values().copied().fold(f64::INFINITY, f64::min).min(0.0),
             };
             let (fb, fv) = (floor(&nb), floor(&nv));
-            let alpha = setting.alpha;
+            let vector_weight = setting.vector_weight;
             for &d in nb.keys().chain(nv.keys()) {
                 let mut f = entry(&mut fused, d);
                 f.bm25_normalized = nb.get(&d).copied();
                 f.vector_normalized = nv.get(&d).copied();
-                f.bm25_part = (1.0 - alpha) * f.bm25_normalized.unwrap_or(fb);
-                f.vector_part = alpha * f.vector_normalized.unwrap_or(fv);
+                f.bm25_part = (1.0 - vector_weight) * f.bm25_normalized.unwrap_or(fb);
+                f.vector_part = vector_weight * f.vector_normalized.unwrap_or(fv);
                 f.score = f.bm25_part + f.vector_part;
                 fused.insert(d, f);
             }
         }
     }
     // Equal scores keep the order of the list with the larger weight (then the other list's,
-    // then document number): convex alpha 0 ranks exactly as BM25 does, alpha 1 as the vectors.
+    // then document number): convex weight 0 ranks exactly as BM25 does, weight 1 as the vectors.
     let rank_in = |list: &[(u32, f32)]| -> HashMap<u32, usize> {
         list.iter().enumerate().map(|(r, &(d, _))| (d, r)).collect()
     };
     let (rb, rv) = (rank_in(bm25), rank_in(vector));
     let rank = |m: &HashMap<u32, usize>, d: u32| m.get(&d).copied().unwrap_or(usize::MAX);
-    let vector_first = setting.fusion == Fusion::Convex && setting.alpha > 0.5;
+    let vector_first = setting.fusion == Fusion::Convex && setting.vector_weight > 0.5;
     let key = |f: &Fused| {
         let (b, v) = (rank(&rb, f.doc), rank(&rv, f.doc));
         if vector_first { (v, b) } else { (b, v) }
@@ -417,7 +419,7 @@ mod tests {
     fn overrides_win_over_the_base_setting() {
         let base = FusionSetting::convex(0.5, Normalization::ZScore);
         let o = FusionOverrides {
-            alpha: Some(0.9),
+            vector_weight: Some(0.9),
             ..FusionOverrides::default()
         };
         assert_eq!(
@@ -425,7 +427,7 @@ mod tests {
             FusionSetting::convex(0.9, Normalization::ZScore)
         );
         assert_eq!(FusionOverrides::default().apply(base), base);
-        assert_eq!(base.describe(), "convex zscore alpha 0.5");
+        assert_eq!(base.describe(), "convex zscore weight 0.5");
         assert_eq!(FusionSetting::rrf(60.0).describe(), "rrf k 60");
     }
 

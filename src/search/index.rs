@@ -14,7 +14,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term
 use super::analyzer::{self, Analyzer};
 use super::fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
 use super::hnsw::{AnnConfig, Hnsw};
-use super::ingest::{DocumentList, DocumentSource, ingest};
+use super::ingest::{Destination, DocumentList, DocumentSource, Prefetched, Vectorizing, ingest};
 use super::schema::{
     DocInfo, EncoderKind, Fields, META_VERSION, Meta, STATIC_DIR, addresses, schema, tantivy_error,
     write_meta,
@@ -25,12 +25,33 @@ use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::io;
 use crate::embed::static_model::StaticModel;
 use crate::error::{Error, Result};
+use crate::features::{Tfidf, TfidfConfig};
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress};
 use crate::text::{Document, Tokenizer, TokenizerConfig};
 
 pub use explain::TermScore;
 pub use rank::{Contribution, Hit, Lists, Mode, Ranked};
+
+/// What a new index is built with: the tokenizer (BM25 and word vectors alike), the `[search]`
+/// settings, and how word vectors pool into document vectors (`[docvec]`; a static model pools
+/// its own tokens).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexSettings {
+    pub tokenizer: TokenizerConfig,
+    pub search: SearchConfig,
+    pub docvec: DocVecConfig,
+}
+
+impl IndexSettings {
+    /// The defaults with these `[search]` settings.
+    pub fn with_search(search: &SearchConfig) -> Self {
+        Self {
+            search: search.clone(),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `[search]` settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,10 +61,10 @@ pub struct SearchConfig {
     pub fusion: Fusion,
     /// Reciprocal rank fusion's k.
     pub rrf_k: f64,
-    /// Convex fusion's weight of the vector score (1 − alpha goes to BM25).
-    pub alpha: f64,
+    /// Convex fusion's weight of the vector score (1 − the weight goes to BM25).
+    pub vector_weight: f64,
     /// Score normalisation before convex fusion: bound (BM25 over the highest score the
-    /// query allows, cosines as they are: one alpha fits weak and strong vectors; README
+    /// query allows, cosines as they are: one weight fits weak and strong vectors; bench/README.md
     /// "Search"), minmax or zscore.
     pub normalization: Normalization,
     /// Results taken from each list before fusing.
@@ -61,7 +82,7 @@ impl Default for SearchConfig {
         Self {
             fusion: Fusion::Convex,
             rrf_k: 60.0,
-            alpha: 0.2,
+            vector_weight: 0.2,
             normalization: Normalization::Bound,
             candidates: 100,
             title_boost: 2.0,
@@ -75,8 +96,8 @@ impl SearchConfig {
     /// Errors naming the `search` key of a value out of range (flags are checked by clap; a
     /// config file gets the same limits here).
     pub fn validate(&self) -> Result<()> {
-        if !(0.0..=1.0).contains(&self.alpha) {
-            return Err(Error::config("search.alpha", "must be in [0, 1]"));
+        if !(0.0..=1.0).contains(&self.vector_weight) {
+            return Err(Error::config("search.vector_weight", "must be in [0, 1]"));
         }
         if !(self.rrf_k.is_finite() && self.rrf_k > 0.0) {
             return Err(Error::config("search.rrf_k", "must be a positive number"));

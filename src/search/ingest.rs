@@ -45,6 +45,60 @@ impl DocumentSource for CorpusReader {
     }
 }
 
+/// A source whose first documents are read ahead (to fit the pooling on them) and then
+/// handed out first, followed by the rest as they come.
+pub struct Prefetched<'a> {
+    buffered: Vec<Document>,
+    next: usize,
+    rest: &'a mut dyn DocumentSource,
+}
+
+impl<'a> Prefetched<'a> {
+    /// Reads up to `docs` documents or `bytes` of text from `rest` ahead.
+    pub fn new(rest: &'a mut dyn DocumentSource, docs: usize, bytes: usize) -> Result<Self> {
+        let mut buffered = Vec::new();
+        let mut size = 0;
+        while buffered.len() < docs && size < bytes {
+            match rest.next_document() {
+                Some(doc) => {
+                    let doc = doc?;
+                    size += doc.text.len();
+                    buffered.push(doc);
+                }
+                None => break,
+            }
+        }
+        Ok(Self {
+            buffered,
+            next: 0,
+            rest,
+        })
+    }
+
+    /// The documents read ahead.
+    pub fn buffered(&self) -> &[Document] {
+        &self.buffered
+    }
+}
+
+impl DocumentSource for Prefetched<'_> {
+    fn next_document(&mut self) -> Option<Result<Document>> {
+        match self.buffered.get_mut(self.next) {
+            Some(doc) => {
+                self.next += 1;
+                Some(Ok(std::mem::take(doc)))
+            }
+            None => self.rest.next_document(),
+        }
+    }
+    fn position(&self) -> (u64, u64) {
+        self.rest.position()
+    }
+    fn path(&self) -> Option<&Path> {
+        self.rest.path()
+    }
+}
+
 /// Documents already in memory.
 pub struct DocumentList<'a> {
     docs: &'a [Document],
@@ -69,22 +123,40 @@ impl DocumentSource for DocumentList<'_> {
     }
 }
 
-/// Adds every document of `source` to `writer`, numbered from `first_ord`, and commits; the
-/// documents' vectors go to `vectors` in the same order. Returns each document's entry.
-#[allow(clippy::too_many_arguments)]
+/// Where ingested documents go: tantivy's writer (with the schema's fields) and the
+/// document-vector file, both in the index folder `dir` (named in errors).
+pub(super) struct Destination<'a> {
+    pub writer: &'a mut IndexWriter,
+    pub fields: &'a Fields,
+    pub vectors: &'a mut DocVectorWriter,
+    pub dir: &'a Path,
+}
+
+/// How a document's text becomes its vector: the index's tokenizer and pooling, and the
+/// encoder (word vectors or a static model).
+#[derive(Clone, Copy)]
+pub(super) struct Vectorizing<'a> {
+    pub tokenizer: &'a Tokenizer,
+    pub docvec: &'a DocVectorizer,
+    pub encoder: &'a Encoder,
+}
+
+/// Adds every document of `source` to `to`, numbered from `first_ord`, and commits; the
+/// documents' vectors go to the vector file in the same order. Returns each document's entry.
 pub(super) fn ingest(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    tokenizer: &Tokenizer,
-    docvec: &DocVectorizer,
-    encoder: &Encoder,
-    vectors: &mut DocVectorWriter,
+    to: Destination<'_>,
+    how: Vectorizing<'_>,
     source: &mut dyn DocumentSource,
     first_ord: u64,
-    dir: &Path,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Vec<DocInfo>> {
+    let Destination {
+        writer,
+        fields,
+        vectors,
+        dir,
+    } = to;
     let mut documents = Vec::new();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     loop {
@@ -112,9 +184,9 @@ pub(super) fn ingest(
             documents.push(DocInfo::of(d));
         }
         let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
-        let mut batch_vectors = encoder.vectors(&texts, docvec, tokenizer);
+        let mut batch_vectors = how.encoder.vectors(&texts, how.docvec, how.tokenizer);
         // Cosine search needs unit length; the index's docvec already normalises word vectors.
-        if encoder.is_static() {
+        if how.encoder.is_static() {
             batch_vectors.iter_mut().for_each(|v| normalize(v));
         }
         for v in &batch_vectors {

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 mod csv_records;
 
 /// One document of a corpus.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     /// The id column's value, or the row number when there is no id column.
     pub id: String,

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::dataset::Summary;
 use crate::embed::eval::EvalReport;
 use crate::embed::projection::pca_2d;
-use crate::embed::trainer::{Model, TrainConfig};
+use crate::embed::trainer::TrainConfig;
 use crate::embed::{AnalogyMethod, Embeddings};
 use crate::search::judgments::Judgments;
 use crate::search::{Hit, Mode, SearchIndex, TermScore};
@@ -33,6 +33,7 @@ use super::picker::Picker;
 use super::recent::Recent;
 pub use super::tab::Tab;
 use super::theme::Palette;
+use super::train_form::TrainField;
 
 /// Everything that can happen to the app.
 pub enum Msg {
@@ -195,22 +196,11 @@ pub struct EmbeddingsState {
     pub error: Option<String>,
 }
 
-/// The Train tab's form fields, in order.
-pub const TRAIN_FIELDS: [&str; 8] = [
-    "model",
-    "dim",
-    "window",
-    "negative",
-    "epochs",
-    "min_count",
-    "lr",
-    "sample",
-];
-
 /// The Train tab: the settings form and the running training's progress.
 pub struct TrainState {
     pub config: TrainConfig,
-    pub field: usize,
+    /// The selected setting.
+    pub field: TrainField,
     pub running: bool,
     /// (seconds since start, loss) points for the chart.
     pub loss: Vec<(f64, f64)>,
@@ -301,7 +291,7 @@ impl App {
             embed: EmbeddingsState::default(),
             train: TrainState {
                 config: train_config,
-                field: 0,
+                field: TrainField::Model,
                 running: false,
                 loss: Vec::new(),
                 started: None,
@@ -350,6 +340,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::embed::trainer::Model;
     use crate::error::Error;
 
     fn app() -> App {

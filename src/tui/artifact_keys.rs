@@ -18,7 +18,7 @@ pub fn trained_vectors_key(config: &Config, w2v: &TrainConfig) -> String {
 
 /// The search index over vectors keyed `vectors_key`.
 pub fn index_key(config: &Config, vectors_key: &str) -> String {
-    key(&[vectors_key, &json(&config.tokenizer)])
+    key(&[vectors_key, &json(&config.tokenizer), &json(&config.docvec)])
 }
 
 /// The settings of the bag-of-words + document-vector classifier both the "try it" model and
@@ -111,6 +111,10 @@ mod tests {
         let mut other_tokenizer = config.clone();
         other_tokenizer.tokenizer.lowercase = !config.tokenizer.lowercase;
         assert_ne!(index_key(&config, "v"), index_key(&other_tokenizer, "v"));
+        // The index pools word vectors as [docvec] says: another method, another index.
+        let mut sif = config.clone();
+        sif.docvec.method = crate::docvec::DocVecMethod::Sif;
+        assert_ne!(index_key(&config, "v"), index_key(&sif, "v"));
         assert_ne!(
             trained_vectors_key(&config, &config.word2vec),
             trained_vectors_key(&other_tokenizer, &config.word2vec)

@@ -354,8 +354,7 @@ impl Jobs {
                 &dir,
                 &data.docs,
                 emb,
-                &config.tokenizer,
-                &config.search,
+                &config.index_settings(),
                 &self.progress(JobKind::Index),
                 &self.cancel,
             )?;

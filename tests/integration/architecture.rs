@@ -1,5 +1,7 @@
-//! The shape ARCHITECTURE.md promises, checked: no two modules of `src/` import each other
-//! (a child may use its parent), and no source file grows past 600 lines.
+//! The shape ARCHITECTURE.md promises, checked: no loop of imports between the modules of
+//! `src/` — neither two modules importing each other nor a longer ring (a child may use its
+//! parent) — none between top-level folders either (`classify` → `search` → `classify`
+//! through different files is a loop there), and no source file grows past 600 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -105,19 +107,72 @@ fn no_two_modules_import_each_other_and_no_file_passes_600_lines() {
             }
         }
     }
-    let mut mutual = BTreeSet::new();
+    let loops = import_loops(&edges);
+    assert!(loops.is_empty(), "modules importing each other: {loops:?}");
+    // The same graph with every module folded into its top-level folder (`search::index::build`
+    // → `search`); the crate root (lib.rs, main.rs) only declares modules.
+    let mut folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let top = |m: &str| m.split("::").next().unwrap_or("").to_string();
     for (a, targets) in &edges {
         for b in targets {
-            if edges.get(b).is_some_and(|t| t.contains(a)) {
-                mutual.insert(if a < b { (a, b) } else { (b, a) });
+            let (ta, tb) = (top(a), top(b));
+            if ta != tb && !ta.is_empty() && !tb.is_empty() {
+                folders.entry(ta).or_default().insert(tb);
             }
         }
     }
+    let loops = import_loops(&folders);
     assert!(
-        mutual.is_empty(),
-        "modules importing each other: {mutual:?}"
+        loops.is_empty(),
+        "top-level folders importing each other: {loops:?}"
     );
     assert!(long.is_empty(), "files over 600 lines: {long:?}");
     // The check sees the crate: the trainer dispatch imports word2vec, not the reverse.
     assert!(edges["embed::trainer"].contains("embed::word2vec"));
+}
+
+/// Every group of modules that reach each other through imports (strongly connected
+/// components of more than one module), each as its members.
+fn import_loops(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    let reach = |from: &String| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.clone()];
+        while let Some(m) = stack.pop() {
+            for next in edges.get(&m).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    stack.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reached: BTreeMap<&String, BTreeSet<String>> =
+        edges.keys().map(|m| (m, reach(m))).collect();
+    let mut loops: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (m, from_m) in &reached {
+        if !from_m.contains(*m) {
+            continue;
+        }
+        let group: Vec<String> = from_m
+            .iter()
+            .filter(|o| reached.get(o).is_some_and(|r| r.contains(*m)))
+            .cloned()
+            .collect();
+        loops.insert(group);
+    }
+    loops.into_iter().collect()
+}
+
+#[test]
+fn a_ring_of_three_modules_is_a_loop_and_a_chain_is_not() {
+    let graph = |pairs: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in pairs {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+        }
+        g
+    };
+    let ring = graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]);
+    assert_eq!(import_loops(&ring), vec![vec!["a", "b", "c"]]);
+    assert!(import_loops(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])).is_empty());
 }

@@ -172,7 +172,7 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
     // folds see vectors trained on their own validation texts, which flatters the embeddings
     // below a few hundred rows. Measured here (one-thread vectors): 88 rows -2.5 (mean), -1.1
     // (tfidf), -0.9 (sif); all 1,780 -0.7 (mean); the other 8 cells within half a point, 5 of
-    // them above both parts (README, "Classification"; with a static model all 12 are).
+    // them above both parts (bench/README.md, "Classification"; with a static model all 12 are).
     let at = |method: &str, rows: usize| {
         r.learning_curve
             .iter()

@@ -49,7 +49,7 @@ fn search_settings_out_of_range_in_the_config_exit_2_naming_the_key() {
     // `--alpha 7` was refused while `alpha = 7` in config.toml was accepted.
     let dir = tempfile::tempdir().unwrap();
     for (setting, key) in [
-        ("[search]\nalpha = 7\n", "search.alpha"),
+        ("[search]\nvector_weight = 7\n", "search.vector_weight"),
         ("[search]\nrrf_k = 0\n", "search.rrf_k"),
         (
             "[search]\nwriter_memory_mb = 4\n",
@@ -146,7 +146,7 @@ fn train_reports_the_settings_each_model_family_defaults_to() {
     let out = run(&[
         "--model",
         "fasttext-cbow",
-        "--alpha",
+        "--learning-rate",
         "0.1",
         "--sample",
         "0.001",
@@ -159,6 +159,18 @@ fn train_reports_the_settings_each_model_family_defaults_to() {
             && text.contains("lr 0.1→0.0001 · sample 0.001")
             && text.contains("order sequential"),
         "{text}"
+    );
+    // The old names still act, for one release, and say what they are now.
+    let out = run(&["--alpha", "0.2", "--min-alpha", "0.001"]);
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(text.contains("lr 0.2→0.001"), "{text}");
+    assert!(
+        err.contains("--alpha is now --learning-rate")
+            && err.contains("--min-alpha is now --min-learning-rate"),
+        "{err}"
     );
 }
 

@@ -10,8 +10,8 @@ use wordlens::embed::trainer;
 use wordlens::embed::trainer::{Model, TrainConfig};
 use wordlens::progress::Silent;
 use wordlens::search::evaluate::{self, SearchEval, sweep};
-use wordlens::search::{FusionOverrides, FusionSetting, SearchConfig, SearchIndex};
-use wordlens::text::{CorpusSpec, TextSource, Tokenizer, TokenizerConfig};
+use wordlens::search::{FusionOverrides, FusionSetting, IndexSettings, SearchConfig, SearchIndex};
+use wordlens::text::{CorpusSpec, TextSource, Tokenizer};
 
 use crate::bundled;
 use crate::search::{bbc, copy_dir, index_dir};
@@ -33,8 +33,7 @@ fn bbc_index(words: Arc<wordlens::embed::Embeddings>) -> (tempfile::TempDir, Sea
         dir.path(),
         docs,
         words,
-        &TokenizerConfig::default(),
-        &SearchConfig::default(),
+        &IndexSettings::default(),
         &Silent,
         &Cancel::new(),
     )
@@ -143,7 +142,14 @@ fn tuning_is_stored_used_and_overridden() {
     // Alpha 0 under min-max is BM25's order; alpha 1 is the vector order.
     let at = |name: &str| rows.iter().find(|r| r.setting == name).unwrap();
     let bm25 = metric(&run.eval, "bm25", true);
-    assert!((at("convex minmax alpha 0.0").label_precision_at_10.unwrap() - bm25).abs() < 1e-3);
+    assert!(
+        (at("convex minmax weight 0.0")
+            .label_precision_at_10
+            .unwrap()
+            - bm25)
+            .abs()
+            < 1e-3
+    );
     let t = sweep::tune(&run, &task, ix.fusion());
     assert!(
         t.held_out.hybrid >= t.held_out.bm25.max(t.held_out.vector) - 1e-9,
@@ -163,10 +169,10 @@ fn tuning_is_stored_used_and_overridden() {
         t.fusion
     );
     ix.overrides = FusionOverrides {
-        alpha: Some(0.95),
+        vector_weight: Some(0.95),
         ..FusionOverrides::default()
     };
-    assert_eq!(ix.fusion().alpha, 0.95);
+    assert_eq!(ix.fusion().vector_weight, 0.95);
     ix.store_tuned(None).unwrap();
     let ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
     assert_eq!(ix.fusion(), default);

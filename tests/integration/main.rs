@@ -1,11 +1,31 @@
-//! Integration tests on the real datasets: one binary, one module per area.
+//! Integration tests on the real datasets: one binary, one module per area. Where a new test
+//! belongs:
+//!
+//! | the test checks… | file |
+//! |---|---|
+//! | malformed or adversarial input to any reader (vectors, corpora, models), its message and exit code 3 | `malformed_input.rs` |
+//! | inputs the fuzzers found | `fuzz_regressions.rs` (+ the input in `tests/fuzz-regressions/`) |
+//! | a process killed mid-write leaves the old artifact intact | `crash.rs` |
+//! | the binary's flags, config errors and exit codes (not input files) | `cli.rs` |
+//! | corpus readers on real files (CSV/TSV, lines, fastText, `.gz`) | `corpus.rs` |
+//! | word2vec training: quality floors, determinism, progress, spill | `training.rs` |
+//! | fastText-style subword models and GloVe trained here | `models.rs` |
+//! | fastText `.bin` files and unseen words against fastText's own answers | `subwords.rs` |
+//! | vectors files written by gensim, fastText, GloVe: read and written back | `formats.rs` |
+//! | words that are not UTF-8 (legacy code pages) | `encodings.rs` |
+//! | static models (model2vec, sentence-transformers, WordLlama) | `static_models.rs` |
+//! | models by name, the hub cache and `models pull` | `hub.rs` |
+//! | classification against scikit-learn, `.wlm` files | `classify.rs`; any labelled file format through `classify`/`compare`: `labelled_files.rs` |
+//! | search quality and index files | `search.rs`; fusion settings and their robustness: `fusion.rs` |
+//! | the TUI's tabs drawn (snapshots) and the real binary in tmux | `tui.rs` |
+//! | the TUI opening files: picker, column dialog, switching vectors, keys, themes | `tui_opening.rs` |
+//! | the TUI's relevance loop: judging, tuning, query history | `tui_judgments.rs` |
+//! | the code's shape (module loops, file sizes) | `architecture.rs` |
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod adversarial;
 mod architecture;
-mod bad_input;
 mod classify;
 mod cli;
 mod corpus;
@@ -16,6 +36,7 @@ mod fusion;
 mod fuzz_regressions;
 mod hub;
 mod labelled_files;
+mod malformed_input;
 mod models;
 mod search;
 mod static_models;

@@ -9,7 +9,7 @@ use wordlens::docvec::encoder::Encoder;
 use wordlens::docvec::export::{EmbedSettings, embed_file, ids_path};
 use wordlens::embed::static_model::StaticModel;
 use wordlens::progress::{Cancel, Silent};
-use wordlens::search::{Mode, SearchConfig, SearchIndex};
+use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex};
 use wordlens::text::{CorpusReader, CorpusSpec, Document, TokenizerConfig};
 use wordlens::{Config, Error};
 
@@ -365,8 +365,7 @@ fn bbc_indexed_with_a_static_model_searches_by_its_vectors() {
         &ix,
         &docs,
         encoder,
-        &TokenizerConfig::default(),
-        &SearchConfig::default(),
+        &IndexSettings::default(),
         &Silent,
         &Cancel::new(),
     )

@@ -21,6 +21,7 @@ use wordlens::embed::{AnalogyMethod, Embeddings};
 use wordlens::progress::Silent;
 use wordlens::search::SearchIndex;
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
+use wordlens::tui::train_form::TrainField;
 use wordlens::tui::{App, ClassifyPanel, JobEvent, JobKind, JobOutput, Msg, views};
 use wordlens::{Cancel, Config};
 
@@ -76,8 +77,7 @@ pub fn fixture() -> &'static Fixture {
             &index_dir,
             &docs,
             embeddings.clone(),
-            &config.tokenizer,
-            &config.search,
+            &config.index_settings(),
             &Silent,
             &Cancel::new(),
         )
@@ -180,6 +180,19 @@ pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(Msg::Key(KeyEvent::from(KeyCode::Char(c))), Instant::now());
     }
+}
+
+/// Moves the Train tab's selection to `field` with j/k, as a user would.
+fn select_train_field(app: &mut App, field: TrainField) {
+    for _ in 0..TrainField::ALL.len() {
+        if app.train.field == field {
+            return;
+        }
+        let down = TrainField::ALL.iter().position(|f| *f == field)
+            > TrainField::ALL.iter().position(|f| *f == app.train.field);
+        type_text(app, if down { "j" } else { "k" });
+    }
+    assert_eq!(app.train.field, field, "j/k did not reach the field");
 }
 
 pub fn key(app: &mut App, code: KeyCode) {
@@ -419,8 +432,7 @@ fn search_view_of_a_hand_built_state() {
         &ix,
         &some,
         vectors.clone(),
-        &config.tokenizer,
-        &config.search,
+        &config.index_settings(),
         &Silent,
         &Cancel::new(),
     )
@@ -518,14 +530,16 @@ fn train_tab_changes_the_learning_rate_and_sampling_of_the_chosen_model() {
         s.contains("lr         ‹ 0.05 ›") && s.contains("sample     ‹ 0.0001 ›"),
         "{s}"
     );
-    // Down to lr (the 7th field), one rung up; then sample, one rung down.
-    type_text(&mut app, "jjjjjjl");
-    assert_eq!(app.train.config.learning_rate(), 0.1);
-    type_text(&mut app, "jh");
+    // Down to lr, one rung up; then sample, one rung down.
+    select_train_field(&mut app, TrainField::LearningRate);
+    type_text(&mut app, "l");
+    assert_eq!(app.train.config.model_learning_rate(), 0.1);
+    select_train_field(&mut app, TrainField::Sample);
+    type_text(&mut app, "h");
     assert_eq!(app.train.config.sampling(), 1e-5);
     // Only the fastText values changed: word2vec models keep theirs.
     assert_eq!(
-        (app.train.config.alpha, app.train.config.sample),
+        (app.train.config.learning_rate, app.train.config.sample),
         (0.025, 1e-3)
     );
     let s = screen(&draw(&app, 120, 30));

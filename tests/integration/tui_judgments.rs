@@ -86,7 +86,7 @@ fn judgments_become_trec_files_score_the_modes_and_retune_the_fusion() {
     type_text(&mut app, "t");
     let panel = app.search.panel.clone().unwrap();
     let ((before_setting, before), (after_setting, after)) = panel.retuned.clone().unwrap();
-    assert_eq!(before_setting, "convex bound alpha 0.2");
+    assert_eq!(before_setting, "convex bound weight 0.2");
     assert!((before - hybrid_before).abs() < 1e-12);
     let tuned = index.tuned().expect("stored");
     assert_eq!(tuned.describe(), after_setting);

@@ -15,6 +15,7 @@ use wordlens::tui::columns::{ColumnChoice, ColumnDialog, ColumnRole};
 use wordlens::tui::files::FileRole;
 use wordlens::tui::picker::{Entry, Picker, PickerList, Shown};
 use wordlens::tui::theme::{Palette, is_ansi16};
+use wordlens::tui::train_form::TrainField;
 use wordlens::tui::{App, JobKind, JobOutput, Msg, Request, Session, Tab};
 
 use crate::tui::{draw, key, loaded_app, screen, type_text};
@@ -225,7 +226,7 @@ fn a_rebound_key_triggers_its_action_and_the_old_key_no_longer_does() {
     key(&mut app, KeyCode::Esc);
     type_text(&mut app, "4G");
     assert_eq!(app.tab, Tab::Train);
-    assert_eq!(app.train.field, wordlens::tui::app::TRAIN_FIELDS.len() - 1);
+    assert_eq!(app.train.field, TrainField::Sample);
 }
 
 #[test]

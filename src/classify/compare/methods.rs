@@ -29,6 +29,15 @@ pub(super) struct Outcome {
 }
 
 impl Outcome {
+    /// Per test row, whether its prediction was right.
+    pub fn correct(&self) -> Vec<bool> {
+        self.truth
+            .iter()
+            .zip(&self.pred)
+            .map(|(a, b)| a == b)
+            .collect()
+    }
+
     pub fn predictions(&self) -> Predictions<'_> {
         Predictions {
             rows: &self.rows,

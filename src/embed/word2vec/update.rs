@@ -28,7 +28,7 @@ fn negative_sampling(
     h: &[f32],
     targets: &[u32],
     neu1e: &mut [f32],
-    alpha: f32,
+    lr: f32,
 ) -> f64 {
     let mut loss = 0.0f64;
     for (d, &out_id) in targets.iter().enumerate() {
@@ -40,7 +40,7 @@ fn negative_sampling(
             label
         } else {
             label - shared.sigmoid.sigmoid(f)
-        } * alpha;
+        } * lr;
         loss -= shared.sigmoid.log_sigmoid(if d == 0 { f } else { -f }) as f64;
         shared.output.step(out_id as usize, g, h, neu1e);
     }
@@ -51,7 +51,7 @@ pub(super) fn skipgram_sentence(
     shared: &TrainingState<'_>,
     s: &mut Scratch,
     rng: &mut Rng,
-    alpha: f32,
+    lr: f32,
 ) {
     // List the sentence's (input, predicted) pairs first, so the rows of the next pair can be
     // prefetched while the current one trains: cache misses, not arithmetic, bound this loop.
@@ -91,14 +91,14 @@ pub(super) fn skipgram_sentence(
             // fastText: the input is the mean of the word's rows; each row gets the gradient.
             let rows = sub.of(context);
             mean_of_rows(shared, rows, &mut s.neu1);
-            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, lr);
             for &r in rows {
                 shared.input.add(r as usize, 1.0, &s.neu1e);
             }
         } else {
             // The input row is copied into `neu1` (it stays fixed during the step).
             shared.input.read(context as usize, &mut s.neu1);
-            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+            s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, lr);
             shared.input.add(context as usize, 1.0, &s.neu1e);
         }
         s.pairs += 1;
@@ -125,12 +125,7 @@ fn input_rows<'a>(shared: &'a TrainingState<'_>, word: &'a u32) -> &'a [u32] {
     }
 }
 
-pub(super) fn cbow_sentence(
-    shared: &TrainingState<'_>,
-    s: &mut Scratch,
-    rng: &mut Rng,
-    alpha: f32,
-) {
+pub(super) fn cbow_sentence(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, lr: f32) {
     let window = shared.cfg.window;
     let sentence = &s.sentence;
     for (pos, &word) in sentence.iter().enumerate() {
@@ -155,7 +150,7 @@ pub(super) fn cbow_sentence(
         s.neu1.iter_mut().for_each(|x| *x *= inv);
         draw_targets(shared, word, &mut s.targets, rng);
         s.neu1e.fill(0.0);
-        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, alpha);
+        s.loss += negative_sampling(shared, &s.neu1, &s.targets, &mut s.neu1e, lr);
         s.pairs += 1;
         for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {

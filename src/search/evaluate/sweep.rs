@@ -11,7 +11,7 @@ use crate::rng::Rng;
 use crate::search::fusion::{Fusion, FusionSetting, Normalization};
 use crate::search::index::Mode;
 
-/// The settings `--sweep` scores: convex fusion with alpha 0, 0.1, …, 1 for each
+/// The settings `--sweep` scores: convex fusion with vector weight 0, 0.1, …, 1 for each
 /// normalisation, reciprocal rank fusion with k 10, 30, 60 and 100, and `default`.
 pub fn grid(default: FusionSetting) -> Vec<FusionSetting> {
     let mut out = vec![default];
@@ -85,11 +85,11 @@ pub fn sweep(run: &Run, task: &Task, current: FusionSetting) -> Vec<SweepRow> {
 }
 
 /// The setting whose mean `metric` on `queries`, averaged with its neighbours on the grid
-/// (the next alpha down and up, the next k), is best — a single spike on a plateau is more
+/// (the next weight down and up, the next k), is best — a single spike on a plateau is more
 /// often luck than a better setting — and its own mean. The current setting is left out of
 /// the choice (the grid covers it). A fusion that does not beat the better of its two lists
 /// significantly (paired randomisation test, p < 0.05) gives way to that list alone (convex
-/// alpha 0 or 1): with useless vectors, tuning must not learn noise.
+/// weight 0 or 1): with useless vectors, tuning must not learn noise.
 fn best(
     run: &Run,
     metric: Metric,

@@ -9,21 +9,12 @@ impl SearchIndex {
         dir: &Path,
         docs: &[Document],
         encoder: impl Into<Encoder>,
-        tokenizer_config: &TokenizerConfig,
-        config: &SearchConfig,
+        settings: &IndexSettings,
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<usize> {
         let mut source = DocumentList::new(docs);
-        Self::build_from(
-            dir,
-            &mut source,
-            encoder,
-            tokenizer_config,
-            config,
-            progress,
-            cancel,
-        )
+        Self::build_from(dir, &mut source, encoder, settings, progress, cancel)
     }
 
     /// Builds an index of the documents `source` gives, read as they come (a corpus larger than
@@ -32,11 +23,11 @@ impl SearchIndex {
         dir: &Path,
         source: &mut dyn DocumentSource,
         encoder: impl Into<Encoder>,
-        tokenizer_config: &TokenizerConfig,
-        config: &SearchConfig,
+        settings: &IndexSettings,
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<usize> {
+        let (tokenizer_config, config) = (&settings.tokenizer, &settings.search);
         let encoder: Encoder = encoder.into();
         let parent = crate::fsutil::parent_of(dir);
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -55,28 +46,24 @@ impl SearchIndex {
         let mut writer: IndexWriter = index
             .writer(config.writer_memory_mb << 20)
             .map_err(tantivy_error(dir))?;
-        // The mean of word vectors needs no fitting: vectors are computed as documents arrive.
-        let docvec_cfg = DocVecConfig {
-            method: DocVecMethod::Mean,
-            normalize: true,
-            ..DocVecConfig::default()
-        };
-        let docvec = DocVectorizer::unfitted(&docvec_cfg);
+        // The mean needs no fitting: vectors are computed as documents arrive. tfidf and SIF
+        // weigh words by their frequency in the collection, fitted on its first documents.
+        let mut source = Prefetched::new(source, FIT_DOCS, FIT_BYTES)?;
+        let docvec = pooling(&settings.docvec, &encoder, source.buffered(), &tokenizer)?;
         let vectors_path = tmp.path().join("vectors.bin");
         let mut vectors_file = DocVectorWriter::create(&vectors_path, encoder.dim())?;
-        let documents = ingest(
-            &mut writer,
-            &f,
-            &tokenizer,
-            &docvec,
-            &encoder,
-            &mut vectors_file,
-            source,
-            0,
+        let to = Destination {
+            writer: &mut writer,
+            fields: &f,
+            vectors: &mut vectors_file,
             dir,
-            progress,
-            cancel,
-        )?;
+        };
+        let how = Vectorizing {
+            tokenizer: &tokenizer,
+            docvec: &docvec,
+            encoder: &encoder,
+        };
+        let documents = ingest(to, how, &mut source, 0, progress, cancel)?;
         writer.wait_merging_threads().map_err(tantivy_error(dir))?;
         let count = documents.len();
         if count == 0 {
@@ -138,6 +125,38 @@ impl SearchIndex {
     }
 }
 
+/// Documents a tfidf or SIF pooling is fitted on at most: the first of the collection (all of
+/// most collections; a sample of a larger one, whose frequent words it sees all the same).
+const FIT_DOCS: usize = 20_000;
+const FIT_BYTES: usize = 64 << 20;
+
+/// The index's pooling of word vectors: `[docvec] method` fitted on `sample` (idf, or SIF's
+/// word weights and common component), always unit length. A static model pools its own tokens.
+fn pooling(
+    config: &DocVecConfig,
+    encoder: &Encoder,
+    sample: &[Document],
+    tokenizer: &Tokenizer,
+) -> Result<DocVectorizer> {
+    let config = DocVecConfig {
+        normalize: true,
+        ..config.clone()
+    };
+    if config.method == DocVecMethod::Mean || encoder.is_static() || sample.is_empty() {
+        return Ok(DocVectorizer::unfitted(&DocVecConfig {
+            method: DocVecMethod::Mean,
+            ..config
+        }));
+    }
+    let tokens: Vec<Vec<String>> = sample.iter().map(|d| tokenizer.tokenize(&d.text)).collect();
+    let tfidf = match config.method {
+        DocVecMethod::Tfidf => Some(Tfidf::fit(&tokens, &TfidfConfig::default())?),
+        _ => None,
+    };
+    let words = encoder.words()?;
+    Ok(DocVectorizer::fit(&config, &tokens, &words, tfidf.as_ref()))
+}
+
 /// Stores what makes the vectors in the new index folder `dir`: the word vectors in the native
 /// format, or a copy of the static model's files (an index must not depend on a folder the
 /// user may move or change).
@@ -195,8 +214,7 @@ mod tests {
             dir,
             &docs,
             Arc::new(emb),
-            &TokenizerConfig::default(),
-            &SearchConfig::default(),
+            &IndexSettings::default(),
             &Silent,
             &Cancel::new(),
         )

@@ -40,19 +40,18 @@ impl SearchIndex {
         for row in self.vectors.data()[..first * dim].chunks(dim.max(1)) {
             vectors_file.push(row)?;
         }
-        let documents = ingest(
-            &mut writer,
-            &self.fields,
-            &self.tokenizer,
-            &self.meta.docvec,
-            &self.encoder,
-            &mut vectors_file,
-            source,
-            first as u64,
-            &dir,
-            progress,
-            cancel,
-        )?;
+        let to = Destination {
+            writer: &mut writer,
+            fields: &self.fields,
+            vectors: &mut vectors_file,
+            dir: &dir,
+        };
+        let how = Vectorizing {
+            tokenizer: &self.tokenizer,
+            docvec: &self.meta.docvec,
+            encoder: &self.encoder,
+        };
+        let documents = ingest(to, how, source, first as u64, progress, cancel)?;
         writer.wait_merging_threads().map_err(tantivy_error(&dir))?;
         vectors_file.finish()?;
         let added = documents.len();

@@ -8,7 +8,7 @@ use tantivy::collector::TopDocs;
 /// looks like syntax is text: a hyphen or plus inside a word (`five-year`, `c++`) — tantivy's
 /// parser would make `five-year` the phrase "five year" — and a colon not after a field name
 /// (`review: Harry Potter`). With them read as syntax, BBC known-item MRR@10 was 0.722; as
-/// words, 0.735 (README "Search"). `-` and `+` starting a word mean "must not" and "must";
+/// words, 0.735 (bench/README.md, "Search"). `-` and `+` starting a word mean "must not" and "must";
 /// alone (`Taxes must be trusted - Kennedy`) they are dashes.
 fn is_plain(query: &str) -> bool {
     const FIELDS: [&str; 4] = ["title:", "text:", "label:", "id:"];

@@ -280,10 +280,10 @@ impl App {
     fn train_action(&mut self, a: Action) {
         let t = &mut self.train;
         match a {
-            Action::Down => t.field = (t.field + 1).min(TRAIN_FIELDS.len() - 1),
-            Action::Up => t.field = t.field.saturating_sub(1),
-            Action::First => t.field = 0,
-            Action::Last => t.field = TRAIN_FIELDS.len() - 1,
+            Action::Down => t.field = t.field.moved(1),
+            Action::Up => t.field = t.field.moved(-1),
+            Action::First => t.field = TrainField::ALL[0],
+            Action::Last => t.field = TrainField::ALL[TrainField::ALL.len() - 1],
             Action::Select | Action::Start if !t.running => {
                 t.running = true;
                 t.loss.clear();
@@ -297,48 +297,9 @@ impl App {
                 t.message = "cancelling…".into();
                 self.requests.push(Request::CancelTraining);
             }
-            Action::Increase if !t.running => self.change_setting(1),
-            Action::Decrease if !t.running => self.change_setting(-1),
+            Action::Increase if !t.running => t.field.change(&mut t.config, 1),
+            Action::Decrease if !t.running => t.field.change(&mut t.config, -1),
             _ => {}
-        }
-    }
-
-    /// Moves the Train tab's selected setting `step` notches.
-    fn change_setting(&mut self, step: i64) {
-        let t = &mut self.train;
-        let c = &mut t.config;
-        let bump = |v: usize, by: i64, lo: usize, hi: usize| {
-            (v as i64 + by).clamp(lo as i64, hi as i64) as usize
-        };
-        match TRAIN_FIELDS[t.field] {
-            "model" => {
-                const CYCLE: [Model; 5] = [
-                    Model::Skipgram,
-                    Model::Cbow,
-                    Model::FasttextSkipgram,
-                    Model::FasttextCbow,
-                    Model::Glove,
-                ];
-                let at = CYCLE.iter().position(|m| *m == c.model).unwrap_or(0) as i64;
-                c.model = CYCLE[(at + step).rem_euclid(CYCLE.len() as i64) as usize];
-            }
-            "dim" => c.dim = bump(c.dim, step * 50, 50, 500),
-            "window" => c.window = bump(c.window, step, 1, 20),
-            "negative" => c.negative = bump(c.negative, step, 1, 30),
-            "epochs" => c.epochs = bump(c.epochs, step, 1, 50),
-            "min_count" => c.min_count = bump(c.min_count as usize, step, 1, 100) as u64,
-            // GloVe's learning rate is [glove] eta; these two are word2vec's and fastText's.
-            _ if c.model == Model::Glove => {}
-            "lr" => {
-                const LADDER: [f64; 7] = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2];
-                let lr = along(&LADDER, c.learning_rate() as f64, step) as f32;
-                c.set_learning_rate(lr);
-                c.min_alpha = c.min_alpha.min(lr);
-            }
-            _ => {
-                const LADDER: [f64; 5] = [0.0, 1e-5, 1e-4, 1e-3, 1e-2];
-                c.set_sampling(along(&LADDER, c.sampling(), step));
-            }
         }
     }
 
@@ -407,16 +368,4 @@ impl App {
             };
         }
     }
-}
-
-/// The value `step` rungs from the rung of `ladder` nearest to `current`.
-fn along(ladder: &[f64], current: f64, step: i64) -> f64 {
-    let nearest = (0..ladder.len())
-        .min_by(|&a, &b| {
-            (ladder[a] - current)
-                .abs()
-                .total_cmp(&(ladder[b] - current).abs())
-        })
-        .unwrap_or(0) as i64;
-    ladder[(nearest + step).clamp(0, ladder.len() as i64 - 1) as usize]
 }

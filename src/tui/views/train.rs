@@ -9,41 +9,19 @@ use ratatui::widgets::{Axis, Chart, Dataset, Gauge, GraphType, Paragraph, Wrap};
 
 use super::block;
 use super::chrome::human;
-use crate::embed::trainer::Model;
-use crate::tui::app::{App, TRAIN_FIELDS};
+use crate::tui::app::App;
 use crate::tui::jobs::JobKind;
 use crate::tui::layout;
+use crate::tui::train_form::TrainField;
 
 pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     let t = &app.train;
     let [form, gauge, chart] = layout::train(main);
-    let c = &t.config;
-    let glove = c.model == Model::Glove;
-    let values = [
-        c.model.name().to_string(),
-        c.dim.to_string(),
-        c.window.to_string(),
-        c.negative.to_string(),
-        c.epochs.to_string(),
-        c.min_count.to_string(),
-        if glove {
-            "[glove] eta".to_string()
-        } else {
-            c.learning_rate().to_string()
-        },
-        if glove {
-            "–".to_string()
-        } else {
-            c.sampling().to_string()
-        },
-    ];
-    let mut lines: Vec<Line> = TRAIN_FIELDS
+    let mut lines: Vec<Line> = TrainField::ALL
         .iter()
-        .zip(values)
-        .enumerate()
-        .map(|(i, (name, value))| {
-            let text = format!(" {name:<10} ‹ {value} ›");
-            if i == t.field {
+        .map(|&field| {
+            let text = format!(" {:<10} ‹ {} ›", field.label(), field.value(&t.config));
+            if field == t.field {
                 Line::styled(
                     text,
                     Style::default()
