@@ -23,6 +23,8 @@ ap.add_argument('--runs', type=int, default=3)
 ap.add_argument('--threads', type=int, default=2)
 ap.add_argument('--skip', default='', help='comma list of parts to skip: fasttext (or skipgram, cbow),glove,load')
 ap.add_argument('--load-words', type=int, default=400_000)
+ap.add_argument('--load-formats', default='text,binary,native,query',
+                help='comma list of the load rows to run (text takes gensim minutes)')
 a = ap.parse_args()
 skip = set(filter(None, a.skip.split(',')))
 
@@ -140,12 +142,28 @@ if 'load' not in skip:
     print(f'\n## opening {a.load_words:,} x 300 vectors (wordlens: median of 5 warm opens; gensim: one warm open)\n')
     print('| file | size | wordlens | gensim | ratio |')
     print('|---|---|---|---|---|')
-    for label, path, gload in [
-        ('word2vec text', str(prefix) + '.txt', lambda p: KeyedVectors.load_word2vec_format(p, binary=False)),
-        ('word2vec binary', str(prefix) + '.bin', lambda p: KeyedVectors.load_word2vec_format(p, binary=True)),
-        ('native (wordlens mmap / gensim KeyedVectors.load mmap=r)', None, None),
-    ]:
-        if path is None:
+    rows = [
+        ('text', 'word2vec text', str(prefix) + '.txt', lambda p: KeyedVectors.load_word2vec_format(p, binary=False)),
+        ('binary', 'word2vec binary', str(prefix) + '.bin', lambda p: KeyedVectors.load_word2vec_format(p, binary=True)),
+        ('native', 'native (wordlens mmap / gensim KeyedVectors.load mmap=r)', None, None),
+        ('query', 'word2vec binary, open + one neighbour query (`wordlens neighbors` process, median of 3 / gensim load + most_similar)', 'query', None),
+    ]
+    for key, label, path, gload in rows:
+        if key not in a.load_formats.split(','):
+            continue
+        if path == 'query':
+            path = str(prefix) + '.bin'
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                run([wl, 'neighbors', '--vectors', path, 'w0001000', '-k', '10'])
+                times.append(time.perf_counter() - t0)
+            w = sorted(times)[1]
+            t0 = time.perf_counter()
+            KeyedVectors.load_word2vec_format(path, binary=True).most_similar('w0001000', topn=10)
+            g = time.perf_counter() - t0
+            size = Path(path).stat().st_size
+        elif path is None:
             w = json.loads(run([str(ROOT / 'target/release/examples/load_vectors'), str(native)]))['open_seconds']
             t0 = time.perf_counter(); KeyedVectors.load(str(gnative), mmap='r'); g = time.perf_counter() - t0
             t0 = time.perf_counter(); KeyedVectors.load(str(gnative), mmap='r'); g = time.perf_counter() - t0
