@@ -6,8 +6,15 @@
 # memory (the heap: what the bound in docs/reference.md "Memory" covers) and file-backed mapped pages (tantivy's
 # segments and the mapped vectors: page cache the kernel can reclaim).
 # Usage: bench/memory.sh [SIZE_MB] [WORK_DIR]
+#        bench/memory.sh compare [WORK_DIR]: compare's peak memory on tweets at 1x, 4x, 16x rows
+#        beside scikit-learn's LogisticRegressionCV (bench/compare_memory.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = compare ]; then
+  cargo build --release --quiet
+  source bench/peer_env.sh
+  exec "$PY" bench/compare_memory.py "${2:-$(mktemp -d)}"
+fi
 size=${1:-2048}
 work=${2:-$(mktemp -d)}
 cargo build --release --quiet

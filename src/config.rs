@@ -367,6 +367,12 @@ impl Config {
             "logreg.max_iter",
             "must be at least 1",
         )?;
+        let memory = self.logreg.lbfgs_memory;
+        check(
+            (1..=100).contains(&memory),
+            "logreg.lbfgs_memory",
+            "must be in [1, 100]",
+        )?;
         let tol = self.logreg.tol;
         check(
             tol.is_finite() && tol > 0.0,
@@ -491,6 +497,7 @@ mod tests {
             ("[docvec]\nsif_a = 0.0\n", "docvec.sif_a"),
             ("[logreg]\nmax_iter = 0\n", "logreg.max_iter"),
             ("[logreg]\ntol = -1.0\n", "logreg.tol"),
+            ("[logreg]\nlbfgs_memory = 0\n", "logreg.lbfgs_memory"),
             ("[compare]\nbootstrap = 5\n", "compare.bootstrap"),
             ("[compare]\ndense_scale = -0.1\n", "compare.dense_scale"),
             ("[tui]\nresults = 0\n", "tui.results"),

@@ -23,6 +23,9 @@ pub struct LogRegConfig {
     pub tol: f64,
     /// Weight classes inversely to their frequency.
     pub balanced: bool,
+    /// L-BFGS history pairs kept: each is two vectors of classes × features values, the
+    /// largest memory of a fit on a big vocabulary (scipy's and scikit-learn's: 10).
+    pub lbfgs_memory: usize,
 }
 
 impl Default for LogRegConfig {
@@ -32,6 +35,7 @@ impl Default for LogRegConfig {
             max_iter: 1000,
             tol: 1e-4,
             balanced: false,
+            lbfgs_memory: 10,
         }
     }
 }
@@ -167,7 +171,7 @@ impl LogReg {
         let settings = LbfgsSettings {
             max_iter: cfg.max_iter,
             tol: cfg.tol,
-            memory: 10,
+            memory: cfg.lbfgs_memory,
         };
         let outcome = minimize(&mut params, objective, settings, cancel)?;
         let bias = params.split_off(k * d);

@@ -247,11 +247,25 @@ pub fn choose_c(
             // Only columns the fold's training rows use: a column no training row has keeps a
             // zero weight, and with singleton bigrams a third of them are in no training fold
             // (the L-BFGS vectors shrink by as much).
+            // When every column is used (document vectors are dense) the selected rows serve
+            // as they are: no second copy of the fold.
             let train_rows = x.select(&fold.train);
             let (map, cols) = train_rows.used_columns();
-            let xt = train_rows.remap_columns(&map, cols);
+            let all_used = cols == x.cols;
+            let xt = if all_used {
+                train_rows
+            } else {
+                let remapped = train_rows.remap_columns(&map, cols);
+                drop(train_rows);
+                remapped
+            };
             let yt: Vec<u32> = fold.train.iter().map(|&i| y[i]).collect();
-            let xv = x.select(&fold.test).remap_columns(&map, cols);
+            let xv = x.select(&fold.test);
+            let xv = if all_used {
+                xv
+            } else {
+                xv.remap_columns(&map, cols)
+            };
             let mut previous: Option<LogReg> = None;
             let mut out = Vec::with_capacity(cs.len());
             for &c in cs {

@@ -16,11 +16,20 @@ pub struct CsrMatrix {
 impl CsrMatrix {
     /// An empty matrix of `cols` columns; rows are pushed one by one.
     pub fn new(cols: usize) -> Self {
+        Self::with_capacity(cols, 0, 0)
+    }
+
+    /// An empty matrix with room for `rows` rows and `nnz` values: matrices whose size is
+    /// known are built without regrowing (a grown Vec holds up to twice its values, and dense
+    /// document-vector blocks are most of compare's memory).
+    pub fn with_capacity(cols: usize, rows: usize, nnz: usize) -> Self {
+        let mut indptr = Vec::with_capacity(rows + 1);
+        indptr.push(0);
         Self {
             cols,
-            indptr: vec![0],
-            indices: Vec::new(),
-            values: Vec::new(),
+            indptr,
+            indices: Vec::with_capacity(nnz),
+            values: Vec::with_capacity(nnz),
         }
     }
 
@@ -40,7 +49,8 @@ impl CsrMatrix {
 
     /// Builds a matrix of dense rows (every value stored).
     pub fn from_dense(rows: &[Vec<f32>], cols: usize) -> Self {
-        let mut m = Self::new(cols);
+        let nnz = rows.iter().map(Vec::len).sum();
+        let mut m = Self::with_capacity(cols, rows.len(), nnz);
         for r in rows {
             m.push_row(r.iter().enumerate().map(|(j, &v)| (j as u32, v)));
         }
@@ -56,7 +66,11 @@ impl CsrMatrix {
 
     /// The rows listed in `ids`, in that order.
     pub fn select(&self, ids: &[usize]) -> Self {
-        let mut m = Self::new(self.cols);
+        let nnz = ids
+            .iter()
+            .map(|&i| self.indptr[i + 1] - self.indptr[i])
+            .sum();
+        let mut m = Self::with_capacity(self.cols, ids.len(), nnz);
         for &i in ids {
             let (idx, val) = self.row(i);
             m.push_row(idx.iter().copied().zip(val.iter().copied()));
@@ -94,7 +108,8 @@ impl CsrMatrix {
     /// The matrix with columns renumbered by `map` (from [`CsrMatrix::used_columns`]); values in
     /// columns mapped to `u32::MAX` are dropped.
     pub fn remap_columns(&self, map: &[u32], cols: usize) -> Self {
-        let mut m = Self::new(cols);
+        // At most every value survives: reserve that, not a doubling series.
+        let mut m = Self::with_capacity(cols, self.rows(), self.values.len());
         for i in 0..self.rows() {
             let (idx, val) = self.row(i);
             m.push_row(idx.iter().zip(val).filter_map(|(&j, &v)| {
@@ -108,7 +123,9 @@ impl CsrMatrix {
 
     /// Columns of `self` followed by those of `other` (same number of rows).
     pub fn hstack(&self, other: &CsrMatrix) -> Self {
-        let mut m = Self::new(self.cols + other.cols);
+        let rows = self.rows().min(other.rows());
+        let nnz = self.indptr[rows] + other.indptr[rows];
+        let mut m = Self::with_capacity(self.cols + other.cols, rows, nnz);
         let shift = self.cols as u32;
         for i in 0..self.rows().min(other.rows()) {
             let (ai, av) = self.row(i);
@@ -124,6 +141,27 @@ impl CsrMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matrices_of_known_size_hold_no_spare_capacity() {
+        let dense: Vec<Vec<f32>> = (0..300).map(|i| vec![i as f32; 7]).collect();
+        let d = CsrMatrix::from_dense(&dense, 7);
+        let tight = |m: &CsrMatrix| {
+            m.values.capacity() == m.values.len()
+                && m.indices.capacity() == m.indices.len()
+                && m.indptr.capacity() == m.indptr.len()
+        };
+        assert!(tight(&d));
+        let picked = d.select(&[5, 0, 299]);
+        assert!(tight(&picked));
+        assert_eq!(picked.row(2).1, &[299.0; 7]);
+        let both = picked.hstack(&picked);
+        assert!(tight(&both));
+        assert_eq!(
+            both.row(1).0,
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+        );
+    }
 
     #[test]
     fn unused_columns_are_dropped_and_the_rest_renumbered_in_order() {
