@@ -48,7 +48,14 @@ impl SearchIndex {
             .map_err(tantivy_error(dir))?;
         // The mean needs no fitting: vectors are computed as documents arrive. tfidf and SIF
         // weigh words by their frequency in the collection, fitted on its first documents.
-        let mut source = Prefetched::new(source, FIT_DOCS, FIT_BYTES)?;
+        // Only a pooling that is fitted reads ahead: the mean keeps the build streaming.
+        let fitted = settings.docvec.method != DocVecMethod::Mean && !encoder.is_static();
+        let (ahead_docs, ahead_bytes) = if fitted {
+            (FIT_DOCS, FIT_BYTES)
+        } else {
+            (0, 0)
+        };
+        let mut source = Prefetched::new(source, ahead_docs, ahead_bytes)?;
         let docvec = pooling(&settings.docvec, &encoder, source.buffered(), &tokenizer)?;
         let vectors_path = tmp.path().join("vectors.bin");
         let mut vectors_file = DocVectorWriter::create(&vectors_path, encoder.dim())?;
