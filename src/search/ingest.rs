@@ -45,6 +45,28 @@ impl DocumentSource for CorpusReader {
     }
 }
 
+/// Appends documents from `source` to `batch` until it holds `docs` of them, their texts reach
+/// `bytes`, or the source ends.
+fn read_batch(
+    source: &mut dyn DocumentSource,
+    batch: &mut Vec<Document>,
+    docs: usize,
+    bytes: usize,
+) -> Result<()> {
+    let mut size = 0;
+    while batch.len() < docs && size < bytes {
+        match source.next_document() {
+            Some(doc) => {
+                let doc = doc?;
+                size += doc.text.len();
+                batch.push(doc);
+            }
+            None => break,
+        }
+    }
+    Ok(())
+}
+
 /// A source whose first documents are read ahead (to fit the pooling on them) and then
 /// handed out first, followed by the rest as they come.
 pub struct Prefetched<'a> {
@@ -57,17 +79,7 @@ impl<'a> Prefetched<'a> {
     /// Reads up to `docs` documents or `bytes` of text from `rest` ahead.
     pub fn new(rest: &'a mut dyn DocumentSource, docs: usize, bytes: usize) -> Result<Self> {
         let mut buffered = Vec::new();
-        let mut size = 0;
-        while buffered.len() < docs && size < bytes {
-            match rest.next_document() {
-                Some(doc) => {
-                    let doc = doc?;
-                    size += doc.text.len();
-                    buffered.push(doc);
-                }
-                None => break,
-            }
-        }
+        read_batch(rest, &mut buffered, docs, bytes)?;
         Ok(Self {
             buffered,
             next: 0,
@@ -161,17 +173,7 @@ pub(super) fn ingest(
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     loop {
         batch.clear();
-        let mut bytes = 0;
-        while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
-            match source.next_document() {
-                Some(doc) => {
-                    let doc = doc?;
-                    bytes += doc.text.len();
-                    batch.push(doc);
-                }
-                None => break,
-            }
-        }
+        read_batch(source, &mut batch, BATCH_DOCS, BATCH_BYTES)?;
         if batch.is_empty() {
             break;
         }
