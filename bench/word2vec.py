@@ -15,7 +15,13 @@ ap.add_argument('--runs', type=int, default=3)
 ap.add_argument('--threads', type=int, default=2)
 ap.add_argument('--model', default='skipgram', choices=['skipgram', 'cbow'])
 ap.add_argument('--skip-gensim', action='store_true')
+ap.add_argument('--bin', default=str(ROOT / 'target' / 'release' / 'wordlens'),
+                help='the wordlens binary (a copy keeps a long run safe from rebuilds)')
+ap.add_argument('--variant', action='append', default=[], metavar='NAME=FLAGS',
+                help='a wordlens run with extra train flags, e.g. "windows=--update windows" '
+                     '(repeatable; default: one run with config.toml\'s settings, named wordlens)')
 a = ap.parse_args()
+variants = [v.split('=', 1) for v in a.variant] or [['wordlens', '']]
 
 work = Path(tempfile.mkdtemp(prefix='wl-bench-'))
 corpus = work / 'corpus.txt'
@@ -60,20 +66,22 @@ def quality(path):
     an = kv.evaluate_word_analogies(str(DATA / 'questions-words.txt'), restrict_vocab=30000)[0]
     return {'wordsim353': ws[1][0], 'simlex999': sl[1][0], 'analogy': an, 'vocab': len(kv)}
 
-wl = str(ROOT / 'target' / 'release' / 'wordlens')
-results = {'gensim': [], 'wordlens': []}
+wl = a.bin
+results = {'gensim': [], **{name: [] for name, _ in variants}}
 for r in range(a.runs):
     if not a.skip_gensim:
         out, rss = run_measured([sys.executable, '-c', GENSIM, str(SHARED / 'peers'), str(corpus), str(work / 'g.bin'),
                                  a.model, str(a.threads)])
         secs = json.loads(out)['seconds']
         results['gensim'].append({'seconds': secs, 'rss': rss, **quality(work / 'g.bin')})
-    out, rss = run_measured([wl, 'train', '--corpus', str(corpus), '--out', str(work / 'w.bin'), '--model', a.model,
-                             '--dim', '100', '--window', '5', '--negative', '5', '--min-count', '5', '--sample', '1e-3',
-                             '--epochs', '5', '--threads', str(a.threads), '--seed', str(r + 1), '--json', '--quiet'])
-    st = json.loads(out)
-    secs = st['seconds_reading'] + st['seconds_training']
-    results['wordlens'].append({'seconds': secs, 'rss': rss, **quality(work / 'w.bin')})
+    for name, flags in variants:
+        out, rss = run_measured([wl, 'train', '--corpus', str(corpus), '--out', str(work / 'w.bin'), '--model', a.model,
+                                 '--dim', '100', '--window', '5', '--negative', '5', '--min-count', '5', '--sample', '1e-3',
+                                 '--epochs', '5', '--threads', str(a.threads), '--seed', str(r + 1), '--json', '--quiet']
+                                + flags.split())
+        st = json.loads(out)
+        secs = st['seconds_reading'] + st['seconds_training']
+        results[name].append({'seconds': secs, 'rss': rss, **quality(work / 'w.bin')})
     print(f'run {r + 1}: ' + '  '.join(f'{k} {v[-1]["seconds"]:.2f}s' for k, v in results.items() if v), flush=True)
 
 def med(tool, key):
@@ -89,10 +97,12 @@ for tool in results:
     secs = med(tool, 'seconds')
     print(f'| {tool} | {secs:.2f} | {n_tokens * EPOCHS / secs / 1e6:.2f} M | {med(tool, "wordsim353"):.3f} | '
           f'{med(tool, "simlex999"):.3f} | {100 * med(tool, "analogy"):.1f} % | {med(tool, "rss"):.0f} MB |')
-if results['gensim']:
-    ratios = [g['seconds'] / w['seconds'] for g, w in zip(results['gensim'], results['wordlens'])]
-    print(f'\nspeed ratio wordlens/gensim (per run, same pair): {", ".join(f"{r:.2f}x" for r in ratios)}; '
+for name, _ in variants:
+    if not results['gensim']:
+        break
+    ratios = [g['seconds'] / w['seconds'] for g, w in zip(results['gensim'], results[name])]
+    print(f'\n{name}: speed ratio to gensim (per run, same pair): {", ".join(f"{r:.2f}x" for r in ratios)}; '
           f'median {statistics.median(ratios):.2f}x')
-    print(f'Spearman difference (wordlens - gensim): WS353 {med("wordlens", "wordsim353") - med("gensim", "wordsim353"):+.3f}, '
-          f'SimLex {med("wordlens", "simlex999") - med("gensim", "simlex999"):+.3f}; analogy '
-          f'{100 * (med("wordlens", "analogy") - med("gensim", "analogy")):+.1f} points')
+    print(f'{name}: difference to gensim: WS353 {med(name, "wordsim353") - med("gensim", "wordsim353"):+.3f}, '
+          f'SimLex {med(name, "simlex999") - med("gensim", "simlex999"):+.3f}; analogy '
+          f'{100 * (med(name, "analogy") - med("gensim", "analogy")):+.1f} points')

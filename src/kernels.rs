@@ -2,6 +2,8 @@
 //! scaled add, normalisation, word2vec's tabulated sigmoid), written with eight independent
 //! lanes so the compiler vectorises them, and an f64 dot product for the solvers.
 
+pub mod minibatch;
+
 const LANES: usize = 8;
 
 /// Σ a·b over the shorter of the two.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wordlens::embed::io::{self, VectorFormat};
 use wordlens::embed::trainer;
-use wordlens::embed::trainer::{JobOrder, Model, TrainStats, Trained};
+use wordlens::embed::trainer::{JobOrder, LrDecay, Model, TrainStats, Trained, Update};
 use wordlens::text::{CorpusFormat, CorpusSpec, TextSource, Tokenizer};
 use wordlens::{Config, Result};
 
@@ -79,6 +79,17 @@ pub struct Word2VecFlags {
     /// shuffle (anew every epoch) or sequential (gensim's).
     #[arg(long, value_enum)]
     pub order: Option<JobOrder>,
+    /// Skip-gram: one minibatch per window whose context words share their noise words (Ji et
+    /// al. 2016), or one step per (context, word) pair (word2vec's, gensim's).
+    #[arg(long, value_enum)]
+    pub update: Option<Update>,
+    /// Recompute the decaying learning rate per 10,000-token block or before every document.
+    #[arg(long, value_enum)]
+    pub lr_decay: Option<LrDecay>,
+    /// Draw a noise word again when it is the predicted word (fastText) instead of skipping
+    /// it (word2vec, gensim).
+    #[arg(long)]
+    pub noise_redraw: Option<bool>,
     /// Worker threads (0: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -107,7 +118,7 @@ impl Word2VecFlags {
         macro_rules! set {
             ($target:expr; $($f:ident),*) => { $( if let Some(v) = self.$f { $target.$f = v; } )* };
         }
-        set!(c; model, dim, negative, min_count, max_vocab, min_learning_rate, threads, seed, minn, maxn, bucket, order);
+        set!(c; model, dim, negative, min_count, max_vocab, min_learning_rate, threads, seed, minn, maxn, bucket, order, update, lr_decay, noise_redraw);
         let old_min = deprecated_flag("--min-alpha", "--min-learning-rate", self.min_alpha);
         if let Some(rate) = old_min {
             c.min_learning_rate = rate;

@@ -110,6 +110,7 @@ pub fn train(
         min_learning_rate: None,
         sample: None,
         order: None,
+        update: None,
         ngrams: None,
         glove: Some((cfg.x_max, cfg.weighting_exponent, cfg.eta)),
     };

@@ -65,6 +65,51 @@ pub enum JobOrder {
     Sequential,
 }
 
+/// How skip-gram turns a window into gradient steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum Update {
+    /// One small minibatch per window: the window's context words share one draw of noise
+    /// words, and the step is two dense products over rows copied close together (Ji et al.
+    /// 2016, "pSGNScc"). Skip-gram only; the other models train per pair. The default: 1.8x
+    /// the pair steps' speed at gensim's quality (bench/README.md, word2vec).
+    Windows,
+    /// One step per (context, word) pair, each with its own noise words (word2vec, gensim).
+    Pairs,
+}
+
+impl Update {
+    /// The name flags, settings and reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Update::Pairs => "pairs",
+            Update::Windows => "windows",
+        }
+    }
+}
+
+/// How often the linearly decaying learning rate is recomputed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum LrDecay {
+    /// Once per block of `token_stream::JOB_TOKENS` tokens (gensim's per-job rate).
+    Block,
+    /// Before every document (line), from the words trained so far.
+    Document,
+}
+
+impl LrDecay {
+    /// The name flags, settings and reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            LrDecay::Block => "block",
+            LrDecay::Document => "document",
+        }
+    }
+}
+
 impl JobOrder {
     /// The name flags, settings and reports use.
     pub fn name(self) -> &'static str {
@@ -98,6 +143,12 @@ pub struct TrainConfig {
     pub fasttext_learning_rate: f32,
     pub fasttext_sample: f64,
     pub order: JobOrder,
+    /// Skip-gram: one step per pair, or one minibatch per window.
+    pub update: Update,
+    pub lr_decay: LrDecay,
+    /// A noise word equal to the predicted word is drawn again (fastText) instead of skipped
+    /// (word2vec, gensim).
+    pub noise_redraw: bool,
     pub threads: usize,
     pub seed: u64,
     pub memory_budget_mb: usize,
@@ -123,6 +174,9 @@ impl Default for TrainConfig {
             fasttext_learning_rate: 0.05,
             fasttext_sample: 1e-4,
             order: JobOrder::ThreadOffsets,
+            update: Update::Windows,
+            lr_decay: LrDecay::Block,
+            noise_redraw: false,
             threads: 0,
             seed: 1,
             memory_budget_mb: 1024,
@@ -258,6 +312,7 @@ impl TrainConfig {
             min_learning_rate: Some(self.min_learning_rate),
             sample: Some(self.sampling()),
             order: Some(self.order.name()),
+            update: (self.model == Model::Skipgram).then_some(self.update.name()),
             ngrams: (subwords && self.maxn > 0).then_some((self.minn, self.maxn, self.bucket)),
             glove: None,
         }
@@ -289,6 +344,8 @@ pub struct TrainSettings {
     pub sample: Option<f64>,
     /// The order the corpus blocks are trained in.
     pub order: Option<&'static str>,
+    /// Skip-gram: `pairs` or `windows` (see `Update`).
+    pub update: Option<&'static str>,
     /// fastText models: (minn, maxn, buckets).
     pub ngrams: Option<(usize, usize, usize)>,
     /// GloVe: (x_max, weighting exponent, eta).
@@ -322,6 +379,9 @@ impl TrainSettings {
         }
         if let Some(o) = self.order {
             parts.push(format!("order {o}"));
+        }
+        if let Some(u) = self.update {
+            parts.push(format!("update {u}"));
         }
         parts.push(format!("{} threads", self.threads));
         parts.join(" · ")

@@ -8,7 +8,7 @@ use crate::progress::{Cancel, Progress};
 use crate::text::{TextSource, Tokenizer};
 
 pub use crate::embed::train_config::{
-    JobOrder, Model, TrainConfig, TrainSettings, TrainStats, Trained,
+    JobOrder, LrDecay, Model, TrainConfig, TrainSettings, TrainStats, Trained, Update,
 };
 
 /// Trains the model `cfg.model` names on `sources`.

@@ -12,7 +12,9 @@ use std::time::Duration;
 use crate::embed::hogwild::SharedMatrix;
 use crate::embed::subword::{Subwords, for_each_ngram};
 use crate::embed::token_stream::{self, DOC_END, TokenStream};
-use crate::embed::train_config::{Model, RunClock, TrainConfig, TrainStats, Trained};
+use crate::embed::train_config::{
+    LrDecay, Model, RunClock, TrainConfig, TrainStats, Trained, Update,
+};
 use crate::embed::vectors::Embeddings;
 use crate::embed::vocab::{NegativeTable, Vocab};
 use crate::error::{Error, Result};
@@ -24,8 +26,10 @@ use crate::text::{TextSource, Tokenizer};
 
 mod schedule;
 mod update;
+mod window_batch;
 use schedule::Schedule;
 use update::{cbow_sentence, skipgram_sentence};
+use window_batch::{WindowBuffers, skipgram_windows};
 
 /// Counters the workers bump and the starting thread reads to report progress.
 #[derive(Default)]
@@ -306,6 +310,7 @@ struct Scratch {
     targets: Vec<u32>,
     next_targets: Vec<u32>,
     pairs_buf: Vec<(u32, u32)>,
+    windows: WindowBuffers,
     loss: f64,
     pairs: u64,
 }
@@ -322,6 +327,7 @@ fn worker(shared: &TrainingState<'_>, thread: usize, seed: u64) -> Result<()> {
         targets: Vec::with_capacity(shared.cfg.negative + 1),
         next_targets: Vec::with_capacity(shared.cfg.negative + 1),
         pairs_buf: Vec::new(),
+        windows: WindowBuffers::default(),
         loss: 0.0,
         pairs: 0,
     };
@@ -341,8 +347,7 @@ fn worker(shared: &TrainingState<'_>, thread: usize, seed: u64) -> Result<()> {
             .read_job(block, &mut s.raw, &mut s.ids)
             .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let words_before = shared.counters.words_done.load(Ordering::Relaxed);
-        let lr = shared.learning_rate_at(words_before);
-        let words = train_job(shared, &mut s, &mut rng, lr);
+        let words = train_job(shared, &mut s, &mut rng, words_before);
         shared
             .counters
             .words_done
@@ -353,11 +358,16 @@ fn worker(shared: &TrainingState<'_>, thread: usize, seed: u64) -> Result<()> {
     }
 }
 
-/// Trains on one job's documents; returns the number of vocabulary words it held.
-fn train_job(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, lr: f32) -> u64 {
+/// Trains on one job's documents (`words_before` words of the run trained before it);
+/// returns the number of vocabulary words it held.
+fn train_job(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, words_before: u64) -> u64 {
     let mut words = 0u64;
+    let mut lr = shared.learning_rate_at(words_before);
     let ids = std::mem::take(&mut s.ids);
     for doc in ids.split(|&id| id == DOC_END) {
+        if shared.cfg.lr_decay == LrDecay::Document {
+            lr = shared.learning_rate_at(words_before + words);
+        }
         words += doc.len() as u64;
         s.sentence.clear();
         for &id in doc {
@@ -365,7 +375,9 @@ fn train_job(shared: &TrainingState<'_>, s: &mut Scratch, rng: &mut Rng, lr: f32
                 s.sentence.push(id);
             }
         }
-        if shared.cfg.model.is_skipgram() {
+        if shared.cfg.model == Model::Skipgram && shared.cfg.update == Update::Windows {
+            skipgram_windows(shared, s, rng, lr);
+        } else if shared.cfg.model.is_skipgram() {
             skipgram_sentence(shared, s, rng, lr);
         } else {
             cbow_sentence(shared, s, rng, lr);

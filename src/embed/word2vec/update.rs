@@ -3,14 +3,28 @@
 
 use super::*;
 
-/// Draws the pair's noise words (skipping the target itself, as word2vec does) into
-/// `targets` after the target, and prefetches their output rows.
+/// Draws the pair's noise words into `targets` after the target, and prefetches their output
+/// rows. A noise word equal to the target is skipped (word2vec, gensim) or, with
+/// `noise_redraw`, drawn again (fastText).
 #[inline]
-fn draw_targets(shared: &TrainingState<'_>, target: u32, targets: &mut Vec<u32>, rng: &mut Rng) {
+pub(super) fn draw_targets(
+    shared: &TrainingState<'_>,
+    target: u32,
+    targets: &mut Vec<u32>,
+    rng: &mut Rng,
+) {
     targets.clear();
     targets.push(target);
+    // A bounded number of redraws: in a tiny vocabulary the target may be most of the mass.
+    let redraws = if shared.cfg.noise_redraw { 16 } else { 0 };
     for _ in 0..shared.cfg.negative {
-        let n = shared.negatives.sample(rng);
+        let mut n = shared.negatives.sample(rng);
+        for _ in 0..redraws {
+            if n != target {
+                break;
+            }
+            n = shared.negatives.sample(rng);
+        }
         if n != target {
             targets.push(n);
         }
