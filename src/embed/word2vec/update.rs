@@ -34,6 +34,37 @@ pub(super) fn draw_targets(
     }
 }
 
+/// The first and last position of `pos`'s context in a sentence of `len` words: a span drawn
+/// uniformly from 1 to `window`, as word2vec does.
+#[inline]
+pub(super) fn window_around(
+    pos: usize,
+    len: usize,
+    window: usize,
+    rng: &mut Rng,
+) -> (usize, usize) {
+    let span = window - rng.below(window as u32) as usize;
+    (pos.saturating_sub(span), (pos + span).min(len - 1))
+}
+
+/// One score `f` of a (word, target) pair: the gradient factor `label − σ(f)` (0 or 1 past
+/// ±MAX_EXP, as word2vec) and the pair's loss `−ln σ(±f)`.
+#[inline]
+pub(super) fn score_gradient(sigmoid: &SigmoidTable, f: f32, positive: bool) -> (f32, f64) {
+    let label = if positive { 1.0f32 } else { 0.0 };
+    let g = if f > MAX_EXP {
+        label - 1.0
+    } else if f < -MAX_EXP {
+        label
+    } else {
+        label - sigmoid.sigmoid(f)
+    };
+    (
+        g,
+        -sigmoid.log_sigmoid(if positive { f } else { -f }) as f64,
+    )
+}
+
 /// The positive target (first of `targets`) and its noise words against the hidden vector
 /// `h`; accumulates the gradient for `h` into `neu1e` and updates the output vectors.
 #[inline]
@@ -46,17 +77,10 @@ fn negative_sampling(
 ) -> f64 {
     let mut loss = 0.0f64;
     for (d, &out_id) in targets.iter().enumerate() {
-        let label = if d == 0 { 1.0f32 } else { 0.0f32 };
         let f = shared.output.dot(out_id as usize, h);
-        let g = if f > MAX_EXP {
-            label - 1.0
-        } else if f < -MAX_EXP {
-            label
-        } else {
-            label - shared.sigmoid.sigmoid(f)
-        } * lr;
-        loss -= shared.sigmoid.log_sigmoid(if d == 0 { f } else { -f }) as f64;
-        shared.output.step(out_id as usize, g, h, neu1e);
+        let (g, pair_loss) = score_gradient(&shared.sigmoid, f, d == 0);
+        loss += pair_loss;
+        shared.output.step(out_id as usize, g * lr, h, neu1e);
     }
     loss
 }
@@ -74,9 +98,7 @@ pub(super) fn skipgram_sentence(
     let subwords = shared.subword_rows.is_some();
     s.pairs_buf.clear();
     for (pos, &word) in sentence.iter().enumerate() {
-        let span = window - rng.below(window as u32) as usize;
-        let lo = pos.saturating_sub(span);
-        let hi = (pos + span).min(sentence.len() - 1);
+        let (lo, hi) = window_around(pos, sentence.len(), window, rng);
         for (c, &context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {
             if c != pos {
                 // word2vec predicts the centre word from each context word's row; fastText
@@ -143,10 +165,7 @@ pub(super) fn cbow_sentence(shared: &TrainingState<'_>, s: &mut Scratch, rng: &m
     let window = shared.cfg.window;
     let sentence = &s.sentence;
     for (pos, &word) in sentence.iter().enumerate() {
-        let reduced = rng.below(window as u32) as usize;
-        let span = window - reduced;
-        let lo = pos.saturating_sub(span);
-        let hi = (pos + span).min(sentence.len() - 1);
+        let (lo, hi) = window_around(pos, sentence.len(), window, rng);
         s.neu1.fill(0.0);
         let mut count = 0usize;
         for (c, context) in sentence.iter().enumerate().take(hi + 1).skip(lo) {

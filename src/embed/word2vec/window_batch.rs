@@ -15,7 +15,7 @@
 //! measured in bench/README.md against gensim's quality. Rows are added back as deltas, so a
 //! concurrent thread's step on the same row is kept, as in the Hogwild pair steps.
 
-use super::update::draw_targets;
+use super::update::{draw_targets, score_gradient, window_around};
 use super::*;
 use crate::kernels::minibatch;
 
@@ -52,9 +52,7 @@ pub(super) fn skipgram_windows(
                 shared.input.prefetch(entering as usize);
             }
         }
-        let span = window - rng.below(window as u32) as usize;
-        let lo = pos.saturating_sub(span);
-        let hi = (pos + span).min(sentence.len() - 1);
+        let (lo, hi) = window_around(pos, sentence.len(), window, rng);
         let w = &mut s.windows;
         w.contexts.clear();
         w.contexts
@@ -80,16 +78,8 @@ fn window_step(shared: &TrainingState<'_>, w: &mut WindowBuffers, targets: &[u32
     let mut loss = 0.0f64;
     for scores in w.grads.chunks_exact_mut(targets.len()) {
         for (j, score) in scores.iter_mut().enumerate() {
-            let f = *score;
-            let label = if j == 0 { 1.0f32 } else { 0.0 };
-            let g = if f > MAX_EXP {
-                label - 1.0
-            } else if f < -MAX_EXP {
-                label
-            } else {
-                label - shared.sigmoid.sigmoid(f)
-            };
-            loss -= shared.sigmoid.log_sigmoid(if j == 0 { f } else { -f }) as f64;
+            let (g, pair_loss) = score_gradient(&shared.sigmoid, *score, j == 0);
+            loss += pair_loss;
             *score = g * lr;
         }
     }
