@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::docvec::encoder::Encoder;
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
@@ -12,7 +13,7 @@ use crate::features::{Tfidf, TfidfConfig};
 use crate::fsutil::AtomicFile;
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress, Report};
-use crate::text::{CorpusReader, CorpusSpec, Tokenizer, TokenizerConfig};
+use crate::text::{CorpusReader, CorpusSpec, Document, Tokenizer, TokenizerConfig};
 
 /// The file format of exported document vectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,31 +186,64 @@ pub fn embed_file(
         _ => DocVectorizer::unfitted(settings.docvec),
     };
     let mut reader = CorpusReader::open(spec)?;
-    let mut export = VectorExport::create(out, encoder.dim())?;
-    loop {
-        cancel.check()?;
-        let batch: Vec<_> = reader.by_ref().take(BATCH).collect::<Result<_>>()?;
-        if batch.is_empty() {
-            break;
-        }
-        let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
-        for (d, mut v) in batch
-            .iter()
-            .zip(encoder.vectors(&texts, &docvec, &tokenizer))
-        {
-            if settings.normalize {
-                normalize(&mut v);
+    let export = VectorExport::create(out, encoder.dim())?;
+    // Reading, embedding and writing overlap: a reader thread parses the next batch and a
+    // writer thread writes the last one while this thread (and rayon's pool) embeds.
+    let (to_embed, batches) = mpsc::sync_channel::<Result<(Vec<Document>, (u64, u64))>>(2);
+    let (to_write, embedded) = mpsc::sync_channel::<(Vec<Document>, Vec<Vec<f32>>)>(2);
+    let export = std::thread::scope(|scope| -> Result<VectorExport> {
+        scope.spawn(move || {
+            loop {
+                let batch: Result<Vec<_>> = reader.by_ref().take(BATCH).collect();
+                let done = matches!(&batch, Ok(b) if b.is_empty()) || batch.is_err();
+                let batch = batch.map(|b| (b, reader.position()));
+                // The receiver hangs up when embedding stops early: nothing more to read.
+                if to_embed.send(batch).is_err() || done {
+                    return;
+                }
             }
-            export.push(&d.id, &v)?;
-        }
-        let (done, total) = reader.position();
-        progress.report(&Report {
-            stage: "embedding",
-            done,
-            total,
-            metrics: &[("documents", export.rows as f64)],
         });
-    }
+        let writer = scope.spawn(move || -> Result<VectorExport> {
+            let mut export = export;
+            for (batch, vectors) in embedded {
+                for (d, v) in batch.iter().zip(&vectors) {
+                    export.push(&d.id, v)?;
+                }
+            }
+            Ok(export)
+        });
+        let embedding = (|| -> Result<()> {
+            for batch in batches {
+                cancel.check()?;
+                let (batch, (done, total)) = batch?;
+                if batch.is_empty() {
+                    break;
+                }
+                let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
+                let mut vectors = encoder.vectors(&texts, &docvec, &tokenizer);
+                if settings.normalize {
+                    vectors.iter_mut().for_each(|v| normalize(v));
+                }
+                progress.report(&Report {
+                    stage: "embedding",
+                    done,
+                    total,
+                    metrics: &[],
+                });
+                if to_write.send((batch, vectors)).is_err() {
+                    break; // the writer failed: its error is returned below
+                }
+            }
+            Ok(())
+        })();
+        drop(to_write);
+        let written = match writer.join() {
+            Ok(r) => r,
+            Err(_) => Err(Error::Internal("the writing thread panicked".into())),
+        };
+        embedding?;
+        written
+    })?;
     progress.finish("embedding");
     if export.rows == 0 {
         return Err(Error::in_file(

@@ -86,14 +86,28 @@ impl StaticModel {
         let config = layout.read_config()?;
         let tk_path = &layout.tokenizer;
         let tk_bytes = std::fs::read(tk_path).map_err(|e| Error::io(tk_path, e))?;
-        let mut tokenizer = Tokenizer::from_bytes(&tk_bytes).map_err(|e| {
+        // Three parts of opening run at the same time: the tokenizers crate's parse, our
+        // reader's parse of the same file (the crate does not expose what `TokenizerFile`
+        // reads), and the tensors (f16 models are widened to f32 here).
+        let panicked = |what: &str| Error::Internal(format!("{what} panicked"));
+        let (tokenizer, described, tensors) = std::thread::scope(|scope| {
+            let described = scope.spawn(|| serde_json::from_slice::<TokenizerFile>(&tk_bytes));
+            let tensors = scope.spawn(|| open_tensors(&layout.tensors));
+            let tokenizer = Tokenizer::from_bytes(&tk_bytes);
+            (tokenizer, described.join(), tensors.join())
+        });
+        let (tf, family, name, matrix, rows, dim) =
+            tensors.map_err(|_| panicked("reading the tensors"))??;
+        let mut tokenizer = tokenizer.map_err(|e| {
             Error::in_file(
                 tk_path,
                 format!("not a tokenizer.json the tokenizers library reads: {e}"),
             )
         })?;
-        let described: TokenizerFile = serde_json::from_slice(&tk_bytes)
-            .map_err(|e| Error::in_file(tk_path, format!("invalid tokenizer.json: {e}")))?;
+        let described: TokenizerFile =
+            described
+                .map_err(|_| panicked("parsing tokenizer.json"))?
+                .map_err(|e| Error::in_file(tk_path, format!("invalid tokenizer.json: {e}")))?;
         drop(tk_bytes);
         tokenizer.with_padding(None);
         let vocab_size = tokenizer.get_vocab_size(true);
@@ -110,22 +124,7 @@ impl StaticModel {
             }
         }
         let split = WordSplit::detect(&described, &tokens);
-        let tf = TensorFile::open(&layout.tensors)?;
         let st = &layout.tensors;
-        let (family, name) = if tf.has("embeddings") {
-            (Family::Model2Vec, "embeddings")
-        } else if tf.has("embedding.weight") {
-            (Family::StaticEmbedding, "embedding.weight")
-        } else {
-            return Err(Error::in_file(
-                st,
-                format!(
-                    "no `embeddings` (model2vec) or `embedding.weight` (sentence-transformers, WordLlama) tensor; the file holds {}",
-                    tf.names().join(", ")
-                ),
-            ));
-        };
-        let (matrix, rows, dim) = tf.matrix(st, name)?;
         let mut model = Self {
             family,
             tokenizer,
@@ -356,6 +355,28 @@ impl StaticModel {
             if self.normalize { ", unit length" } else { "" }
         )
     }
+}
+
+/// The tensor file, its model family, the matrix's tensor name, and the matrix (rows, dim).
+type OpenedTensors = (TensorFile, Family, &'static str, Floats, usize, usize);
+
+fn open_tensors(st: &Path) -> Result<OpenedTensors> {
+    let tf = TensorFile::open(st)?;
+    let (family, name) = if tf.has("embeddings") {
+        (Family::Model2Vec, "embeddings")
+    } else if tf.has("embedding.weight") {
+        (Family::StaticEmbedding, "embedding.weight")
+    } else {
+        return Err(Error::in_file(
+            st,
+            format!(
+                "no `embeddings` (model2vec) or `embedding.weight` (sentence-transformers, WordLlama) tensor; the file holds {}",
+                tf.names().join(", ")
+            ),
+        ));
+    };
+    let (matrix, rows, dim) = tf.matrix(st, name)?;
+    Ok((tf, family, name, matrix, rows, dim))
 }
 
 /// The value in `cell`, computed by `make` the first time (an error is returned, not kept).
