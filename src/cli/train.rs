@@ -76,8 +76,7 @@ pub struct Word2VecFlags {
     #[arg(long, hide = true, conflicts_with = "min_learning_rate")]
     pub min_alpha: Option<f32>,
     /// Order of the corpus's 10,000-token blocks: thread-offsets (fastText's and word2vec's),
-    /// shuffle (anew every epoch) or sequential (gensim's); default per model family: `order`
-    /// (word2vec, shuffle) or `fasttext_order` (fastText, thread-offsets).
+    /// shuffle (anew every epoch) or sequential (gensim's).
     #[arg(long, value_enum)]
     pub order: Option<JobOrder>,
     /// Skip-gram: one minibatch per window whose context words share their noise words (Ji et
@@ -119,7 +118,7 @@ impl Word2VecFlags {
         macro_rules! set {
             ($target:expr; $($f:ident),*) => { $( if let Some(v) = self.$f { $target.$f = v; } )* };
         }
-        set!(c; model, dim, negative, min_count, max_vocab, min_learning_rate, threads, seed, minn, maxn, bucket, update, lr_decay, noise_redraw);
+        set!(c; model, dim, negative, min_count, max_vocab, min_learning_rate, threads, seed, minn, maxn, bucket, order, update, lr_decay, noise_redraw);
         let old_min = deprecated_flag("--min-alpha", "--min-learning-rate", self.min_alpha);
         if let Some(rate) = old_min {
             c.min_learning_rate = rate;
@@ -128,9 +127,6 @@ impl Word2VecFlags {
         // own defaults apart from word2vec's).
         if let Some(s) = self.sample {
             c.set_sampling(s);
-        }
-        if let Some(o) = self.order {
-            c.set_order(o);
         }
         let glove = config.word2vec.model == Model::Glove;
         let renamed = if glove {

@@ -57,11 +57,9 @@ impl Model {
 #[serde(rename_all = "kebab-case")]
 pub enum JobOrder {
     /// Each thread starts at its share of the corpus and reads on, as fastText and the word2vec
-    /// C tool do (the fastText models' default: vectors of fastText's quality, measured in
-    /// bench/).
+    /// C tool do (the default: vectors of fastText's quality, measured in bench/).
     ThreadOffsets,
-    /// A new random order every epoch: a corpus stored topic by topic trains as if shuffled
-    /// (the word2vec models' default: gensim's quality, measured in bench/).
+    /// A new random order every epoch: a corpus stored topic by topic trains as if shuffled.
     Shuffle,
     /// The file's order every epoch, as gensim does.
     Sequential,
@@ -144,11 +142,7 @@ pub struct TrainConfig {
     /// each model family starts from its own tool's settings.
     pub fasttext_learning_rate: f32,
     pub fasttext_sample: f64,
-    /// The order of the corpus blocks: the word2vec models' (shuffled, level with gensim's
-    /// quality for skip-gram and CBOW in bench/README.md) and the fastText models' (fastText's
-    /// own thread offsets).
     pub order: JobOrder,
-    pub fasttext_order: JobOrder,
     /// Skip-gram: one step per pair, or one minibatch per window.
     pub update: Update,
     pub lr_decay: LrDecay,
@@ -179,8 +173,7 @@ impl Default for TrainConfig {
             min_learning_rate: 0.0001,
             fasttext_learning_rate: 0.05,
             fasttext_sample: 1e-4,
-            order: JobOrder::Shuffle,
-            fasttext_order: JobOrder::ThreadOffsets,
+            order: JobOrder::ThreadOffsets,
             update: Update::Windows,
             lr_decay: LrDecay::Block,
             noise_redraw: false,
@@ -210,24 +203,6 @@ impl TrainConfig {
             self.fasttext_sample
         } else {
             self.sample
-        }
-    }
-
-    /// The block order the chosen model trains with.
-    pub fn model_order(&self) -> JobOrder {
-        if self.model.has_subwords() {
-            self.fasttext_order
-        } else {
-            self.order
-        }
-    }
-
-    /// Sets the chosen model's block order (what `--order` means).
-    pub fn set_order(&mut self, order: JobOrder) {
-        if self.model.has_subwords() {
-            self.fasttext_order = order
-        } else {
-            self.order = order
         }
     }
 
@@ -336,7 +311,7 @@ impl TrainConfig {
             learning_rate: Some(self.model_learning_rate()),
             min_learning_rate: Some(self.min_learning_rate),
             sample: Some(self.sampling()),
-            order: Some(self.model_order().name()),
+            order: Some(self.order.name()),
             update: (self.model == Model::Skipgram).then_some(self.update.name()),
             ngrams: (subwords && self.maxn > 0).then_some((self.minn, self.maxn, self.bucket)),
             glove: None,
@@ -518,8 +493,6 @@ mod tests {
             (word2vec.model_learning_rate(), word2vec.sampling()),
             (0.025, 1e-3)
         );
-        assert_eq!(word2vec.effective().order, Some("shuffle"));
-        assert_eq!(word2vec.effective().update, Some("windows"));
         for model in [Model::FasttextSkipgram, Model::FasttextCbow] {
             let fasttext = TrainConfig {
                 model,
@@ -532,7 +505,6 @@ mod tests {
             let s = fasttext.effective();
             assert_eq!((s.learning_rate, s.sample), (Some(0.05), Some(1e-4)));
             assert_eq!(s.ngrams, Some((3, 6, 2_000_000)));
-            assert_eq!((s.order, s.update), (Some("thread-offsets"), None));
         }
         // Setting the rate (what --learning-rate and --sample do) changes the chosen model's only.
         let mut c = TrainConfig {
@@ -541,13 +513,8 @@ mod tests {
         };
         c.set_learning_rate(0.1);
         c.set_sampling(1e-5);
-        c.set_order(JobOrder::Sequential);
         assert_eq!((c.fasttext_learning_rate, c.fasttext_sample), (0.1, 1e-5));
         assert_eq!((c.learning_rate, c.sample), (0.025, 1e-3));
-        assert_eq!(
-            (c.fasttext_order, c.order),
-            (JobOrder::Sequential, JobOrder::Shuffle)
-        );
         c.model = Model::Skipgram;
         assert_eq!(c.model_learning_rate(), 0.025);
         assert!(c.effective().ngrams.is_none());

@@ -188,13 +188,7 @@ pub fn train(
         output: SharedMatrix::new(vec![0.0; vocab.len() * dim], dim),
         subword_rows,
         counters: Counters::default(),
-        schedule: Schedule::new(
-            cfg.model_order(),
-            stream.jobs(),
-            cfg.epochs,
-            threads,
-            cfg.seed,
-        ),
+        schedule: Schedule::new(cfg.order, stream.jobs(), cfg.epochs, threads, cfg.seed),
         total_words: vocab.total() * cfg.epochs as u64,
         cancel,
     };

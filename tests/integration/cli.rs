@@ -142,12 +142,6 @@ fn train_reports_the_settings_each_model_family_defaults_to() {
         "{sg}"
     );
     assert!(sg["ngrams"].is_null());
-    // word2vec models shuffle the blocks and train window minibatches (gensim's quality, 3x its
-    // speed: bench/README.md); fastText models keep fastText's order.
-    assert_eq!(
-        (&sg["order"], &sg["update"]),
-        (&serde_json::json!("shuffle"), &serde_json::json!("windows"))
-    );
     // Flags override the chosen model's values; the text output names them too.
     let out = run(&[
         "--model",
