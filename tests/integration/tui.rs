@@ -15,7 +15,7 @@ use wordlens::classify::pipeline::{Docs, FeatureKind, Pipeline};
 use wordlens::dataset::{Dataset, Summary};
 use wordlens::docvec::encoder::Encoder;
 use wordlens::embed::eval::{EvalReport, PairScore, evaluate};
-use wordlens::embed::trainer::{JobOrder, Model, TrainConfig};
+use wordlens::embed::trainer::{JobOrder, Model, TrainConfig, Update};
 use wordlens::embed::word2vec::train;
 use wordlens::embed::{AnalogyMethod, Embeddings};
 use wordlens::progress::Silent;
@@ -53,12 +53,14 @@ pub fn fixture() -> &'static Fixture {
             .collect::<Result<_, _>>()
             .unwrap();
         let texts: Vec<String> = docs.iter().map(|d| d.text.clone()).collect();
-        // One thread and the file's order: the snapshots below record these vectors.
+        // One thread, the file's order and the pair steps: the snapshots below record these
+        // vectors (and the disagreement list they give, which the test opens).
         let w2v = TrainConfig {
             threads: 1,
             dim: 50,
             epochs: 2,
             order: JobOrder::Sequential,
+            update: Update::Pairs,
             ..TrainConfig::default()
         };
         let embeddings = Arc::new(
