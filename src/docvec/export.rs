@@ -213,6 +213,7 @@ pub fn embed_file(
             Ok(export)
         });
         let embedding = (|| -> Result<()> {
+            let mut embedded_rows = 0u64;
             for batch in batches {
                 cancel.check()?;
                 let (batch, (done, total)) = batch?;
@@ -224,11 +225,12 @@ pub fn embed_file(
                 if settings.normalize {
                     vectors.iter_mut().for_each(|v| normalize(v));
                 }
+                embedded_rows += batch.len() as u64;
                 progress.report(&Report {
                     stage: "embedding",
                     done,
                     total,
-                    metrics: &[],
+                    metrics: &[("documents", embedded_rows as f64)],
                 });
                 if to_write.send((batch, vectors)).is_err() {
                     break; // the writer failed: its error is returned below

@@ -96,8 +96,14 @@ impl StaticModel {
             let tokenizer = Tokenizer::from_bytes(&tk_bytes);
             (tokenizer, described.join(), tensors.join())
         });
-        let (tf, family, name, matrix, rows, dim) =
-            tensors.map_err(|_| panicked("reading the tensors"))??;
+        let Tensors {
+            file: tf,
+            family,
+            name,
+            matrix,
+            rows,
+            dim,
+        } = tensors.map_err(|_| panicked("reading the tensors"))??;
         let mut tokenizer = tokenizer.map_err(|e| {
             Error::in_file(
                 tk_path,
@@ -357,10 +363,18 @@ impl StaticModel {
     }
 }
 
-/// The tensor file, its model family, the matrix's tensor name, and the matrix (rows, dim).
-type OpenedTensors = (TensorFile, Family, &'static str, Floats, usize, usize);
+/// What opening the tensor file finds: the model family it holds and its embedding matrix.
+struct Tensors {
+    file: TensorFile,
+    family: Family,
+    /// The matrix's tensor name.
+    name: &'static str,
+    matrix: Floats,
+    rows: usize,
+    dim: usize,
+}
 
-fn open_tensors(st: &Path) -> Result<OpenedTensors> {
+fn open_tensors(st: &Path) -> Result<Tensors> {
     let tf = TensorFile::open(st)?;
     let (family, name) = if tf.has("embeddings") {
         (Family::Model2Vec, "embeddings")
@@ -376,7 +390,14 @@ fn open_tensors(st: &Path) -> Result<OpenedTensors> {
         ));
     };
     let (matrix, rows, dim) = tf.matrix(st, name)?;
-    Ok((tf, family, name, matrix, rows, dim))
+    Ok(Tensors {
+        file: tf,
+        family,
+        name,
+        matrix,
+        rows,
+        dim,
+    })
 }
 
 /// The value in `cell`, computed by `make` the first time (an error is returned, not kept).
