@@ -5,6 +5,8 @@ mod collection;
 mod compare;
 mod convert;
 mod embed;
+#[cfg(feature = "milvus")]
+mod engine;
 mod eval_embeddings;
 mod eval_search;
 mod models;
@@ -74,6 +76,10 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Evaluate bm25, vector and hybrid search side by side.
     EvalSearch(eval_search::EvalSearchArgs),
+    /// Copy an index into a search engine collection (milvus://HOST:PORT/COLLECTION): texts
+    /// with the engine's BM25, the index's document vectors; resumable, idempotent.
+    #[cfg(feature = "milvus")]
+    Export(engine::ExportArgs),
     /// The whole pipeline without a terminal: embedding scores, classification comparison with
     /// learning curve, search evaluation (Markdown, or --json).
     Report(report::ReportArgs),
@@ -127,6 +133,8 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Index(a)) => search::index(&ctx, a),
         Some(Command::Search(a)) => search::search(&ctx, a),
         Some(Command::EvalSearch(a)) => eval_search::eval(&ctx, a),
+        #[cfg(feature = "milvus")]
+        Some(Command::Export(a)) => engine::export(&ctx, a),
         Some(Command::Report(a)) => report::run(&ctx, a),
         Some(Command::Models(a)) => models::run(&ctx, a),
         Some(Command::Tui(a)) => tui::run(&ctx, a),

@@ -6,6 +6,7 @@ pub mod config;
 pub mod dataset;
 pub mod docvec;
 pub mod embed;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod features;

@@ -42,6 +42,10 @@ pub struct EvalSearchArgs {
     pub tune: bool,
     #[arg(long)]
     pub json: bool,
+    /// Also run the queries through this engine collection (milvus://HOST:PORT/COLLECTION,
+    /// exported from this index) and print its figures beside wordlens's.
+    #[arg(long, value_name = "URI", conflicts_with_all = ["sweep", "tune"])]
+    pub engine: Option<String>,
 }
 
 fn task(index: &SearchIndex, a: &EvalSearchArgs) -> Result<Task> {
@@ -66,6 +70,9 @@ struct Output {
     sweep: Option<Vec<SweepRow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tuning: Option<Tuning>,
+    #[cfg(feature = "milvus")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    engine: Option<super::engine::EngineEval>,
 }
 
 pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
@@ -78,15 +85,32 @@ pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
     if let Some(t) = &tuning {
         index.store_tuned(Some(t.fusion))?;
     }
+    #[cfg(feature = "milvus")]
+    let engine = match &a.engine {
+        Some(uri) => Some(super::engine::evaluate(ctx, &index, uri, &task)?),
+        None => None,
+    };
+    #[cfg(not(feature = "milvus"))]
+    if a.engine.is_some() {
+        return Err(Error::Usage(
+            "--engine: this wordlens was built without the `milvus` feature".into(),
+        ));
+    }
     let out = Output {
         eval: run.eval,
         sweep,
         tuning,
+        #[cfg(feature = "milvus")]
+        engine,
     };
     if a.json {
         return print_json(&out);
     }
     let mut text = render_eval(&out.eval);
+    #[cfg(feature = "milvus")]
+    if let Some(e) = &out.engine {
+        text.push_str(&super::engine::render_side_by_side(&out.eval, e));
+    }
     if let Some(rows) = &out.sweep {
         text.push_str(&render_sweep(rows));
     }

@@ -62,6 +62,11 @@ pub struct SearchArgs {
     pub label: Option<String>,
     #[arg(long)]
     pub json: bool,
+    /// Ask this engine collection instead (milvus://HOST:PORT/COLLECTION, made by `wordlens
+    /// export` from this index): the query is encoded by the index's encoder; BM25 is the
+    /// engine's over its analyzer (plain words: no phrases, fields or boosts).
+    #[arg(long, value_name = "URI")]
+    pub engine: Option<String>,
     /// The query: words, "phrases", field:term, term^boost.
     #[arg(required = true, num_args = 1..)]
     pub query: Vec<String>,
@@ -201,6 +206,9 @@ struct Hits<'a> {
 
 pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
     let index = open(ctx, &a.index, &a.fusion)?;
+    if let Some(uri) = &a.engine {
+        return engine_search(&index, uri, &a);
+    }
     let hits = index.search(&a.query.join(" "), a.mode, a.k, a.label.as_deref())?;
     if a.json {
         return print_json(&Hits { hits: &hits });
@@ -226,4 +234,24 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
         out.push_str("no results\n");
     }
     print(&out)
+}
+
+#[cfg(feature = "milvus")]
+fn engine_search(index: &SearchIndex, uri: &str, a: &SearchArgs) -> Result<()> {
+    super::engine::search(
+        index,
+        uri,
+        a.mode,
+        &a.query.join(" "),
+        a.k,
+        a.label.as_deref(),
+        a.json,
+    )
+}
+
+#[cfg(not(feature = "milvus"))]
+fn engine_search(_: &SearchIndex, _: &str, _: &SearchArgs) -> Result<()> {
+    Err(Error::Usage(
+        "--engine: this wordlens was built without the `milvus` feature".into(),
+    ))
 }

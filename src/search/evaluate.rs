@@ -250,13 +250,14 @@ pub struct Run {
 }
 
 /// A query's relevance, resolved to document numbers.
-struct Judgments {
+pub struct Judgments {
     grades: HashMap<u32, u32>,
     ideal: Vec<u32>,
 }
 
 impl Judgments {
-    fn of(index: &SearchIndex, q: &Judged) -> Self {
+    /// `q`'s judgments in `index`.
+    pub fn of(index: &SearchIndex, q: &Judged) -> Self {
         let grades: HashMap<u32, u32> = match &q.relevant {
             Relevant::Graded(g) => g
                 .iter()
@@ -278,7 +279,8 @@ impl Judgments {
         Self { grades, ideal }
     }
 
-    fn score(&self, ranking: &[u32]) -> Scores {
+    /// The scores of one ranking (document numbers, best first).
+    pub fn score(&self, ranking: &[u32]) -> Scores {
         score_ranking(
             ranking,
             |d| self.grades.get(&d).copied().unwrap_or(0),
@@ -300,7 +302,7 @@ pub fn run(index: &SearchIndex, task: &Task) -> Result<Run> {
     let fusion = index.fusion();
     let take = index.config.candidates.max(100);
     let mut scores: [Vec<Scores>; 3] = Default::default();
-    let mut modes = Vec::new();
+    let mut times: [Vec<f64>; 3] = Default::default();
     let mut hybrid_lists = Vec::new();
     for (m, mode) in Mode::ALL.into_iter().enumerate() {
         let results: Vec<(Scores, f64, Lists)> = task
@@ -327,25 +329,56 @@ pub fn run(index: &SearchIndex, task: &Task) -> Result<Run> {
                 Ok((j.score(&ranking), ms, lists))
             })
             .collect::<Result<_>>()?;
-        let mean = Scores::mean(&results.iter().map(|r| r.0).collect::<Vec<_>>());
-        let times: Vec<f64> = results.iter().map(|r| r.1).collect();
-        modes.push(ModeScore {
-            mode: mode.name().into(),
-            queries: results.len(),
-            mrr_at_10: mean.rr,
-            ndcg_at_10: mean.ndcg,
-            recall_at_1: mean.r1,
-            recall_at_10: mean.r10,
-            recall_at_100: mean.r100,
-            label_precision_at_10: (task.metric == Metric::LabelPrecisionAt10).then_some(mean.p10),
-            median_query_ms: median(times.clone()),
-            p99_query_ms: p99(times),
-        });
         scores[m] = results.iter().map(|r| r.0).collect();
+        times[m] = results.iter().map(|r| r.1).collect();
         if mode == Mode::Hybrid {
             hybrid_lists = results.into_iter().map(|r| r.2).collect();
         }
     }
+    Ok(Run {
+        eval: summarize(
+            task,
+            &scores,
+            times,
+            fusion.describe(),
+            index.ann_recall(1000, 10),
+        ),
+        scores,
+        lists: hybrid_lists,
+        judgments,
+    })
+}
+
+/// The report of a task whose queries were ranked in every mode (`Mode::ALL` order): each
+/// query's scores and answer times per mode. Also used for an engine's answers.
+pub fn summarize(
+    task: &Task,
+    scores: &[Vec<Scores>; 3],
+    times: [Vec<f64>; 3],
+    fusion: String,
+    ann_recall_at_10: Option<f64>,
+) -> SearchEval {
+    let modes = Mode::ALL
+        .into_iter()
+        .zip(times)
+        .enumerate()
+        .map(|(m, (mode, times))| {
+            let mean = Scores::mean(&scores[m]);
+            ModeScore {
+                mode: mode.name().into(),
+                queries: scores[m].len(),
+                mrr_at_10: mean.rr,
+                ndcg_at_10: mean.ndcg,
+                recall_at_1: mean.r1,
+                recall_at_10: mean.r10,
+                recall_at_100: mean.r100,
+                label_precision_at_10: (task.metric == Metric::LabelPrecisionAt10)
+                    .then_some(mean.p10),
+                median_query_ms: median(times.clone()),
+                p99_query_ms: p99(times),
+            }
+        })
+        .collect();
     let metric = |m: usize| -> Vec<f64> { scores[m].iter().map(|s| task.metric.of(s)).collect() };
     let significance = [(1, Mode::Vector), (2, Mode::Hybrid)]
         .into_iter()
@@ -368,20 +401,15 @@ pub fn run(index: &SearchIndex, task: &Task) -> Result<Run> {
             hybrid: h[i],
         })
         .collect();
-    Ok(Run {
-        eval: SearchEval {
-            task: task.name.clone(),
-            metric: task.metric,
-            fusion: fusion.describe(),
-            modes,
-            significance,
-            per_query,
-            ann_recall_at_10: index.ann_recall(1000, 10),
-        },
-        scores,
-        lists: hybrid_lists,
-        judgments,
-    })
+    SearchEval {
+        task: task.name.clone(),
+        metric: task.metric,
+        fusion,
+        modes,
+        significance,
+        per_query,
+        ann_recall_at_10,
+    }
 }
 
 /// Known-item search: each document's title is the query, the document itself the target.

@@ -315,6 +315,42 @@ impl SearchIndex {
         &self.encoder
     }
 
+    /// A checksum of what turns text into this index's vectors: the encoder's files, the
+    /// pooling fitted on the collection and the tokenizer. Two indexes with the same
+    /// fingerprint give the same vector for the same text (an engine export records it).
+    pub fn encoder_fingerprint(&self) -> Result<String> {
+        let files = match self.meta.encoder {
+            EncoderKind::Words => vec![self.dir.join("embeddings.bin")],
+            EncoderKind::Static => {
+                let dir = self.dir.join(STATIC_DIR);
+                let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                    .map_err(|e| Error::io(&dir, e))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file())
+                    .collect();
+                files.sort();
+                files
+            }
+        };
+        let mut hash = crc32fast::Hasher::new();
+        for path in files {
+            let mut file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                let n =
+                    std::io::Read::read(&mut file, &mut buf).map_err(|e| Error::io(&path, e))?;
+                if n == 0 {
+                    break;
+                }
+                hash.update(&buf[..n]);
+            }
+        }
+        let settings = serde_json::to_vec(&(&self.meta.docvec, &self.meta.tokenizer))
+            .map_err(|e| Error::Internal(format!("index settings do not serialise: {e}")))?;
+        hash.update(&settings);
+        Ok(format!("{:08x}", hash.finalize()))
+    }
+
     /// The stored text of a document (empty once deleted).
     pub fn text(&self, doc: u32) -> Result<String> {
         let Some(address) = self.addresses.get(doc as usize).copied().flatten() else {

@@ -1,0 +1,88 @@
+//! A search task (known-item, TREC, documents as queries) answered by the engine instead of
+//! wordlens, scored by the same judgments and metrics, so the two reports sit side by side.
+
+use std::time::Instant;
+
+use super::milvus::{EngineQuery, Milvus, doc_numbers};
+use crate::error::{Error, Result};
+use crate::progress::{Cancel, Progress, Report};
+use crate::search::evaluate::{Judgments, Scores, SearchEval, Task, summarize};
+use crate::search::{Mode, SearchIndex};
+
+/// Runs `task`'s queries through `engine` in every mode: queries encoded by `index`'s own
+/// encoder (a document query sends its stored vector and leaves itself out), hybrid fused by
+/// the engine's ranker with the index's fusion setting. Queries go one at a time, so the
+/// times are the engine's latency as one client sees it.
+pub fn run(
+    index: &SearchIndex,
+    engine: &Milvus,
+    task: &Task,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<SearchEval> {
+    if task.queries.is_empty() {
+        return Err(Error::Usage("no queries to evaluate".into()));
+    }
+    engine.check_export_of(index)?;
+    let numbers = doc_numbers(index);
+    let fusion = index.fusion();
+    let candidates = index.config.candidates.max(100);
+    let mut scores: [Vec<Scores>; 3] = Default::default();
+    let mut times: [Vec<f64>; 3] = Default::default();
+    let total = (task.queries.len() * Mode::ALL.len()) as u64;
+    for (m, mode) in Mode::ALL.into_iter().enumerate() {
+        for (i, q) in task.queries.iter().enumerate() {
+            cancel.check()?;
+            let judgments = Judgments::of(index, q);
+            let started = Instant::now();
+            let (vector, exclude) = match q.as_document {
+                Some(d) => (
+                    index.document_vector(d),
+                    index
+                        .documents()
+                        .get(d as usize)
+                        .map(|info| info.id.as_str()),
+                ),
+                None => {
+                    let tokens = index.tokenizer().tokenize(&q.text);
+                    (index.query_vector(&q.text, &tokens), None)
+                }
+            };
+            let hits = engine.search(&EngineQuery {
+                mode,
+                text: &q.text,
+                vector: vector.as_deref(),
+                fusion,
+                k: 100,
+                candidates,
+                exclude,
+                label: None,
+            })?;
+            times[m].push(started.elapsed().as_secs_f64() * 1e3);
+            let ranking: Vec<u32> = hits
+                .iter()
+                .filter_map(|h| numbers.get(h.id.as_str()).copied())
+                .collect();
+            scores[m].push(judgments.score(&ranking));
+            let done = (m * task.queries.len() + i + 1) as u64;
+            if done.is_multiple_of(50) || done == total {
+                progress.report(&Report {
+                    stage: "engine queries",
+                    done,
+                    total,
+                    metrics: &[],
+                });
+            }
+        }
+    }
+    progress.finish("engine queries");
+    let fusion_name = format!(
+        "{} (the engine's {} ranker)",
+        fusion.describe(),
+        match fusion.fusion {
+            crate::search::Fusion::Convex => "weighted",
+            crate::search::Fusion::Rrf => "RRF",
+        }
+    );
+    Ok(summarize(task, &scores, times, fusion_name, None))
+}

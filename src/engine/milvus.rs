@@ -1,0 +1,659 @@
+//! A wordlens index in a Milvus collection: export (create, insert in batches, resume, record
+//! what was exported) and search (BM25 over Milvus's analyzer, exact cosine over the index's
+//! own document vectors, and Milvus's hybrid search with its weighted or RRF ranker).
+//!
+//! The official client is async (tonic); each call here runs on a one-thread tokio runtime
+//! owned by the connection, so the rest of wordlens stays synchronous.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use milvus::v2::prelude::*;
+use serde_json::json;
+
+use super::{EngineHit, EngineUri, ExportRecord, ExportReport, quoted};
+use crate::error::{Error, Result};
+use crate::progress::{Cancel, Progress, Report};
+use crate::search::{Fusion, FusionSetting, Mode, SearchIndex};
+
+/// The collection property holding the `ExportRecord` (JSON).
+const RECORD_KEY: &str = "wordlens.export";
+/// Milvus's longest VARCHAR (bytes); longer texts are cut at a character boundary.
+pub const TEXT_MAX_BYTES: usize = 65_535;
+const ID_MAX_BYTES: usize = 4_096;
+/// Rows per insert request: small enough for gRPC's 64 MB message limit at 1,024 dimensions
+/// with texts at the longest.
+const BATCH: usize = 256;
+/// Rows per page when listing the ids already exported.
+const PAGE: i64 = 10_000;
+
+/// The fields of an exported collection.
+const F_ID: &str = "id";
+const F_TITLE: &str = "title";
+const F_LABEL: &str = "label";
+const F_TEXT: &str = "text";
+const F_DENSE: &str = "dense";
+const F_SPARSE: &str = "sparse";
+
+/// One query for the engine: the text (BM25 through Milvus's analyzer), the query's unit
+/// vector from the index's own encoder, and the filters wordlens's search has.
+#[derive(Debug, Clone)]
+pub struct EngineQuery<'a> {
+    pub mode: Mode,
+    pub text: &'a str,
+    /// None: no token of the query has a vector (vector mode then finds nothing).
+    pub vector: Option<&'a [f32]>,
+    /// Hybrid: convex → Milvus's weighted ranker (BM25 1 − w, vector w); rrf → its RRF ranker.
+    pub fusion: FusionSetting,
+    pub k: usize,
+    /// Candidates each list gives hybrid fusion.
+    pub candidates: usize,
+    /// Leave this document id out (document-as-query evaluation).
+    pub exclude: Option<&'a str>,
+    /// Only documents with this label.
+    pub label: Option<&'a str>,
+}
+
+/// A connection to one collection.
+pub struct Milvus {
+    runtime: tokio::runtime::Runtime,
+    client: ClientV2,
+    uri: EngineUri,
+}
+
+impl Milvus {
+    /// Connects (within 5 s) to the engine `uri` names; the collection need not exist.
+    pub fn connect(uri: &EngineUri) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+        let config = ConnectConfig::new()
+            .uri(uri.endpoint())
+            .connect_timeout(Duration::from_secs(5));
+        let client = runtime.block_on(ClientV2::new(&config)).map_err(|e| {
+            Error::remote(
+                uri.to_string(),
+                format!(
+                    "cannot reach Milvus at {} ({e}); is it running? (e.g. `milvus-lite server \
+                     --data-dir DIR --host {} --port {}`)",
+                    uri.endpoint(),
+                    uri.host,
+                    uri.port
+                ),
+            )
+        })?;
+        Ok(Self {
+            runtime,
+            client,
+            uri: uri.clone(),
+        })
+    }
+
+    /// The collection this connection works on.
+    pub fn uri(&self) -> &EngineUri {
+        &self.uri
+    }
+
+    fn call<T>(
+        &self,
+        what: &str,
+        future: impl Future<Output = milvus::v2::error::Result<T>>,
+    ) -> Result<T> {
+        self.runtime
+            .block_on(future)
+            .map_err(|e| Error::remote(self.uri.to_string(), format!("{what}: {e}")))
+    }
+
+    fn name(&self) -> &str {
+        &self.uri.collection
+    }
+
+    fn exists(&self) -> Result<bool> {
+        let request = HasCollectionRequest::builder()
+            .collection_name(self.name())
+            .build()
+            .map_err(request_error)?;
+        Ok(self
+            .call("has collection", self.client.has_collection(request))?
+            .exists())
+    }
+
+    /// The record of the export the collection holds; None when there is no collection. A
+    /// collection wordlens did not make is an error.
+    pub fn record(&self) -> Result<Option<ExportRecord>> {
+        if !self.exists()? {
+            return Ok(None);
+        }
+        let request = DescribeCollectionRequest::builder()
+            .collection_name(self.name())
+            .build()
+            .map_err(request_error)?;
+        let described = self.call(
+            "describe collection",
+            self.client.describe_collection(request),
+        )?;
+        let Some(text) = described.description().get_properties().get(RECORD_KEY) else {
+            return Err(Error::remote(
+                self.uri.to_string(),
+                "this collection was not made by `wordlens export` (no wordlens.export \
+                 property): choose another name, or export with --replace to drop it",
+            ));
+        };
+        serde_json::from_str(text).map(Some).map_err(|e| {
+            Error::remote(
+                self.uri.to_string(),
+                format!("its wordlens.export property is not a valid record ({e}): {text}"),
+            )
+        })
+    }
+
+    /// Checks that the collection holds a complete export of `index` (same model, pooling,
+    /// tokenizer and dimension), so its queries can be encoded by `index`'s encoder.
+    pub fn check_export_of(&self, index: &SearchIndex) -> Result<ExportRecord> {
+        let Some(record) = self.record()? else {
+            return Err(Error::remote(
+                self.uri.to_string(),
+                "no such collection: export the index first (`wordlens export --index DIR --to URI`)",
+            ));
+        };
+        let fingerprint = index.encoder_fingerprint()?;
+        if record.fingerprint != fingerprint || record.dim != index.encoder().dim() {
+            return Err(Error::remote(
+                self.uri.to_string(),
+                format!(
+                    "holds vectors of another model ({}, {} dimensions, fingerprint {}); this \
+                     index's: {}, {} dimensions, fingerprint {fingerprint}: export this index \
+                     with --replace, or search with the index that was exported",
+                    record.model,
+                    record.dim,
+                    record.fingerprint,
+                    index.encoder().describe(),
+                    index.encoder().dim()
+                ),
+            ));
+        }
+        if !record.complete {
+            return Err(Error::remote(
+                self.uri.to_string(),
+                "the export into this collection did not finish: run `wordlens export` again (it resumes)",
+            ));
+        }
+        Ok(record)
+    }
+
+    /// Drops the collection (nothing happens when there is none).
+    pub fn drop_collection(&self) -> Result<()> {
+        if !self.exists()? {
+            return Ok(());
+        }
+        let request = DropCollectionRequest::builder()
+            .collection_name(self.name())
+            .build()
+            .map_err(request_error)?;
+        self.call("drop collection", self.client.drop_collection(request))
+            .map(|_| ())
+    }
+
+    fn create(&self, record: &ExportRecord) -> Result<()> {
+        let varchar = |name: &str, max: u32| {
+            FieldSchema::new()
+                .name(name)
+                .data_type(DataType::VarChar)
+                .max_length(max)
+        };
+        let schema = CollectionSchema::new()
+            .enable_dynamic_field(false)
+            .add_field(varchar(F_ID, ID_MAX_BYTES as u32).primary_key(true))
+            .add_field(varchar(F_TITLE, TEXT_MAX_BYTES as u32))
+            .add_field(varchar(F_LABEL, ID_MAX_BYTES as u32))
+            .add_field(
+                // The analyzer nearest wordlens's tokenizer: Unicode word runs, lowercased
+                // (no stemming or stop words unless the index had them: see docs/engines.md).
+                varchar(F_TEXT, TEXT_MAX_BYTES as u32)
+                    .enable_analyzer(true)
+                    .analyzer_params(json!({"tokenizer": "standard", "filter": ["lowercase"]})),
+            )
+            .add_field(
+                FieldSchema::new()
+                    .name(F_DENSE)
+                    .data_type(DataType::FloatVector)
+                    .dimension(record.dim as u32),
+            )
+            .add_field(
+                FieldSchema::new()
+                    .name(F_SPARSE)
+                    .data_type(DataType::SparseFloatVector),
+            )
+            .add_function(
+                Function::new()
+                    .name("text_bm25")
+                    .function_type(FunctionType::Bm25)
+                    .input_fields([F_TEXT])
+                    .output_fields([F_SPARSE]),
+            );
+        let request = CreateCollectionRequest::builder()
+            .collection_name(self.name())
+            .schema(schema)
+            .index_params(vec![
+                // FLAT: exact cosine, the same answers as wordlens's brute force. A cluster
+                // serving millions of documents would use HNSW here (docs/engines.md).
+                IndexParam::new()
+                    .field_name(F_DENSE)
+                    .index_type(IndexType::Flat)
+                    .metric_type(MetricType::Cosine),
+                IndexParam::new()
+                    .field_name(F_SPARSE)
+                    .index_type(IndexType::SparseInvertedIndex)
+                    .metric_type(MetricType::Bm25),
+            ])
+            .build()
+            .map_err(request_error)?;
+        self.call("create collection", self.client.create_collection(request))?;
+        self.write_record(record)?;
+        let request = LoadCollectionRequest::builder()
+            .collection_name(self.name())
+            .build()
+            .map_err(request_error)?;
+        self.call("load collection", self.client.load_collection(request))
+            .map(|_| ())
+    }
+
+    fn write_record(&self, record: &ExportRecord) -> Result<()> {
+        let text = serde_json::to_string(record)
+            .map_err(|e| Error::Internal(format!("export record does not serialise: {e}")))?;
+        let request = AlterCollectionPropertiesRequest::builder()
+            .collection_name(self.name())
+            .property(RECORD_KEY, text)
+            .build()
+            .map_err(request_error)?;
+        self.call(
+            "record the export",
+            self.client.alter_collection_properties(request),
+        )
+        .map(|_| ())
+    }
+
+    /// Every id in the collection.
+    fn ids(&self) -> Result<HashSet<String>> {
+        let mut ids = HashSet::new();
+        let mut offset = 0;
+        loop {
+            let request = QueryRequest::builder()
+                .collection_name(self.name())
+                .filter(format!("{F_ID} != \"\""))
+                .output_fields([F_ID])
+                .limit(PAGE)
+                .offset(offset)
+                .consistency_level(ConsistencyLevel::Strong)
+                .build()
+                .map_err(request_error)?;
+            let response = self.call("list exported ids", self.client.query(request))?;
+            let before = ids.len();
+            let mut rows = 0;
+            for row in response
+                .results()
+                .rows()
+                .map_err(response_error(&self.uri))?
+            {
+                ids.insert(
+                    row.get_str(F_ID)
+                        .map_err(response_error(&self.uri))?
+                        .to_string(),
+                );
+                rows += 1;
+            }
+            if rows < PAGE as usize || ids.len() == before {
+                return Ok(ids);
+            }
+            offset += PAGE;
+        }
+    }
+
+    /// Exports `index`'s live documents: creates the collection (or, for a collection holding
+    /// an export of the same index, sends only what is missing and deletes what the index no
+    /// longer has), in batches with progress; `replace` first drops a collection holding
+    /// something else. The record is marked complete only after the last batch.
+    pub fn export(
+        &self,
+        index: &SearchIndex,
+        replace: bool,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<ExportReport> {
+        let started = Instant::now();
+        let live: Vec<u32> = (0..index.documents().len() as u32)
+            .filter(|&d| index.is_alive(d))
+            .collect();
+        let mut record = ExportRecord {
+            model: index.encoder().describe(),
+            fingerprint: index.encoder_fingerprint()?,
+            dim: index.encoder().dim(),
+            documents: live.len(),
+            complete: false,
+        };
+        let existing = match self.record() {
+            Ok(r) => r,
+            Err(_) if replace => {
+                self.drop_collection()?;
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let same = |r: &ExportRecord| r.fingerprint == record.fingerprint && r.dim == record.dim;
+        let existing = match existing {
+            Some(r) if !same(&r) && !replace => {
+                return Err(Error::remote(
+                    self.uri.to_string(),
+                    format!(
+                        "already holds an export of another model or index ({}, {} dimensions, \
+                         fingerprint {}); this index: {}, {} dimensions, fingerprint {}: \
+                         export with --replace to rebuild it, or choose another collection",
+                        r.model, r.dim, r.fingerprint, record.model, record.dim, record.fingerprint
+                    ),
+                ));
+            }
+            Some(r) if !same(&r) || replace => {
+                self.drop_collection()?;
+                None
+            }
+            other => other,
+        };
+        let created = existing.is_none();
+        let present = if created {
+            self.create(&record)?;
+            HashSet::new()
+        } else {
+            self.ids()?
+        };
+        // An earlier export of this index: mark it incomplete while it changes.
+        if !created {
+            self.write_record(&record)?;
+        }
+        let wanted: HashSet<&str> = live
+            .iter()
+            .map(|&d| index.documents()[d as usize].id.as_str())
+            .collect();
+        let stale: Vec<String> = present
+            .iter()
+            .filter(|id| !wanted.contains(id.as_str()))
+            .cloned()
+            .collect();
+        self.delete(&stale)?;
+        let todo: Vec<u32> = live
+            .iter()
+            .copied()
+            .filter(|&d| !present.contains(&index.documents()[d as usize].id))
+            .collect();
+        let mut truncated = 0;
+        for (b, batch) in todo.chunks(BATCH).enumerate() {
+            cancel.check()?;
+            let mut rows = Vec::with_capacity(batch.len());
+            for &d in batch {
+                let (row, cut) = self.row(index, d)?;
+                truncated += cut as usize;
+                rows.push(row);
+            }
+            let request = InsertRequest::builder()
+                .collection_name(self.name())
+                .rows(rows)
+                .build()
+                .map_err(request_error)?;
+            self.call("insert", self.client.insert(request))?;
+            progress.report(&Report {
+                stage: "exporting",
+                done: ((b + 1) * BATCH).min(todo.len()) as u64,
+                total: todo.len() as u64,
+                metrics: &[],
+            });
+        }
+        progress.finish("exporting");
+        let total = self.count()?;
+        if total != live.len() {
+            return Err(Error::remote(
+                self.uri.to_string(),
+                format!(
+                    "holds {total} documents after the export; the index has {}: run the export again",
+                    live.len()
+                ),
+            ));
+        }
+        record.complete = true;
+        self.write_record(&record)?;
+        Ok(ExportReport {
+            collection: self.uri.to_string(),
+            written: todo.len(),
+            skipped: live.len() - todo.len(),
+            total,
+            truncated,
+            created,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// One document as a row, and whether its text was cut to `TEXT_MAX_BYTES`.
+    fn row(&self, index: &SearchIndex, doc: u32) -> Result<(serde_json::Value, bool)> {
+        let info = &index.documents()[doc as usize];
+        if info.id.len() > ID_MAX_BYTES {
+            return Err(Error::Usage(format!(
+                "document id {:?}… is longer than the {ID_MAX_BYTES} bytes Milvus keeps",
+                info.id.chars().take(40).collect::<String>()
+            )));
+        }
+        let text = index.text(doc)?;
+        let (text, cut) = cut_at(&text, TEXT_MAX_BYTES);
+        let title = info.title.as_deref().unwrap_or("");
+        let (title, _) = cut_at(title, TEXT_MAX_BYTES);
+        // A document without a vector (no token had one) is stored as zeros: it is never a
+        // cosine neighbour, as in wordlens.
+        let vector = index
+            .document_vector(doc)
+            .unwrap_or_else(|| vec![0.0; index.encoder().dim()]);
+        Ok((
+            json!({
+                F_ID: info.id,
+                F_TITLE: title,
+                F_LABEL: info.label.as_deref().unwrap_or(""),
+                F_TEXT: text,
+                F_DENSE: vector,
+            }),
+            cut,
+        ))
+    }
+
+    fn delete(&self, ids: &[String]) -> Result<()> {
+        for chunk in ids.chunks(1_000) {
+            let list: Vec<String> = chunk.iter().map(|id| quoted(id)).collect();
+            let request = DeleteRequest::builder()
+                .collection_name(self.name())
+                .filter(format!("{F_ID} in [{}]", list.join(", ")))
+                .build()
+                .map_err(request_error)?;
+            self.call("delete", self.client.delete(request))?;
+        }
+        Ok(())
+    }
+
+    /// Documents in the collection.
+    pub fn count(&self) -> Result<usize> {
+        let request = QueryRequest::builder()
+            .collection_name(self.name())
+            .output_fields(["count(*)"])
+            .consistency_level(ConsistencyLevel::Strong)
+            .build()
+            .map_err(request_error)?;
+        let response = self.call("count", self.client.query(request))?;
+        let mut rows = response
+            .results()
+            .rows()
+            .map_err(response_error(&self.uri))?;
+        let row = rows
+            .next()
+            .ok_or_else(|| Error::remote(self.uri.to_string(), "count(*) returned no row"))?;
+        let n = row.get_i64("count(*)").map_err(response_error(&self.uri))?;
+        usize::try_from(n)
+            .map_err(|_| Error::remote(self.uri.to_string(), format!("count(*) returned {n}")))
+    }
+
+    /// The engine's ranking for one query, best first.
+    pub fn search(&self, q: &EngineQuery) -> Result<Vec<EngineHit>> {
+        let mut filters = Vec::new();
+        if let Some(id) = q.exclude {
+            filters.push(format!("{F_ID} != {}", quoted(id)));
+        }
+        if let Some(label) = q.label {
+            filters.push(format!("{F_LABEL} == {}", quoted(label)));
+        }
+        let filter = filters.join(" and ");
+        let take = q.k + q.exclude.is_some() as usize;
+        let bm25 = (!q.text.trim().is_empty()).then(|| {
+            (
+                F_SPARSE,
+                SearchVectors::EmbeddedText(vec![q.text.to_string()]),
+            )
+        });
+        let dense = q
+            .vector
+            .map(|v| (F_DENSE, SearchVectors::Float(vec![v.to_vec()])));
+        let response = match (q.mode, bm25, dense) {
+            (Mode::Bm25, Some(list), _) | (Mode::Vector, _, Some(list)) => {
+                self.single(list, &filter, take)?
+            }
+            (Mode::Hybrid, Some(b), Some(v)) => self.hybrid(b, v, &filter, take, q)?,
+            (Mode::Hybrid, Some(list), None) | (Mode::Hybrid, None, Some(list)) => {
+                self.single(list, &filter, take)?
+            }
+            _ => return Ok(Vec::new()),
+        };
+        let mut hits = Vec::new();
+        for result in response.results() {
+            let Ids::VarChar(ids) = result.get_ids() else {
+                return Err(Error::remote(
+                    self.uri.to_string(),
+                    "the collection's ids are not strings: not a wordlens export",
+                ));
+            };
+            for (id, &score) in ids.iter().zip(result.get_scores()) {
+                if Some(id.as_str()) != q.exclude {
+                    hits.push(EngineHit {
+                        id: id.clone(),
+                        score: score as f64,
+                    });
+                }
+            }
+        }
+        hits.truncate(q.k);
+        Ok(hits)
+    }
+
+    fn single(
+        &self,
+        (field, vectors): (&str, SearchVectors),
+        filter: &str,
+        take: usize,
+    ) -> Result<SearchResponse> {
+        let request = SearchRequest::builder()
+            .collection_name(self.name())
+            .vector_field(field)
+            .vectors(vectors)
+            .filter(filter)
+            .limit(take as i64)
+            .output_fields([F_ID])
+            .consistency_level(ConsistencyLevel::Strong)
+            .build()
+            .map_err(request_error)?;
+        self.call("search", self.client.search(request))
+    }
+
+    fn hybrid(
+        &self,
+        bm25: (&str, SearchVectors),
+        dense: (&str, SearchVectors),
+        filter: &str,
+        take: usize,
+        q: &EngineQuery,
+    ) -> Result<SearchResponse> {
+        let sub = |(field, vectors): (&str, SearchVectors)| {
+            SubSearchRequest::builder()
+                .vector_field(field)
+                .vectors(vectors)
+                .filter(filter)
+                .limit(q.candidates.max(take) as i64)
+                .build()
+                .map_err(request_error)
+        };
+        let builder = HybridSearchRequest::builder()
+            .collection_name(self.name())
+            .sub_requests(vec![sub(bm25)?, sub(dense)?])
+            .output_fields([F_ID])
+            .limit(take as i64)
+            .consistency_level(ConsistencyLevel::Strong);
+        let w = q.fusion.vector_weight;
+        let builder = match q.fusion.fusion {
+            Fusion::Convex => builder.rerank(WeightedRerank::new().function(weighted(1.0 - w, w))),
+            Fusion::Rrf => builder.rerank(RRFRerank::new().k(q.fusion.rrf_k.round() as i64)),
+        };
+        let request = builder.build().map_err(request_error)?;
+        self.call("hybrid search", self.client.hybrid_search(request))
+    }
+}
+
+/// Milvus's weighted ranker with its scores normalised first (`norm_score`, pymilvus's
+/// default: BM25 → 2·atan(score)/π, cosine → (1 + cos)/2); the SDK's builder leaves it off.
+fn weighted(bm25: f64, vector: f64) -> Function {
+    let weights = json!([bm25, vector]);
+    Function::new()
+        .function_type(FunctionType::Rerank)
+        .param("reranker", "weighted")
+        .param("strategy", "weighted")
+        .param("weights", weights.to_string())
+        .param("norm_score", "true")
+        .param(
+            "params",
+            json!({"weights": weights, "norm_score": true}).to_string(),
+        )
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, and whether it was cut.
+fn cut_at(text: &str, max: usize) -> (&str, bool) {
+    if text.len() <= max {
+        return (text, false);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&text[..end], true)
+}
+
+fn request_error(e: milvus::v2::error::Error) -> Error {
+    Error::Internal(format!("a Milvus request wordlens built is invalid: {e}"))
+}
+
+fn response_error(uri: &EngineUri) -> impl Fn(milvus::v2::error::Error) -> Error + '_ {
+    move |e| Error::remote(uri.to_string(), format!("unexpected answer: {e}"))
+}
+
+/// Maps engine ids back to the index's document numbers.
+pub fn doc_numbers(index: &SearchIndex) -> HashMap<&str, u32> {
+    index
+        .documents()
+        .iter()
+        .enumerate()
+        .filter(|(d, _)| index.is_alive(*d as u32))
+        .map(|(d, info)| (info.id.as_str(), d as u32))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_cut_at_a_character_boundary() {
+        assert_eq!(cut_at("abc", 5), ("abc", false));
+        assert_eq!(cut_at("aé", 2), ("a", true));
+        assert_eq!(cut_at("aéb", 3), ("aé", true));
+    }
+}
