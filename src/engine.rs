@@ -89,9 +89,11 @@ impl fmt::Display for EngineUri {
     }
 }
 
-/// What an export wrote, kept on the collection itself (a collection property) so that a
-/// second export resumes or updates instead of duplicating, and a search through the engine
-/// can check it encodes queries with the same model.
+/// What made an exported collection's vectors, kept on the collection itself (a property set
+/// when it is created), so that a second export of the same index resumes or updates instead
+/// of duplicating, and a search through the engine can check it encodes queries with the
+/// same model. Whether the export is complete is not stored: the collection must hold exactly
+/// the index's live documents (`Milvus::check_export_of`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportRecord {
     /// What made the vectors (`Encoder::describe`).
@@ -100,10 +102,6 @@ pub struct ExportRecord {
     pub fingerprint: String,
     /// Dimension of the dense vectors.
     pub dim: usize,
-    /// Documents the export holds once complete.
-    pub documents: usize,
-    /// False from the collection's creation until the last batch is in.
-    pub complete: bool,
 }
 
 /// One answer of the engine: the document's id and the engine's score.

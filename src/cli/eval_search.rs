@@ -46,6 +46,10 @@ pub struct EvalSearchArgs {
     /// exported from this index) and print its figures beside wordlens's.
     #[arg(long, value_name = "URI", conflicts_with_all = ["sweep", "tune"])]
     pub engine: Option<String>,
+    /// Score at most N queries, spread evenly over the task (the same ones for wordlens and
+    /// the engine).
+    #[arg(long, value_name = "N")]
+    pub max_queries: Option<usize>,
 }
 
 fn task(index: &SearchIndex, a: &EvalSearchArgs) -> Result<Task> {
@@ -77,7 +81,10 @@ struct Output {
 
 pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
     let index = open(ctx, &a.index, &a.fusion)?;
-    let task = task(&index, &a)?;
+    let mut task = task(&index, &a)?;
+    if let Some(n) = a.max_queries {
+        task = task.sample(n);
+    }
     let run = evaluate::run(&index, &task)?;
     let current = index.fusion();
     let sweep = a.sweep.then(|| sweep::sweep(&run, &task, current));

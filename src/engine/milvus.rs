@@ -174,10 +174,14 @@ impl Milvus {
                 ),
             ));
         }
-        if !record.complete {
+        let (held, live) = (self.count()?, index.len());
+        if held != live {
             return Err(Error::remote(
                 self.uri.to_string(),
-                "the export into this collection did not finish: run `wordlens export` again (it resumes)",
+                format!(
+                    "holds {held} documents, the index {live}: the export did not finish or the \
+                     index changed since; run `wordlens export` again (it sends only what is missing)"
+                ),
             ));
         }
         Ok(record)
@@ -233,9 +237,12 @@ impl Milvus {
                     .input_fields([F_TEXT])
                     .output_fields([F_SPARSE]),
             );
+        let text = serde_json::to_string(record)
+            .map_err(|e| Error::Internal(format!("export record does not serialise: {e}")))?;
         let request = CreateCollectionRequest::builder()
             .collection_name(self.name())
             .schema(schema)
+            .properties(HashMap::from([(RECORD_KEY.to_string(), text)]))
             .index_params(vec![
                 // FLAT: exact cosine, the same answers as wordlens's brute force. A cluster
                 // serving millions of documents would use HNSW here (docs/engines.md).
@@ -251,28 +258,12 @@ impl Milvus {
             .build()
             .map_err(request_error)?;
         self.call("create collection", self.client.create_collection(request))?;
-        self.write_record(record)?;
         let request = LoadCollectionRequest::builder()
             .collection_name(self.name())
             .build()
             .map_err(request_error)?;
         self.call("load collection", self.client.load_collection(request))
             .map(|_| ())
-    }
-
-    fn write_record(&self, record: &ExportRecord) -> Result<()> {
-        let text = serde_json::to_string(record)
-            .map_err(|e| Error::Internal(format!("export record does not serialise: {e}")))?;
-        let request = AlterCollectionPropertiesRequest::builder()
-            .collection_name(self.name())
-            .property(RECORD_KEY, text)
-            .build()
-            .map_err(request_error)?;
-        self.call(
-            "record the export",
-            self.client.alter_collection_properties(request),
-        )
-        .map(|_| ())
     }
 
     /// Every id in the collection.
@@ -314,7 +305,7 @@ impl Milvus {
     /// Exports `index`'s live documents: creates the collection (or, for a collection holding
     /// an export of the same index, sends only what is missing and deletes what the index no
     /// longer has), in batches with progress; `replace` first drops a collection holding
-    /// something else. The record is marked complete only after the last batch.
+    /// something else.
     pub fn export(
         &self,
         index: &SearchIndex,
@@ -326,12 +317,10 @@ impl Milvus {
         let live: Vec<u32> = (0..index.documents().len() as u32)
             .filter(|&d| index.is_alive(d))
             .collect();
-        let mut record = ExportRecord {
+        let record = ExportRecord {
             model: index.encoder().describe(),
             fingerprint: index.encoder_fingerprint()?,
             dim: index.encoder().dim(),
-            documents: live.len(),
-            complete: false,
         };
         let existing = match self.record() {
             Ok(r) => r,
@@ -367,10 +356,6 @@ impl Milvus {
         } else {
             self.ids()?
         };
-        // An earlier export of this index: mark it incomplete while it changes.
-        if !created {
-            self.write_record(&record)?;
-        }
         let wanted: HashSet<&str> = live
             .iter()
             .map(|&d| index.documents()[d as usize].id.as_str())
@@ -419,8 +404,6 @@ impl Milvus {
                 ),
             ));
         }
-        record.complete = true;
-        self.write_record(&record)?;
         Ok(ExportReport {
             collection: self.uri.to_string(),
             written: todo.len(),

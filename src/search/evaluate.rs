@@ -189,6 +189,25 @@ pub struct Task {
     pub metric: Metric,
 }
 
+impl Task {
+    /// At most `n` of the queries, spread evenly over the set (every ⌈len / n⌉-th, from the
+    /// first), so that a slow engine can be compared on the same sample.
+    pub fn sample(mut self, n: usize) -> Self {
+        let len = self.queries.len();
+        if n == 0 || n >= len {
+            return self;
+        }
+        let step = len.div_ceil(n);
+        self.queries = self.queries.into_iter().step_by(step).collect();
+        self.name = format!(
+            "{} (one query in {step}: {} of {len})",
+            self.name,
+            self.queries.len()
+        );
+        self
+    }
+}
+
 fn dcg(grades: impl Iterator<Item = u32>) -> f64 {
     grades
         .enumerate()

@@ -16,6 +16,7 @@
 //! | static models (model2vec, sentence-transformers, WordLlama) | `static_models.rs` |
 //! | models by name, the hub cache and `models pull` | `hub.rs` |
 //! | classification against scikit-learn, `.wlm` files | `classify.rs`; any labelled file format through `classify`/`compare`: `labelled_files.rs` |
+//! | an index exported to a search engine (Milvus) and searched there | `engine.rs` |
 //! | search quality and index files | `search.rs`; fusion settings and their robustness: `fusion.rs` |
 //! | the TUI's tabs drawn (snapshots) and the real binary in tmux | `tui.rs` |
 //! | the TUI opening files: picker, column dialog, switching vectors, keys, themes | `tui_opening.rs` |
@@ -31,6 +32,7 @@ mod cli;
 mod corpus;
 mod crash;
 mod encodings;
+mod engine;
 mod formats;
 mod fusion;
 mod fuzz_regressions;
