@@ -55,6 +55,9 @@ pub struct Start {
     pub corpus: Option<CorpusSpec>,
     pub vectors: VectorSource,
     pub data_dir: PathBuf,
+    /// `--engine`: the Search tab asks this collection (connected before the screen is taken).
+    #[cfg(feature = "milvus")]
+    pub engine: Option<crate::engine::milvus::Milvus>,
 }
 
 /// Runs the TUI until the user quits. The terminal is restored on return and on panic.
@@ -66,6 +69,13 @@ pub fn run(start: Start) -> Result<()> {
     let mut app = App::new(&start.config, "")
         .with_recent(start.data_dir.join("recent.json"), start.config.tui.recent);
     app.keymap = keymap;
+    #[cfg(feature = "milvus")]
+    {
+        app.engine = start.engine.map(|m| app::engine_backend::EngineBackend {
+            milvus: std::sync::Arc::new(m),
+            checked: false,
+        });
+    }
     if let Ok(cwd) = std::env::current_dir() {
         app.export_dir = cwd;
     }

@@ -18,6 +18,11 @@ pub struct TuiArgs {
     /// Artifact folder (default: config's tui.data_dir, else ~/.cache/wordlens).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Answer the Search tab from this engine collection (milvus://HOST:PORT/COLLECTION,
+    /// exported from an index of the same collection and settings); the status bar says so.
+    #[cfg(feature = "milvus")]
+    #[arg(long, value_name = "URI")]
+    pub engine: Option<String>,
 }
 
 pub fn run(ctx: &Context, a: TuiArgs) -> Result<()> {
@@ -45,6 +50,13 @@ pub fn run(ctx: &Context, a: TuiArgs) -> Result<()> {
             config.tui.data_dir.clone()
         }
     });
+    // Connect before the screen is taken, so an unreachable engine is a plain error.
+    #[cfg(feature = "milvus")]
+    let engine = a
+        .engine
+        .as_deref()
+        .map(super::engine::connect)
+        .transpose()?;
     // No data given and no bundled data here: the TUI opens on its file picker.
     let corpus = (!c.bundled() || corpus.path.exists()).then_some(corpus);
     tui::run(tui::Start {
@@ -52,5 +64,7 @@ pub fn run(ctx: &Context, a: TuiArgs) -> Result<()> {
         corpus,
         vectors: super::vectors::source(ctx, c.vectors.as_deref()),
         data_dir,
+        #[cfg(feature = "milvus")]
+        engine,
     })
 }

@@ -251,8 +251,13 @@ pub struct App {
     search_pending: Option<Instant>,
     try_pending: Option<Instant>,
     lossy_utf8: bool,
+    /// `tui --engine`: the Search tab asks this engine collection instead of the index.
+    #[cfg(feature = "milvus")]
+    pub engine: Option<engine_backend::EngineBackend>,
 }
 
+#[cfg(feature = "milvus")]
+pub mod engine_backend;
 mod export;
 mod input;
 mod job_events;
@@ -308,6 +313,8 @@ impl App {
             search_pending: None,
             try_pending: None,
             lossy_utf8: config.data.lossy_utf8,
+            #[cfg(feature = "milvus")]
+            engine: None,
         }
     }
 

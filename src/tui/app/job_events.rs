@@ -103,6 +103,10 @@ impl App {
             JobOutput::Scores(s) => self.loaded.scores = Some(*s),
             JobOutput::Index(ix) => {
                 self.loaded.index = Some(ix);
+                #[cfg(feature = "milvus")]
+                if let Some(engine) = &mut self.engine {
+                    engine.checked = false;
+                }
                 self.run_search();
             }
             JobOutput::Classifier(m) => {

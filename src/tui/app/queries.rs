@@ -20,7 +20,17 @@ impl App {
             return;
         }
         let label = s.label.and_then(|i| self.loaded.labels.get(i)).cloned();
-        match ix.search(&s.query, s.mode(), self.results, label.as_deref()) {
+        #[cfg(feature = "milvus")]
+        let engine = {
+            let (query, mode) = (s.query.clone(), s.mode());
+            self.engine_search(&ix, &query, mode, label.as_deref())
+        };
+        #[cfg(not(feature = "milvus"))]
+        let engine = None;
+        let s = &mut self.search;
+        let answer =
+            engine.unwrap_or_else(|| ix.search(&s.query, s.mode(), self.results, label.as_deref()));
+        match answer {
             Ok(hits) => {
                 s.hits = hits;
                 s.error = None;

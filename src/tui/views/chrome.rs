@@ -39,8 +39,15 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let [jobs_row, message_row] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     if app.jobs.is_empty() {
+        #[cfg(feature = "milvus")]
+        let ready = match &app.engine {
+            Some(e) => format!(" ready · search answered by {}", e.milvus.uri()),
+            None => " ready".to_string(),
+        };
+        #[cfg(not(feature = "milvus"))]
+        let ready = " ready".to_string();
         frame.render_widget(
-            Line::styled(" ready", Style::default().fg(Color::Green)),
+            Line::styled(ready, Style::default().fg(Color::Green)),
             jobs_row,
         );
     } else {

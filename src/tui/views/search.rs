@@ -21,8 +21,14 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
         .label
         .and_then(|i| app.loaded.labels.get(i))
         .map_or("all labels".to_string(), |l| format!("label {l}"));
+    #[cfg(feature = "milvus")]
+    let engine = app.engine.as_ref().map_or(String::new(), |e| {
+        format!(" · answered by {}", e.milvus.uri())
+    });
+    #[cfg(not(feature = "milvus"))]
+    let engine = "";
     let title = format!(
-        "search · {} · {label}  (m mode, l label, y/n judge, e judgments)",
+        "search · {}{engine} · {label}  (m mode, l label, y/n judge, e judgments)",
         s.mode().name()
     );
     frame.render_widget(

@@ -1,0 +1,72 @@
+//! The Search tab answered by an engine collection (`wordlens tui --engine milvus://…`): the
+//! query is encoded by the loaded index's encoder, the engine ranks, and the hits show what the
+//! index knows of each document. The collection is checked against the index once per index.
+
+use std::sync::Arc;
+
+use super::App;
+use crate::engine::milvus::{EngineQuery, Milvus, doc_numbers};
+use crate::error::Result;
+use crate::search::{Hit, Mode, SearchIndex};
+
+/// The engine the Search tab asks, and whether it holds an export of the loaded index.
+pub struct EngineBackend {
+    pub milvus: Arc<Milvus>,
+    /// Set once `check_export_of` passed for the loaded index (cleared when a new one loads).
+    pub checked: bool,
+}
+
+impl App {
+    /// The engine's answer to `query` in `mode`, as hits of `ix`.
+    pub(super) fn engine_search(
+        &mut self,
+        ix: &SearchIndex,
+        query: &str,
+        mode: Mode,
+        label: Option<&str>,
+    ) -> Option<Result<Vec<Hit>>> {
+        let k = self.results;
+        let backend = self.engine.as_mut()?;
+        Some((|| {
+            if !backend.checked {
+                backend.milvus.check_export_of(ix)?;
+                backend.checked = true;
+            }
+            let tokens = ix.tokenizer().tokenize(query);
+            let vector = ix.query_vector(query, &tokens);
+            let found = backend.milvus.search(&EngineQuery {
+                mode,
+                text: query,
+                vector: vector.as_deref(),
+                fusion: ix.fusion(),
+                k,
+                candidates: ix.config.candidates.max(k),
+                exclude: None,
+                label,
+            })?;
+            let numbers = doc_numbers(ix);
+            let mut hits = Vec::with_capacity(found.len());
+            for h in found {
+                let Some(&doc) = numbers.get(h.id.as_str()) else {
+                    continue;
+                };
+                let info = &ix.documents()[doc as usize];
+                let text = ix.text(doc)?;
+                hits.push(Hit {
+                    doc,
+                    id: info.id.clone(),
+                    title: info.title.clone(),
+                    label: info.label.clone(),
+                    score: h.score,
+                    bm25: None,
+                    bm25_rank: None,
+                    cosine: None,
+                    vector_rank: None,
+                    snippet: text.chars().take(240).collect(),
+                    fusion: None,
+                });
+            }
+            Ok(hits)
+        })())
+    }
+}
