@@ -1,7 +1,7 @@
 //! Does the `[docvec] method` help search? Vector-only retrieval on BBC with each pooling:
 //! bodies pooled as the index would pool them (fitted on the bodies), titles pooled with the
 //! same fitted weights as known-item queries, and every body as a query for label precision.
-//! `cargo run --release --example docvec_search -- BBC.csv VECTORS...` prints one Markdown row
+//! `cargo run --release --features bench-examples --example docvec_search -- BBC.csv VECTORS...` prints one Markdown row
 //! per vectors file and method: known-item MRR@10 and label precision@10 (cosine, exact).
 
 use wordlens::docvec::encoder::Encoder;

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/peer_env.sh
-cargo build --release --quiet --bin wordlens --example load_vectors
+cargo build --release --quiet --bin wordlens --features bench-examples --example load_vectors
 "$PY" bench/embeddings.py --runs "${1:-3}" "${@:2}"

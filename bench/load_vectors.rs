@@ -1,5 +1,5 @@
 //! Times opening vector files and answering one neighbours query, as a user of the library
-//! would: `cargo run --release --example load_vectors -- FILE...` prints one JSON line per
+//! would: `cargo run --release --features bench-examples --example load_vectors -- FILE...` prints one JSON line per
 //! file with the median of 5 opens (the first open warms the page cache and is not counted).
 
 use std::time::Instant;

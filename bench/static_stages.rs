@@ -1,7 +1,7 @@
 //! Where `wordlens embed` spends its time with a static model, one stage at a time, in one
 //! process (no start-up), on every BBC body and every tweet:
 //!
-//!     cargo run --release --example static_stages -- MODEL_DIR
+//!     cargo run --release --features bench-examples --example static_stages -- MODEL_DIR
 //!
 //! Prints documents/s for: opening the model; the `tokenizers` pipeline alone (`encode_fast`
 //! over the whole text, rayon over documents); wordlens's token ids (the `▁word` fast path

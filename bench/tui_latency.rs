@@ -1,7 +1,7 @@
 //! Keystroke latency of the Search tab at BBC size: types BBC titles into the query box one
 //! character at a time and times each keystroke's update + search + redraw (debouncing is
 //! skipped: every keystroke runs the search, the worst case).
-//! Usage: cargo run --release --example tui_latency [-- VECTORS]   (default: trains word2vec)
+//! Usage: cargo run --release --features bench-examples --example tui_latency [-- VECTORS]   (default: trains word2vec)
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
