@@ -30,10 +30,14 @@ pub fn run(
     let mut scores: [Vec<Scores>; 3] = Default::default();
     let mut times: [Vec<f64>; 3] = Default::default();
     let total = (task.queries.len() * Mode::ALL.len()) as u64;
+    let judgments: Vec<Judgments> = task
+        .queries
+        .iter()
+        .map(|q| Judgments::of(index, q))
+        .collect();
     for (m, mode) in Mode::ALL.into_iter().enumerate() {
-        for (i, q) in task.queries.iter().enumerate() {
+        for (i, (q, judgments)) in task.queries.iter().zip(&judgments).enumerate() {
             cancel.check()?;
-            let judgments = Judgments::of(index, q);
             let started = Instant::now();
             let (vector, exclude) = match q.as_document {
                 Some(d) => (

@@ -39,6 +39,13 @@ const F_SPARSE: &str = "sparse";
 mod search;
 pub use search::EngineQuery;
 
+/// What a collection holds, as far as wordlens is concerned.
+enum Stored {
+    Missing,
+    Foreign,
+    Export(ExportRecord),
+}
+
 /// A connection to one collection.
 pub struct Milvus {
     runtime: tokio::runtime::Runtime,
@@ -104,11 +111,11 @@ impl Milvus {
             .exists())
     }
 
-    /// The record of the export the collection holds; None when there is no collection. A
-    /// collection wordlens did not make is an error.
-    pub fn record(&self) -> Result<Option<ExportRecord>> {
+    /// What the collection holds: nothing (no collection), something wordlens did not make
+    /// (no record), or an export with its record.
+    fn stored(&self) -> Result<Stored> {
         if !self.exists()? {
-            return Ok(None);
+            return Ok(Stored::Missing);
         }
         let request = DescribeCollectionRequest::builder()
             .collection_name(self.name())
@@ -118,19 +125,33 @@ impl Milvus {
             "describe collection",
             self.client.describe_collection(request),
         )?;
-        let Some(text) = described.description().get_properties().get(RECORD_KEY) else {
-            return Err(Error::remote(
-                self.uri.to_string(),
-                "this collection was not made by `wordlens export` (no wordlens.export \
-                 property): choose another name, or export with --replace to drop it",
-            ));
+        let properties = described.description().get_properties();
+        let Some(text) = properties.get(RECORD_KEY) else {
+            return Ok(Stored::Foreign);
         };
-        serde_json::from_str(text).map(Some).map_err(|e| {
-            Error::remote(
-                self.uri.to_string(),
-                format!("its wordlens.export property is not a valid record ({e}): {text}"),
-            )
-        })
+        match serde_json::from_str(text) {
+            Ok(record) => Ok(Stored::Export(record)),
+            // A damaged record is not ours to trust: as a collection wordlens did not make.
+            Err(_) => Ok(Stored::Foreign),
+        }
+    }
+
+    /// The record of the export the collection holds; None when there is no collection. A
+    /// collection wordlens did not make is an error.
+    pub fn record(&self) -> Result<Option<ExportRecord>> {
+        match self.stored()? {
+            Stored::Missing => Ok(None),
+            Stored::Export(record) => Ok(Some(record)),
+            Stored::Foreign => Err(self.foreign()),
+        }
+    }
+
+    fn foreign(&self) -> Error {
+        Error::remote(
+            self.uri.to_string(),
+            "this collection was not made by `wordlens export` (no valid wordlens.export \
+             property): choose another name, or export with --replace to drop it",
+        )
     }
 
     /// Checks that the collection holds a complete export of `index` (same model, pooling,
@@ -306,13 +327,16 @@ impl Milvus {
             fingerprint: index.encoder_fingerprint()?,
             dim: index.encoder().dim(),
         };
-        let existing = match self.record() {
-            Ok(r) => r,
-            Err(_) if replace => {
+        // Only a collection wordlens did not make is dropped for --replace; an engine that
+        // fails to answer stops the export.
+        let existing = match self.stored()? {
+            Stored::Foreign if replace => {
                 self.drop_collection()?;
                 None
             }
-            Err(e) => return Err(e),
+            Stored::Foreign => return Err(self.foreign()),
+            Stored::Missing => None,
+            Stored::Export(r) => Some(r),
         };
         let same = |r: &ExportRecord| r.fingerprint == record.fingerprint && r.dim == record.dim;
         let existing = match existing {

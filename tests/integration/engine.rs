@@ -92,6 +92,13 @@ fn index(data: &Path, dir: &Path, name: &str, vectors: Option<&Path>) -> PathBuf
     ix
 }
 
+fn drop_collection(to: &str) {
+    Milvus::connect(&EngineUri::parse(to).unwrap())
+        .unwrap()
+        .drop_collection()
+        .unwrap();
+}
+
 fn export(ix: &Path, to: &str) -> serde_json::Value {
     ok_json(&[
         "-q",
@@ -293,10 +300,7 @@ fn a_second_export_follows_deletions_and_additions() {
         Some(n - 2 + 6),
         "{after_append}"
     );
-    Milvus::connect(&EngineUri::parse(&to).unwrap())
-        .unwrap()
-        .drop_collection()
-        .unwrap();
+    drop_collection(&to);
 }
 
 #[test]
@@ -338,10 +342,7 @@ fn a_collection_of_another_model_is_refused_until_replaced() {
         "--json",
     ]);
     assert_eq!(replaced["created"].as_bool(), Some(true), "{replaced}");
-    Milvus::connect(&EngineUri::parse(&to).unwrap())
-        .unwrap()
-        .drop_collection()
-        .unwrap();
+    drop_collection(&to);
 }
 
 #[test]
