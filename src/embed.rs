@@ -1,5 +1,6 @@
 //! Word embeddings: vocabulary, word2vec training, vector files, and what to ask of vectors.
 
+pub mod contextual;
 pub mod cooccur;
 pub mod eval;
 pub mod glove;

@@ -448,6 +448,9 @@ impl Experiment<'_> {
                     Vectors::Loaded(Encoder::Static(m)) => {
                         format!("static model {}", m.path().display())
                     }
+                    Vectors::Loaded(Encoder::Contextual(m)) => {
+                        format!("contextual encoder {}", m.path().display())
+                    }
                     Vectors::Train { .. } => {
                         "vectors trained on each training split + the bundled Wikipedia sample"
                             .into()
@@ -514,6 +517,13 @@ impl Runs {
                 for &i in test {
                     self.coverage.0 += 1;
                     self.coverage.1 += !m.token_ids(&data.texts[i]).is_empty() as u64;
+                }
+            }
+            Encoder::Contextual(m) => {
+                self.shape = (m.tokenizer().get_vocab_size(true), m.dim());
+                for &i in test {
+                    self.coverage.0 += 1;
+                    self.coverage.1 += m.has_tokens(&data.texts[i]) as u64;
                 }
             }
         }

@@ -7,8 +7,9 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::pipeline::Pipeline;
+use super::pipeline::{ModelKind, Pipeline};
 use crate::docvec::encoder::Encoder;
+use crate::embed::contextual::ContextualModel;
 use crate::embed::io::{parse_w2v_bin, write_w2v_bin};
 use crate::embed::static_model::StaticModel;
 use crate::error::{Error, Result};
@@ -76,25 +77,38 @@ pub fn load(path: &Path) -> Result<Pipeline> {
         .map_err(|e| Error::at_line(path, 2, format!("model description is invalid: {e}")))?;
     let rest = &bytes[json_end + 1..];
     if let Some(r) = pipeline.static_model.clone() {
-        let model = StaticModel::open(Path::new(&r.path)).map_err(|e| {
+        let cannot_open = |e: Error| {
             Error::at_line(
                 path,
                 2,
-                format!("the static model this classifier was trained with cannot be opened: {e}"),
+                format!("the model this classifier was trained with cannot be opened: {e}"),
             )
-        })?;
-        let now = model.fingerprint()?;
+        };
+        let folder = Path::new(&r.path);
+        let encoder = match r.kind {
+            ModelKind::Static => {
+                Encoder::Static(Arc::new(StaticModel::open(folder).map_err(cannot_open)?))
+            }
+            ModelKind::Contextual => Encoder::Contextual(Arc::new(
+                ContextualModel::open(folder).map_err(cannot_open)?,
+            )),
+        };
+        let now = match &encoder {
+            Encoder::Static(m) => m.fingerprint()?,
+            Encoder::Contextual(m) => m.fingerprint()?,
+            Encoder::Words(_) => String::new(),
+        };
         if now != r.fingerprint {
             return Err(Error::at_line(
                 path,
                 2,
                 format!(
-                    "the static model at {} changed since training (checksum {now}, expected {}): retrain the classifier",
+                    "the model at {} changed since training (checksum {now}, expected {}): retrain the classifier",
                     r.path, r.fingerprint
                 ),
             ));
         }
-        pipeline.encoder = Some(Encoder::Static(Arc::new(model)));
+        pipeline.encoder = Some(encoder);
     } else if pipeline.kind.uses_embeddings() {
         if rest.is_empty() {
             return Err(Error::at_byte(

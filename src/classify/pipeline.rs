@@ -135,13 +135,33 @@ pub struct Pipeline {
     pub encoder: Option<Encoder>,
 }
 
-/// A static model a saved classifier uses: its folder and a fingerprint checked on load.
+/// A model folder a saved classifier uses (a static model or a contextual encoder): its folder
+/// and a fingerprint checked on load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaticModelRef {
     /// The model's folder.
     pub path: String,
     /// A checksum of its files, compared on load.
     pub fingerprint: String,
+    /// Which kind of model the folder holds (files written before contextual encoders: static).
+    #[serde(default)]
+    pub kind: ModelKind,
+}
+
+/// The kinds of model folder a classifier can use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    #[default]
+    Static,
+    Contextual,
+}
+
+fn canonical(path: &std::path::Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// Documents as a pipeline reads them: their texts (a static model tokenizes them itself) and
@@ -161,17 +181,30 @@ impl<'a> Docs<'a> {
     }
 }
 
-/// The token sequences document vectors are pooled from, and their table: wordlens's tokens
-/// (borrowed) and the word vectors, or the static model's own tokens and its token table.
-type DenseInputs<'a> = (Cow<'a, [Vec<String>]>, Arc<Embeddings>);
+/// Where document vectors come from.
+enum DenseInputs<'a> {
+    /// Token sequences pooled by `docvec`, and their table: wordlens's tokens (borrowed) and
+    /// the word vectors, or a static model's own tokens and its token table.
+    Pooled(Cow<'a, [Vec<String>]>, Arc<Embeddings>),
+    /// Unit vectors a contextual encoder made of each text.
+    Encoded(Vec<Vec<f32>>),
+}
 
 fn dense_inputs<'a>(encoder: &Encoder, docs: Docs<'a>) -> Result<DenseInputs<'a>> {
     match encoder {
-        Encoder::Words(e) => Ok((Cow::Borrowed(docs.tokens), e.clone())),
+        Encoder::Words(e) => Ok(DenseInputs::Pooled(Cow::Borrowed(docs.tokens), e.clone())),
         Encoder::Static(m) => {
             use rayon::prelude::*;
             let tokens = docs.texts.par_iter().map(|t| m.token_strings(t)).collect();
-            Ok((Cow::Owned(tokens), m.token_table()?))
+            Ok(DenseInputs::Pooled(Cow::Owned(tokens), m.token_table()?))
+        }
+        Encoder::Contextual(m) => {
+            // Unit length as for a static model: the classifier reads directions.
+            let mut vectors = m.embed_batch(docs.texts);
+            vectors
+                .iter_mut()
+                .for_each(|v| crate::kernels::normalize(v));
+            Ok(DenseInputs::Encoded(vectors))
         }
     }
 }
@@ -219,7 +252,9 @@ impl Pipeline {
         // tokens (word vectors); a static model's tokens get their own.
         let same_tokens = tfidf.is_some() && matches!(encoder, Some(Encoder::Words(_)));
         let dense_tfidf = match &dense {
-            Some((t, _)) if settings.docvec.method == DocVecMethod::Tfidf && !same_tokens => {
+            Some(DenseInputs::Pooled(t, _))
+                if settings.docvec.method == DocVecMethod::Tfidf && !same_tokens =>
+            {
                 Some(Tfidf::fit(t, settings.bow)?)
             }
             _ => None,
@@ -231,14 +266,15 @@ impl Pipeline {
             normalize: settings.docvec.normalize || matches!(encoder, Some(Encoder::Static(_))),
             ..settings.docvec.clone()
         };
-        let docvec = dense.as_ref().map(|(t, e)| {
-            DocVectorizer::fit(
+        let docvec = match &dense {
+            Some(DenseInputs::Pooled(t, e)) => Some(DocVectorizer::fit(
                 &docvec_config,
                 t,
                 e,
                 dense_tfidf.as_ref().or(tfidf.as_ref()),
-            )
-        });
+            )),
+            _ => None,
+        };
         let mut pipeline = Self {
             tokenizer: settings.tokenizer.clone(),
             text_cols: Vec::new(),
@@ -263,19 +299,29 @@ impl Pipeline {
             fit_seconds: 0.0,
             static_model: match &encoder {
                 Some(Encoder::Static(m)) => Some(StaticModelRef {
-                    path: std::fs::canonicalize(m.path())
-                        .unwrap_or_else(|_| m.path().to_path_buf())
-                        .display()
-                        .to_string(),
+                    path: canonical(m.path()),
                     fingerprint: m.fingerprint()?,
+                    kind: ModelKind::Static,
+                }),
+                Some(Encoder::Contextual(m)) => Some(StaticModelRef {
+                    path: canonical(m.path()),
+                    fingerprint: m.fingerprint()?,
+                    kind: ModelKind::Contextual,
                 }),
                 _ => None,
             },
             encoder,
         };
-        if let (Some(dv), Some((t, e))) = (&pipeline.docvec, &dense) {
-            let (vectors, _) = dv.transform(t, e);
-            pipeline.scaler = Some(Scaler::fit(&vectors, e.dim()));
+        match (&pipeline.docvec, &dense) {
+            (Some(dv), Some(DenseInputs::Pooled(t, e))) => {
+                let (vectors, _) = dv.transform(t, e);
+                pipeline.scaler = Some(Scaler::fit(&vectors, e.dim()));
+            }
+            (_, Some(DenseInputs::Encoded(vectors))) => {
+                let dim = vectors.first().map_or(0, Vec::len);
+                pipeline.scaler = Some(Scaler::fit(vectors, dim));
+            }
+            _ => {}
         }
         let (x, _) = pipeline.features_with(docs, dense)?;
         Ok((pipeline, x))
@@ -292,7 +338,7 @@ impl Pipeline {
     /// The feature rows of documents, and the embedding coverage.
     pub fn features(&self, docs: Docs<'_>) -> Result<(CsrMatrix, Coverage)> {
         let dense = match &self.encoder {
-            Some(e) if self.docvec.is_some() => Some(dense_inputs(e, docs)?),
+            Some(e) if self.kind.uses_embeddings() => Some(dense_inputs(e, docs)?),
             _ => None,
         };
         self.features_with(docs, dense)
@@ -310,13 +356,20 @@ impl Pipeline {
         };
         let mut coverage = Coverage::default();
         let dense = match (&self.docvec, dense) {
-            (Some(dv), Some((t, e))) => {
+            (Some(dv), Some(DenseInputs::Pooled(t, e))) => {
                 let (mut vectors, cov) = dv.transform(&t, &e);
                 coverage = cov;
                 if let Some(s) = &self.scaler {
                     s.apply(&mut vectors, self.dense_scale);
                 }
                 Some(CsrMatrix::from_dense(&vectors, e.dim()))
+            }
+            (_, Some(DenseInputs::Encoded(mut vectors))) => {
+                let dim = self.encoder.as_ref().map_or(0, Encoder::dim);
+                if let Some(s) = &self.scaler {
+                    s.apply(&mut vectors, self.dense_scale);
+                }
+                Some(CsrMatrix::from_dense(&vectors, dim))
             }
             _ => None,
         };
@@ -385,7 +438,11 @@ impl Pipeline {
         else {
             return Vec::new();
         };
-        let Ok((tokens, table)) = dense_inputs(encoder, docs) else {
+        // A contextual encoder's vector is not a sum of token shares.
+        if matches!(encoder, Encoder::Contextual(_)) {
+            return Vec::new();
+        }
+        let Ok(DenseInputs::Pooled(tokens, table)) = dense_inputs(encoder, docs) else {
             return Vec::new();
         };
         let Some(doc) = tokens.first() else {

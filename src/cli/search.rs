@@ -150,8 +150,8 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     let mut source = CorpusReader::open(&spec)?;
     let resolved = resolve(ctx, a.vectors.as_deref(), &[TextSource::File(spec.clone())])?;
     let emb = resolved.encoder;
-    let pooling = if emb.is_static() {
-        "the static model's own pooling".to_string()
+    let pooling = if emb.reads_text() {
+        "the model's own pooling".to_string()
     } else {
         format!("{} of word vectors", config.docvec.method.name())
     };

@@ -1,6 +1,7 @@
 //! What turns a document into one vector: word vectors pooled by `docvec` (mean, TF-IDF, SIF
-//! over wordlens's tokens), or a static model pooling its own tokens. Search, classification,
-//! `embed` and the TUI hold an `Encoder` and need not know which.
+//! over wordlens's tokens), a static model pooling its own tokens, or a contextual encoder
+//! (BERT family) running its transformer. Search, classification, `embed` and the TUI hold an
+//! `Encoder` and need not know which.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -8,20 +9,24 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::DocVectorizer;
+use crate::embed::contextual::{self, ContextualModel};
 use crate::embed::static_model::StaticModel;
 use crate::embed::{Embeddings, io};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::text::Tokenizer;
 
-/// What turns a document into a vector: pooled word vectors, or a static model.
+/// What turns a document into a vector: pooled word vectors, a static model, or a contextual
+/// encoder.
 #[derive(Clone)]
 pub enum Encoder {
     Words(Arc<Embeddings>),
     Static(Arc<StaticModel>),
+    Contextual(Arc<ContextualModel>),
 }
 
 impl Encoder {
-    /// Opens `path`: a static model folder, or any word-vector file `embed::io` reads.
+    /// Opens `path`: an encoder folder (sentence-transformers around a BERT), a static model
+    /// folder, or any word-vector file `embed::io` reads.
     pub fn open(path: &Path) -> Result<Self> {
         Ok(Self::open_with_notes(path, io::WordEncoding::Utf8)?.0)
     }
@@ -32,6 +37,13 @@ impl Encoder {
         path: &Path,
         encoding: io::WordEncoding,
     ) -> Result<(Self, io::ReadNotes)> {
+        if path.is_dir() && contextual::is_encoder_folder(path) {
+            let model = ContextualModel::open(path)?;
+            return Ok((
+                Encoder::Contextual(Arc::new(model)),
+                io::ReadNotes::default(),
+            ));
+        }
         if path.is_dir() {
             let model = StaticModel::open(path)?;
             return Ok((Encoder::Static(Arc::new(model)), io::ReadNotes::default()));
@@ -45,6 +57,7 @@ impl Encoder {
         match self {
             Encoder::Words(e) => e.dim(),
             Encoder::Static(m) => m.dim(),
+            Encoder::Contextual(m) => m.dim(),
         }
     }
 
@@ -53,12 +66,23 @@ impl Encoder {
         matches!(self, Encoder::Static(_))
     }
 
+    /// Whether the encoder reads texts itself (a static model or a contextual encoder) rather
+    /// than wordlens's tokens pooled by `docvec`.
+    pub fn reads_text(&self) -> bool {
+        !matches!(self, Encoder::Words(_))
+    }
+
     /// The word table for word-level questions (neighbours, analogies): the vectors themselves,
     /// or a static model's whole-word tokens.
     pub fn words(&self) -> Result<Arc<Embeddings>> {
         match self {
             Encoder::Words(e) => Ok(e.clone()),
             Encoder::Static(m) => m.word_table(),
+            Encoder::Contextual(m) => Err(Error::Usage(format!(
+                "{} is a contextual encoder: it has no table of word vectors for neighbours and analogies; distill a static model from it (wordlens distill --from {})",
+                m.path().display(),
+                m.path().display()
+            ))),
         }
     }
 
@@ -80,6 +104,7 @@ impl Encoder {
                 })
                 .collect(),
             Encoder::Static(m) => m.embed_batch(texts),
+            Encoder::Contextual(m) => m.embed_batch(texts),
         }
     }
 
@@ -88,6 +113,7 @@ impl Encoder {
         match self {
             Encoder::Words(e) => format!("word vectors: {} words × {}", e.len(), e.dim()),
             Encoder::Static(m) => format!("static model {}", m.describe()),
+            Encoder::Contextual(m) => format!("contextual encoder {}", m.describe()),
         }
     }
 }

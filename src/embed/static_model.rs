@@ -12,7 +12,7 @@
 
 mod layout;
 mod tables;
-mod tensor;
+pub(crate) mod tensor;
 mod tokenizer_file;
 
 pub use layout::{EXPECTED, Layout};

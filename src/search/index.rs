@@ -16,12 +16,13 @@ use super::fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
 use super::hnsw::{AnnConfig, Hnsw};
 use super::ingest::{Destination, DocumentList, DocumentSource, Prefetched, Vectorizing, ingest};
 use super::schema::{
-    DocInfo, EncoderKind, Fields, META_VERSION, Meta, STATIC_DIR, addresses, schema, tantivy_error,
-    write_meta,
+    CONTEXTUAL_DIR, DocInfo, EncoderKind, Fields, META_VERSION, Meta, STATIC_DIR, addresses,
+    schema, tantivy_error, write_meta,
 };
 use super::vectors::{DocVectorWriter, DocVectors};
 use crate::docvec::encoder::Encoder;
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
+use crate::embed::contextual::ContextualModel;
 use crate::embed::io;
 use crate::embed::static_model::StaticModel;
 use crate::error::{Error, Result};
@@ -203,6 +204,9 @@ impl SearchIndex {
             EncoderKind::Static => {
                 Encoder::Static(Arc::new(StaticModel::open(&dir.join(STATIC_DIR))?))
             }
+            EncoderKind::Contextual => {
+                Encoder::Contextual(Arc::new(ContextualModel::open(&dir.join(CONTEXTUAL_DIR))?))
+            }
         };
         let vectors = DocVectors::read(&dir.join("vectors.bin"), n, encoder.dim())?;
         let ann = match meta.ann_docs {
@@ -279,6 +283,7 @@ impl SearchIndex {
                 v.pop()?
             }
             Encoder::Static(m) => m.embed(text),
+            Encoder::Contextual(m) => m.embed(text),
         };
         if q.iter().all(|&x| x == 0.0) {
             return None;
@@ -321,16 +326,16 @@ impl SearchIndex {
     pub fn encoder_fingerprint(&self) -> Result<String> {
         let files = match self.meta.encoder {
             EncoderKind::Words => vec![self.dir.join("embeddings.bin")],
-            EncoderKind::Static => {
-                let dir = self.dir.join(STATIC_DIR);
-                let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                    .map_err(|e| Error::io(&dir, e))?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file())
-                    .collect();
-                files.sort();
-                files
-            }
+            EncoderKind::Static => files_in(&self.dir.join(STATIC_DIR))?,
+            EncoderKind::Contextual => match &self.encoder {
+                Encoder::Contextual(m) => m
+                    .layout
+                    .files
+                    .iter()
+                    .map(|f| m.layout.root.join(f))
+                    .collect(),
+                _ => Vec::new(),
+            },
         };
         let mut hash = crc32fast::Hasher::new();
         for path in files {
@@ -364,4 +369,15 @@ impl SearchIndex {
             .unwrap_or("")
             .to_string())
     }
+}
+
+/// The files of a folder (not its subfolders), sorted.
+fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
 }

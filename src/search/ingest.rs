@@ -188,7 +188,7 @@ pub(super) fn ingest(
         let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
         let mut batch_vectors = how.encoder.vectors(&texts, how.docvec, how.tokenizer);
         // Cosine search needs unit length; the index's docvec already normalises word vectors.
-        if how.encoder.is_static() {
+        if how.encoder.reads_text() {
             batch_vectors.iter_mut().for_each(|v| normalize(v));
         }
         for v in &batch_vectors {

@@ -40,10 +40,14 @@ pub(super) enum EncoderKind {
     #[default]
     Words,
     Static,
+    /// A contextual encoder (`contextual/`).
+    Contextual,
 }
 
 /// The folder beside the tantivy index holding a copy of the static model.
 pub(super) const STATIC_DIR: &str = "static";
+/// The folder beside the tantivy index holding a copy of the contextual encoder's files.
+pub(super) const CONTEXTUAL_DIR: &str = "contextual";
 
 /// What the index keeps of each document besides its text: shown with every hit.
 #[derive(Debug, Clone, Serialize, Deserialize)]

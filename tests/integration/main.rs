@@ -14,6 +14,7 @@
 //! | vectors files written by gensim, fastText, GloVe: read and written back | `formats.rs` |
 //! | words that are not UTF-8 (legacy code pages) | `encodings.rs` |
 //! | static models (model2vec, sentence-transformers, WordLlama) | `static_models.rs` |
+//! | contextual encoders (BERT family) and distilling static models from them | `contextual.rs` |
 //! | models by name, the hub cache and `models pull` | `hub.rs` |
 //! | classification against scikit-learn, `.wlm` files | `classify.rs`; any labelled file format through `classify`/`compare`: `labelled_files.rs` |
 //! | an index exported to a search engine (Milvus) and searched there | `engine.rs` |
@@ -29,6 +30,7 @@
 mod architecture;
 mod classify;
 mod cli;
+mod contextual;
 mod corpus;
 mod crash;
 mod encodings;

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::floats::{Floats, map_file};
 
 /// The file mapped, with its parsed header.
-pub(super) struct TensorFile {
+pub(crate) struct TensorFile {
     map: Arc<memmap2::Mmap>,
     header_len: usize,
     metadata: Metadata,

@@ -49,7 +49,7 @@ impl SearchIndex {
         // The mean needs no fitting: vectors are computed as documents arrive. tfidf and SIF
         // weigh words by their frequency in the collection, fitted on its first documents.
         // Only a pooling that is fitted reads ahead: the mean keeps the build streaming.
-        let fitted = settings.docvec.method != DocVecMethod::Mean && !encoder.is_static();
+        let fitted = settings.docvec.method != DocVecMethod::Mean && !encoder.reads_text();
         let (ahead_docs, ahead_bytes) = if fitted {
             (FIT_DOCS, FIT_BYTES)
         } else {
@@ -149,7 +149,7 @@ fn pooling(
         normalize: true,
         ..config.clone()
     };
-    if config.method == DocVecMethod::Mean || encoder.is_static() || sample.is_empty() {
+    if config.method == DocVecMethod::Mean || encoder.reads_text() || sample.is_empty() {
         return Ok(DocVectorizer::unfitted(&DocVecConfig {
             method: DocVecMethod::Mean,
             ..config
@@ -191,6 +191,18 @@ fn save_encoder(encoder: &Encoder, dir: &Path) -> Result<EncoderKind> {
                 std::fs::copy(from, to.join(name)).map_err(|e| Error::io(from, e))?;
             }
             Ok(EncoderKind::Static)
+        }
+        Encoder::Contextual(m) => {
+            // Every file the encoder's vectors depend on, in the same relative places.
+            let to = dir.join(CONTEXTUAL_DIR);
+            for rel in &m.layout.files {
+                let (from, dest) = (m.layout.root.join(rel), to.join(rel));
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                }
+                std::fs::copy(&from, &dest).map_err(|e| Error::io(&from, e))?;
+            }
+            Ok(EncoderKind::Contextual)
         }
     }
 }

@@ -1,0 +1,353 @@
+//! Contextual encoders: a sentence-transformers folder around a BERT (MiniLM, bge, e5, gte),
+//! run on the CPU in Rust. Texts are tokenized by the folder's `tokenizer.json` (cut to
+//! `max_seq_length` tokens as sentence-transformers cuts them), sorted by length and run in
+//! packed batches (no padding), then pooled as the folder's `Pooling` module says and scaled to
+//! unit length when it has a `Normalize` module — the vectors sentence-transformers gives, to
+//! float precision (bench/contextual.py writes the reference).
+
+mod bert;
+pub mod distill;
+mod layout;
+mod ops;
+
+pub use bert::ARCHITECTURES;
+pub use layout::{EncoderLayout, Pooling, is_encoder_folder};
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use tokenizers::Tokenizer;
+
+use crate::error::{Error, Result};
+use crate::kernels::normalize;
+use crate::progress::{Cancel, Progress, Report};
+use bert::{Bert, BertConfig};
+
+/// Tokens per forward batch: large products for speed, bounded memory (the widest buffer is
+/// tokens × intermediate size floats).
+const BATCH_TOKENS: usize = 4096;
+
+/// A sentence-transformers encoder ready to embed texts.
+pub struct ContextualModel {
+    pub layout: EncoderLayout,
+    bert: Bert,
+    tokenizer: Tokenizer,
+    /// The longest input in tokens, special tokens included.
+    max_len: usize,
+    fingerprint: OnceLock<String>,
+}
+
+impl ContextualModel {
+    /// Opens the encoder folder `root`, checking every file against `config.json` before the
+    /// weights are used.
+    pub fn open(root: &Path) -> Result<Self> {
+        let layout = EncoderLayout::locate(root)?;
+        let config = BertConfig::read(&layout.config)?;
+        let positions = config.max_position_embeddings;
+        let max_len = match layout.max_seq_length {
+            Some(n) if n > positions => {
+                return Err(Error::in_file(
+                    &layout.transformer,
+                    format!(
+                        "max_seq_length {n} is longer than the position table ({positions} in {})",
+                        layout.config.display()
+                    ),
+                ));
+            }
+            Some(0) => {
+                return Err(Error::in_file(&layout.transformer, "max_seq_length is 0"));
+            }
+            Some(n) => n,
+            None => positions,
+        };
+        let tk_path = &layout.tokenizer;
+        let mut tokenizer = Tokenizer::from_file(tk_path).map_err(|e| {
+            Error::in_file(
+                tk_path,
+                format!("not a tokenizer.json the tokenizers library reads: {e}"),
+            )
+        })?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(tokenizers::TruncationParams {
+                max_length: max_len,
+                ..Default::default()
+            }))
+            .map_err(|e| {
+                Error::in_file(
+                    tk_path,
+                    format!("cannot cut inputs to {max_len} tokens: {e}"),
+                )
+            })?;
+        let vocab = tokenizer.get_vocab_size(true);
+        if vocab > config.vocab_size {
+            return Err(Error::in_file(
+                tk_path,
+                format!(
+                    "{vocab} tokens but the model has {} rows of word embeddings ({})",
+                    config.vocab_size,
+                    layout.config.display()
+                ),
+            ));
+        }
+        let bert = Bert::load(config, &layout.tensors)?;
+        Ok(Self {
+            layout,
+            bert,
+            tokenizer,
+            max_len,
+            fingerprint: OnceLock::new(),
+        })
+    }
+
+    /// Dimension of the pooled vectors (the hidden size times the pooling modes).
+    pub fn dim(&self) -> usize {
+        self.bert.config.hidden_size * self.layout.pooling.len()
+    }
+
+    /// The hidden size of the transformer.
+    pub fn hidden_size(&self) -> usize {
+        self.bert.config.hidden_size
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.layout.root
+    }
+
+    /// The tokenizer (with the model's truncation).
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// The longest input in tokens.
+    pub fn max_len(&self) -> usize {
+        self.max_len
+    }
+
+    /// The token ids the encoder reads for `text`, special tokens included.
+    pub fn token_ids(&self, text: &str) -> Vec<u32> {
+        let lowered;
+        let text = if self.layout.lowercase {
+            lowered = text.to_lowercase();
+            lowered.as_str()
+        } else {
+            text
+        };
+        match self.tokenizer.encode_fast(text, true) {
+            Ok(enc) => enc.get_ids().to_vec(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Whether `text` gives the encoder any token besides the special ones.
+    pub fn has_tokens(&self, text: &str) -> bool {
+        self.tokenizer
+            .encode_fast(text, false)
+            .is_ok_and(|e| !e.get_ids().is_empty())
+    }
+
+    /// The vector of one text.
+    pub fn embed(&self, text: &str) -> Vec<f32> {
+        self.embed_ids(vec![self.token_ids(text)])
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// Vectors of `texts`, in order.
+    pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.token_ids(t)).collect();
+        self.embed_ids(ids)
+    }
+
+    /// `embed_batch` reporting each batch to `progress` (stage "encoding") and stopping
+    /// between batches at `cancel`.
+    pub fn embed_with_progress(
+        &self,
+        texts: &[&str],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Vec<Vec<f32>>> {
+        let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.token_ids(t)).collect();
+        self.run(ids, Mode::Pooled, progress, cancel)
+    }
+
+    /// Pooled vectors of token-id sequences, in order.
+    pub fn embed_ids(&self, ids: Vec<Vec<u32>>) -> Vec<Vec<f32>> {
+        self.run(ids, Mode::Pooled, &crate::progress::Silent, &Cancel::new())
+            .unwrap_or_default()
+    }
+
+    /// The plain mean of the last hidden states of each sequence (what model2vec's distill
+    /// takes of every token), whatever the folder's pooling.
+    pub fn mean_states(
+        &self,
+        ids: Vec<Vec<u32>>,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Vec<Vec<f32>>> {
+        self.run(ids, Mode::PlainMean, progress, cancel)
+    }
+
+    fn run(
+        &self,
+        ids: Vec<Vec<u32>>,
+        mode: Mode,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Vec<Vec<f32>>> {
+        let limit = self.max_len.min(self.bert.config.max_position_embeddings);
+        let vocab = self.bert.config.vocab_size as u32;
+        if let Some(bad) = ids
+            .iter()
+            .position(|s| s.len() > limit || s.iter().any(|&t| t >= vocab))
+        {
+            return Err(Error::Internal(format!(
+                "sequence {bad} is longer than {limit} tokens or holds an id beyond the vocabulary of {vocab}"
+            )));
+        }
+        // Longest first: the slowest batches start while the progress bar is fresh.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
+        let mut out = vec![Vec::new(); ids.len()];
+        let mut done = 0;
+        let mut start = 0;
+        while start < order.len() {
+            cancel.check()?;
+            let mut end = start;
+            let mut tokens = 0;
+            while end < order.len()
+                && (end == start || tokens + ids[order[end]].len() <= BATCH_TOKENS)
+            {
+                tokens += ids[order[end]].len();
+                end += 1;
+            }
+            let batch: Vec<Vec<u32>> = order[start..end]
+                .iter()
+                .map(|&i| with_one_token(&ids[i]))
+                .collect();
+            let states = self.bert.forward(&batch);
+            let h = self.hidden_size();
+            let mut at = 0;
+            for (k, seq) in batch.iter().enumerate() {
+                let rows = &states[at * h..(at + seq.len()) * h];
+                at += seq.len();
+                out[order[start + k]] = match mode {
+                    Mode::Pooled => self.pool(rows),
+                    Mode::PlainMean => pool_one(Pooling::Mean, rows, h),
+                };
+            }
+            done += end - start;
+            progress.report(&Report {
+                stage: "encoding",
+                done: done as u64,
+                total: order.len() as u64,
+                metrics: &[],
+            });
+            start = end;
+        }
+        Ok(out)
+    }
+
+    /// The folder's pooling of one sequence's states, then unit length if it normalises.
+    fn pool(&self, rows: &[f32]) -> Vec<f32> {
+        let h = self.hidden_size();
+        let mut v: Vec<f32> = self
+            .layout
+            .pooling
+            .iter()
+            .flat_map(|&p| pool_one(p, rows, h))
+            .collect();
+        if self.layout.normalize {
+            normalize(&mut v);
+        }
+        v
+    }
+
+    /// CRC-32 of every file the vectors depend on: what saved classifiers and indexes check.
+    pub fn fingerprint(&self) -> Result<String> {
+        if let Some(f) = self.fingerprint.get() {
+            return Ok(f.clone());
+        }
+        let mut h = crc32fast::Hasher::new();
+        for rel in &self.layout.files {
+            let p = self.layout.root.join(rel);
+            let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+            h.update(&bytes);
+        }
+        let f = format!("{:08x}", h.finalize());
+        Ok(self.fingerprint.get_or_init(|| f).clone())
+    }
+
+    /// One line for status bars and reports.
+    pub fn describe(&self) -> String {
+        let c = &self.bert.config;
+        let pooling: Vec<&str> = self.layout.pooling.iter().map(|p| p.name()).collect();
+        format!(
+            "{} (BERT encoder: {} layers × {}, {} pooling, inputs cut at {} tokens{})",
+            self.layout.root.display(),
+            c.num_hidden_layers,
+            c.hidden_size,
+            pooling.join("+"),
+            self.max_len,
+            if self.layout.normalize {
+                ", unit length"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Pooled,
+    PlainMean,
+}
+
+/// A text that gives no token at all (a tokenizer without special tokens, an empty text) still
+/// needs one row; id 0 (the padding token in BERT vocabularies) stands in, as a padded batch
+/// position would.
+fn with_one_token(ids: &[u32]) -> Vec<u32> {
+    if ids.is_empty() {
+        vec![0]
+    } else {
+        ids.to_vec()
+    }
+}
+
+/// One pooling mode over `rows` (tokens × `h`).
+fn pool_one(p: Pooling, rows: &[f32], h: usize) -> Vec<f32> {
+    let n = rows.len() / h;
+    let mut v = vec![0.0f32; h];
+    match p {
+        Pooling::Cls => v.copy_from_slice(&rows[..h]),
+        Pooling::LastToken => v.copy_from_slice(&rows[(n - 1) * h..]),
+        Pooling::Max => {
+            v.fill(f32::NEG_INFINITY);
+            for row in rows.chunks_exact(h) {
+                v.iter_mut().zip(row).for_each(|(a, b)| *a = a.max(*b));
+            }
+        }
+        Pooling::Mean | Pooling::MeanSqrtLen | Pooling::WeightedMean => {
+            let mut total = 0.0f32;
+            for (i, row) in rows.chunks_exact(h).enumerate() {
+                let w = if p == Pooling::WeightedMean {
+                    (i + 1) as f32
+                } else {
+                    1.0
+                };
+                total += w;
+                v.iter_mut().zip(row).for_each(|(a, b)| *a += w * b);
+            }
+            let denominator = if p == Pooling::MeanSqrtLen {
+                total.sqrt()
+            } else {
+                total
+            };
+            v.iter_mut().for_each(|a| *a /= denominator.max(1e-9));
+        }
+    }
+    v
+}

@@ -1,0 +1,1 @@
+//! Distilling a static model from an encoder (placeholder, filled below).

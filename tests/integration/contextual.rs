@@ -1,0 +1,235 @@
+//! Contextual encoders against sentence-transformers, on a randomly initialised tiny BERT
+//! (`tests/fixtures/contextual`, written by `bench/contextual.py`: a WordPiece tokenizer trained
+//! on BBC, 2 layers × 64, inputs cut at 64 tokens) and the vectors sentence-transformers gives
+//! for the first 100 BBC bodies and 100 tweets.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use wordlens::docvec::encoder::Encoder;
+use wordlens::embed::contextual::ContextualModel;
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/contextual")
+        .join(name)
+}
+
+#[derive(Deserialize)]
+struct Reference {
+    max_seq_length: usize,
+    texts: std::collections::HashMap<String, Vec<String>>,
+    /// mode → collection → vectors.
+    vectors: std::collections::HashMap<String, std::collections::HashMap<String, Vec<Vec<f32>>>>,
+}
+
+fn reference() -> Reference {
+    let bytes = std::fs::read(fixture("reference.json")).unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    let dot: f64 = a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum();
+    let na: f64 = a.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    let nb: f64 = b.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    dot / (na * nb)
+}
+
+/// A copy of the tiny encoder with its Pooling module set to `mode` and Normalize kept or not.
+fn variant(dir: &Path, mode: &str, normalize: bool) -> PathBuf {
+    let to = dir.join(format!("tiny-{mode}-{normalize}"));
+    copy_dir(&fixture("tiny-bert"), &to);
+    std::fs::write(
+        to.join("1_Pooling/config.json"),
+        format!(
+            r#"{{"embedding_dimension": 64, "pooling_mode": "{mode}", "include_prompt": true}}"#
+        ),
+    )
+    .unwrap();
+    if !normalize {
+        let modules = std::fs::read_to_string(to.join("modules.json")).unwrap();
+        let mut list: Vec<serde_json::Value> = serde_json::from_str(&modules).unwrap();
+        list.retain(|m| !m["type"].as_str().unwrap().ends_with("Normalize"));
+        std::fs::write(
+            to.join("modules.json"),
+            serde_json::to_string(&list).unwrap(),
+        )
+        .unwrap();
+    }
+    to
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_pooling_mode_equals_sentence_transformers_on_bbc_and_tweets() {
+    let r = reference();
+    let tmp = tempfile::tempdir().unwrap();
+    for mode in ["mean", "cls", "max"] {
+        for normalize in [false, true] {
+            let model = ContextualModel::open(&variant(tmp.path(), mode, normalize)).unwrap();
+            assert_eq!(model.max_len(), r.max_seq_length);
+            for (name, texts) in &r.texts {
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let ours = model.embed_batch(&refs);
+                let want = &r.vectors[mode][name];
+                assert_eq!(ours.len(), want.len());
+                let mut worst = 1.0f64;
+                for (a, b) in ours.iter().zip(want) {
+                    worst = worst.min(cosine(a, b));
+                    if normalize {
+                        let norm: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+                        assert!((norm - 1.0).abs() < 1e-4, "{mode} {name}: length {norm}");
+                    } else {
+                        // Not normalised: the lengths match too.
+                        let la: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+                        let lb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+                        assert!((la / lb - 1.0).abs() < 1e-3, "{mode} {name}: {la} vs {lb}");
+                    }
+                }
+                assert!(
+                    worst >= 0.9999,
+                    "{mode} normalize={normalize} {name}: worst cosine {worst}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn bbc_bodies_are_cut_at_max_seq_length_and_f16_weights_give_the_same_vectors() {
+    let r = reference();
+    let model = ContextualModel::open(&fixture("tiny-bert")).unwrap();
+    let long = &r.texts["bbc"][0];
+    let ids = model.token_ids(long);
+    assert_eq!(
+        ids.len(),
+        64,
+        "a BBC body is longer than 64 tokens and is cut there"
+    );
+    let f16 = ContextualModel::open(&fixture("tiny-bert-f16")).unwrap();
+    let refs: Vec<&str> = r.texts["tweets"].iter().map(String::as_str).collect();
+    let (a, b) = (model.embed_batch(&refs), f16.embed_batch(&refs));
+    let worst = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| cosine(x, y))
+        .fold(1.0, f64::min);
+    assert!(worst > 0.999, "f16 weights: worst cosine {worst}");
+    assert!(worst < 1.0, "the f16 file really holds rounded weights");
+    // One text alone equals the same text in a batch (packing changes nothing).
+    let alone = model.embed(refs[3]);
+    assert!(cosine(&alone, &a[3]) > 0.999_999);
+    // The encoder is found through Encoder::open, and its dimension is the pooled one.
+    let encoder = Encoder::open(&fixture("tiny-bert")).unwrap();
+    assert!(matches!(encoder, Encoder::Contextual(_)));
+    assert_eq!(encoder.dim(), 64);
+    assert!(encoder.words().unwrap_err().to_string().contains("distill"));
+}
+
+#[test]
+fn bad_encoder_folders_are_clear_errors_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let check = |name: &str, edit: &dyn Fn(&Path), want: &[&str]| {
+        let dir = tmp.path().join(name);
+        copy_dir(&fixture("tiny-bert"), &dir);
+        edit(&dir);
+        let err = match ContextualModel::open(&dir) {
+            Ok(_) => panic!("{name}: opened"),
+            Err(e) => e.to_string(),
+        };
+        for w in want {
+            assert!(err.contains(w), "{name}: {err:?} lacks {w:?}");
+        }
+    };
+    let set_config = |dir: &Path, key: &str, value: serde_json::Value| {
+        let p = dir.join("config.json");
+        let mut c: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        c[key] = value;
+        std::fs::write(&p, c.to_string()).unwrap();
+    };
+    check(
+        "no-weights",
+        &|d| std::fs::remove_file(d.join("model.safetensors")).unwrap(),
+        &["no .safetensors"],
+    );
+    check(
+        "no-tokenizer",
+        &|d| std::fs::remove_file(d.join("tokenizer.json")).unwrap(),
+        &["tokenizer.json"],
+    );
+    check(
+        "roberta",
+        &|d| set_config(d, "model_type", "roberta".into()),
+        &["config.json", "\"roberta\"", "bert"],
+    );
+    check(
+        "wider-config",
+        &|d| set_config(d, "hidden_size", 128.into()),
+        &[
+            "model.safetensors",
+            "word_embeddings",
+            "[3000, 64]",
+            "[3000, 128]",
+        ],
+    );
+    check(
+        "deeper-config",
+        &|d| set_config(d, "num_hidden_layers", 3.into()),
+        &["model.safetensors", "encoder.layer.2"],
+    );
+    check(
+        "longer-than-positions",
+        &|d| {
+            std::fs::write(
+                d.join("sentence_bert_config.json"),
+                r#"{"max_seq_length": 512}"#,
+            )
+            .unwrap()
+        },
+        &["max_seq_length 512", "position table (128"],
+    );
+    check(
+        "unknown-pooling",
+        &|d| {
+            std::fs::write(
+                d.join("1_Pooling/config.json"),
+                r#"{"pooling_mode": "median"}"#,
+            )
+            .unwrap()
+        },
+        &["1_Pooling/config.json", "\"median\""],
+    );
+    check(
+        "dense-module",
+        &|d| {
+            let p = d.join("modules.json");
+            let mut list: Vec<serde_json::Value> =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            list.push(serde_json::json!({"idx": 3, "name": "3", "path": "3_Dense", "type": "sentence_transformers.models.Dense"}));
+            std::fs::write(&p, serde_json::to_string(&list).unwrap()).unwrap();
+        },
+        &["modules.json", "Dense"],
+    );
+    check(
+        "truncated-weights",
+        &|d| {
+            let p = d.join("model.safetensors");
+            let bytes = std::fs::read(&p).unwrap();
+            std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+        },
+        &["model.safetensors"],
+    );
+}
