@@ -158,6 +158,10 @@ pub struct EmbedSettings<'a> {
 /// Documents per batch embedded in parallel.
 const BATCH: usize = 1024;
 
+/// Documents per batch for encoders that run a transformer: a batch takes seconds, and the
+/// progress bar and cancel act between batches.
+pub const TRANSFORMER_BATCH: usize = 64;
+
 /// Embeds every document of `spec` with `encoder` into `out`. Mean pooling and static models
 /// stream; TF-IDF and SIF weights are fitted on the whole file first (a pass over it).
 /// Returns (rows, dim).
@@ -186,6 +190,11 @@ pub fn embed_file(
         _ => DocVectorizer::unfitted(settings.docvec),
     };
     let mut reader = CorpusReader::open(spec)?;
+    let batch_docs = if matches!(encoder, Encoder::Contextual(_)) {
+        TRANSFORMER_BATCH
+    } else {
+        BATCH
+    };
     let export = VectorExport::create(out, encoder.dim())?;
     // Reading, embedding and writing overlap: a reader thread parses the next batch and a
     // writer thread writes the last one while this thread (and rayon's pool) embeds.
@@ -194,7 +203,7 @@ pub fn embed_file(
     let export = std::thread::scope(|scope| -> Result<VectorExport> {
         scope.spawn(move || {
             loop {
-                let batch: Result<Vec<_>> = reader.by_ref().take(BATCH).collect();
+                let batch: Result<Vec<_>> = reader.by_ref().take(batch_docs).collect();
                 let done = matches!(&batch, Ok(b) if b.is_empty()) || batch.is_err();
                 let batch = batch.map(|b| (b, reader.position()));
                 // The receiver hangs up when embedding stops early: nothing more to read.

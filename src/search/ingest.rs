@@ -170,10 +170,15 @@ pub(super) fn ingest(
         dir,
     } = to;
     let mut documents = Vec::new();
-    let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
+    let batch_docs = if matches!(how.encoder, Encoder::Contextual(_)) {
+        crate::docvec::export::TRANSFORMER_BATCH
+    } else {
+        BATCH_DOCS
+    };
+    let mut batch: Vec<Document> = Vec::with_capacity(batch_docs);
     loop {
         batch.clear();
-        read_batch(source, &mut batch, BATCH_DOCS, BATCH_BYTES)?;
+        read_batch(source, &mut batch, batch_docs, BATCH_BYTES)?;
         if batch.is_empty() {
             break;
         }

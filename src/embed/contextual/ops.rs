@@ -4,9 +4,14 @@
 
 use rayon::prelude::*;
 
-/// Rows per parallel block of a product: large enough for sgemm to reach its speed, small
-/// enough that two threads share a batch of short texts.
+/// Rows per parallel block of layer normalisation.
 const ROW_BLOCK: usize = 64;
+
+/// Rows per parallel block of a product: one block per thread, since sgemm packs the whole
+/// weight matrix once per call (with 64-row blocks packing took 17% of the time, perf).
+fn product_block(rows: usize) -> usize {
+    rows.div_ceil(rayon::current_num_threads()).max(ROW_BLOCK)
+}
 
 /// A dense layer: `out × inp` weights (row-major, as PyTorch's `Linear` stores them) and a bias.
 pub struct Linear {
@@ -21,8 +26,9 @@ impl Linear {
     pub fn forward(&self, x: &[f32], rows: usize) -> Vec<f32> {
         debug_assert_eq!(x.len(), rows * self.inp);
         let mut y = vec![0.0f32; rows * self.out];
-        y.par_chunks_mut(ROW_BLOCK * self.out)
-            .zip(x.par_chunks(ROW_BLOCK * self.inp))
+        let block = product_block(rows);
+        y.par_chunks_mut(block * self.out)
+            .zip(x.par_chunks(block * self.inp))
             .for_each(|(y, x)| {
                 let n = x.len() / self.inp;
                 for row in y.chunks_exact_mut(self.out) {
@@ -144,9 +150,7 @@ impl Activation {
 
     pub fn apply(self, x: &mut [f32]) {
         x.par_chunks_mut(4096).for_each(|chunk| match self {
-            Activation::Gelu => chunk.iter_mut().for_each(|v| {
-                *v = 0.5 * *v * (1.0 + libm::erff(*v * std::f32::consts::FRAC_1_SQRT_2))
-            }),
+            Activation::Gelu => gelu(chunk),
             Activation::GeluTanh => chunk.iter_mut().for_each(|v| {
                 let inner = 0.797_884_6 * (*v + 0.044715 * *v * *v * *v);
                 *v = 0.5 * *v * (1.0 + inner.tanh())
@@ -154,6 +158,42 @@ impl Activation {
             Activation::Relu => chunk.iter_mut().for_each(|v| *v = v.max(0.0)),
         });
     }
+}
+
+/// The exact GELU over a slice.
+fn gelu(x: &mut [f32]) {
+    x.iter_mut()
+        .for_each(|v| *v = 0.5 * *v * (1.0 + erf(*v * std::f32::consts::FRAC_1_SQRT_2)));
+}
+
+/// The error function as a rational function of x² on [-4, 4] (±1 beyond, as in float): no
+/// branch or call, so the GELU loop vectorises (libm's scalar `erff` took 11% of the encoder's
+/// time, perf). Agrees with `erff` within 1e-6 (test below).
+#[inline(always)]
+fn erf(x: f32) -> f32 {
+    let x = x.clamp(-4.0, 4.0);
+    let x2 = x * x;
+    let p = [
+        -2.726_142_3e-10,
+        2.770_681_4e-8,
+        -2.101_024e-6,
+        -5.692_506_4e-5,
+        -7.349_906_3e-4,
+        -2.954_600_1e-3,
+        -1.609_603_3e-2,
+    ]
+    .iter()
+    .fold(0.0f32, |acc, &c| acc * x2 + c);
+    let q = [
+        -1.456_607_2e-5,
+        -2.133_740_6e-4,
+        -1.682_827e-3,
+        -7.373_329_2e-3,
+        -1.426_474e-2,
+    ]
+    .iter()
+    .fold(0.0f32, |acc, &c| acc * x2 + c);
+    x * p / q
 }
 
 /// Softmax of each row of `x` (rows of `width`) in place.
@@ -196,6 +236,15 @@ mod tests {
                 assert!((y[r * out + o] - want).abs() < 1e-5, "row {r} col {o}");
             }
         }
+    }
+
+    #[test]
+    fn the_rational_erf_agrees_with_libm() {
+        let worst = (-6000..=6000)
+            .map(|i| i as f32 / 1000.0)
+            .map(|x| (erf(x) - libm::erff(x)).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-6, "worst error {worst}");
     }
 
     #[test]
