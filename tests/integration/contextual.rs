@@ -233,3 +233,80 @@ fn bad_encoder_folders_are_clear_errors_naming_the_file() {
         &["model.safetensors"],
     );
 }
+
+/// The rows of a model2vec `embeddings` tensor (f32) with the tokenizer's vocabulary.
+fn model2vec_rows(dir: &Path) -> (Vec<String>, Vec<Vec<f32>>) {
+    let bytes = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let t = st.tensor("embeddings").unwrap();
+    let dim = t.shape()[1];
+    let values: Vec<f32> = t
+        .data()
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let tk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("tokenizer.json")).unwrap()).unwrap();
+    let mut vocab: Vec<(u64, String)> = tk["model"]["vocab"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(t, i)| (i.as_u64().unwrap(), t.clone()))
+        .collect();
+    vocab.sort();
+    (
+        vocab.into_iter().map(|(_, t)| t).collect(),
+        values.chunks_exact(dim).map(<[f32]>::to_vec).collect(),
+    )
+}
+
+#[test]
+fn distilling_the_tiny_encoder_gives_model2vecs_token_vectors() {
+    use wordlens::embed::contextual::distill::{DistillSettings, distill};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("distilled");
+    let encoder = ContextualModel::open(&fixture("tiny-bert")).unwrap();
+    let settings = DistillSettings {
+        dim: Some(32),
+        ..DistillSettings::default()
+    };
+    let report = distill(
+        &encoder,
+        &out,
+        &settings,
+        &wordlens::progress::Silent,
+        &wordlens::progress::Cancel::new(),
+    )
+    .unwrap();
+    assert_eq!((report.dim, report.added_words), (32, 0));
+    let (our_tokens, ours) = model2vec_rows(&out);
+    let (their_tokens, theirs) = model2vec_rows(&fixture("distilled"));
+    // The same vocabulary in the same order: [CLS], [SEP], [MASK] dropped, [PAD] and [UNK] kept.
+    assert_eq!(our_tokens, their_tokens);
+    assert_eq!(ours.len(), 2997);
+    let worst = ours
+        .iter()
+        .zip(&theirs)
+        .map(|(a, b)| cosine(a, b))
+        .fold(1.0, f64::min);
+    assert!(worst >= 0.999, "worst token cosine {worst}");
+    // The folder loads as a static model whose vectors are the token rows, unit length.
+    let model = wordlens::embed::static_model::StaticModel::open(&out).unwrap();
+    assert_eq!(model.dim(), 32);
+    let v = model.embed("economy");
+    assert!((v.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4);
+    // A second distill into the same folder is refused; nothing is overwritten.
+    let again = distill(
+        &encoder,
+        &out,
+        &settings,
+        &wordlens::progress::Silent,
+        &wordlens::progress::Cancel::new(),
+    );
+    assert!(
+        again
+            .unwrap_err()
+            .to_string()
+            .contains("not an empty folder")
+    );
+}

@@ -1,0 +1,82 @@
+"""Throughput of a contextual encoder: sentence-transformers (torch, CPU) beside `wordlens embed`
+on the same model folder and the same texts, one run, plus the vectors' agreement.
+
+usage: python bench/contextual_speed.py MODEL_DIR WORDLENS_BIN [--docs N] [--threads 2]
+Prints one markdown row per collection: documents/s of each, the ratio, peak RSS of each, and
+the worst cosine between the two tools' vectors.
+"""
+
+import argparse
+import csv
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "datasets")
+
+
+def read_column(path, column, limit):
+    with open(path, newline="", encoding="utf-8") as f:
+        return [r[column] for r in csv.DictReader(f)][:limit]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("wordlens")
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(args.threads)
+    st = SentenceTransformer(args.model, device="cpu")
+    collections = {
+        "BBC bodies": read_column(os.path.join(DATA, "bbc-news.csv"), "text", args.docs),
+        "tweets": read_column(os.path.join(DATA, "tweets-sentiment.csv"), "text", args.docs),
+    }
+    print(f"model {args.model}: max_seq_length {st.max_seq_length}, {args.threads} threads")
+    print("| collection | docs | sentence-transformers docs/s | wordlens docs/s | ratio | worst cosine |")
+    print("|---|---|---|---|---|---|")
+    env = dict(os.environ, RAYON_NUM_THREADS=str(args.threads))
+    for name, texts in collections.items():
+        st.encode(texts[:32], batch_size=32)  # warm up
+        started = time.perf_counter()
+        theirs = st.encode(texts, batch_size=32, convert_to_numpy=True)
+        st_seconds = time.perf_counter() - started
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "docs.csv")
+            with open(data, "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["id", "text"])
+                w.writerows([i, t] for i, t in enumerate(texts))
+            out = os.path.join(tmp, "v.npy")
+            started = time.perf_counter()
+            subprocess.run(
+                [args.wordlens, "embed", "--vectors", args.model, "--data", data,
+                 "--text-col", "text", "--id-col", "id", "--out", out, "-q"],
+                check=True, env=env,
+            )
+            wl_seconds = time.perf_counter() - started
+            ours = np.load(out)
+        cos = np.sum(ours * theirs, axis=1) / (
+            np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
+        n = len(texts)
+        print(f"| {name} | {n} | {n / st_seconds:.1f} | {n / wl_seconds:.1f} | "
+              f"{st_seconds / wl_seconds:.2f}x | {cos.min():.6f} |")
+    peak_py = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_wl = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: sentence-transformers process {peak_py:.0f} MB, wordlens {peak_wl:.0f} MB")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
