@@ -4,6 +4,7 @@ mod classify;
 mod collection;
 mod compare;
 mod convert;
+mod distill;
 mod embed;
 #[cfg(feature = "milvus")]
 mod engine;
@@ -63,6 +64,8 @@ pub enum Command {
     EvalEmbeddings(eval_embeddings::EvalArgs),
     /// Document vectors of a CSV or text file for other tools (.npy, .csv, .jsonl).
     Embed(embed::EmbedArgs),
+    /// Distill a static model (model2vec folder) from a contextual encoder.
+    Distill(distill::DistillArgs),
     /// Convert a vectors file to another format.
     Convert(convert::ConvertArgs),
     /// Fit a classifier on a labelled CSV, or label a CSV with one.
@@ -127,6 +130,7 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::OddOneOut(a)) => query::odd_one_out(&ctx, a),
         Some(Command::EvalEmbeddings(a)) => eval_embeddings::run(&ctx, a),
         Some(Command::Embed(a)) => embed::run(&ctx, a),
+        Some(Command::Distill(a)) => distill::run(&ctx, a),
         Some(Command::Convert(a)) => convert::run(&ctx, a),
         Some(Command::Classify(c)) => classify::run(&ctx, c),
         Some(Command::Compare(a)) => compare::run(&ctx, a),

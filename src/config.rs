@@ -10,6 +10,7 @@ use crate::classify::LogRegConfig;
 use crate::classify::compare::CompareConfig;
 use crate::docvec::DocVecConfig;
 use crate::docvec::source::VectorsConfig;
+use crate::embed::contextual::distill::DistillConfig;
 use crate::embed::glove::GloveConfig;
 use crate::embed::io::VectorFormat;
 use crate::embed::trainer::TrainConfig;
@@ -120,6 +121,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[vectors]`: the default vectors, the bundled model, models by name.
     pub vectors: VectorsConfig,
+    /// `[distill]`: static models distilled from contextual encoders.
+    pub distill: DistillConfig,
     /// `[tui]`: the terminal interface.
     pub tui: TuiConfig,
     /// `[keys]`: key bindings.
@@ -400,6 +403,7 @@ impl Config {
         self.compare.tune.validate()?;
         self.search.validate()?;
         self.vectors.validate()?;
+        self.distill.validate()?;
         let tui = &self.tui;
         check(tui.results >= 1, "tui.results", "must be at least 1")?;
         check(tui.neighbors >= 1, "tui.neighbors", "must be at least 1")?;

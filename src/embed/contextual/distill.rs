@@ -17,6 +17,64 @@ use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress};
 pub use vocabulary::Vocabulary;
 
+/// The `[distill]` settings: what `wordlens distill` does without flags (model2vec's
+/// defaults).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DistillConfig {
+    /// Dimensions PCA keeps.
+    pub dim: usize,
+    /// Reduce with PCA.
+    pub pca: bool,
+    /// Weight tokens by Zipf-law SIF.
+    pub zipf: bool,
+    /// The SIF coefficient of that weighting, in (0, 1).
+    pub sif_coefficient: f64,
+    /// Words of `--vocab-from` files seen fewer times are left out.
+    pub min_count: usize,
+}
+
+impl Default for DistillConfig {
+    fn default() -> Self {
+        Self {
+            dim: 256,
+            pca: true,
+            zipf: true,
+            sif_coefficient: 1e-4,
+            min_count: 2,
+        }
+    }
+}
+
+impl DistillConfig {
+    /// Checks the values, naming the key.
+    pub fn validate(&self) -> Result<()> {
+        if self.dim == 0 {
+            return Err(Error::config("distill.dim", "must be at least 1"));
+        }
+        if !(self.sif_coefficient > 0.0 && self.sif_coefficient < 1.0) {
+            return Err(Error::config(
+                "distill.sif_coefficient",
+                "must be in (0, 1)",
+            ));
+        }
+        if self.min_count == 0 {
+            return Err(Error::config("distill.min_count", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// The settings these values give, with the corpus files of `--vocab-from`.
+    pub fn settings(&self, vocab_from: Vec<PathBuf>) -> DistillSettings {
+        DistillSettings {
+            dim: self.pca.then_some(self.dim),
+            sif: self.zipf.then_some(self.sif_coefficient),
+            vocab_from,
+            min_count: self.min_count,
+        }
+    }
+}
+
 /// How to distill.
 #[derive(Debug, Clone)]
 pub struct DistillSettings {

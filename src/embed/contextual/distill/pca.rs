@@ -4,6 +4,8 @@
 
 use rayon::prelude::*;
 
+use super::super::ops::{Strided, gemm};
+
 /// The data projected on its top components, and the share of the variance they explain.
 pub struct Fitted {
     /// rows × k, row-major.
@@ -19,38 +21,50 @@ pub fn fit_transform(x: &[f32], rows: usize, width: usize, k: usize) -> Fitted {
         mean.iter_mut().zip(row).for_each(|(m, v)| *m += *v as f64);
     }
     mean.iter_mut().for_each(|m| *m /= rows as f64);
-    let centred: Vec<f64> = x
+    let centred: Vec<f32> = x
         .chunks_exact(width)
-        .flat_map(|row| row.iter().zip(&mean).map(|(v, m)| *v as f64 - m))
+        .flat_map(|row| row.iter().zip(&mean).map(|(v, m)| (*v as f64 - m) as f32))
         .collect();
-    // Covariance, one row per task.
-    let denominator = (rows.max(2) - 1) as f64;
-    let cov: Vec<f64> = (0..width)
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            let centred = &centred;
-            (0..width).map(move |j| {
-                centred
-                    .chunks_exact(width)
-                    .map(|r| r[i] * r[j])
-                    .sum::<f64>()
-                    / denominator
-            })
-        })
-        .collect();
+    // The covariance Xᵀ·X / (n − 1) as one product, in f32 as model2vec (numpy) computes it;
+    // each task takes a block of its rows.
+    let denominator = (rows.max(2) - 1) as f32;
+    let mut cov32 = vec![0.0f32; width * width];
+    cov32
+        .par_chunks_mut(width * 16)
+        .enumerate()
+        .for_each(|(block, out)| {
+            let first = block * 16;
+            let n = out.len() / width;
+            let xt = Strided::new(&centred[first..], 1, width as isize);
+            gemm(n, rows, width, xt, Strided::rows(&centred, width), out, 0.0);
+        });
+    let cov: Vec<f64> = cov32.iter().map(|c| (*c / denominator) as f64).collect();
     let (values, vectors) = symmetric_eigen(cov, width);
     let mut order: Vec<usize> = (0..width).collect();
     order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
     let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
     let kept: f64 = order[..k].iter().map(|&c| values[c].max(0.0)).sum();
+    // The kept components as a width × k matrix, then the scores X·V in one product.
+    let components: Vec<f32> = (0..width)
+        .flat_map(|i| order[..k].iter().map(move |&c| (i, c)))
+        .map(|(i, c)| vectors[i * width + c] as f32)
+        .collect();
     let mut scores = vec![0.0f32; rows * k];
-    for (out, row) in scores.chunks_exact_mut(k).zip(centred.chunks_exact(width)) {
-        for (slot, &c) in out.iter_mut().zip(&order[..k]) {
-            *slot = (0..width)
-                .map(|i| row[i] * vectors[i * width + c])
-                .sum::<f64>() as f32;
-        }
-    }
+    scores
+        .par_chunks_mut(k * 256)
+        .zip(centred.par_chunks(width * 256))
+        .for_each(|(out, x)| {
+            let n = x.len() / width;
+            gemm(
+                n,
+                width,
+                k,
+                Strided::rows(x, width),
+                Strided::rows(&components, k),
+                out,
+                0.0,
+            );
+        });
     for c in 0..k {
         let largest = (0..rows)
             .map(|r| scores[r * k + c])
