@@ -310,3 +310,204 @@ fn distilling_the_tiny_encoder_gives_model2vecs_token_vectors() {
             .contains("not an empty folder")
     );
 }
+
+fn bbc_docs(n: usize) -> Vec<wordlens::text::Document> {
+    let mut spec =
+        wordlens::text::CorpusSpec::new(super::bundled("bbc-news.csv")).label_col("category");
+    spec.id_col = Some("id".into());
+    wordlens::text::CorpusReader::open(&spec)
+        .unwrap()
+        .take(n)
+        .collect::<wordlens::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn bbc_indexed_with_the_tiny_encoder_searches_by_its_vectors() {
+    use wordlens::progress::{Cancel, Silent};
+    use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex};
+    let tmp = tempfile::tempdir().unwrap();
+    let model_dir = tmp.path().join("encoder");
+    copy_dir(&fixture("tiny-bert"), &model_dir);
+    let model = ContextualModel::open(&model_dir).unwrap();
+    let docs = bbc_docs(200);
+    let ix = tmp.path().join("ix");
+    let encoder = Encoder::open(&model_dir).unwrap();
+    SearchIndex::build(
+        &ix,
+        &docs,
+        encoder,
+        &IndexSettings::default(),
+        &Silent,
+        &Cancel::new(),
+    )
+    .unwrap();
+    // The encoder's files are copied beside the index: removing the original changes nothing.
+    std::fs::remove_dir_all(&model_dir).unwrap();
+    let index = SearchIndex::open(&ix, &SearchConfig::default()).unwrap();
+    assert!(matches!(index.encoder(), Encoder::Contextual(_)));
+    // A query is encoded by the same encoder: its vector is the model's, unit length.
+    let query = "oil prices rise as opec cuts output";
+    let q = index.query_vector(query, &[]).unwrap();
+    assert!(cosine(&q, &model.embed(query)) > 0.999_999);
+    // Each document's stored vector is the encoder's vector of its text.
+    for doc in [0u32, 57, 199] {
+        let stored = index.document_vector(doc).unwrap();
+        let text = index.text(doc).unwrap();
+        assert!(
+            cosine(&stored, &model.embed(&text)) > 0.9999,
+            "document {doc}"
+        );
+    }
+    // A document's own text as a vector query finds it first; hybrid finds an article about
+    // oil by its words and vectors.
+    let text = index.text(57).unwrap();
+    let hits = index.search(&text, Mode::Vector, 3, None).unwrap();
+    assert_eq!(hits[0].doc, 57);
+    assert!(hits[0].cosine.unwrap() > 0.9999);
+    let hits = index.search("oil prices", Mode::Hybrid, 3, None).unwrap();
+    let top = index.text(hits[0].doc).unwrap().to_lowercase();
+    assert!(top.contains("oil"), "{}", &top[..200.min(top.len())]);
+}
+
+fn wordlens(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wordlens"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn compare_and_classify_take_an_encoder_and_a_static_model_distilled_from_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Every fifth BBC article (445 rows, 5 classes).
+    let data = tmp.path().join("bbc5.csv");
+    let mut reader = csv::Reader::from_path(super::bundled("bbc-news.csv")).unwrap();
+    let mut writer = csv::Writer::from_path(&data).unwrap();
+    writer.write_record(reader.headers().unwrap()).unwrap();
+    for row in reader.records().step_by(5) {
+        writer.write_record(&row.unwrap()).unwrap();
+    }
+    writer.flush().unwrap();
+    let data = data.to_str().unwrap();
+    let encoder = tmp.path().join("encoder");
+    copy_dir(&fixture("tiny-bert"), &encoder);
+    let distilled = tmp.path().join("distilled");
+    let out = wordlens(&[
+        "distill",
+        "--from",
+        encoder.to_str().unwrap(),
+        "--out",
+        distilled.to_str().unwrap(),
+        "--dim",
+        "32",
+        "--json",
+        "-q",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["tokens"].as_u64(), report["dim"].as_u64()),
+        (Some(2997), Some(32))
+    );
+    let sources = format!("{},{}", encoder.display(), distilled.display());
+    let out = wordlens(&[
+        "compare",
+        "--data",
+        data,
+        "--text-col",
+        "title,text",
+        "--label-col",
+        "category",
+        "--no-tune",
+        "-q",
+        "--train-sizes",
+        "0.1",
+        "--json",
+        "--vectors",
+        &sources,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = v["sources"].as_array().unwrap();
+    assert_eq!(
+        (s[0]["source"].as_str(), s[1]["source"].as_str()),
+        (Some("encoder"), Some("distilled"))
+    );
+    assert_eq!(s[0]["report"]["embeddings"]["dim"], 64);
+    assert_eq!(s[1]["report"]["embeddings"]["dim"], 32);
+    assert!(
+        s[0]["report"]["embeddings"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("contextual encoder")
+    );
+    let table = v["table"].as_array().unwrap();
+    // The same split and bag-of-words under both sources; different document vectors.
+    assert_eq!(table[0]["accuracy"][0], table[0]["accuracy"][1]);
+    assert_ne!(table[1]["accuracy"][0], table[1]["accuracy"][1]);
+    // A classifier on the encoder saves, predicts the same after loading, and refuses a
+    // changed encoder.
+    let model = tmp.path().join("m.wlm");
+    let out = wordlens(&[
+        "classify",
+        "train",
+        "--data",
+        data,
+        "--text-col",
+        "title,text",
+        "--label-col",
+        "category",
+        "--features",
+        "embed",
+        "--no-tune",
+        "-q",
+        "--vectors",
+        encoder.to_str().unwrap(),
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let predict = |to: &str| {
+        wordlens(&[
+            "classify",
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            data,
+            "--out",
+            to,
+            "-q",
+        ])
+    };
+    let first = tmp.path().join("p1.csv");
+    assert!(predict(first.to_str().unwrap()).status.success());
+    let second = tmp.path().join("p2.csv");
+    assert!(predict(second.to_str().unwrap()).status.success());
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+    let config = encoder.join("1_Pooling/config.json");
+    std::fs::write(&config, r#"{"pooling_mode": "cls"}"#).unwrap();
+    let out = predict(tmp.path().join("p3.csv").to_str().unwrap());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("changed since training"),
+        "{err}"
+    );
+}
