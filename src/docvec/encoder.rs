@@ -12,7 +12,7 @@ use super::DocVectorizer;
 use crate::embed::contextual::{self, ContextualModel};
 use crate::embed::static_model::StaticModel;
 use crate::embed::{Embeddings, io};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::text::Tokenizer;
 
 /// What turns a document into a vector: pooled word vectors, a static model, or a contextual
@@ -78,11 +78,9 @@ impl Encoder {
         match self {
             Encoder::Words(e) => Ok(e.clone()),
             Encoder::Static(m) => m.word_table(),
-            Encoder::Contextual(m) => Err(Error::Usage(format!(
-                "{} is a contextual encoder: it has no table of word vectors for neighbours and analogies; distill a static model from it (wordlens distill --from {})",
-                m.path().display(),
-                m.path().display()
-            ))),
+            Encoder::Contextual(m) => {
+                m.word_table(&crate::progress::Silent, &crate::progress::Cancel::new())
+            }
         }
     }
 

@@ -14,11 +14,12 @@ pub use bert::ARCHITECTURES;
 pub use layout::{EncoderLayout, Pooling, is_encoder_folder};
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tokenizers::Tokenizer;
 
+use crate::embed::Embeddings;
 use crate::error::{Error, Result};
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress, Report};
@@ -36,6 +37,8 @@ pub struct ContextualModel {
     /// The longest input in tokens, special tokens included.
     max_len: usize,
     fingerprint: OnceLock<String>,
+    /// `word_table`, built on first use.
+    word_table: OnceLock<Arc<Embeddings>>,
 }
 
 impl ContextualModel {
@@ -98,6 +101,7 @@ impl ContextualModel {
             tokenizer,
             max_len,
             fingerprint: OnceLock::new(),
+            word_table: OnceLock::new(),
         })
     }
 
@@ -265,6 +269,60 @@ impl ContextualModel {
         v
     }
 
+    /// The encoder's vectors of its whole-word tokens, each read alone (`[CLS] word [SEP]`,
+    /// mean of the states, as distill reads tokens): the table neighbours and analogies ask.
+    /// Built once (tens of thousands of short inputs: seconds for a MiniLM), with progress.
+    pub fn word_table(&self, progress: &dyn Progress, cancel: &Cancel) -> Result<Arc<Embeddings>> {
+        if let Some(t) = self.word_table.get() {
+            return Ok(t.clone());
+        }
+        let (prefix, suffix) = self.specials_around();
+        let special: std::collections::HashSet<u32> = self
+            .tokenizer
+            .get_added_tokens_decoder()
+            .into_iter()
+            .filter(|(_, t)| t.special)
+            .map(|(id, _)| id)
+            .collect();
+        let mut vocab: Vec<(u32, String)> = self
+            .tokenizer
+            .get_vocab(false)
+            .into_iter()
+            .filter(|(t, id)| !special.contains(id) && is_whole_word(t))
+            .map(|(t, id)| (id, t))
+            .collect();
+        vocab.sort();
+        if vocab.is_empty() {
+            return Err(Error::in_file(
+                &self.layout.tokenizer,
+                "no token of this vocabulary is a whole word, so word-level questions cannot be asked",
+            ));
+        }
+        let inputs = vocab
+            .iter()
+            .map(|(id, _)| [prefix.as_slice(), &[*id], suffix.as_slice()].concat())
+            .collect();
+        let vectors = self.mean_states(inputs, progress, cancel)?;
+        let words = vocab.into_iter().map(|(_, t)| t).collect();
+        let table = Arc::new(Embeddings::new(
+            words,
+            vectors.concat(),
+            self.hidden_size(),
+        )?);
+        Ok(self.word_table.get_or_init(|| table).clone())
+    }
+
+    /// The special token ids the tokenizer puts before and after a text.
+    fn specials_around(&self) -> (Vec<u32>, Vec<u32>) {
+        let Ok(enc) = self.tokenizer.encode_fast("a", true) else {
+            return (Vec::new(), Vec::new());
+        };
+        let (ids, mask) = (enc.get_ids(), enc.get_special_tokens_mask());
+        let lead = mask.iter().take_while(|&&m| m == 1).count();
+        let trail = mask[lead..].iter().rev().take_while(|&&m| m == 1).count();
+        (ids[..lead].to_vec(), ids[ids.len() - trail..].to_vec())
+    }
+
     /// CRC-32 of every file the vectors depend on: what saved classifiers and indexes check.
     pub fn fingerprint(&self) -> Result<String> {
         if let Some(f) = self.fingerprint.get() {
@@ -298,6 +356,16 @@ impl ContextualModel {
             }
         )
     }
+}
+
+/// A WordPiece token that is a word of its own: not a continuation (`##`), not a placeholder,
+/// letters or digits (with inner apostrophes and hyphens).
+fn is_whole_word(token: &str) -> bool {
+    !token.starts_with("##")
+        && token.chars().any(char::is_alphanumeric)
+        && token
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '\'' || c == '-')
 }
 
 #[derive(Clone, Copy)]

@@ -135,7 +135,19 @@ fn bbc_bodies_are_cut_at_max_seq_length_and_f16_weights_give_the_same_vectors() 
     let encoder = Encoder::open(&fixture("tiny-bert")).unwrap();
     assert!(matches!(encoder, Encoder::Contextual(_)));
     assert_eq!(encoder.dim(), 64);
-    assert!(encoder.words().unwrap_err().to_string().contains("distill"));
+    // Its word table: whole-word tokens read alone, no `##` pieces or special tokens.
+    let words = encoder.words().unwrap();
+    assert!(words.lookup("economy").is_some() && words.lookup("[CLS]").is_none());
+    assert!(words.words().iter().all(|w| !w.starts_with("##")));
+    let alone = model
+        .embed_ids(vec![model.token_ids("economy")])
+        .pop()
+        .unwrap();
+    let row = words.lookup("economy").unwrap();
+    assert!(
+        cosine(&row, &alone) > 0.999_999,
+        "the table's row is the encoder's vector of the word alone"
+    );
 }
 
 #[test]

@@ -54,7 +54,13 @@ impl Jobs {
                     metrics: &[],
                 });
                 let encoder = Encoder::open(p)?;
-                let words = encoder.words()?;
+                let words = match &encoder {
+                    // Running the encoder over its vocabulary takes seconds: show it.
+                    Encoder::Contextual(m) => {
+                        m.word_table(&self.progress(JobKind::Vectors), &self.cancel)?
+                    }
+                    _ => encoder.words()?,
+                };
                 self.start_dependents(
                     JobKind::Vectors,
                     data.clone(),
