@@ -47,6 +47,7 @@ def main():
     print("| collection | docs | sentence-transformers docs/s | wordlens docs/s | ratio | worst cosine |")
     print("|---|---|---|---|---|---|")
     env = dict(os.environ, RAYON_NUM_THREADS=str(args.threads))
+    peaks = []
     for name, texts in collections.items():
         st.encode(texts[:32], batch_size=32)  # warm up
         started = time.perf_counter()
@@ -60,12 +61,13 @@ def main():
                 w.writerows([i, t] for i, t in enumerate(texts))
             out = os.path.join(tmp, "v.npy")
             started = time.perf_counter()
-            subprocess.run(
-                [args.wordlens, "embed", "--vectors", args.model, "--data", data,
-                 "--text-col", "text", "--id-col", "id", "--out", out, "-q"],
-                check=True, env=env,
+            run = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", args.wordlens, "embed", "--vectors", args.model,
+                 "--data", data, "--text-col", "text", "--id-col", "id", "--out", out, "-q"],
+                check=True, env=env, capture_output=True, text=True,
             )
             wl_seconds = time.perf_counter() - started
+            peaks.append(int(run.stderr.strip().splitlines()[-1]) / 1024)
             ours = np.load(out)
         cos = np.sum(ours * theirs, axis=1) / (
             np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
@@ -73,8 +75,8 @@ def main():
         print(f"| {name} | {n} | {n / st_seconds:.1f} | {n / wl_seconds:.1f} | "
               f"{st_seconds / wl_seconds:.2f}x | {cos.min():.6f} |")
     peak_py = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_wl = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS: sentence-transformers process {peak_py:.0f} MB, wordlens {peak_wl:.0f} MB")
+    print(f"peak RSS: sentence-transformers process {peak_py:.0f} MB, "
+          f"wordlens embed {max(peaks):.0f} MB")
     sys.stdout.flush()
 
 

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
+use wordlens::embed::contextual::{ContextualModel, is_encoder_folder};
 use wordlens::embed::static_model::StaticModel;
 use wordlens::hub::{self, ModelName, cache};
 use wordlens::{Error, Result};
@@ -51,6 +52,26 @@ struct Found {
 fn describe(name: String, dir: &Path) -> Found {
     let bytes = cache::size_on_disk(dir);
     let path = dir.display().to_string();
+    if is_encoder_folder(dir) {
+        return match ContextualModel::open(dir) {
+            Ok(m) => Found {
+                name,
+                kind: "contextual encoder (BERT)".into(),
+                dim: Some(m.dim()),
+                vocab: Some(m.tokenizer().get_vocab_size(true)),
+                bytes,
+                path,
+            },
+            Err(e) => Found {
+                name,
+                kind: format!("not readable by wordlens: {e}"),
+                dim: None,
+                vocab: None,
+                bytes,
+                path,
+            },
+        };
+    }
     match StaticModel::open(dir) {
         Ok(m) => Found {
             name,
@@ -154,12 +175,15 @@ fn pull(ctx: &Context, arg: &str) -> Result<()> {
             f.path, f.bytes, f.checked
         ));
     }
-    let model = StaticModel::open(&pulled.dir)?;
+    let described = if is_encoder_folder(&pulled.dir) {
+        ContextualModel::open(&pulled.dir)?.describe()
+    } else {
+        StaticModel::open(&pulled.dir)?.describe()
+    };
     out.push_str(&format!(
-        "{name} at {} in {}\n{}\nuse it with --vectors {name}\n",
+        "{name} at {} in {}\n{described}\nuse it with --vectors {name}\n",
         pulled.commit,
         pulled.dir.display(),
-        model.describe()
     ));
     print(&out)
 }

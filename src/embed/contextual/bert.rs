@@ -84,7 +84,7 @@ impl BertConfig {
             config.max_position_embeddings,
             config.type_vocab_size,
         ];
-        if sizes.contains(&0) || config.hidden_size % config.num_attention_heads != 0 {
+        if sizes.contains(&0) || !config.hidden_size.is_multiple_of(config.num_attention_heads) {
             return Err(Error::in_file(
                 path,
                 format!(

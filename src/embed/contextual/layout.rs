@@ -202,7 +202,7 @@ impl EncoderLayout {
         // Hugging Face writes a huge `model_max_length` when a tokenizer has no limit.
         let max_seq_length = st.max_seq_length.or(tk
             .model_max_length
-            .filter(|&m| m >= 1.0 && m < 1e6)
+            .filter(|m| (1.0..1e6).contains(m))
             .map(|m| m as usize));
         files.extend([rel("config.json"), rel("tokenizer.json")]);
         files.push(rel(&tensors
