@@ -84,7 +84,11 @@ impl BertConfig {
             config.max_position_embeddings,
             config.type_vocab_size,
         ];
-        if sizes.contains(&0) || !config.hidden_size.is_multiple_of(config.num_attention_heads) {
+        if sizes.contains(&0)
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
+        {
             return Err(Error::in_file(
                 path,
                 format!(
