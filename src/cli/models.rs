@@ -52,43 +52,26 @@ struct Found {
 fn describe(name: String, dir: &Path) -> Found {
     let bytes = cache::size_on_disk(dir);
     let path = dir.display().to_string();
-    if is_encoder_folder(dir) {
-        return match ContextualModel::open(dir) {
-            Ok(m) => Found {
-                name,
-                kind: "contextual encoder (BERT)".into(),
-                dim: Some(m.dim()),
-                vocab: Some(m.tokenizer().get_vocab_size(true)),
-                bytes,
-                path,
-            },
-            Err(e) => Found {
-                name,
-                kind: format!("not readable by wordlens: {e}"),
-                dim: None,
-                vocab: None,
-                bytes,
-                path,
-            },
-        };
-    }
-    match StaticModel::open(dir) {
-        Ok(m) => Found {
-            name,
-            kind: m.family.name().to_string(),
-            dim: Some(m.dim()),
-            vocab: Some(m.vocab_size()),
-            bytes,
-            path,
-        },
-        Err(e) => Found {
-            name,
-            kind: format!("not readable by wordlens: {e}"),
-            dim: None,
-            vocab: None,
-            bytes,
-            path,
-        },
+    // (kind, dimension, vocabulary) of an encoder or a static model.
+    let read = if is_encoder_folder(dir) {
+        ContextualModel::open(dir).map(|m| {
+            let vocab = m.tokenizer().get_vocab_size(true);
+            ("contextual encoder (BERT)".to_string(), m.dim(), vocab)
+        })
+    } else {
+        StaticModel::open(dir).map(|m| (m.family.name().to_string(), m.dim(), m.vocab_size()))
+    };
+    let (kind, dim, vocab) = match read {
+        Ok((kind, dim, vocab)) => (kind, Some(dim), Some(vocab)),
+        Err(e) => (format!("not readable by wordlens: {e}"), None, None),
+    };
+    Found {
+        name,
+        kind,
+        dim,
+        vocab,
+        bytes,
+        path,
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use wordlens::Result;
+use wordlens::docvec::encoder::Encoder;
 use wordlens::docvec::source::{Resolved, VectorSource};
 use wordlens::embed::{Embeddings, io};
 use wordlens::text::TextSource;
@@ -70,7 +71,11 @@ pub fn load_file(ctx: &Context, path: &Path) -> Result<Embeddings> {
     Ok(loaded.embeddings)
 }
 
-/// The word table of `arg` for word-level questions (a static model's whole-word tokens).
+/// The word table of `arg` for word-level questions (a static model's whole-word tokens; an
+/// encoder's, read through it with a progress bar).
 pub fn words(ctx: &Context, arg: Option<&str>) -> Result<Arc<Embeddings>> {
-    resolve(ctx, arg, &[])?.encoder.words()
+    match resolve(ctx, arg, &[])?.encoder {
+        Encoder::Contextual(m) => m.word_table(&Bar::new(ctx.quiet), &ctx.cancel),
+        other => other.words(),
+    }
 }

@@ -13,8 +13,10 @@ mod ops;
 pub use bert::ARCHITECTURES;
 pub use layout::{EncoderLayout, Pooling, is_encoder_folder};
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tokenizers::Tokenizer;
@@ -39,6 +41,25 @@ pub struct ContextualModel {
     fingerprint: OnceLock<String>,
     /// `word_table`, built on first use.
     word_table: OnceLock<Arc<Embeddings>>,
+    /// Vectors of texts already encoded: `compare` fits every method on the same documents,
+    /// and a transformer pass costs milliseconds per text.
+    memo: Mutex<Memo>,
+}
+
+/// Pooled vectors by a hash of their text, bounded: cleared when it would pass `MEMO_FLOATS`.
+#[derive(Default)]
+struct Memo {
+    vectors: HashMap<(u64, usize), Arc<[f32]>>,
+    floats: usize,
+}
+
+/// The memo's bound: 32M floats (128 MB).
+const MEMO_FLOATS: usize = 32 << 20;
+
+fn text_key(text: &str) -> (u64, usize) {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    (h.finish(), text.len())
 }
 
 impl ContextualModel {
@@ -102,6 +123,7 @@ impl ContextualModel {
             max_len,
             fingerprint: OnceLock::new(),
             word_table: OnceLock::new(),
+            memo: Mutex::new(Memo::default()),
         })
     }
 
@@ -159,10 +181,34 @@ impl ContextualModel {
             .unwrap_or_default()
     }
 
-    /// Vectors of `texts`, in order.
+    /// Vectors of `texts`, in order; texts encoded before come from the memo.
     pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.token_ids(t)).collect();
-        self.embed_ids(ids)
+        let keys: Vec<(u64, usize)> = texts.iter().map(|t| text_key(t)).collect();
+        let mut out: Vec<Option<Vec<f32>>> = {
+            let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            keys.iter()
+                .map(|k| memo.vectors.get(k).map(|v| v.to_vec()))
+                .collect()
+        };
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        if missing.is_empty() {
+            return out.into_iter().flatten().collect();
+        }
+        let ids: Vec<Vec<u32>> = missing
+            .par_iter()
+            .map(|&i| self.token_ids(texts[i]))
+            .collect();
+        let fresh = self.embed_ids(ids);
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        for (&i, v) in missing.iter().zip(fresh) {
+            if memo.floats + v.len() > MEMO_FLOATS {
+                *memo = Memo::default();
+            }
+            memo.floats += v.len();
+            memo.vectors.insert(keys[i], Arc::from(v.as_slice()));
+            out[i] = Some(v);
+        }
+        out.into_iter().flatten().collect()
     }
 
     /// `embed_batch` reporting each batch to `progress` (stage "encoding") and stopping

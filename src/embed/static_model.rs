@@ -10,7 +10,7 @@
 //!
 //! then unit length when the model's config (or `modules.json`'s Normalize) says so.
 
-mod layout;
+pub(crate) mod layout;
 mod tables;
 pub(crate) mod tensor;
 mod tokenizer_file;

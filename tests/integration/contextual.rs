@@ -128,9 +128,14 @@ fn bbc_bodies_are_cut_at_max_seq_length_and_f16_weights_give_the_same_vectors() 
         .fold(1.0, f64::min);
     assert!(worst > 0.999, "f16 weights: worst cosine {worst}");
     assert!(worst < 1.0, "the f16 file really holds rounded weights");
-    // One text alone equals the same text in a batch (packing changes nothing).
+    // One text alone equals the same text in a batch (packing changes nothing), and a batch
+    // asked again (from the memo) or mixed with new texts gives the same vectors.
     let alone = model.embed(refs[3]);
     assert!(cosine(&alone, &a[3]) > 0.999_999);
+    assert_eq!(model.embed_batch(&refs), a);
+    let mixed = model.embed_batch(&[refs[7], r.texts["bbc"][1].as_str(), refs[2]]);
+    assert_eq!((&mixed[0], &mixed[2]), (&a[7], &a[2]));
+    assert!(cosine(&mixed[1], &model.embed(&r.texts["bbc"][1])) > 0.999_999);
     // The encoder is found through Encoder::open, and its dimension is the pooled one.
     let encoder = Encoder::open(&fixture("tiny-bert")).unwrap();
     assert!(matches!(encoder, Encoder::Contextual(_)));

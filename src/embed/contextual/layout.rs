@@ -282,32 +282,20 @@ fn read_pooling(path: &Path) -> Result<Vec<Pooling>> {
         .collect()
 }
 
-/// `model.safetensors`, or the only `.safetensors` file; PyTorch-only folders are named.
+/// The weights file (as a static model's); PyTorch-only folders are named.
 fn find_tensors(folder: &Path) -> Result<PathBuf> {
-    let preferred = folder.join("model.safetensors");
-    if preferred.is_file() {
-        return Ok(preferred);
-    }
-    let entries = std::fs::read_dir(folder).map_err(|e| Error::io(folder, e))?;
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
-        .collect();
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 if folder.join("pytorch_model.bin").is_file() => Err(Error::in_file(
+    let has_safetensors = std::fs::read_dir(folder)
+        .map_err(|e| Error::io(folder, e))?
+        .filter_map(|e| e.ok())
+        .any(|e| e.path().extension().is_some_and(|x| x == "safetensors"));
+    if !has_safetensors && folder.join("pytorch_model.bin").is_file() {
+        return Err(Error::in_file(
             folder,
             "the weights are in pytorch_model.bin only; wordlens reads .safetensors (save the model again with safe_serialization, the default of transformers ≥ 4.35)",
-        )),
-        0 => Err(Error::in_file(
-            folder,
-            "no .safetensors weights in this folder",
-        )),
-        n => Err(Error::in_file(
-            folder,
-            format!(
-                "{n} .safetensors files and no model.safetensors (sharded weights are not read)"
-            ),
-        )),
+        ));
     }
+    crate::embed::static_model::layout::find_tensors(
+        folder,
+        "expected the Transformer module's weights as model.safetensors",
+    )
 }

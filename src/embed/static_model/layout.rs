@@ -82,7 +82,7 @@ impl Layout {
                 format!("no tokenizer.json in this folder; {EXPECTED}"),
             ));
         }
-        let tensors = find_tensors(&folder)?;
+        let tensors = find_tensors(&folder, EXPECTED)?;
         let config = [folder.join("config.json"), root.join("config.json")]
             .into_iter()
             .find(|p| p.is_file());
@@ -109,8 +109,9 @@ impl Layout {
     }
 }
 
-/// `model.safetensors`, or the only `.safetensors` file of the folder.
-fn find_tensors(folder: &Path) -> Result<PathBuf> {
+/// `model.safetensors`, or the only `.safetensors` file of the folder; `expected` says what
+/// the folder should hold when there is none.
+pub(crate) fn find_tensors(folder: &Path, expected: &str) -> Result<PathBuf> {
     let preferred = folder.join("model.safetensors");
     if preferred.is_file() {
         return Ok(preferred);
@@ -125,7 +126,7 @@ fn find_tensors(folder: &Path) -> Result<PathBuf> {
         1 => Ok(found.remove(0)),
         0 => Err(Error::in_file(
             folder,
-            format!("no .safetensors file in this folder; {EXPECTED}"),
+            format!("no .safetensors file in this folder; {expected}"),
         )),
         n => Err(Error::in_file(
             folder,
