@@ -223,10 +223,14 @@ impl ContextualModel {
         self.run(ids, Mode::Pooled, progress, cancel)
     }
 
-    /// Pooled vectors of token-id sequences, in order.
+    /// Pooled vectors of token-id sequences, in order. Ids come from this model's tokenizer
+    /// (checked against the weights at open, cut to the position table), so `run` cannot refuse
+    /// them; were it to, each text gets the all-zero vector that means "no vector" everywhere,
+    /// never a shorter list.
     pub fn embed_ids(&self, ids: Vec<Vec<u32>>) -> Vec<Vec<f32>> {
+        let n = ids.len();
         self.run(ids, Mode::Pooled, &crate::progress::Silent, &Cancel::new())
-            .unwrap_or_default()
+            .unwrap_or_else(|_| vec![vec![0.0; self.dim()]; n])
     }
 
     /// The plain mean of the last hidden states of each sequence (what model2vec's distill
