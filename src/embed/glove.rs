@@ -111,6 +111,8 @@ pub fn train(
         sample: None,
         order: None,
         update: None,
+        lr_decay: None,
+        noise_redraw: None,
         ngrams: None,
         glove: Some((cfg.x_max, cfg.weighting_exponent, cfg.eta)),
     };

@@ -313,6 +313,8 @@ impl TrainConfig {
             sample: Some(self.sampling()),
             order: Some(self.order.name()),
             update: (self.model == Model::Skipgram).then_some(self.update.name()),
+            lr_decay: Some(self.lr_decay.name()),
+            noise_redraw: Some(self.noise_redraw),
             ngrams: (subwords && self.maxn > 0).then_some((self.minn, self.maxn, self.bucket)),
             glove: None,
         }
@@ -346,6 +348,10 @@ pub struct TrainSettings {
     pub order: Option<&'static str>,
     /// Skip-gram: `pairs` or `windows` (see `Update`).
     pub update: Option<&'static str>,
+    /// How often the learning rate steps down (`LrDecay`).
+    pub lr_decay: Option<&'static str>,
+    /// Whether a noise word equal to the target is drawn again.
+    pub noise_redraw: Option<bool>,
     /// fastText models: (minn, maxn, buckets).
     pub ngrams: Option<(usize, usize, usize)>,
     /// GloVe: (x_max, weighting exponent, eta).
@@ -382,6 +388,12 @@ impl TrainSettings {
         }
         if let Some(u) = self.update {
             parts.push(format!("update {u}"));
+        }
+        if let Some(d) = self.lr_decay {
+            parts.push(format!("lr_decay {d}"));
+        }
+        if let Some(r) = self.noise_redraw {
+            parts.push(format!("noise_redraw {r}"));
         }
         parts.push(format!("{} threads", self.threads));
         parts.join(" · ")

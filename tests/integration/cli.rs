@@ -142,6 +142,11 @@ fn train_reports_the_settings_each_model_family_defaults_to() {
         "{sg}"
     );
     assert!(sg["ngrams"].is_null());
+    // The schedule's knobs are reported too (#28), each at its default.
+    assert_eq!(
+        (sg["lr_decay"].as_str(), sg["noise_redraw"].as_bool()),
+        (Some("block"), Some(false))
+    );
     // Flags override the chosen model's values; the text output names them too.
     let out = run(&[
         "--model",
@@ -152,12 +157,15 @@ fn train_reports_the_settings_each_model_family_defaults_to() {
         "0.001",
         "--order",
         "sequential",
+        "--noise-redraw",
+        "true",
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("fasttext-cbow · dim 10")
             && text.contains("lr 0.1→0.0001 · sample 0.001")
-            && text.contains("order sequential"),
+            && text.contains("order sequential")
+            && text.contains("lr_decay block · noise_redraw true"),
         "{text}"
     );
     // The old names still act, for one release, and say what they are now.
