@@ -567,7 +567,8 @@ mod tests {
         assert_eq!(
             c.effective().describe(),
             "fasttext-skipgram · dim 100 · window 5 · epochs 5 · min_count 5 · negative 5 · \
-             lr 0.05→0.0001 · sample 0.0001 · n-grams 3–6 in 2000000 buckets · order thread-offsets · 2 threads"
+             lr 0.05→0.0001 · sample 0.0001 · n-grams 3–6 in 2000000 buckets · order thread-offsets · lr_decay block · \
+             noise_redraw false · 2 threads"
         );
     }
 }
