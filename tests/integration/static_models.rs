@@ -541,8 +541,11 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
     w.flush().unwrap();
     let mut corpus = CorpusSpec::new(&csv).label_col("category");
     corpus.id_col = Some("id".into());
+    // Which vectors each job uses is the question here, not tuning (tested on its own).
+    let mut config = Config::default();
+    config.compare.tune.enabled = false;
     let setup = Setup {
-        config: Config::default(),
+        config,
         corpus,
         vectors: wordlens::docvec::source::VectorSource::Path(model_dir),
         artifacts: Artifacts::for_data(&tmp.path().join("cache"), &csv, "text").unwrap(),
