@@ -12,5 +12,10 @@ cargo build --release --quiet --bin wordlens
 work=$(mktemp -d /tmp/wl-contextual-XXXX)
 trap 'rm -rf "$work"' EXIT
 "$PY" bench/contextual.py "$work" --minilm 2>/dev/null
-"$PY" bench/contextual_speed.py "$work/minilm-shaped" target/release/wordlens --docs "${1:-1000}" 2>/dev/null
+# The machine's f32 FMA peak, the ceiling every row of the speed table is measured against.
+peak=()
+if gcc -O3 -funroll-all-loops -mavx2 -mfma -pthread bench/fma_peak.c -o "$work/fma_peak" 2>/dev/null; then
+  peak=(--peak-gflops "$("$work/fma_peak" 2)")
+fi
+"$PY" bench/contextual_speed.py "$work/minilm-shaped" target/release/wordlens --docs "${1:-1000}" "${peak[@]}" 2>/dev/null
 "$PY" bench/contextual_distill.py "$work/minilm-shaped" target/release/wordlens --docs "${1:-1000}" 2>/dev/null

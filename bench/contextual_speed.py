@@ -2,8 +2,13 @@
 on the same model folder and the same texts, one run, plus the vectors' agreement.
 
 usage: python bench/contextual_speed.py MODEL_DIR WORDLENS_BIN [--docs N] [--threads 2]
+                                        [--peak-gflops G]
 Prints one markdown row per collection: documents/s of each, the ratio, peak RSS of each, and
-the worst cosine between the two tools' vectors.
+the worst cosine between the two tools' vectors. Then the arithmetic: the model's floating-point
+operations per document (its matrix products and attention over the tokens it reads, cut at
+max_seq_length; no padding counted), the GFLOPS each tool reached, and — given the machine's
+FMA peak (bench/fma_peak.c) — the highest ratio over sentence-transformers any f32
+implementation could reach if every operation ran at that peak.
 """
 
 import argparse
@@ -32,6 +37,7 @@ def main():
     ap.add_argument("wordlens")
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--peak-gflops", type=float, default=None)
     args = ap.parse_args()
 
     import torch
@@ -48,6 +54,7 @@ def main():
     print("|---|---|---|---|---|---|")
     env = dict(os.environ, RAYON_NUM_THREADS=str(args.threads))
     peaks = []
+    rates = {}
     for name, texts in collections.items():
         st.encode(texts[:32], batch_size=32)  # warm up
         started = time.perf_counter()
@@ -74,10 +81,32 @@ def main():
         n = len(texts)
         print(f"| {name} | {n} | {n / st_seconds:.1f} | {n / wl_seconds:.1f} | "
               f"{st_seconds / wl_seconds:.2f}x | {cos.min():.6f} |")
+        rates[name] = (model_flops(st, texts) / n, n / st_seconds, n / wl_seconds)
     peak_py = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: sentence-transformers process {peak_py:.0f} MB, "
           f"wordlens embed {max(peaks):.0f} MB")
+    print()
+    print("| collection | GFLOP/doc | sentence-transformers GFLOPS | wordlens GFLOPS | "
+          "ceiling: ratio at the FMA peak |")
+    print("|---|---|---|---|---|")
+    for name, (flops, st_rate, wl_rate) in rates.items():
+        ceiling = (f"{args.peak_gflops * 1e9 / flops / st_rate:.2f}x "
+                   f"({args.peak_gflops:.0f} GFLOPS)" if args.peak_gflops else "not measured")
+        print(f"| {name} | {flops / 1e9:.3f} | {flops * st_rate / 1e9:.1f} | "
+              f"{flops * wl_rate / 1e9:.1f} | {ceiling} |")
     sys.stdout.flush()
+
+
+def model_flops(st, texts):
+    """Floating-point operations of a BERT encoder over `texts` as cut at max_seq_length:
+    per token the Q, K, V, output and two feed-forward products of every layer, per text the
+    attention scores and weighted sums (all heads). Pooling, norms and GELU are not counted."""
+    cfg = st[0].auto_model.config
+    hidden, inner, layers = cfg.hidden_size, cfg.intermediate_size, cfg.num_hidden_layers
+    lengths = [min(len(ids), st.max_seq_length) for ids in st.tokenizer(texts)["input_ids"]]
+    per_token = layers * 2 * (4 * hidden * hidden + 2 * hidden * inner)
+    attention = sum(layers * 2 * 2 * n * n * hidden for n in lengths)
+    return sum(lengths) * per_token + attention
 
 
 if __name__ == "__main__":
