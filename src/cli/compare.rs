@@ -149,7 +149,7 @@ pub fn render_sources(r: &SourcesReport) -> String {
     for s in &r.sources {
         let e = &s.report.embeddings;
         out.push_str(&format!(
-            "  {:<width$}  {} — {} × {}, {:.1} s training; {:.1}% test coverage\n",
+            "  {:<width$}  {} — {} × {}, {:.1} s making vectors; {:.1}% test coverage\n",
             s.source,
             e.source,
             e.vocab,

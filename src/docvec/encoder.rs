@@ -13,6 +13,7 @@ use crate::embed::contextual::{self, ContextualModel};
 use crate::embed::static_model::StaticModel;
 use crate::embed::{Embeddings, io};
 use crate::error::Result;
+use crate::progress::{Cancel, Progress};
 use crate::text::Tokenizer;
 
 /// What turns a document into a vector: pooled word vectors, a static model, or a contextual
@@ -103,6 +104,16 @@ impl Encoder {
                 .collect(),
             Encoder::Static(m) => m.embed_batch(texts),
             Encoder::Contextual(m) => m.embed_batch(texts),
+        }
+    }
+
+    /// Runs the slow pass over `texts` once, with progress and cancel, before work that
+    /// vectorises them again and again (folds, methods, tuning): a contextual encoder encodes
+    /// them into its memo; word vectors and static models are fast enough as they are.
+    pub fn prime(&self, texts: &[&str], progress: &dyn Progress, cancel: &Cancel) -> Result<()> {
+        match self {
+            Encoder::Contextual(m) => m.prime(texts, progress, cancel),
+            Encoder::Words(_) | Encoder::Static(_) => Ok(()),
         }
     }
 

@@ -44,6 +44,10 @@ pub struct ContextualModel {
     /// Vectors of texts already encoded: `compare` fits every method on the same documents,
     /// and a transformer pass costs milliseconds per text.
     memo: Mutex<Memo>,
+    /// Held while texts missing from the memo are encoded: two jobs asking for the same
+    /// collection at once (the TUI's index and comparison) encode it once, not each (the
+    /// forward pass already uses every core, so waiting costs no throughput).
+    encoding: Mutex<()>,
 }
 
 /// Pooled vectors by a hash of their text, bounded: cleared when it would pass `MEMO_FLOATS`.
@@ -124,6 +128,7 @@ impl ContextualModel {
             fingerprint: OnceLock::new(),
             word_table: OnceLock::new(),
             memo: Mutex::new(Memo::default()),
+            encoding: Mutex::new(()),
         })
     }
 
@@ -183,22 +188,43 @@ impl ContextualModel {
 
     /// Vectors of `texts`, in order; texts encoded before come from the memo.
     pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        let n = texts.len();
+        self.memoized(texts, &crate::progress::Silent, &Cancel::new())
+            .unwrap_or_else(|_| vec![vec![0.0; self.dim()]; n])
+    }
+
+    /// Encodes the texts the memo does not hold yet, reporting each batch to `progress` (stage
+    /// "encoding") and stopping between batches at `cancel`: run before work that calls
+    /// `embed_batch` on the same texts many times (every fold and method of a comparison), so
+    /// the one slow pass shows a progress bar or gauge and can be cancelled. Collections past
+    /// the memo's bound (32M floats: ~87,000 texts of a 384-wide encoder) are encoded again
+    /// later, silently.
+    pub fn prime(&self, texts: &[&str], progress: &dyn Progress, cancel: &Cancel) -> Result<()> {
+        self.memoized(texts, progress, cancel)?;
+        progress.finish("encoding");
+        Ok(())
+    }
+
+    fn memoized(
+        &self,
+        texts: &[&str],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Vec<Vec<f32>>> {
         let keys: Vec<(u64, usize)> = texts.iter().map(|t| text_key(t)).collect();
-        let mut out: Vec<Option<Vec<f32>>> = {
-            let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
-            keys.iter()
-                .map(|k| memo.vectors.get(k).map(|v| v.to_vec()))
-                .collect()
-        };
-        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        let mut out = vec![None; texts.len()];
+        let mut missing = self.fill_from_memo(&keys, &mut out);
         if missing.is_empty() {
-            return out.into_iter().flatten().collect();
+            return Ok(out.into_iter().flatten().collect());
         }
+        let _encoding = self.encoding.lock().unwrap_or_else(|e| e.into_inner());
+        // Another job may have encoded some of them while this one waited.
+        missing = self.fill_from_memo(&keys, &mut out);
         let ids: Vec<Vec<u32>> = missing
             .par_iter()
             .map(|&i| self.token_ids(texts[i]))
             .collect();
-        let fresh = self.embed_ids(ids);
+        let fresh = self.run(ids, Mode::Pooled, progress, cancel)?;
         let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
         for (&i, v) in missing.iter().zip(fresh) {
             if memo.floats + v.len() > MEMO_FLOATS {
@@ -208,7 +234,22 @@ impl ContextualModel {
             memo.vectors.insert(keys[i], Arc::from(v.as_slice()));
             out[i] = Some(v);
         }
-        out.into_iter().flatten().collect()
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// Fills `out[i]` for every key the memo holds; returns the indices still missing.
+    fn fill_from_memo(&self, keys: &[(u64, usize)], out: &mut [Option<Vec<f32>>]) -> Vec<usize> {
+        let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        let mut missing = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            if out[i].is_none() {
+                out[i] = memo.vectors.get(k).map(|v| v.to_vec());
+            }
+            if out[i].is_none() {
+                missing.push(i);
+            }
+        }
+        missing
     }
 
     /// `embed_batch` reporting each batch to `progress` (stage "encoding") and stopping

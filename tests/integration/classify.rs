@@ -488,7 +488,7 @@ fn folds_and_learning_curve_on_tweets() {
 }
 
 /// Every `step`-th BBC row, as `dir/news.csv`.
-fn bbc_every(step: usize, dir: &std::path::Path) -> std::path::PathBuf {
+pub fn bbc_every(step: usize, dir: &std::path::Path) -> std::path::PathBuf {
     let data = dir.join("news.csv");
     let text = std::fs::read_to_string(bundled("bbc-news.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());

@@ -399,14 +399,7 @@ fn wordlens(args: &[&str]) -> std::process::Output {
 fn compare_and_classify_take_an_encoder_and_a_static_model_distilled_from_it() {
     let tmp = tempfile::tempdir().unwrap();
     // Every fifth BBC article (445 rows, 5 classes).
-    let data = tmp.path().join("bbc5.csv");
-    let mut reader = csv::Reader::from_path(super::bundled("bbc-news.csv")).unwrap();
-    let mut writer = csv::Writer::from_path(&data).unwrap();
-    writer.write_record(reader.headers().unwrap()).unwrap();
-    for row in reader.records().step_by(5) {
-        writer.write_record(&row.unwrap()).unwrap();
-    }
-    writer.flush().unwrap();
+    let data = super::classify::bbc_every(5, tmp.path());
     let data = data.to_str().unwrap();
     let encoder = tmp.path().join("encoder");
     copy_dir(&fixture("tiny-bert"), &encoder);
@@ -526,5 +519,105 @@ fn compare_and_classify_take_an_encoder_and_a_static_model_distilled_from_it() {
     assert!(
         !out.status.success() && err.contains("changed since training"),
         "{err}"
+    );
+}
+
+/// Records every progress report: (stage, done, total).
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(String, u64, u64)>>);
+
+impl wordlens::progress::Progress for Recorder {
+    fn report(&self, r: &wordlens::progress::Report<'_>) {
+        self.0
+            .lock()
+            .unwrap()
+            .push((r.stage.to_string(), r.done, r.total));
+    }
+}
+
+/// A comparison with an encoder encodes each text once, up front, with progress (stage
+/// "encoding", counting to the number of texts: the CLI's bar, the TUI's gauge) and stops
+/// there when cancelled; every fold and method after it reads the encoder's memo.
+#[test]
+fn compare_encodes_each_text_once_with_progress_and_stops_when_cancelled() {
+    use std::sync::Arc;
+    use wordlens::classify::LogRegConfig;
+    use wordlens::classify::compare::{CompareConfig, Experiment, Vectors};
+    use wordlens::classify::tune::TuneConfig;
+    use wordlens::dataset::{self, Dataset};
+    use wordlens::docvec::DocVecConfig;
+    use wordlens::features::TfidfConfig;
+    use wordlens::text::{CorpusSpec, Tokenizer, TokenizerConfig};
+    let tmp = tempfile::tempdir().unwrap();
+    // Every tenth BBC article (223 rows, 5 classes).
+    let path = super::classify::bbc_every(10, tmp.path());
+    let spec = CorpusSpec::new(&path)
+        .text_cols(&["title", "text"])
+        .label_col("category");
+    let data = Dataset::load(&spec, &Tokenizer::default()).unwrap();
+    let model = Arc::new(ContextualModel::open(&fixture("tiny-bert")).unwrap());
+    let (tokenizer, bow, docvec, logreg) = (
+        TokenizerConfig::default(),
+        TfidfConfig::default(),
+        DocVecConfig::default(),
+        LogRegConfig::default(),
+    );
+    let compare = CompareConfig {
+        bootstrap: 50,
+        tune: TuneConfig {
+            enabled: false,
+            ..TuneConfig::default()
+        },
+        ..CompareConfig::default()
+    };
+    let exp = Experiment {
+        data: &data,
+        tokenizer: &tokenizer,
+        bow: &bow,
+        docvec: &docvec,
+        logreg: &logreg,
+        compare: &compare,
+        vectors: Vectors::Loaded(Encoder::Contextual(model.clone())),
+    };
+    let folds = dataset::k_fold(&data.y, &data.labels, 2, 7).unwrap();
+
+    let cancelled = wordlens::Cancel::new();
+    cancelled.cancel();
+    let seen = Recorder::default();
+    assert!(exp.run(&folds, "2-fold", &[], &seen, &cancelled).is_err());
+    assert!(
+        seen.0.lock().unwrap().is_empty(),
+        "cancelled before a batch"
+    );
+
+    let seen = Recorder::default();
+    let report = exp
+        .run(&folds, "2-fold", &[], &seen, &wordlens::Cancel::new())
+        .unwrap();
+    let encoding: Vec<(u64, u64)> = seen
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(stage, ..)| stage == "encoding")
+        .map(|&(_, done, total)| (done, total))
+        .collect();
+    let n = data.len() as u64;
+    assert!(encoding.len() > 1, "one report per batch: {encoding:?}");
+    assert!(
+        encoding.iter().all(|&(_, total)| total == n),
+        "{encoding:?}"
+    );
+    assert!(encoding.windows(2).all(|w| w[0].0 < w[1].0), "{encoding:?}");
+    assert_eq!(encoding.last(), Some(&(n, n)), "each text encoded once");
+    // The memo holds what the comparison used: the same vectors as encoding afresh.
+    let text = data.texts[3].as_str();
+    let memo = model.embed_batch(&[text]);
+    let fresh = model.embed(text);
+    assert!(cosine(&memo[0], &fresh) > 0.99999);
+    assert!(report.methods.iter().any(|m| m.name == "embed-mean"));
+    assert!(
+        report.embeddings.train_seconds > 0.0,
+        "the pass is the vectors' time"
     );
 }
