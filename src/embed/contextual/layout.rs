@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::embed::modules_json;
 use crate::error::{Error, Result};
 
 /// How token states become one vector (sentence-transformers' `Pooling` modes).
@@ -73,14 +74,6 @@ pub struct EncoderLayout {
     pub files: Vec<PathBuf>,
 }
 
-#[derive(Deserialize)]
-struct Module {
-    #[serde(default)]
-    path: String,
-    #[serde(rename = "type", default)]
-    kind: String,
-}
-
 #[derive(Deserialize, Default)]
 struct SentenceBertConfig {
     max_seq_length: Option<usize>,
@@ -99,8 +92,8 @@ struct TokenizerConfig {
 pub fn is_encoder_folder(root: &Path) -> bool {
     let modules = root.join("modules.json");
     if modules.is_file() {
-        return read_modules(&modules)
-            .map(|m| m.iter().any(|m| short_type(&m.kind) == "Transformer"))
+        return modules_json::read(&modules)
+            .map(|m| m.iter().any(|m| m.short_type() == "Transformer"))
             .unwrap_or(false);
     }
     #[derive(Deserialize)]
@@ -112,17 +105,6 @@ pub fn is_encoder_folder(root: &Path) -> bool {
         .ok()
         .and_then(|b| serde_json::from_slice::<Kind>(&b).ok())
         .is_some_and(|k| !k.model_type.is_empty() && k.model_type != "model2vec")
-}
-
-/// The last part of a module's Python type name (`sentence_transformers.models.Pooling`).
-fn short_type(kind: &str) -> &str {
-    kind.rsplit('.').next().unwrap_or(kind)
-}
-
-fn read_modules(path: &Path) -> Result<Vec<Module>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::in_file(path, format!("invalid modules.json: {e}")))
 }
 
 fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> Result<T> {
@@ -143,12 +125,12 @@ impl EncoderLayout {
         let mut files = Vec::new();
         let (transformer_dir, pooling, normalize) = if modules_path.is_file() {
             files.push(PathBuf::from("modules.json"));
-            let modules = read_modules(&modules_path)?;
+            let modules = modules_json::read(&modules_path)?;
             let mut transformer = None;
             let mut pooling = None;
             let mut normalize = false;
             for m in &modules {
-                match short_type(&m.kind) {
+                match m.short_type() {
                     "Transformer" => transformer = Some(m.path.clone()),
                     "Pooling" => {
                         let rel = Path::new(&m.path).join("config.json");

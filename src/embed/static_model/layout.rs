@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::embed::modules_json;
 use crate::error::{Error, Result};
 
 /// The files of one model.
@@ -20,14 +21,6 @@ pub struct Layout {
     pub config: Option<PathBuf>,
     /// `modules.json` lists a `Normalize` module after the embedding.
     pub normalize_module: bool,
-}
-
-#[derive(Deserialize)]
-struct Module {
-    #[serde(default)]
-    path: String,
-    #[serde(rename = "type", default)]
-    kind: String,
 }
 
 /// model2vec's `config.json` (only the keys that change the vectors).
@@ -54,12 +47,10 @@ impl Layout {
         }
         let modules_path = root.join("modules.json");
         let (folder, normalize_module) = if modules_path.is_file() {
-            let bytes = std::fs::read(&modules_path).map_err(|e| Error::io(&modules_path, e))?;
-            let modules: Vec<Module> = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::in_file(&modules_path, format!("invalid modules.json: {e}")))?;
+            let modules = modules_json::read(&modules_path)?;
             let embedding = modules
                 .iter()
-                .find(|m| m.kind.ends_with("StaticEmbedding"))
+                .find(|m| m.short_type() == "StaticEmbedding")
                 .ok_or_else(|| {
                     let kinds: Vec<&str> = modules.iter().map(|m| m.kind.as_str()).collect();
                     Error::in_file(
@@ -70,7 +61,7 @@ impl Layout {
                         ),
                     )
                 })?;
-            let normalize = modules.iter().any(|m| m.kind.ends_with("Normalize"));
+            let normalize = modules.iter().any(|m| m.short_type() == "Normalize");
             (root.join(&embedding.path), normalize)
         } else {
             (root.to_path_buf(), false)
