@@ -15,7 +15,6 @@ usage: python bench/contextual.py OUT [--docs 500] [--pca 32] [--minilm]
 """
 
 import argparse
-import csv
 import json
 import os
 import shutil
@@ -29,14 +28,7 @@ from tokenizers.models import WordPiece
 from tokenizers.trainers import WordPieceTrainer
 from transformers import BertConfig, BertModel, BertTokenizerFast
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "datasets")
-
-
-def read_column(path, column, limit=None):
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = [r[column] for r in csv.DictReader(f)]
-    return rows[:limit] if limit else rows
+from contextual_speed import DATA, read_column
 
 
 def train_wordpiece(texts, vocab_size):

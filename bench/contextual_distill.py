@@ -8,7 +8,6 @@ documents/s of the distilled model beside the encoder it came from (`wordlens em
 """
 
 import argparse
-import csv
 import os
 import subprocess
 import tempfile
@@ -16,21 +15,12 @@ import time
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "datasets")
+from contextual_speed import DATA, read_column, wordlens_embed
 
 
 def embed_seconds(wordlens, model, texts, tmp):
-    data = os.path.join(tmp, "docs.csv")
-    with open(data, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "text"])
-        w.writerows([i, t] for i, t in enumerate(texts))
-    out = os.path.join(tmp, "v.npy")
-    started = time.perf_counter()
-    subprocess.run([wordlens, "embed", "--vectors", model, "--data", data, "--text-col", "text",
-                    "--id-col", "id", "--out", out, "-q"], check=True, capture_output=True)
-    return time.perf_counter() - started, np.load(out)
+    seconds, vectors, _ = wordlens_embed(wordlens, model, texts, tmp)
+    return seconds, vectors
 
 
 def main():
@@ -66,8 +56,8 @@ def main():
               f"token cosine min {cos.min():.5f}, median {np.median(cos):.6f} |")
 
         texts = {
-            "BBC bodies": [r["text"] for r in csv.DictReader(open(os.path.join(DATA, "bbc-news.csv"), newline="", encoding="utf-8"))][: args.docs],
-            "tweets": [r["text"] for r in csv.DictReader(open(os.path.join(DATA, "tweets-sentiment.csv"), newline="", encoding="utf-8"))][: args.docs],
+            "BBC bodies": read_column(os.path.join(DATA, "bbc-news.csv"), "text", args.docs),
+            "tweets": read_column(os.path.join(DATA, "tweets-sentiment.csv"), "text", args.docs),
         }
         print("| collection | encoder docs/s | distilled docs/s | ratio | model2vec's load of our folder vs wordlens (min cosine) |")
         print("|---|---|---|---|---|")

@@ -26,9 +26,30 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "datasets")
 
 
-def read_column(path, column, limit):
+def read_column(path, column, limit=None):
+    """The `column` of a CSV file, first `limit` rows (all when None)."""
     with open(path, newline="", encoding="utf-8") as f:
-        return [r[column] for r in csv.DictReader(f)][:limit]
+        rows = [r[column] for r in csv.DictReader(f)]
+    return rows[:limit] if limit else rows
+
+
+def wordlens_embed(wordlens, model, texts, tmp, env=None):
+    """`wordlens embed` over `texts` as a whole process: (seconds, vectors, peak RSS in MB)."""
+    data = os.path.join(tmp, "docs.csv")
+    with open(data, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text"])
+        w.writerows([i, t] for i, t in enumerate(texts))
+    out = os.path.join(tmp, "v.npy")
+    started = time.perf_counter()
+    run = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", wordlens, "embed", "--vectors", model, "--data", data,
+         "--text-col", "text", "--id-col", "id", "--out", out, "-q"],
+        check=True, env=env, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - started
+    peak_mb = int(run.stderr.strip().splitlines()[-1]) / 1024
+    return seconds, np.load(out), peak_mb
 
 
 def main():
@@ -61,21 +82,8 @@ def main():
         theirs = st.encode(texts, batch_size=32, convert_to_numpy=True)
         st_seconds = time.perf_counter() - started
         with tempfile.TemporaryDirectory() as tmp:
-            data = os.path.join(tmp, "docs.csv")
-            with open(data, "w", newline="", encoding="utf-8") as f:
-                w = csv.writer(f)
-                w.writerow(["id", "text"])
-                w.writerows([i, t] for i, t in enumerate(texts))
-            out = os.path.join(tmp, "v.npy")
-            started = time.perf_counter()
-            run = subprocess.run(
-                ["/usr/bin/time", "-f", "%M", args.wordlens, "embed", "--vectors", args.model,
-                 "--data", data, "--text-col", "text", "--id-col", "id", "--out", out, "-q"],
-                check=True, env=env, capture_output=True, text=True,
-            )
-            wl_seconds = time.perf_counter() - started
-            peaks.append(int(run.stderr.strip().splitlines()[-1]) / 1024)
-            ours = np.load(out)
+            wl_seconds, ours, peak = wordlens_embed(args.wordlens, args.model, texts, tmp, env)
+            peaks.append(peak)
         cos = np.sum(ours * theirs, axis=1) / (
             np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
         n = len(texts)
