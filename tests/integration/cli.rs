@@ -1,16 +1,7 @@
 //! The binary: exit codes and messages for bad input and bad settings, and a train → convert
 //! → eval round trip through files.
 
-use std::process::Command;
-
-use crate::{bundled, shared, temp_file};
-
-fn wordlens(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_wordlens"))
-        .args(args)
-        .output()
-        .expect("run wordlens")
-}
+use crate::{bundled, shared, temp_file, wordlens};
 
 #[test]
 fn bad_vectors_file_exits_3_with_file_and_line() {

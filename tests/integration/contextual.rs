@@ -9,6 +9,8 @@ use serde::Deserialize;
 use wordlens::docvec::encoder::Encoder;
 use wordlens::embed::contextual::ContextualModel;
 
+use crate::{bbc_docs, wordlens};
+
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/contextual")
@@ -328,17 +330,6 @@ fn distilling_the_tiny_encoder_gives_model2vecs_token_vectors() {
     );
 }
 
-fn bbc_docs(n: usize) -> Vec<wordlens::text::Document> {
-    let mut spec =
-        wordlens::text::CorpusSpec::new(super::bundled("bbc-news.csv")).label_col("category");
-    spec.id_col = Some("id".into());
-    wordlens::text::CorpusReader::open(&spec)
-        .unwrap()
-        .take(n)
-        .collect::<wordlens::Result<_>>()
-        .unwrap()
-}
-
 #[test]
 fn bbc_indexed_with_the_tiny_encoder_searches_by_its_vectors() {
     use wordlens::progress::{Cancel, Silent};
@@ -385,14 +376,6 @@ fn bbc_indexed_with_the_tiny_encoder_searches_by_its_vectors() {
     let hits = index.search("oil prices", Mode::Hybrid, 3, None).unwrap();
     let top = index.text(hits[0].doc).unwrap().to_lowercase();
     assert!(top.contains("oil"), "{}", &top[..200.min(top.len())]);
-}
-
-fn wordlens(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_wordlens"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -5,13 +5,12 @@
 //! Without `WORDLENS_MILVUS` the engine tests say they are skipped.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use wordlens::engine::EngineUri;
 use wordlens::engine::milvus::{EngineQuery, Milvus};
 use wordlens::search::{Mode, SearchConfig, SearchIndex};
 
-use crate::{bundled, shared};
+use crate::{bundled, shared, wordlens};
 
 /// The Milvus the tests use, or None (with a warning) when there is none.
 fn milvus() -> Option<String> {
@@ -30,13 +29,6 @@ fn milvus() -> Option<String> {
 /// A collection name of its own for each test and run.
 fn uri(address: &str, name: &str) -> String {
     format!("milvus://{address}/{name}_{}", std::process::id())
-}
-
-fn wordlens(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wordlens"))
-        .args(args)
-        .output()
-        .expect("run wordlens")
 }
 
 fn ok_json(args: &[&str]) -> serde_json::Value {

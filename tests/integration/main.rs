@@ -66,6 +66,26 @@ pub fn shared(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Runs the wordlens binary in the repository folder; its output, whatever the exit status.
+pub fn wordlens(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wordlens"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run wordlens")
+}
+
+/// The first `n` BBC articles as documents (id, category label, title + text).
+pub fn bbc_docs(n: usize) -> Vec<wordlens::text::Document> {
+    let mut spec = wordlens::text::CorpusSpec::new(bundled("bbc-news.csv")).label_col("category");
+    spec.id_col = Some("id".into());
+    wordlens::text::CorpusReader::open(&spec)
+        .expect("open the bundled BBC news")
+        .take(n)
+        .collect::<wordlens::Result<_>>()
+        .expect("read the bundled BBC news")
+}
+
 /// Writes `bytes` to a fresh file named `name` in a temporary folder.
 pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.path().join(name);

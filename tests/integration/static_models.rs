@@ -10,10 +10,10 @@ use wordlens::docvec::export::{EmbedSettings, embed_file, ids_path};
 use wordlens::embed::static_model::StaticModel;
 use wordlens::progress::{Cancel, Silent};
 use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex};
-use wordlens::text::{CorpusReader, CorpusSpec, Document, TokenizerConfig};
+use wordlens::text::{CorpusReader, CorpusSpec, TokenizerConfig};
 use wordlens::{Config, Error};
 
-use super::bundled;
+use super::{bbc_docs, bundled};
 
 /// A WordPiece vocabulary: `[UNK]` is 0; "prices" is `price ##s`.
 const VOCAB: [&str; 10] = [
@@ -342,16 +342,6 @@ fn real_model_matches_wordllama_and_model2vec() {
 
 fn norm(v: &[f32]) -> f64 {
     v.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt()
-}
-
-fn bbc_docs(n: usize) -> Vec<Document> {
-    let mut spec = CorpusSpec::new(bundled("bbc-news.csv")).label_col("category");
-    spec.id_col = Some("id".into());
-    CorpusReader::open(&spec)
-        .unwrap()
-        .take(n)
-        .collect::<wordlens::Result<_>>()
-        .unwrap()
 }
 
 #[test]
