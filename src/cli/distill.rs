@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use wordlens::docvec::encoder::Encoder;
 use wordlens::docvec::source::Located;
-use wordlens::embed::contextual::distill::distill;
+use wordlens::embed::contextual::distill::{TableDtype, distill};
 use wordlens::{Error, Result};
 
 use super::Context;
@@ -40,6 +40,10 @@ pub struct DistillArgs {
     /// No frequency weighting.
     #[arg(long)]
     pub no_zipf: bool,
+    /// The type of the written token vectors: f32, or f16 (model2vec's default; half the
+    /// file). Default: config's distill.dtype, f32.
+    #[arg(long, value_enum)]
+    pub dtype: Option<TableDtype>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -49,6 +53,9 @@ pub fn run(ctx: &Context, a: DistillArgs) -> Result<()> {
     let mut config = ctx.config.distill.clone();
     if let Some(d) = a.dim {
         config.dim = d;
+    }
+    if let Some(t) = a.dtype {
+        config.dtype = t;
     }
     if a.no_pca {
         config.pca = false;

@@ -328,6 +328,37 @@ fn distilling_the_tiny_encoder_gives_model2vecs_token_vectors() {
             .to_string()
             .contains("not an empty folder")
     );
+    // f16 (model2vec's default): an F16 tensor of half the bytes, read back as the same model
+    // up to f16 rounding.
+    let half = tmp.path().join("half");
+    let settings = DistillSettings {
+        dtype: wordlens::embed::contextual::distill::TableDtype::F16,
+        ..settings
+    };
+    let cancel = wordlens::progress::Cancel::new();
+    distill(
+        &encoder,
+        &half,
+        &settings,
+        &wordlens::progress::Silent,
+        &cancel,
+    )
+    .unwrap();
+    let bytes = std::fs::read(half.join("model.safetensors")).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let t = st.tensor("embeddings").unwrap();
+    assert_eq!(
+        (t.dtype(), t.shape(), t.data().len()),
+        (safetensors::Dtype::F16, &[2997, 32][..], 2997 * 32 * 2)
+    );
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(half.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["embedding_dtype"], "float16");
+    let rounded = wordlens::embed::static_model::StaticModel::open(&half).unwrap();
+    for doc in super::bbc_docs(20) {
+        let (a, b) = (model.embed(&doc.text), rounded.embed(&doc.text));
+        assert!(cosine(&a, &b) > 0.9999, "{}", doc.id);
+    }
 }
 
 #[test]

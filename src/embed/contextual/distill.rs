@@ -32,6 +32,20 @@ pub struct DistillConfig {
     pub sif_coefficient: f64,
     /// Words of `--vocab-from` files seen fewer times are left out.
     pub min_count: usize,
+    /// The type of the written token vectors.
+    pub dtype: TableDtype,
+}
+
+/// How the distilled token vectors are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum TableDtype {
+    /// 32-bit floats: the values PCA and the weighting computed, exactly.
+    F32,
+    /// 16-bit floats (model2vec's `quantize_to="float16"`, its default): half the file, each
+    /// value rounded to 11 significant bits.
+    F16,
 }
 
 impl Default for DistillConfig {
@@ -42,6 +56,7 @@ impl Default for DistillConfig {
             zipf: true,
             sif_coefficient: 1e-4,
             min_count: 2,
+            dtype: TableDtype::F32,
         }
     }
 }
@@ -71,6 +86,7 @@ impl DistillConfig {
             sif: self.zipf.then_some(self.sif_coefficient),
             vocab_from,
             min_count: self.min_count,
+            dtype: self.dtype,
         }
     }
 }
@@ -86,6 +102,8 @@ pub struct DistillSettings {
     pub vocab_from: Vec<PathBuf>,
     /// Words of those files seen fewer times are left out.
     pub min_count: usize,
+    /// The type of the written token vectors.
+    pub dtype: TableDtype,
 }
 
 impl Default for DistillSettings {
@@ -95,6 +113,7 @@ impl Default for DistillSettings {
             sif: Some(1e-4),
             vocab_from: Vec::new(),
             min_count: 2,
+            dtype: TableDtype::F32,
         }
     }
 }
@@ -189,13 +208,23 @@ fn write_folder(
         .prefix(".distill-")
         .tempdir_in(parent)
         .map_err(|e| Error::io(parent, e))?;
-    let bytes: Vec<u8> = matrix.iter().flat_map(|x| x.to_le_bytes()).collect();
-    let view = safetensors::tensor::TensorView::new(
-        safetensors::Dtype::F32,
-        vec![vocab.len(), dim],
-        &bytes,
-    )
-    .map_err(|e| Error::Internal(format!("embeddings tensor: {e}")))?;
+    let (dtype, name, bytes): (_, _, Vec<u8>) = match settings.dtype {
+        TableDtype::F32 => (
+            safetensors::Dtype::F32,
+            "float32",
+            matrix.iter().flat_map(|x| x.to_le_bytes()).collect(),
+        ),
+        TableDtype::F16 => (
+            safetensors::Dtype::F16,
+            "float16",
+            matrix
+                .iter()
+                .flat_map(|&x| half::f16::from_f32(x).to_le_bytes())
+                .collect(),
+        ),
+    };
+    let view = safetensors::tensor::TensorView::new(dtype, vec![vocab.len(), dim], &bytes)
+        .map_err(|e| Error::Internal(format!("embeddings tensor: {e}")))?;
     let tensors = safetensors::serialize([("embeddings", view)], None)
         .map_err(|e| Error::Internal(format!("cannot encode the tensors: {e}")))?;
     let config = serde_json::json!({
@@ -209,7 +238,7 @@ fn write_folder(
         "normalize": true,
         "pooling": "mean",
         "max_length": 512,
-        "embedding_dtype": "float32",
+        "embedding_dtype": name,
     });
     let files = [
         ("model.safetensors", tensors),
