@@ -325,8 +325,9 @@ impl Experiment<'_> {
         }
         let methods = Method::all();
         let mut runs = Runs::new(methods.len());
-        if let Vectors::Loaded(e) = &self.vectors {
-            // An encoder's one slow pass, counted as the vectors' time.
+        if let Vectors::Loaded(e @ Encoder::Contextual(_)) = &self.vectors {
+            // An encoder's one slow pass, counted as the vectors' time (word vectors and
+            // static models have none: their time stays 0).
             let started = std::time::Instant::now();
             let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
             e.prime(&texts, progress, cancel)?;
