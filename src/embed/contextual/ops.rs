@@ -200,14 +200,41 @@ fn erf(x: f32) -> f32 {
 pub fn softmax_rows(x: &mut [f32], width: usize) {
     for row in x.chunks_exact_mut(width) {
         let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut sum = 0.0f32;
-        for v in row.iter_mut() {
-            *v = (*v - max).exp();
-            sum += *v;
-        }
+        // Separate loops: the first vectorises (no call inside), the sum stays in registers.
+        row.iter_mut().for_each(|v| *v = exp(*v - max));
+        let sum: f32 = row.iter().sum();
         let inv = 1.0 / sum;
         row.iter_mut().for_each(|v| *v *= inv);
     }
+}
+
+/// e^x without a call, so the softmax loop vectorises (libm's scalar `expf` and the running
+/// sum it forced onto the stack were 17% of a BBC run in `perf`). Cephes' `expf`: x = n·ln 2 + r
+/// with |r| ≤ ln 2 / 2 (n rounded by the 1.5·2²³ trick, ln 2 in two parts), e^r by its
+/// degree-7 polynomial, 2ⁿ written into the exponent bits. Inputs are clamped to [−87, 88]:
+/// below, f32's e^x is subnormal (taken as e^−87 ≈ 1.6e−38, nothing beside a row's 1); above,
+/// it overflows.
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    const ROUND: f32 = 12_582_912.0; // 1.5 · 2²³: adding it rounds to an integer
+    let x = x.clamp(-87.0, 88.0);
+    let t = x * std::f32::consts::LOG2_E + ROUND;
+    let n = t - ROUND;
+    let r = x - n * 0.693_359_4 + n * 2.121_944_4e-4;
+    let p = [
+        1.987_569_1e-4,
+        1.398_199_9e-3,
+        8.333_452e-3,
+        4.166_579_6e-2,
+        1.666_666_5e-1,
+        0.5,
+    ]
+    .iter()
+    .fold(0.0f32, |acc, &c| acc * r + c);
+    let e = p * r * r + r + 1.0;
+    // n sits in the low mantissa bits of t.
+    let n = (t.to_bits() as i32).wrapping_sub(0x4B40_0000);
+    e * f32::from_bits(((n + 127) as u32) << 23)
 }
 
 #[cfg(test)]
@@ -263,5 +290,26 @@ mod tests {
         let mut p = vec![0.0f32, 0.0, 1000.0, 1000.0];
         softmax_rows(&mut p, 2);
         assert_eq!(p, vec![0.5, 0.5, 0.5, 0.5]);
+    }
+
+    #[test]
+    fn exp_is_within_two_ulps_of_libm_over_the_softmax_range() {
+        let mut worst = 0.0f64;
+        for i in 0..=200_000 {
+            let x = -87.0 + 175.0 * i as f32 / 200_000.0;
+            let (ours, libm) = (exp(x) as f64, (x as f64).exp());
+            worst = worst.max(((ours - libm) / libm).abs());
+        }
+        assert!(worst < 2.5e-7, "worst relative error {worst}");
+        assert_eq!(exp(0.0), 1.0);
+        assert!(exp(-1000.0) > 0.0 && exp(-1000.0) < 1e-37);
+        let mut row = [1.0f32, 2.0, 3.0, -500.0];
+        softmax_rows(&mut row, 4);
+        let e: Vec<f64> = [1.0f64, 2.0, 3.0].iter().map(|v| (v - 3.0).exp()).collect();
+        let sum: f64 = e.iter().sum();
+        for (got, want) in row.iter().zip(&e) {
+            assert!((*got as f64 - want / sum).abs() < 1e-7);
+        }
+        assert!(row[3] < 1e-37);
     }
 }
