@@ -252,18 +252,6 @@ impl ContextualModel {
         missing
     }
 
-    /// `embed_batch` reporting each batch to `progress` (stage "encoding") and stopping
-    /// between batches at `cancel`.
-    pub fn embed_with_progress(
-        &self,
-        texts: &[&str],
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<Vec<Vec<f32>>> {
-        let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.token_ids(t)).collect();
-        self.run(ids, Mode::Pooled, progress, cancel)
-    }
-
     /// Pooled vectors of token-id sequences, in order. Ids come from this model's tokenizer
     /// (checked against the weights at open, cut to the position table), so `run` cannot refuse
     /// them; were it to, each text gets the all-zero vector that means "no vector" everywhere,
