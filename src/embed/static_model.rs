@@ -10,6 +10,7 @@
 //!
 //! then unit length when the model's config (or `modules.json`'s Normalize) says so.
 
+mod bpe;
 pub(crate) mod layout;
 mod tables;
 pub(crate) mod tensor;
@@ -21,14 +22,16 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tokenizers::Tokenizer;
 
 use crate::embed::Embeddings;
 use crate::error::{Error, Result};
 use crate::floats::Floats;
 use crate::kernels::{axpy, normalize};
+use bpe::Bpe;
 use tensor::TensorFile;
-use tokenizer_file::{TokenizerFile, TokenizerModel, WordSplit};
+use tokenizer_file::{TokenizerFile, WordSplit};
 
 /// Which package's pooling the model follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +55,10 @@ impl Family {
 pub struct StaticModel {
     pub layout: Layout,
     pub family: Family,
-    tokenizer: Tokenizer,
+    /// The `tokenizers` crate's pipeline (see `pipeline`), or why it could not be built.
+    pipeline: OnceLock<std::result::Result<Tokenizer, String>>,
+    /// model2vec's cap on tokens per text, applied to the pipeline too.
+    token_cap: Option<usize>,
     matrix: Floats,
     rows: usize,
     dim: usize,
@@ -86,15 +92,11 @@ impl StaticModel {
         let config = layout.read_config()?;
         let tk_path = &layout.tokenizer;
         let tk_bytes = std::fs::read(tk_path).map_err(|e| Error::io(tk_path, e))?;
-        // Three parts of opening run at the same time: the tokenizers crate's parse, our
-        // reader's parse of the same file (the crate does not expose what `TokenizerFile`
-        // reads), and the tensors (f16 models are widened to f32 here).
+        // The tensors (f16 models are widened to f32 here) load while the tokenizer is read.
         let panicked = |what: &str| Error::Internal(format!("{what} panicked"));
-        let (tokenizer, described, tensors) = std::thread::scope(|scope| {
-            let described = scope.spawn(|| serde_json::from_slice::<TokenizerFile>(&tk_bytes));
+        let (tokenizer, tensors) = std::thread::scope(|scope| {
             let tensors = scope.spawn(|| open_tensors(&layout.tensors));
-            let tokenizer = Tokenizer::from_bytes(&tk_bytes);
-            (tokenizer, described.join(), tensors.join())
+            (read_tokenizer(tk_path, &tk_bytes), tensors.join())
         });
         let Tensors {
             file: tf,
@@ -104,36 +106,23 @@ impl StaticModel {
             rows,
             dim,
         } = tensors.map_err(|_| panicked("reading the tensors"))??;
-        let mut tokenizer = tokenizer.map_err(|e| {
-            Error::in_file(
-                tk_path,
-                format!("not a tokenizer.json the tokenizers library reads: {e}"),
-            )
-        })?;
-        let described: TokenizerFile =
-            described
-                .map_err(|_| panicked("parsing tokenizer.json"))?
-                .map_err(|e| Error::in_file(tk_path, format!("invalid tokenizer.json: {e}")))?;
-        drop(tk_bytes);
-        tokenizer.with_padding(None);
-        let vocab_size = tokenizer.get_vocab_size(true);
-        let mut tokens = vec![String::new(); vocab_size];
-        for (t, id) in tokenizer.get_vocab(true) {
-            match tokens.get_mut(id as usize) {
-                Some(slot) => *slot = t,
-                None => {
-                    return Err(Error::in_file(
-                        tk_path,
-                        format!("token {t:?} has id {id}, beyond the vocabulary of {vocab_size}"),
-                    ));
-                }
-            }
-        }
-        let split = WordSplit::detect(&described, &tokens);
+        let ReadTokenizer {
+            pipeline,
+            tokens,
+            split,
+            model_type,
+            continuing_prefix,
+            unknown,
+        } = tokenizer?;
+        let vocab_size = tokens.len();
         let st = &layout.tensors;
         let mut model = Self {
             family,
-            tokenizer,
+            pipeline: match pipeline {
+                Some(p) => OnceLock::from(Ok(p)),
+                None => OnceLock::new(),
+            },
+            token_cap: None,
             matrix,
             rows,
             dim,
@@ -143,8 +132,8 @@ impl StaticModel {
             char_cap: None,
             normalize: false,
             tokens,
-            model_type: described.model.kind.clone().unwrap_or_default(),
-            continuing_prefix: described.model.continuing_subword_prefix.clone(),
+            model_type,
+            continuing_prefix,
             token_table: OnceLock::new(),
             word_table: OnceLock::new(),
             fingerprint: OnceLock::new(),
@@ -152,7 +141,7 @@ impl StaticModel {
             layout: layout.clone(),
         };
         match family {
-            Family::Model2Vec => model.setup_model2vec(&tf, &config, &described.model)?,
+            Family::Model2Vec => model.setup_model2vec(&tf, &config, unknown)?,
             Family::StaticEmbedding => {
                 if vocab_size > rows {
                     return Err(size_mismatch(tk_path, st, name, vocab_size, rows));
@@ -164,11 +153,25 @@ impl StaticModel {
         Ok(model)
     }
 
+    /// The `tokenizers` crate's whole pipeline, built at opening unless the model has the
+    /// `▁word` fast path; then only for texts the fast path leaves to it (texts holding an
+    /// added token's text such as `<s>`).
+    fn pipeline(&self) -> Result<&Tokenizer> {
+        let path = &self.layout.tokenizer;
+        let built = self.pipeline.get_or_init(|| {
+            let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+            let mut tokenizer = crate_tokenizer(&bytes)?;
+            cap_tokens(&mut tokenizer, self.token_cap)?;
+            Ok(tokenizer)
+        });
+        built.as_ref().map_err(|e| Error::in_file(path, e.clone()))
+    }
+
     fn setup_model2vec(
         &mut self,
         tf: &TensorFile,
         config: &layout::ModelConfig,
-        tk: &TokenizerModel,
+        unknown: UnknownToken,
     ) -> Result<()> {
         let st = self.layout.tensors.clone();
         let tk_path = self.layout.tokenizer.clone();
@@ -200,10 +203,10 @@ impl StaticModel {
         {
             return Err(size_mismatch(&tk_path, &st, "weights", vocab, w.len()));
         }
-        self.drop_id = match (&tk.unk_token, tk.unk_id) {
-            (Some(t), _) => self.tokenizer.token_to_id(t),
-            (None, Some(id)) => Some(id),
-            _ => None,
+        self.drop_id = match unknown {
+            UnknownToken::Named(t) => self.tokens.iter().position(|x| *x == t).map(|i| i as u32),
+            UnknownToken::Id(id) => Some(id),
+            UnknownToken::None => None,
         };
         if let Some(max) = config.max_length {
             let mut lens: Vec<usize> = self.tokens.iter().map(|t| t.chars().count()).collect();
@@ -219,16 +222,10 @@ impl StaticModel {
             if let Some(split) = &mut self.split {
                 split.max_tokens = Some(max);
             }
-            self.tokenizer
-                .with_truncation(Some(tokenizers::TruncationParams {
-                    max_length: max,
-                    ..Default::default()
-                }))
-                .map_err(|e| Error::in_file(&tk_path, format!("cannot cap tokens: {e}")))?;
-        } else {
-            self.tokenizer
-                .with_truncation(None)
-                .map_err(|e| Error::in_file(&tk_path, format!("{e}")))?;
+            self.token_cap = Some(max);
+        }
+        if let Some(Ok(tokenizer)) = self.pipeline.get_mut() {
+            cap_tokens(tokenizer, self.token_cap).map_err(|e| Error::in_file(&tk_path, e))?;
         }
         self.normalize = config.normalize.unwrap_or(self.layout.normalize_module);
         Ok(())
@@ -260,15 +257,12 @@ impl StaticModel {
             },
             None => text,
         };
-        let split = self
-            .split
-            .as_ref()
-            .and_then(|s| s.ids(&self.tokenizer, text));
+        let split = self.split.as_ref().and_then(|s| s.ids(text));
         let mut ids = match split {
             Some(ids) => ids,
-            None => match self.tokenizer.encode_fast(text, false) {
-                Ok(enc) => enc.get_ids().to_vec(),
-                Err(_) => return Vec::new(),
+            None => match self.pipeline().map(|t| t.encode_fast(text, false)) {
+                Ok(Ok(enc)) => enc.get_ids().to_vec(),
+                _ => return Vec::new(),
             },
         };
         if let Some(drop) = self.drop_id {
@@ -361,6 +355,111 @@ impl StaticModel {
             if self.normalize { ", unit length" } else { "" }
         )
     }
+}
+
+/// What opening reads from `tokenizer.json`.
+struct ReadTokenizer {
+    /// The crate's pipeline, when the fast path does not apply.
+    pipeline: Option<Tokenizer>,
+    /// Token strings by id.
+    tokens: Vec<String>,
+    split: Option<WordSplit>,
+    model_type: String,
+    continuing_prefix: Option<String>,
+    unknown: UnknownToken,
+}
+
+/// The model's unknown token, as model2vec finds it to drop it.
+enum UnknownToken {
+    Named(String),
+    Id(u32),
+    None,
+}
+
+/// Reads `tokenizer.json`: through our own BPE reader when the `▁word` fast path applies (no
+/// crate pipeline built), else through the `tokenizers` crate.
+fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer> {
+    let described: TokenizerFile = serde_json::from_slice(bytes)
+        .map_err(|e| Error::in_file(path, format!("invalid tokenizer.json: {e}")))?;
+    let unknown = match (&described.model.unk_token, described.model.unk_id) {
+        (Some(t), _) => UnknownToken::Named(t.clone()),
+        (None, Some(id)) => UnknownToken::Id(id),
+        _ => UnknownToken::None,
+    };
+    let model_type = described.model.kind.clone().unwrap_or_default();
+    let continuing_prefix = described.model.continuing_subword_prefix.clone();
+    let own = match described.llama_style() {
+        true => Bpe::from_model(path, &described.model)?,
+        false => None,
+    };
+    if let Some(bpe) = own {
+        let mut vocab: FxHashMap<String, u32> =
+            bpe.vocab().map(|(t, i)| (t.to_owned(), i)).collect();
+        for added in &described.added_tokens {
+            vocab.insert(added.content.clone(), added.id);
+        }
+        let tokens = token_list(path, vocab)?;
+        if let Some(split) = WordSplit::detect(&described, bpe, &tokens) {
+            return Ok(ReadTokenizer {
+                pipeline: None,
+                tokens,
+                split: Some(split),
+                model_type,
+                continuing_prefix,
+                unknown,
+            });
+        }
+    }
+    let mut tokenizer = crate_tokenizer(bytes).map_err(|e| Error::in_file(path, e))?;
+    tokenizer.with_padding(None);
+    let tokens = token_list(path, tokenizer.get_vocab(true))?;
+    Ok(ReadTokenizer {
+        pipeline: Some(tokenizer),
+        tokens,
+        split: None,
+        model_type,
+        continuing_prefix,
+        unknown,
+    })
+}
+
+fn crate_tokenizer(bytes: &[u8]) -> std::result::Result<Tokenizer, String> {
+    Tokenizer::from_bytes(bytes)
+        .map_err(|e| format!("not a tokenizer.json the tokenizers library reads: {e}"))
+}
+
+/// model2vec's cap on tokens per text (none: no truncation).
+fn cap_tokens(tokenizer: &mut Tokenizer, cap: Option<usize>) -> std::result::Result<(), String> {
+    tokenizer.with_padding(None);
+    let params = cap.map(|max_length| tokenizers::TruncationParams {
+        max_length,
+        ..Default::default()
+    });
+    tokenizer
+        .with_truncation(params)
+        .map(|_| ())
+        .map_err(|e| format!("cannot cap tokens: {e}"))
+}
+
+/// Token strings by id, from token → id (every id below the vocabulary's size).
+fn token_list<S: std::hash::BuildHasher>(
+    path: &Path,
+    vocab: std::collections::HashMap<String, u32, S>,
+) -> Result<Vec<String>> {
+    let size = vocab.len();
+    let mut tokens = vec![String::new(); size];
+    for (t, id) in vocab {
+        match tokens.get_mut(id as usize) {
+            Some(slot) => *slot = t,
+            None => {
+                return Err(Error::in_file(
+                    path,
+                    format!("token {t:?} has id {id}, beyond the vocabulary of {size}"),
+                ));
+            }
+        }
+    }
+    Ok(tokens)
 }
 
 /// What opening the tensor file finds: the model family it holds and its embedding matrix.

@@ -1,32 +1,36 @@
-//! What wordlens reads from `tokenizer.json` beside the `tokenizers` crate: the model's type
-//! and unknown token (model2vec drops it), and whether the `▁word`-at-a-time fast path gives
-//! the same ids as the full pipeline.
+//! What wordlens reads from `tokenizer.json` itself: the model's type and unknown token
+//! (model2vec drops it), its BPE vocabulary and merges, and whether the `▁word`-at-a-time fast
+//! path gives the same ids as the `tokenizers` crate's full pipeline.
 
-use std::collections::HashMap;
 use std::sync::RwLock;
 
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Deserialize;
-use tokenizers::{Model, Tokenizer};
+use serde_json::value::RawValue;
 
-/// The bits of `tokenizer.json` the `tokenizers` crate does not expose.
+use super::bpe::Bpe;
+
+/// The parts of `tokenizer.json` wordlens reads without the `tokenizers` crate.
 #[derive(Deserialize)]
-pub(super) struct TokenizerFile {
-    pub model: TokenizerModel,
+pub(super) struct TokenizerFile<'a> {
+    #[serde(borrow)]
+    pub model: TokenizerModel<'a>,
     #[serde(default)]
     normalizer: serde_json::Value,
     #[serde(default)]
     pre_tokenizer: serde_json::Value,
     #[serde(default)]
-    added_tokens: Vec<AddedToken>,
+    pub added_tokens: Vec<AddedToken>,
 }
 
 #[derive(Deserialize)]
-struct AddedToken {
-    content: String,
+pub(super) struct AddedToken {
+    pub id: u32,
+    pub content: String,
 }
 
 #[derive(Deserialize)]
-pub(super) struct TokenizerModel {
+pub(super) struct TokenizerModel<'a> {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     #[serde(default)]
@@ -36,7 +40,31 @@ pub(super) struct TokenizerModel {
     #[serde(default)]
     pub continuing_subword_prefix: Option<String>,
     #[serde(default)]
-    dropout: Option<f64>,
+    pub end_of_word_suffix: Option<String>,
+    #[serde(default)]
+    pub dropout: Option<f64>,
+    #[serde(default)]
+    pub fuse_unk: bool,
+    #[serde(default)]
+    pub byte_fallback: bool,
+    #[serde(default)]
+    pub ignore_merges: bool,
+    /// Kept raw: only a BPE's is parsed (WordPiece and Unigram files have other shapes).
+    #[serde(borrow, default)]
+    pub vocab: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub merges: Option<&'a RawValue>,
+}
+
+impl TokenizerFile<'_> {
+    /// Whether the file has Llama's normalizer (prepend `▁`, spaces to `▁`) and no
+    /// pre-tokenizer: the first condition of the `▁word` fast path.
+    pub fn llama_style(&self) -> bool {
+        let llama_normalizer = serde_json::json!({"type": "Sequence", "normalizers": [
+            {"type": "Prepend", "prepend": "▁"},
+            {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]});
+        self.pre_tokenizer.is_null() && self.normalizer == llama_normalizer
+    }
 }
 
 /// Llama-style tokenizers (WordLlama's) have no pre-tokenizer: the normalizer prepends `▁` and
@@ -48,6 +76,7 @@ pub(super) struct TokenizerModel {
 pub(super) struct WordSplit {
     added: Vec<String>,
     pub max_tokens: Option<usize>,
+    bpe: Bpe,
     cache: WordCache,
 }
 
@@ -57,7 +86,7 @@ struct WordCache {
     shards: Vec<Shard>,
 }
 
-type Shard = RwLock<HashMap<Box<str>, Box<[u32]>>>;
+type Shard = RwLock<FxHashMap<Box<str>, Box<[u32]>>>;
 
 const SHARDS: usize = 16;
 /// Words kept per shard (about 260,000 in all).
@@ -66,7 +95,9 @@ const PER_SHARD: usize = 1 << 14;
 impl WordCache {
     fn new() -> Self {
         Self {
-            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            shards: (0..SHARDS)
+                .map(|_| RwLock::new(FxHashMap::with_hasher(FxBuildHasher)))
+                .collect(),
         }
     }
 
@@ -76,7 +107,7 @@ impl WordCache {
         &self,
         word: &str,
         out: &mut Vec<u32>,
-        tokenize: impl FnOnce(&str) -> Option<Vec<u32>>,
+        tokenize: impl FnOnce(&str, &mut Vec<u32>) -> Option<()>,
     ) -> Option<()> {
         // FNV-1a over the bytes: only to pick a shard.
         let h = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -87,25 +118,20 @@ impl WordCache {
             out.extend_from_slice(ids);
             return Some(());
         }
-        let ids = tokenize(word)?;
-        out.extend_from_slice(&ids);
+        let start = out.len();
+        tokenize(word, out)?;
         let mut map = shard.write().ok()?;
         if map.len() < PER_SHARD {
-            map.insert(word.into(), ids.into());
+            map.insert(word.into(), out[start..].into());
         }
         Some(())
     }
 }
 
 impl WordSplit {
-    pub fn detect(file: &TokenizerFile, tokens: &[String]) -> Option<Self> {
-        let llama_normalizer = serde_json::json!({"type": "Sequence", "normalizers": [
-            {"type": "Prepend", "prepend": "▁"},
-            {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]});
-        let ok = file.model.kind.as_deref() == Some("BPE")
-            && file.model.dropout.is_none()
-            && file.pre_tokenizer.is_null()
-            && file.normalizer == llama_normalizer
+    /// The fast path over `bpe` (the file's own BPE model) when it gives the pipeline's ids.
+    pub fn detect(file: &TokenizerFile, bpe: Bpe, tokens: &[String]) -> Option<Self> {
+        let ok = file.llama_style()
             && !tokens.iter().any(|t| {
                 let mut prev_other = false;
                 t.chars().any(|c| {
@@ -121,18 +147,18 @@ impl WordSplit {
                 .map(|a| a.content.clone())
                 .collect(),
             max_tokens: None,
+            bpe,
             cache: WordCache::new(),
         })
     }
 
     /// The ids of `text`, `▁word` by `▁word`, or None to take the full pipeline.
-    pub fn ids(&self, tokenizer: &Tokenizer, text: &str) -> Option<Vec<u32>> {
+    pub fn ids(&self, text: &str) -> Option<Vec<u32>> {
         if text.is_empty() || self.added.iter().any(|a| text.contains(a.as_str())) {
             return None;
         }
         let normalized = format!("▁{}", text.replace(' ', "▁"));
-        let model = tokenizer.get_model();
-        let tokenize = |w: &str| Some(model.tokenize(w).ok()?.iter().map(|t| t.id).collect());
+        let tokenize = |w: &str, out: &mut Vec<u32>| self.bpe.tokenize(w, out);
         let mut ids = Vec::with_capacity(normalized.len() / 3);
         let mut start = 0;
         let mut prev_other = false;

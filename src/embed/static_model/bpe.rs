@@ -1,0 +1,442 @@
+//! The BPE model of a `tokenizer.json`, one `▁word` at a time, giving the ids the `tokenizers`
+//! crate's BPE model gives: each character's id (or, with byte fallback, its UTF-8 bytes'
+//! `<0xXX>` tokens; else the unknown token, consecutive ones fused when the file says so), then
+//! the merges, lowest rank first and leftmost on ties. Read straight from the file's `vocab`
+//! and `merges`, so opening a Llama-style model does not build the crate's whole pipeline
+//! (54 ms of WordLlama's 89 ms opening), and a word is merged without the crate's per-token
+//! strings.
+
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fmt;
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+
+use super::tokenizer_file::TokenizerModel;
+use crate::error::{Error, Result};
+
+pub(super) struct Bpe {
+    vocab: FxHashMap<Box<str>, u32>,
+    /// Ids of the ASCII characters, looked up without hashing.
+    ascii: [Option<u32>; 128],
+    /// (left, right) → (rank, merged id).
+    merges: FxHashMap<(u32, u32), (u32, u32)>,
+    /// The `<0xXX>` tokens, with byte fallback on.
+    bytes: Option<Box<[Option<u32>; 256]>>,
+    unknown: Unknown,
+    fuse_unk: bool,
+    /// A word that is a token is that token, merges or not (Llama 3 style files).
+    ignore_merges: bool,
+}
+
+enum Unknown {
+    /// No unknown token: unknown characters are left out.
+    Absent,
+    Id(u32),
+    /// Named, but not in the vocabulary: the crate's pipeline reports it.
+    Missing,
+}
+
+/// Words up to this many symbols merge by scanning the pairs (fast for short words); longer
+/// ones through a heap, as the crate does, so a long run without spaces stays O(n log n).
+const SCAN_LIMIT: usize = 48;
+
+impl Bpe {
+    /// The model of `file` when it is a BPE this reader covers (no dropout, no word prefix or
+    /// suffix); None otherwise, and an error when its vocabulary or merges are malformed.
+    pub fn from_model(path: &Path, model: &TokenizerModel<'_>) -> Result<Option<Self>> {
+        let supported = model.kind.as_deref() == Some("BPE")
+            && model.dropout.is_none_or(|d| d == 0.0)
+            && model.continuing_subword_prefix.is_none()
+            && model.end_of_word_suffix.is_none();
+        let (Some(vocab), Some(merges), true) = (model.vocab, model.merges, supported) else {
+            return Ok(None);
+        };
+        let bad = |what: String| Error::in_file(path, what);
+        let vocab: FxHashMap<Box<str>, u32> = serde_json::from_str(vocab.get()).map_err(|e| {
+            bad(format!(
+                "model.vocab: expected an object of token → id: {e}"
+            ))
+        })?;
+        let merges: Vec<MergeEntry<'_>> = serde_json::from_str(merges.get()).map_err(|e| {
+            bad(format!(
+                "model.merges: expected a list of \"left right\" strings or [left, right] pairs: {e}"
+            ))
+        })?;
+        let id = |t: &str, rank: usize| {
+            vocab.get(t).copied().ok_or_else(|| {
+                bad(format!(
+                    "merge {} uses {t:?}, which is not in model.vocab",
+                    rank + 1
+                ))
+            })
+        };
+        let mut merge_map = FxHashMap::default();
+        merge_map.reserve(merges.len());
+        let mut joined = String::new();
+        let mut rank = 0usize;
+        for entry in &merges {
+            let (left, right) = match entry {
+                MergeEntry::Version => continue,
+                MergeEntry::Pair(l, r) => (l, r),
+                MergeEntry::Malformed(line) => {
+                    return Err(bad(format!(
+                        "merge {}: expected two tokens separated by one space, found {line:?}",
+                        rank + 1
+                    )));
+                }
+            };
+            joined.clear();
+            joined.push_str(left);
+            joined.push_str(right);
+            let pair = (id(left, rank)?, id(right, rank)?);
+            // Later duplicates win, as in the crate (its map is collected in file order).
+            merge_map.insert(pair, (rank as u32, id(&joined, rank)?));
+            rank += 1;
+        }
+        let mut ascii = [None; 128];
+        for (c, slot) in ascii.iter_mut().enumerate() {
+            *slot = vocab
+                .get(char::from(c as u8).encode_utf8(&mut [0; 4]) as &str)
+                .copied();
+        }
+        let bytes = model.byte_fallback.then(|| {
+            let mut table = Box::new([None; 256]);
+            for (b, slot) in table.iter_mut().enumerate() {
+                *slot = vocab.get(format!("<{b:#04X}>").as_str()).copied();
+            }
+            table
+        });
+        let unknown = match &model.unk_token {
+            None => Unknown::Absent,
+            Some(t) => vocab
+                .get(t.as_str())
+                .map_or(Unknown::Missing, |&i| Unknown::Id(i)),
+        };
+        Ok(Some(Self {
+            vocab,
+            ascii,
+            merges: merge_map,
+            bytes,
+            unknown,
+            fuse_unk: model.fuse_unk,
+            ignore_merges: model.ignore_merges,
+        }))
+    }
+
+    /// The vocabulary, token → id.
+    pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.vocab.iter().map(|(t, &i)| (t.as_ref(), i))
+    }
+
+    /// Appends the ids of `word` to `out`. None when the word needs an unknown token the
+    /// vocabulary lacks (the crate's pipeline then reports it).
+    pub fn tokenize(&self, word: &str, out: &mut Vec<u32>) -> Option<()> {
+        if self.ignore_merges
+            && let Some(&id) = self.vocab.get(word)
+        {
+            out.push(id);
+            return Some(());
+        }
+        let mut symbols = Vec::with_capacity(word.len());
+        // An unknown character's token waits: the next ones may fuse into it.
+        let mut pending_unknown = None;
+        for (i, c) in word.char_indices() {
+            let s = &word[i..i + c.len_utf8()];
+            let id = match c {
+                c if c.is_ascii() => self.ascii[c as usize],
+                _ => self.vocab.get(s).copied(),
+            };
+            if let Some(id) = id {
+                symbols.extend(pending_unknown.take());
+                symbols.push(id);
+                continue;
+            }
+            if let Some(table) = &self.bytes
+                && s.bytes().all(|b| table[b as usize].is_some())
+            {
+                // As the crate does, byte tokens go in before a pending unknown token.
+                symbols.extend(s.bytes().filter_map(|b| table[b as usize]));
+                continue;
+            }
+            match self.unknown {
+                Unknown::Absent => {}
+                Unknown::Missing => return None,
+                Unknown::Id(unk) => {
+                    if pending_unknown.is_some() && !self.fuse_unk {
+                        symbols.push(unk);
+                    }
+                    pending_unknown = Some(unk);
+                }
+            }
+        }
+        symbols.extend(pending_unknown);
+        if symbols.len() <= SCAN_LIMIT {
+            self.merge_by_scan(&mut symbols);
+        } else {
+            self.merge_by_heap(&mut symbols);
+        }
+        out.extend_from_slice(&symbols);
+        Some(())
+    }
+
+    fn pair(&self, left: u32, right: u32) -> Option<(u32, u32)> {
+        self.merges.get(&(left, right)).copied()
+    }
+
+    /// Merges by finding the lowest (rank, position) among the adjacent pairs each round.
+    fn merge_by_scan(&self, symbols: &mut Vec<u32>) {
+        let mut pairs: Vec<Option<(u32, u32)>> =
+            symbols.windows(2).map(|w| self.pair(w[0], w[1])).collect();
+        loop {
+            let best = pairs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.map(|(rank, id)| (rank, i, id)))
+                .min();
+            let Some((_, i, id)) = best else { return };
+            symbols[i] = id;
+            symbols.remove(i + 1);
+            pairs.remove(i);
+            if i > 0 {
+                pairs[i - 1] = self.pair(symbols[i - 1], symbols[i]);
+            }
+            if i < pairs.len() {
+                pairs[i] = self.pair(symbols[i], symbols[i + 1]);
+            }
+        }
+    }
+
+    /// The same merges through a min-heap of (rank, position) over a linked list; entries
+    /// whose pair changed since they were queued are skipped when they come up.
+    fn merge_by_heap(&self, symbols: &mut Vec<u32>) {
+        const NONE: usize = usize::MAX;
+        let n = symbols.len();
+        let mut next: Vec<usize> = (1..=n).map(|j| if j < n { j } else { NONE }).collect();
+        let mut prev: Vec<usize> = (0..n).map(|i| i.checked_sub(1).unwrap_or(NONE)).collect();
+        let mut alive = vec![true; n];
+        let mut heap = BinaryHeap::with_capacity(n);
+        for i in 0..n - 1 {
+            if let Some((rank, id)) = self.pair(symbols[i], symbols[i + 1]) {
+                heap.push(Reverse((rank, i, id)));
+            }
+        }
+        while let Some(Reverse((rank, i, id))) = heap.pop() {
+            let j = next[i];
+            if !alive[i] || j == NONE || self.pair(symbols[i], symbols[j]) != Some((rank, id)) {
+                continue;
+            }
+            symbols[i] = id;
+            alive[j] = false;
+            next[i] = next[j];
+            if next[j] != NONE {
+                prev[next[j]] = i;
+            }
+            if prev[i] != NONE
+                && let Some((r, m)) = self.pair(symbols[prev[i]], symbols[i])
+            {
+                heap.push(Reverse((r, prev[i], m)));
+            }
+            if next[i] != NONE
+                && let Some((r, m)) = self.pair(symbols[i], symbols[next[i]])
+            {
+                heap.push(Reverse((r, i, m)));
+            }
+        }
+        let mut k = 0;
+        symbols.retain(|_| {
+            k += 1;
+            alive[k - 1]
+        });
+    }
+}
+
+/// One entry of `model.merges`: `"left right"` (older files; `#version` lines skipped) or
+/// `["left", "right"]` (newer ones).
+enum MergeEntry<'a> {
+    Pair(Cow<'a, str>, Cow<'a, str>),
+    Version,
+    Malformed(String),
+}
+
+impl<'a> MergeEntry<'a> {
+    fn from_line(line: Cow<'a, str>) -> Self {
+        if line.starts_with("#version") {
+            return Self::Version;
+        }
+        let mut parts = line.split(' ');
+        let (Some(l), Some(r), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Self::Malformed(line.into_owned());
+        };
+        match &line {
+            Cow::Borrowed(s) => {
+                let (l, r) = (&s[..l.len()], &s[l.len() + 1..]);
+                Self::Pair(Cow::Borrowed(l), Cow::Borrowed(r))
+            }
+            Cow::Owned(_) => Self::Pair(Cow::Owned(l.to_owned()), Cow::Owned(r.to_owned())),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MergeEntry<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct EntryVisitor;
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = MergeEntry<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"left right\" or [left, right]")
+            }
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                s: &'de str,
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(MergeEntry::from_line(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Self::Value, E> {
+                Ok(MergeEntry::from_line(Cow::Owned(s.to_owned())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let left: Cow<'de, str> = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let right: Cow<'de, str> = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_length(3, &self));
+                }
+                Ok(MergeEntry::Pair(left, right))
+            }
+        }
+        deserializer.deserialize_any(EntryVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embed::static_model::tokenizer_file::TokenizerFile;
+    use std::collections::BTreeSet;
+    use tokenizers::{Model, Tokenizer};
+
+    fn bundled() -> (std::path::PathBuf, Vec<u8>) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("datasets/wordllama-l2-supercat/tokenizer.json");
+        let bytes = std::fs::read(&path).unwrap();
+        (path, bytes)
+    }
+
+    fn ours(path: &Path, bytes: &[u8]) -> Result<Option<Bpe>> {
+        let file: TokenizerFile = serde_json::from_slice(bytes).unwrap();
+        Bpe::from_model(path, &file.model)
+    }
+
+    fn ids(bpe: &Bpe, word: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        bpe.tokenize(word, &mut out).unwrap();
+        out
+    }
+
+    /// Every distinct `▁word` (Llama's normalisation: spaces to `▁`) of the bundled tweets,
+    /// BBC articles and Wikipedia sample, and some of them run together without spaces
+    /// (longer than `SCAN_LIMIT` symbols: the heap path).
+    fn real_words() -> BTreeSet<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets");
+        let mut words = BTreeSet::new();
+        for name in ["tweets-sentiment.csv", "bbc-news.csv", "enwiki-sample.txt"] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            for (n, line) in text.lines().take(40_000).enumerate() {
+                for w in line.split(' ').filter(|w| !w.is_empty()) {
+                    words.insert(format!("▁{w}"));
+                }
+                if n % 50 == 0 {
+                    words.insert(format!("▁{}", line.replace(' ', "")));
+                }
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn gives_the_tokenizers_crates_ids_on_every_word_of_the_bundled_data() {
+        let (path, bytes) = bundled();
+        let bpe = ours(&path, &bytes).unwrap().unwrap();
+        let reference = Tokenizer::from_bytes(&bytes).unwrap();
+        let model = reference.get_model();
+        let words = real_words();
+        assert!(words.len() > 100_000, "{}", words.len());
+        let long = words
+            .iter()
+            .filter(|w| w.chars().count() > SCAN_LIMIT)
+            .count();
+        assert!(long > 1_000, "{long} words take the heap path");
+        let fallback = words.iter().filter(|w| !w.is_ascii()).count();
+        assert!(
+            fallback > 1_000,
+            "{fallback} words have non-ASCII characters"
+        );
+        for w in &words {
+            let expected: Vec<u32> = model.tokenize(w).unwrap().iter().map(|t| t.id).collect();
+            assert_eq!(ids(&bpe, w), expected, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn scan_and_heap_merge_the_same_way() {
+        let (path, bytes) = bundled();
+        let bpe = ours(&path, &bytes).unwrap().unwrap();
+        for w in real_words().iter().step_by(7) {
+            let mut symbols: Vec<u32> = w.chars().map(|c| ids(&bpe, &c.to_string())[0]).collect();
+            let mut by_heap = symbols.clone();
+            bpe.merge_by_scan(&mut symbols);
+            bpe.merge_by_heap(&mut by_heap);
+            assert_eq!(symbols, by_heap, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_characters_fuse_into_one_unknown_token_without_byte_fallback() {
+        let json = r#"{"model": {"type": "BPE", "unk_token": "<unk>", "fuse_unk": true,
+            "vocab": {"<unk>": 0, "a": 1, "b": 2, "ab": 3}, "merges": ["a b"]}}"#;
+        let bpe = ours(Path::new("t.json"), json.as_bytes()).unwrap().unwrap();
+        assert_eq!(ids(&bpe, "abxyab"), vec![3, 0, 3]);
+        let json = json.replace(r#""fuse_unk": true"#, r#""fuse_unk": false"#);
+        let bpe = ours(Path::new("t.json"), json.as_bytes()).unwrap().unwrap();
+        assert_eq!(ids(&bpe, "abxyab"), vec![3, 0, 0, 3]);
+        // Pair-form merges (newer files) read the same.
+        let json = json.replace(r#"["a b"]"#, r#"[["a", "b"]]"#);
+        let bpe = ours(Path::new("t.json"), json.as_bytes()).unwrap().unwrap();
+        assert_eq!(ids(&bpe, "ab"), vec![3]);
+    }
+
+    #[test]
+    fn malformed_merges_name_the_file_and_the_merge() {
+        let bad = |merges: &str| {
+            let json = format!(
+                r#"{{"model": {{"type": "BPE", "vocab": {{"a": 0, "b": 1, "ab": 2}}, "merges": {merges}}}}}"#
+            );
+            match ours(Path::new("broken/tokenizer.json"), json.as_bytes()) {
+                Err(e) => e.to_string(),
+                Ok(_) => panic!("{merges} was accepted"),
+            }
+        };
+        let e = bad(r#"["a b", "b c"]"#);
+        assert!(
+            e.contains("broken/tokenizer.json") && e.contains("merge 2") && e.contains("\"c\""),
+            "{e}"
+        );
+        let e = bad(r#"["b a"]"#);
+        assert!(e.contains("merge 1") && e.contains("\"ba\""), "{e}");
+        let e = bad(r#"["a b c"]"#);
+        assert!(e.contains("merge 1") && e.contains("two tokens"), "{e}");
+        let e = bad(r#"{"a": 1}"#);
+        assert!(e.contains("model.merges"), "{e}");
+    }
+}
