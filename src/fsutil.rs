@@ -48,6 +48,15 @@ impl AtomicFile {
         &mut self.out
     }
 
+    /// Sends what is written so far to the disk, so that `commit`'s sync has only the rest
+    /// left: called from a writer thread every few megabytes, the disk's work overlaps the
+    /// producer's instead of coming after it.
+    pub fn sync_so_far(&mut self) -> Result<()> {
+        let io = |e| Error::io(&self.path, e);
+        self.out.flush().map_err(io)?;
+        self.out.get_ref().sync_data().map_err(io)
+    }
+
     /// The final path (for messages).
     pub fn path(&self) -> &Path {
         &self.path

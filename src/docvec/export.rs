@@ -48,7 +48,12 @@ pub struct VectorExport {
     rows: u64,
     out: AtomicFile,
     ids: Option<AtomicFile>,
+    /// Rows between syncs of the file written so far (about `SYNC_BYTES` of `.npy`).
+    sync_rows: u64,
 }
+
+/// Bytes of vectors between two syncs while writing, so that the disk writes as rows come.
+const SYNC_BYTES: usize = 8 << 20;
 
 /// The sidecar file holding the ids of a `.npy` export.
 pub fn ids_path(npy: &Path) -> PathBuf {
@@ -82,13 +87,21 @@ impl VectorExport {
             rows: 0,
             out,
             ids,
+            sync_rows: (SYNC_BYTES / (dim.max(1) * 4)).max(1) as u64,
         })
     }
 
     /// Appends one document's vector.
     pub fn push(&mut self, id: &str, v: &[f32]) -> Result<()> {
-        let path = self.out.path().to_path_buf();
-        let io = |e| Error::io(&path, e);
+        self.write_row(id, v)?;
+        self.rows += 1;
+        if self.rows % self.sync_rows == 0 {
+            self.out.sync_so_far()?;
+        }
+        Ok(())
+    }
+
+    fn write_row(&mut self, id: &str, v: &[f32]) -> Result<()> {
         if v.len() != self.dim {
             return Err(Error::Usage(format!(
                 "vector of {} values for a {}-dimensional export",
@@ -97,35 +110,30 @@ impl VectorExport {
             )));
         }
         let w = self.out.writer();
-        match self.format {
-            ExportFormat::Npy => {
-                if cfg!(target_endian = "little") {
-                    // One write per row: the floats are already '<f4'.
-                    w.write_all(bytemuck::cast_slice(v)).map_err(io)?;
-                } else {
-                    for x in v {
-                        w.write_all(&x.to_le_bytes()).map_err(io)?;
-                    }
-                }
-                if let Some(ids) = &mut self.ids {
-                    let line = id.replace(['\n', '\r'], " ");
-                    writeln!(ids.writer(), "{line}").map_err(|e| Error::io(ids.path(), e))?;
-                }
+        let written = match self.format {
+            ExportFormat::Npy if cfg!(target_endian = "little") => {
+                // One write per row: the floats are already '<f4'.
+                w.write_all(bytemuck::cast_slice(v))
             }
+            ExportFormat::Npy => v.iter().try_for_each(|x| w.write_all(&x.to_le_bytes())),
             ExportFormat::Csv => {
                 let mut rec = csv_field(id);
                 for x in v {
                     rec.push(',');
                     rec.push_str(&x.to_string());
                 }
-                writeln!(w, "{rec}").map_err(io)?;
+                writeln!(w, "{rec}")
             }
             ExportFormat::Jsonl => {
                 let line = serde_json::json!({ "id": id, "vector": v });
-                writeln!(w, "{line}").map_err(io)?;
+                writeln!(w, "{line}")
             }
+        };
+        written.map_err(|e| Error::io(self.out.path(), e))?;
+        if let Some(ids) = &mut self.ids {
+            let line = id.replace(['\n', '\r'], " ");
+            writeln!(ids.writer(), "{line}").map_err(|e| Error::io(ids.path(), e))?;
         }
-        self.rows += 1;
         Ok(())
     }
 
@@ -314,6 +322,33 @@ mod tests {
         assert_eq!(data, vec![1.0, 2.0, 3.0, -4.5]);
         let ids = std::fs::read_to_string(ids_path(&p)).unwrap();
         assert_eq!(ids, "a\nb,c\n");
+    }
+
+    #[test]
+    fn rows_past_the_periodic_syncs_all_arrive_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v.npy");
+        let dim = 1024;
+        let mut x = VectorExport::create(&p, dim).unwrap();
+        let rows = x.sync_rows * 2 + 7;
+        for r in 0..rows {
+            x.push(&format!("d{r}"), &vec![r as f32; dim]).unwrap();
+        }
+        assert_eq!(x.finish().unwrap(), rows);
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!(bytes.len(), NPY_HEADER + rows as usize * dim * 4);
+        for r in [0, x_sync_row(dim) - 1, x_sync_row(dim), rows as usize - 1] {
+            let at = NPY_HEADER + (r * dim + dim - 1) * 4;
+            let v = f32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+            assert_eq!(v, r as f32);
+        }
+        let ids = std::fs::read_to_string(ids_path(&p)).unwrap();
+        assert_eq!(ids.lines().count() as u64, rows);
+        assert_eq!(ids.lines().last(), Some(format!("d{}", rows - 1).as_str()));
+    }
+
+    fn x_sync_row(dim: usize) -> usize {
+        SYNC_BYTES / (dim * 4)
     }
 
     #[test]
