@@ -95,7 +95,7 @@ impl VectorExport {
     pub fn push(&mut self, id: &str, v: &[f32]) -> Result<()> {
         self.write_row(id, v)?;
         self.rows += 1;
-        if self.rows % self.sync_rows == 0 {
+        if self.rows.is_multiple_of(self.sync_rows) {
             self.out.sync_so_far()?;
         }
         Ok(())
