@@ -47,6 +47,45 @@ impl Floats {
     }
 }
 
+/// float16 values kept as float16 (their bits), mapped in place when aligned: half the memory
+/// of `Floats`, widened by the reader (exactly: every float16 is a float32).
+pub enum Halves {
+    Owned(Vec<u16>),
+    Mapped {
+        map: Arc<memmap2::Mmap>,
+        start: usize,
+        len: usize,
+    },
+}
+
+impl Halves {
+    /// Maps `len` little-endian float16 values at `start` when aligned; otherwise copies them.
+    pub fn from_map(map: Arc<memmap2::Mmap>, start: usize, len: usize) -> Option<Self> {
+        let bytes = map.get(start..start.checked_add(len.checked_mul(2)?)?)?;
+        if cfg!(target_endian = "little") && bytemuck::try_cast_slice::<u8, u16>(bytes).is_ok() {
+            return Some(Halves::Mapped { map, start, len });
+        }
+        Some(Halves::Owned(
+            bytes
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .collect(),
+        ))
+    }
+
+    /// The values.
+    pub fn as_slice(&self) -> &[half::f16] {
+        use half::slice::HalfBitsSliceExt;
+        let bits: &[u16] = match self {
+            Halves::Owned(v) => v,
+            Halves::Mapped { map, start, len } => {
+                bytemuck::try_cast_slice(&map[*start..*start + len * 2]).unwrap_or(&[])
+            }
+        };
+        bits.reinterpret_cast()
+    }
+}
+
 impl std::fmt::Debug for Floats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = if self.is_mapped() { "mapped" } else { "owned" };

@@ -2,6 +2,7 @@
 //! scaled add, normalisation, word2vec's tabulated sigmoid), written with eight independent
 //! lanes so the compiler vectorises them, and an f64 dot product for the solvers.
 
+pub mod halves;
 pub mod minibatch;
 
 const LANES: usize = 8;

@@ -12,9 +12,11 @@
 
 mod bpe;
 pub(crate) mod layout;
+mod rows;
 mod tables;
 pub(crate) mod tensor;
 mod tokenizer_file;
+mod word_cache;
 
 pub use layout::{EXPECTED, Layout};
 
@@ -27,9 +29,9 @@ use tokenizers::Tokenizer;
 
 use crate::embed::Embeddings;
 use crate::error::{Error, Result};
-use crate::floats::Floats;
-use crate::kernels::{axpy, normalize};
+use crate::kernels::normalize;
 use bpe::Bpe;
+use rows::TokenRows;
 use tensor::TensorFile;
 use tokenizer_file::{TokenizerFile, WordSplit};
 
@@ -59,7 +61,7 @@ pub struct StaticModel {
     pipeline: OnceLock<std::result::Result<Tokenizer, String>>,
     /// model2vec's cap on tokens per text, applied to the pipeline too.
     token_cap: Option<usize>,
-    matrix: Floats,
+    matrix: TokenRows,
     rows: usize,
     dim: usize,
     /// model2vec: per-token scale.
@@ -293,12 +295,7 @@ impl StaticModel {
             .weights
             .as_ref()
             .map_or(1.0, |w| w.get(id as usize).copied().unwrap_or(1.0));
-        let start = row as usize * self.dim;
-        axpy(
-            w * scale,
-            &self.matrix.as_slice()[start..start + self.dim],
-            acc,
-        );
+        self.matrix.add_row(row as usize, self.dim, w * scale, acc);
         true
     }
 
@@ -468,7 +465,7 @@ struct Tensors {
     family: Family,
     /// The matrix's tensor name.
     name: &'static str,
-    matrix: Floats,
+    matrix: TokenRows,
     rows: usize,
     dim: usize,
 }
@@ -488,7 +485,7 @@ fn open_tensors(st: &Path) -> Result<Tensors> {
             ),
         ));
     };
-    let (matrix, rows, dim) = tf.matrix(st, name)?;
+    let (matrix, rows, dim) = tf.token_rows(st, name)?;
     Ok(Tensors {
         file: tf,
         family,

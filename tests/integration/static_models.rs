@@ -177,7 +177,8 @@ fn float16_bfloat16_and_int8_decode_to_the_same_means() {
             None,
         );
         let model = StaticModel::open(&dir).unwrap();
-        assert!(!model.is_mapped());
+        // float16 rows are used in place (widened while pooling); the others are decoded.
+        assert_eq!(model.is_mapped(), dtype == "F16", "{dtype}");
         assert!(
             close(&model.embed("oil prices rise"), &[3.5, 6.5]),
             "{dtype}"

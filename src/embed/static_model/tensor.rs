@@ -8,8 +8,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use safetensors::tensor::{Dtype, Metadata, SafeTensorError, SafeTensors, TensorInfo};
 
+use super::rows::TokenRows;
 use crate::error::{Error, Result};
-use crate::floats::{Floats, map_file};
+use crate::floats::{Floats, Halves, map_file};
 
 /// The file mapped, with its parsed header.
 pub(crate) struct TensorFile {
@@ -60,6 +61,26 @@ impl TensorFile {
     fn range(&self, info: &TensorInfo) -> (usize, usize) {
         let base = LEN_BYTES + self.header_len;
         (base + info.data_offsets.0, base + info.data_offsets.1)
+    }
+
+    /// The 2-D matrix `name` as token rows: float16 kept as it is (mapped where aligned),
+    /// everything else as `matrix` gives it.
+    pub fn token_rows(&self, path: &Path, name: &str) -> Result<(TokenRows, usize, usize)> {
+        let info = self.info(path, name)?;
+        if info.dtype == Dtype::F16
+            && let [rows, cols] = info.shape[..]
+            && rows > 0
+            && cols > 0
+        {
+            let (start, _) = self.range(info);
+            let halves =
+                Halves::from_map(self.map.clone(), start, rows * cols).ok_or_else(|| {
+                    Error::at_byte(path, start as u64, format!("tensor `{name}` is cut short"))
+                })?;
+            return Ok((TokenRows::F16(halves), rows, cols));
+        }
+        let (floats, rows, cols) = self.matrix(path, name)?;
+        Ok((TokenRows::F32(floats), rows, cols))
     }
 
     /// The 2-D matrix `name` as float32 rows: (values, rows, cols). Float32 data is mapped

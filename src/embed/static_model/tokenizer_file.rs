@@ -2,13 +2,11 @@
 //! (model2vec drops it), its BPE vocabulary and merges, and whether the `▁word`-at-a-time fast
 //! path gives the same ids as the `tokenizers` crate's full pipeline.
 
-use std::sync::RwLock;
-
-use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::bpe::Bpe;
+use super::word_cache::WordCache;
 
 /// The parts of `tokenizer.json` wordlens reads without the `tokenizers` crate.
 #[derive(Deserialize)]
@@ -78,54 +76,6 @@ pub(super) struct WordSplit {
     pub max_tokens: Option<usize>,
     bpe: Bpe,
     cache: WordCache,
-}
-
-/// Ids of `▁word`s already tokenized, in shards so that threads rarely wait for each other;
-/// bounded, so a stream of new words cannot grow it without end.
-struct WordCache {
-    shards: Vec<Shard>,
-}
-
-type Shard = RwLock<FxHashMap<Box<str>, Box<[u32]>>>;
-
-const SHARDS: usize = 16;
-/// Words kept per shard (about 260,000 in all).
-const PER_SHARD: usize = 1 << 14;
-
-impl WordCache {
-    fn new() -> Self {
-        Self {
-            shards: (0..SHARDS)
-                .map(|_| RwLock::new(FxHashMap::with_hasher(FxBuildHasher)))
-                .collect(),
-        }
-    }
-
-    /// Appends the ids of `word` to `out`, from the cache or from `tokenize`. None when
-    /// tokenizing fails (or a lock was poisoned): the caller takes the full pipeline.
-    fn extend(
-        &self,
-        word: &str,
-        out: &mut Vec<u32>,
-        tokenize: impl FnOnce(&str, &mut Vec<u32>) -> Option<()>,
-    ) -> Option<()> {
-        // FNV-1a over the bytes: only to pick a shard.
-        let h = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-        });
-        let shard = &self.shards[(h % SHARDS as u64) as usize];
-        if let Some(ids) = shard.read().ok()?.get(word) {
-            out.extend_from_slice(ids);
-            return Some(());
-        }
-        let start = out.len();
-        tokenize(word, out)?;
-        let mut map = shard.write().ok()?;
-        if map.len() < PER_SHARD {
-            map.insert(word.into(), out[start..].into());
-        }
-        Some(())
-    }
 }
 
 impl WordSplit {

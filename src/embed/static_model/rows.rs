@@ -1,0 +1,34 @@
+//! A static model's token vectors as its file stores them: float32 (mapped or decoded from
+//! bfloat16 / int8 / float64), or float16 kept as float16 — WordLlama's 32,000 × 256 table is
+//! 16 MB instead of 32 MB, so pooling reads half the bytes per token and opening widens
+//! nothing. A float16 row is widened as it is added, exactly (every float16 is a float32), so
+//! the pooled vectors are the same either way.
+
+use crate::floats::{Floats, Halves};
+use crate::kernels::axpy;
+use crate::kernels::halves::axpy_f16;
+
+pub(crate) enum TokenRows {
+    F32(Floats),
+    F16(Halves),
+}
+
+impl TokenRows {
+    /// Adds `scale` × row `row` (of `dim` values) to `acc`.
+    pub fn add_row(&self, row: usize, dim: usize, scale: f32, acc: &mut [f32]) {
+        let start = row * dim;
+        match self {
+            TokenRows::F32(m) => axpy(scale, &m.as_slice()[start..start + dim], acc),
+            TokenRows::F16(m) => axpy_f16(scale, &m.as_slice()[start..start + dim], acc),
+        }
+    }
+
+    /// Whether the values are memory-mapped.
+    pub fn is_mapped(&self) -> bool {
+        match self {
+            TokenRows::F32(m) => m.is_mapped(),
+            TokenRows::F16(Halves::Mapped { .. }) => true,
+            TokenRows::F16(Halves::Owned(_)) => false,
+        }
+    }
+}
