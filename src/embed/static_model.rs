@@ -299,6 +299,17 @@ impl StaticModel {
         true
     }
 
+    /// Starts loading token `id`'s row into the caches.
+    fn prefetch(&self, id: u32) {
+        let row = match &self.mapping {
+            Some(m) => m.get(id as usize).copied(),
+            None => Some(id),
+        };
+        if let Some(row) = row.filter(|&r| (r as usize) < self.rows) {
+            self.matrix.prefetch_row(row as usize, self.dim);
+        }
+    }
+
     /// The model's document vector of `text` (unit length if the model normalises); all zeros
     /// when the text has no token.
     pub fn embed(&self, text: &str) -> Vec<f32> {
@@ -309,7 +320,10 @@ impl StaticModel {
     pub fn pool(&self, ids: &[u32]) -> Vec<f32> {
         let mut v = vec![0.0f32; self.dim];
         let mut n = 0usize;
-        for &id in ids {
+        for (i, &id) in ids.iter().enumerate() {
+            if let Some(&ahead) = ids.get(i + PREFETCH_AHEAD) {
+                self.prefetch(ahead);
+            }
             n += self.add_token(id, 1.0, &mut v) as usize;
         }
         if n > 0 {
@@ -353,6 +367,9 @@ impl StaticModel {
         )
     }
 }
+
+/// Pooling asks for the row of the token this many places ahead.
+const PREFETCH_AHEAD: usize = 4;
 
 /// What opening reads from `tokenizer.json`.
 struct ReadTokenizer {

@@ -6,7 +6,7 @@
 
 use crate::floats::{Floats, Halves};
 use crate::kernels::axpy;
-use crate::kernels::halves::axpy_f16;
+use crate::kernels::halves::{axpy_f16, prefetch};
 
 pub(crate) enum TokenRows {
     F32(Floats),
@@ -21,6 +21,21 @@ impl TokenRows {
             TokenRows::F32(m) => axpy(scale, &m.as_slice()[start..start + dim], acc),
             TokenRows::F16(m) => axpy_f16(scale, &m.as_slice()[start..start + dim], acc),
         }
+    }
+
+    /// Starts loading row `row` into the caches (see `kernels::halves::prefetch`).
+    pub fn prefetch_row(&self, row: usize, dim: usize) {
+        let start = row * dim;
+        let bytes: &[u8] = match self {
+            TokenRows::F32(m) => {
+                bytemuck::cast_slice(m.as_slice().get(start..start + dim).unwrap_or(&[]))
+            }
+            TokenRows::F16(m) => {
+                let halves = m.as_slice().get(start..start + dim).unwrap_or(&[]);
+                bytemuck::cast_slice(half::slice::HalfFloatSliceExt::reinterpret_cast(halves))
+            }
+        };
+        prefetch(bytes);
     }
 
     /// Whether the values are memory-mapped.
