@@ -57,7 +57,7 @@ def in_process(model_dir):
     for line in out.splitlines():
         cells = [c.strip() for c in line.strip('|').split('|')]
         if cells[0] in sets:
-            rates[cells[0]] = float(cells[4])
+            rates[cells[0]] = float(cells[5])
     return rates, out
 
 

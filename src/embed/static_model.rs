@@ -24,7 +24,6 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use tokenizers::Tokenizer;
 
 use crate::embed::Embeddings;
@@ -33,7 +32,7 @@ use crate::kernels::normalize;
 use bpe::Bpe;
 use rows::TokenRows;
 use tensor::TensorFile;
-use tokenizer_file::{TokenizerFile, WordSplit};
+use tokenizer_file::{AddedToken, TokenizerFile, WordSplit};
 
 /// Which package's pooling the model follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,12 +406,7 @@ fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer> {
         false => None,
     };
     if let Some(bpe) = own {
-        let mut vocab: FxHashMap<String, u32> =
-            bpe.vocab().map(|(t, i)| (t.to_owned(), i)).collect();
-        for added in &described.added_tokens {
-            vocab.insert(added.content.clone(), added.id);
-        }
-        let tokens = token_list(path, vocab)?;
+        let tokens = bpe_token_list(path, &bpe, &described.added_tokens)?;
         if let Some(split) = WordSplit::detect(&described, bpe, &tokens) {
             return Ok(ReadTokenizer {
                 pipeline: None,
@@ -453,6 +447,39 @@ fn cap_tokens(tokenizer: &mut Tokenizer, cap: Option<usize>) -> std::result::Res
         .with_truncation(params)
         .map(|_| ())
         .map_err(|e| format!("cannot cap tokens: {e}"))
+}
+
+/// Token strings by id, as `Tokenizer::get_vocab(true)` gives them: the BPE's vocabulary and
+/// the added tokens (an added token's id wins over the vocabulary's for the same text).
+fn bpe_token_list(path: &Path, bpe: &Bpe, added: &[AddedToken]) -> Result<Vec<String>> {
+    let extra = added
+        .iter()
+        .filter(|a| bpe.id(&a.content).is_none())
+        .count();
+    let size = bpe.len() + extra;
+    let mut tokens = vec![String::new(); size];
+    let entries = bpe.vocab().map(|(t, id)| (t, id, None));
+    let added = added
+        .iter()
+        .map(|a| (a.content.as_str(), a.id, bpe.id(&a.content)));
+    for (t, id, replaces) in entries.chain(added) {
+        if let Some(slot) = replaces
+            .filter(|&old| old != id)
+            .and_then(|old| tokens.get_mut(old as usize))
+        {
+            slot.clear();
+        }
+        match tokens.get_mut(id as usize) {
+            Some(slot) => t.clone_into(slot),
+            None => {
+                return Err(Error::in_file(
+                    path,
+                    format!("token {t:?} has id {id}, beyond the vocabulary of {size}"),
+                ));
+            }
+        }
+    }
+    Ok(tokens)
 }
 
 /// Token strings by id, from token → id (every id below the vocabulary's size).

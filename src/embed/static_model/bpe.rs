@@ -12,6 +12,7 @@ use std::collections::BinaryHeap;
 use std::fmt;
 use std::path::Path;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -57,47 +58,63 @@ impl Bpe {
             return Ok(None);
         };
         let bad = |what: String| Error::in_file(path, what);
-        let vocab: FxHashMap<Box<str>, u32> = serde_json::from_str(vocab.get()).map_err(|e| {
+        // The vocabulary and the merges parse at the same time (opening is on the critical
+        // path of every `wordlens embed`).
+        let (vocab, merges) = std::thread::scope(|scope| {
+            let merges = scope.spawn(|| serde_json::from_str::<Vec<MergeEntry<'_>>>(merges.get()));
+            let vocab = serde_json::from_str::<FxHashMap<Box<str>, u32>>(vocab.get());
+            (vocab, merges.join())
+        });
+        let vocab = vocab.map_err(|e| {
             bad(format!(
                 "model.vocab: expected an object of token → id: {e}"
             ))
         })?;
-        let merges: Vec<MergeEntry<'_>> = serde_json::from_str(merges.get()).map_err(|e| {
-            bad(format!(
-                "model.merges: expected a list of \"left right\" strings or [left, right] pairs: {e}"
-            ))
-        })?;
-        let id = |t: &str, rank: usize| {
-            vocab.get(t).copied().ok_or_else(|| {
+        let mut merges = merges
+            .map_err(|_| Error::Internal("parsing model.merges panicked".into()))?
+            .map_err(|e| {
                 bad(format!(
-                    "merge {} uses {t:?}, which is not in model.vocab",
-                    rank + 1
+                    "model.merges: expected a list of \"left right\" strings or [left, right] pairs: {e}"
                 ))
+            })?;
+        merges.retain(|m| !matches!(m, MergeEntry::Version));
+        // Each merge's three lookups in parallel, then the map in file order: later
+        // duplicates win, as in the crate (its map is collected in file order).
+        let resolved: Vec<((u32, u32), (u32, u32))> = merges
+            .par_iter()
+            .enumerate()
+            .map_init(String::new, |joined, (rank, entry)| {
+                let (left, right) = match entry {
+                    MergeEntry::Pair(l, r) => (l, r),
+                    MergeEntry::Malformed(line) => {
+                        return Err(bad(format!(
+                            "merge {}: expected two tokens separated by one space, found {line:?}",
+                            rank + 1
+                        )));
+                    }
+                    MergeEntry::Version => {
+                        return Err(Error::Internal(
+                            "a #version line left among the merges".into(),
+                        ));
+                    }
+                };
+                let id = |t: &str| {
+                    vocab.get(t).copied().ok_or_else(|| {
+                        bad(format!(
+                            "merge {} uses {t:?}, which is not in model.vocab",
+                            rank + 1
+                        ))
+                    })
+                };
+                joined.clear();
+                joined.push_str(left);
+                joined.push_str(right);
+                Ok(((id(left)?, id(right)?), (rank as u32, id(joined)?)))
             })
-        };
+            .collect::<Result<_>>()?;
         let mut merge_map = FxHashMap::default();
-        merge_map.reserve(merges.len());
-        let mut joined = String::new();
-        let mut rank = 0usize;
-        for entry in &merges {
-            let (left, right) = match entry {
-                MergeEntry::Version => continue,
-                MergeEntry::Pair(l, r) => (l, r),
-                MergeEntry::Malformed(line) => {
-                    return Err(bad(format!(
-                        "merge {}: expected two tokens separated by one space, found {line:?}",
-                        rank + 1
-                    )));
-                }
-            };
-            joined.clear();
-            joined.push_str(left);
-            joined.push_str(right);
-            let pair = (id(left, rank)?, id(right, rank)?);
-            // Later duplicates win, as in the crate (its map is collected in file order).
-            merge_map.insert(pair, (rank as u32, id(&joined, rank)?));
-            rank += 1;
-        }
+        merge_map.reserve(resolved.len());
+        merge_map.extend(resolved);
         let mut ascii = [None; 128];
         for (c, slot) in ascii.iter_mut().enumerate() {
             *slot = vocab
@@ -131,6 +148,16 @@ impl Bpe {
     /// The vocabulary, token → id.
     pub fn vocab(&self) -> impl Iterator<Item = (&str, u32)> {
         self.vocab.iter().map(|(t, &i)| (t.as_ref(), i))
+    }
+
+    /// The id of `token`, if it is in the vocabulary.
+    pub fn id(&self, token: &str) -> Option<u32> {
+        self.vocab.get(token).copied()
+    }
+
+    /// Tokens in the vocabulary.
+    pub fn len(&self) -> usize {
+        self.vocab.len()
     }
 
     /// Appends the ids of `word` to `out`. None when the word needs an unknown token the
