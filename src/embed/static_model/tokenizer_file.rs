@@ -73,6 +73,8 @@ impl TokenizerFile<'_> {
 /// full pipeline.
 pub(super) struct WordSplit {
     added: Vec<String>,
+    /// The first characters of `added`.
+    added_starts: Vec<char>,
     pub max_tokens: Option<usize>,
     bpe: Bpe,
     cache: WordCache,
@@ -90,24 +92,44 @@ impl WordSplit {
                     crosses
                 })
             });
+        let added: Vec<String> = file
+            .added_tokens
+            .iter()
+            .map(|a| a.content.clone())
+            .collect();
+        let mut added_starts: Vec<char> = added.iter().filter_map(|a| a.chars().next()).collect();
+        added_starts.sort_unstable();
+        added_starts.dedup();
         ok.then(|| Self {
-            added: file
-                .added_tokens
-                .iter()
-                .map(|a| a.content.clone())
-                .collect(),
+            added,
+            added_starts,
             max_tokens: None,
             bpe,
             cache: WordCache::new(),
         })
     }
 
+    /// Whether `text` holds an added token's text (`<s>`): a search for each only when the
+    /// text has one of their first characters (`<` for Llama's), which few texts have.
+    fn holds_added(&self, text: &str) -> bool {
+        self.added_starts.iter().any(|&c| text.contains(c))
+            && self.added.iter().any(|a| text.contains(a.as_str()))
+    }
+
     /// The ids of `text`, `▁word` by `▁word`, or None to take the full pipeline.
     pub fn ids(&self, text: &str) -> Option<Vec<u32>> {
-        if text.is_empty() || self.added.iter().any(|a| text.contains(a.as_str())) {
+        if text.is_empty() || self.holds_added(text) {
             return None;
         }
-        let normalized = format!("▁{}", text.replace(' ', "▁"));
+        // Llama's normalisation in one pass: `▁` first, then every space as `▁`.
+        let mut normalized = String::with_capacity(3 * text.len() + 3);
+        normalized.push('▁');
+        for (i, part) in text.split(' ').enumerate() {
+            if i > 0 {
+                normalized.push('▁');
+            }
+            normalized.push_str(part);
+        }
         let tokenize = |w: &str, out: &mut Vec<u32>| self.bpe.tokenize(w, out);
         let mut ids = Vec::with_capacity(normalized.len() / 3);
         let mut start = 0;
