@@ -131,8 +131,14 @@ impl VectorExport {
         };
         written.map_err(|e| Error::io(self.out.path(), e))?;
         if let Some(ids) = &mut self.ids {
-            let line = id.replace(['\n', '\r'], " ");
-            writeln!(ids.writer(), "{line}").map_err(|e| Error::io(ids.path(), e))?;
+            let w = ids.writer();
+            let written = match id.contains(['\n', '\r']) {
+                true => w.write_all(id.replace(['\n', '\r'], " ").as_bytes()),
+                false => w.write_all(id.as_bytes()),
+            };
+            written
+                .and_then(|()| w.write_all(b"\n"))
+                .map_err(|e| Error::io(ids.path(), e))?;
         }
         Ok(())
     }
