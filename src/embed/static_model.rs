@@ -1,5 +1,6 @@
-//! Static embedding models: a tokenizer (`tokenizer.json`, read by the `tokenizers` crate)
-//! and one vector per token (`.safetensors`). A document's vector is pooled from its tokens the
+//! Static embedding models: a tokenizer (`tokenizer.json`: Llama-style BPE files read by our
+//! own `bpe` a `▁word` at a time, every other kind by the `tokenizers` crate) and one vector per
+//! token (`.safetensors`). A document's vector is pooled from its tokens the
 //! way the model's own package does it, so vectors match the reference to float precision:
 //!
 //! - model2vec (`embeddings` tensor): text cut to `max_length × median token length` chars,
