@@ -94,7 +94,7 @@ impl StaticModel {
         let config = layout.read_config()?;
         let tk_path = &layout.tokenizer;
         let tk_bytes = std::fs::read(tk_path).map_err(|e| Error::io(tk_path, e))?;
-        // The tensors (f16 models are widened to f32 here) load while the tokenizer is read.
+        // The tensors (bf16 and int8 are decoded to f32 here) load while the tokenizer is read.
         let panicked = |what: &str| Error::Internal(format!("{what} panicked"));
         let (tokenizer, tensors) = std::thread::scope(|scope| {
             let tensors = scope.spawn(|| open_tensors(&layout.tensors));

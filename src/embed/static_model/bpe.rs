@@ -16,9 +16,38 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
-use super::tokenizer_file::TokenizerModel;
 use crate::error::{Error, Result};
+
+/// The `model` section of `tokenizer.json` (BPE, WordPiece or Unigram): what wordlens reads of
+/// it. Here because this reader is its main user; `tokenizer_file` reads the rest of the file.
+#[derive(Deserialize)]
+pub(super) struct TokenizerModel<'a> {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub unk_token: Option<String>,
+    #[serde(default)]
+    pub unk_id: Option<u32>,
+    #[serde(default)]
+    pub continuing_subword_prefix: Option<String>,
+    #[serde(default)]
+    pub end_of_word_suffix: Option<String>,
+    #[serde(default)]
+    pub dropout: Option<f64>,
+    #[serde(default)]
+    pub fuse_unk: bool,
+    #[serde(default)]
+    pub byte_fallback: bool,
+    #[serde(default)]
+    pub ignore_merges: bool,
+    /// Kept raw: only a BPE's is parsed (WordPiece and Unigram files have other shapes).
+    #[serde(borrow, default)]
+    pub vocab: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub merges: Option<&'a RawValue>,
+}
 
 pub(super) struct Bpe {
     vocab: FxHashMap<Box<str>, u32>,
@@ -349,7 +378,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for MergeEntry<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::embed::static_model::tokenizer_file::TokenizerFile;
     use std::collections::BTreeSet;
     use tokenizers::{Model, Tokenizer};
 
@@ -360,8 +388,14 @@ mod tests {
         (path, bytes)
     }
 
+    #[derive(Deserialize)]
+    struct File<'a> {
+        #[serde(borrow)]
+        model: TokenizerModel<'a>,
+    }
+
     fn ours(path: &Path, bytes: &[u8]) -> Result<Option<Bpe>> {
-        let file: TokenizerFile = serde_json::from_slice(bytes).unwrap();
+        let file: File = serde_json::from_slice(bytes).unwrap();
         Bpe::from_model(path, &file.model)
     }
 

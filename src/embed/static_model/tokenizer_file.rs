@@ -3,9 +3,8 @@
 //! path gives the same ids as the `tokenizers` crate's full pipeline.
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use super::bpe::Bpe;
+use super::bpe::{Bpe, TokenizerModel};
 use super::word_cache::WordCache;
 
 /// The parts of `tokenizer.json` wordlens reads without the `tokenizers` crate.
@@ -25,33 +24,6 @@ pub(super) struct TokenizerFile<'a> {
 pub(super) struct AddedToken {
     pub id: u32,
     pub content: String,
-}
-
-#[derive(Deserialize)]
-pub(super) struct TokenizerModel<'a> {
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub unk_token: Option<String>,
-    #[serde(default)]
-    pub unk_id: Option<u32>,
-    #[serde(default)]
-    pub continuing_subword_prefix: Option<String>,
-    #[serde(default)]
-    pub end_of_word_suffix: Option<String>,
-    #[serde(default)]
-    pub dropout: Option<f64>,
-    #[serde(default)]
-    pub fuse_unk: bool,
-    #[serde(default)]
-    pub byte_fallback: bool,
-    #[serde(default)]
-    pub ignore_merges: bool,
-    /// Kept raw: only a BPE's is parsed (WordPiece and Unigram files have other shapes).
-    #[serde(borrow, default)]
-    pub vocab: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub merges: Option<&'a RawValue>,
 }
 
 impl TokenizerFile<'_> {
