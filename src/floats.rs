@@ -4,10 +4,17 @@
 use std::sync::Arc;
 
 /// A float matrix's values, owned or memory-mapped from a file.
-pub enum Floats {
-    Owned(Vec<f32>),
-    /// `len` floats starting `start` bytes into the mapping (4-byte aligned: the writers align
-    /// the block and mappings are page-aligned).
+pub type Floats = Values<f32>;
+
+/// float16 values kept as float16 (their bits): half the memory of `Floats`, widened by the
+/// reader (exactly: every float16 is a float32).
+pub type Halves = Values<u16>;
+
+/// Little-endian values of one type, owned or memory-mapped from a file.
+pub enum Values<T> {
+    Owned(Vec<T>),
+    /// `len` values starting `start` bytes into the mapping (aligned: the writers align the
+    /// block and mappings are page-aligned).
     Mapped {
         map: Arc<memmap2::Mmap>,
         start: usize,
@@ -15,74 +22,51 @@ pub enum Floats {
     },
 }
 
-impl Floats {
-    /// Maps `len` floats at `start` when the bytes are little-endian-compatible and aligned;
+/// The types `Values` holds: plain numbers read from little-endian bytes.
+pub trait LittleEndian: bytemuck::Pod {
+    fn from_le(bytes: &[u8]) -> Self;
+}
+
+impl LittleEndian for f32 {
+    fn from_le(b: &[u8]) -> Self {
+        f32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+}
+
+impl LittleEndian for u16 {
+    fn from_le(b: &[u8]) -> Self {
+        u16::from_le_bytes([b[0], b[1]])
+    }
+}
+
+impl<T: LittleEndian> Values<T> {
+    /// Maps `len` values at `start` when the bytes are little-endian-compatible and aligned;
     /// otherwise copies them (big-endian machines, or an unaligned block).
     pub fn from_map(map: Arc<memmap2::Mmap>, start: usize, len: usize) -> Option<Self> {
-        let bytes = map.get(start..start.checked_add(len.checked_mul(4)?)?)?;
-        if cfg!(target_endian = "little") && bytemuck::try_cast_slice::<u8, f32>(bytes).is_ok() {
-            return Some(Floats::Mapped { map, start, len });
+        let size = std::mem::size_of::<T>();
+        let bytes = map.get(start..start.checked_add(len.checked_mul(size)?)?)?;
+        if cfg!(target_endian = "little") && bytemuck::try_cast_slice::<u8, T>(bytes).is_ok() {
+            return Some(Values::Mapped { map, start, len });
         }
-        Some(Floats::Owned(
-            bytes
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
+        Some(Values::Owned(
+            bytes.chunks_exact(size).map(T::from_le).collect(),
         ))
     }
 
     /// The values.
-    pub fn as_slice(&self) -> &[f32] {
+    pub fn as_slice(&self) -> &[T] {
         match self {
-            Floats::Owned(v) => v,
-            Floats::Mapped { map, start, len } => {
-                bytemuck::try_cast_slice(&map[*start..*start + len * 4]).unwrap_or(&[])
+            Values::Owned(v) => v,
+            Values::Mapped { map, start, len } => {
+                let end = *start + len * std::mem::size_of::<T>();
+                bytemuck::try_cast_slice(&map[*start..end]).unwrap_or(&[])
             }
         }
     }
 
     /// Whether the values are memory-mapped.
     pub fn is_mapped(&self) -> bool {
-        matches!(self, Floats::Mapped { .. })
-    }
-}
-
-/// float16 values kept as float16 (their bits), mapped in place when aligned: half the memory
-/// of `Floats`, widened by the reader (exactly: every float16 is a float32).
-pub enum Halves {
-    Owned(Vec<u16>),
-    Mapped {
-        map: Arc<memmap2::Mmap>,
-        start: usize,
-        len: usize,
-    },
-}
-
-impl Halves {
-    /// Maps `len` little-endian float16 values at `start` when aligned; otherwise copies them.
-    pub fn from_map(map: Arc<memmap2::Mmap>, start: usize, len: usize) -> Option<Self> {
-        let bytes = map.get(start..start.checked_add(len.checked_mul(2)?)?)?;
-        if cfg!(target_endian = "little") && bytemuck::try_cast_slice::<u8, u16>(bytes).is_ok() {
-            return Some(Halves::Mapped { map, start, len });
-        }
-        Some(Halves::Owned(
-            bytes
-                .chunks_exact(2)
-                .map(|b| u16::from_le_bytes([b[0], b[1]]))
-                .collect(),
-        ))
-    }
-
-    /// The values.
-    pub fn as_slice(&self) -> &[half::f16] {
-        use half::slice::HalfBitsSliceExt;
-        let bits: &[u16] = match self {
-            Halves::Owned(v) => v,
-            Halves::Mapped { map, start, len } => {
-                bytemuck::try_cast_slice(&map[*start..*start + len * 2]).unwrap_or(&[])
-            }
-        };
-        bits.reinterpret_cast()
+        matches!(self, Values::Mapped { .. })
     }
 }
 

@@ -336,6 +336,7 @@ mod tests {
         let p = dir.path().join("v.npy");
         let dim = 1024;
         let mut x = VectorExport::create(&p, dim).unwrap();
+        let sync = x.sync_rows as usize;
         let rows = x.sync_rows * 2 + 7;
         for r in 0..rows {
             x.push(&format!("d{r}"), &vec![r as f32; dim]).unwrap();
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(x.finish().unwrap(), rows);
         let bytes = std::fs::read(&p).unwrap();
         assert_eq!(bytes.len(), NPY_HEADER + rows as usize * dim * 4);
-        for r in [0, x_sync_row(dim) - 1, x_sync_row(dim), rows as usize - 1] {
+        for r in [0, sync - 1, sync, rows as usize - 1] {
             let at = NPY_HEADER + (r * dim + dim - 1) * 4;
             let v = f32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
             assert_eq!(v, r as f32);
@@ -351,10 +352,6 @@ mod tests {
         let ids = std::fs::read_to_string(ids_path(&p)).unwrap();
         assert_eq!(ids.lines().count() as u64, rows);
         assert_eq!(ids.lines().last(), Some(format!("d{}", rows - 1).as_str()));
-    }
-
-    fn x_sync_row(dim: usize) -> usize {
-        SYNC_BYTES / (dim * 4)
     }
 
     #[test]

@@ -19,7 +19,7 @@ impl TokenRows {
         let start = row * dim;
         match self {
             TokenRows::F32(m) => axpy(scale, &m.as_slice()[start..start + dim], acc),
-            TokenRows::F16(m) => axpy_f16(scale, &m.as_slice()[start..start + dim], acc),
+            TokenRows::F16(m) => axpy_f16(scale, halves(&m.as_slice()[start..start + dim]), acc),
         }
     }
 
@@ -31,8 +31,7 @@ impl TokenRows {
                 bytemuck::cast_slice(m.as_slice().get(start..start + dim).unwrap_or(&[]))
             }
             TokenRows::F16(m) => {
-                let halves = m.as_slice().get(start..start + dim).unwrap_or(&[]);
-                bytemuck::cast_slice(half::slice::HalfFloatSliceExt::reinterpret_cast(halves))
+                bytemuck::cast_slice(m.as_slice().get(start..start + dim).unwrap_or(&[]))
             }
         };
         prefetch(bytes);
@@ -42,8 +41,12 @@ impl TokenRows {
     pub fn is_mapped(&self) -> bool {
         match self {
             TokenRows::F32(m) => m.is_mapped(),
-            TokenRows::F16(Halves::Mapped { .. }) => true,
-            TokenRows::F16(Halves::Owned(_)) => false,
+            TokenRows::F16(m) => m.is_mapped(),
         }
     }
+}
+
+/// float16 bits as float16 values.
+fn halves(bits: &[u16]) -> &[half::f16] {
+    half::slice::HalfBitsSliceExt::reinterpret_cast(bits)
 }
