@@ -10,11 +10,14 @@ pub mod hnsw;
 pub mod index;
 pub mod ingest;
 pub mod judgments;
+pub mod request;
 mod schema;
 pub mod vectors;
 
 pub use fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
 pub use index::{
-    Contribution, Hit, IndexSettings, Lists, Mode, SearchConfig, SearchIndex, TermScore,
+    Contribution, Hit, IndexSettings, Lists, Mode, QueryInputs, SearchConfig, SearchIndex,
+    TermScore,
 };
 pub use ingest::{DocumentList, DocumentSource};
+pub use request::SearchRequest;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use wordlens::search::{Mode, SearchConfig, SearchIndex};
+use wordlens::search::{Mode, SearchConfig, SearchIndex, SearchRequest};
 use wordlens::text::{CorpusReader, CorpusSpec, TokenizerConfig};
 
 fn index() -> &'static SearchIndex {
@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let index = index();
     for mode in Mode::ALL {
-        let _ = index.search(query, mode, 10, None);
-        let _ = index.search(query, mode, 3, Some("sport"));
+        let _ = index.search(&SearchRequest::new(query, mode, 10));
+        let _ = index.search(&SearchRequest::new(query, mode, 3).with_label(Some("sport")));
     }
 });

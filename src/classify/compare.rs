@@ -18,16 +18,13 @@ use super::tune::{TuneConfig, Tuned};
 use crate::dataset::{self, Dataset, Split, Summary};
 use crate::docvec::encoder::Encoder;
 use crate::docvec::{DocVecConfig, DocVecMethod};
-use crate::embed::glove::GloveConfig;
-use crate::embed::trainer;
-use crate::embed::trainer::TrainConfig;
 use crate::error::{Error, Result};
 use crate::eval::calibration::{Calibration, calibration};
 use crate::eval::metrics::{Metrics, classification};
 use crate::eval::significance;
 use crate::features::TfidfConfig;
 use crate::progress::{Cancel, Progress};
-use crate::text::{CorpusSpec, TextSource, Tokenizer, TokenizerConfig};
+use crate::text::{TextSource, TokenizerConfig};
 
 use super::LogRegConfig;
 
@@ -60,20 +57,8 @@ impl Default for CompareConfig {
     }
 }
 
-/// Where word vectors come from.
-pub enum Vectors {
-    /// A pretrained file or a static model, used as is.
-    Loaded(Encoder),
-    /// word2vec trained on each training split's text plus these extra corpora (never on test).
-    Train {
-        /// The training settings.
-        config: TrainConfig,
-        /// GloVe's own settings (when `config.model` is GloVe).
-        glove: GloveConfig,
-        /// Background corpora added to each training split's text.
-        extra: Vec<CorpusSpec>,
-    },
-}
+/// Where word vectors come from: the resolver's answer (opened, or trained on each split).
+pub use crate::docvec::source::Vectors;
 
 /// One comparison's inputs: the labelled data, every fitting setting, and where vectors come from.
 pub struct Experiment<'a> {
@@ -275,23 +260,10 @@ impl Experiment<'_> {
     ) -> Result<(Encoder, f64)> {
         match &self.vectors {
             Vectors::Loaded(e) => Ok((e.clone(), 0.0)),
-            Vectors::Train {
-                config,
-                glove,
-                extra,
-            } => {
+            Vectors::Train(training) => {
                 let texts: Vec<String> =
                     train.iter().map(|&i| self.data.texts[i].clone()).collect();
-                let mut sources = vec![TextSource::Texts(&texts)];
-                sources.extend(extra.iter().cloned().map(TextSource::File));
-                let t = trainer::train(
-                    &sources,
-                    &Tokenizer::new(self.tokenizer),
-                    config,
-                    glove,
-                    progress,
-                    cancel,
-                )?;
+                let t = training.train(&[TextSource::Texts(&texts)], progress, cancel)?;
                 Ok((
                     Encoder::Words(Arc::new(t.embeddings)),
                     t.stats.seconds_reading + t.stats.seconds_training,
@@ -460,7 +432,7 @@ impl Experiment<'_> {
                     Vectors::Loaded(Encoder::Contextual(m)) => {
                         format!("contextual encoder {}", m.path().display())
                     }
-                    Vectors::Train { .. } => {
+                    Vectors::Train(_) => {
                         "vectors trained on each training split + the bundled Wikipedia sample"
                             .into()
                     }

@@ -7,11 +7,9 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::pipeline::{ModelKind, Pipeline};
-use crate::docvec::encoder::Encoder;
-use crate::embed::contextual::ContextualModel;
+use super::pipeline::Pipeline;
+use crate::docvec::encoder::{Encoder, RefError};
 use crate::embed::io::{parse_w2v_bin, write_w2v_bin};
-use crate::embed::static_model::StaticModel;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 
@@ -76,38 +74,22 @@ pub fn load(path: &Path) -> Result<Pipeline> {
     let mut pipeline: Pipeline = serde_json::from_slice(&bytes[json_start..json_end])
         .map_err(|e| Error::at_line(path, 2, format!("model description is invalid: {e}")))?;
     let rest = &bytes[json_end + 1..];
-    if let Some(r) = pipeline.static_model.clone() {
-        let cannot_open = |e: Error| {
-            Error::at_line(
+    if let Some(r) = &pipeline.static_model {
+        let encoder = r.reopen().map_err(|e| match e {
+            RefError::Unreadable(e) => Error::at_line(
                 path,
                 2,
                 format!("the model this classifier was trained with cannot be opened: {e}"),
-            )
-        };
-        let folder = Path::new(&r.path);
-        let encoder = match r.kind {
-            ModelKind::Static => {
-                Encoder::Static(Arc::new(StaticModel::open(folder).map_err(cannot_open)?))
-            }
-            ModelKind::Contextual => Encoder::Contextual(Arc::new(
-                ContextualModel::open(folder).map_err(cannot_open)?,
-            )),
-        };
-        let now = match &encoder {
-            Encoder::Static(m) => m.fingerprint()?,
-            Encoder::Contextual(m) => m.fingerprint()?,
-            Encoder::Words(_) => String::new(),
-        };
-        if now != r.fingerprint {
-            return Err(Error::at_line(
+            ),
+            RefError::Changed { now } => Error::at_line(
                 path,
                 2,
                 format!(
                     "the model at {} changed since training (checksum {now}, expected {}): retrain the classifier",
                     r.path, r.fingerprint
                 ),
-            ));
-        }
+            ),
+        })?;
         pipeline.encoder = Some(encoder);
     } else if pipeline.kind.uses_embeddings() {
         if rest.is_empty() {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::logreg::{LogReg, LogRegConfig};
-use crate::docvec::encoder::Encoder;
+use crate::docvec::encoder::{Encoder, EncoderRef};
 use crate::docvec::{Coverage, DocVecConfig, DocVecMethod, DocVectorizer};
 use crate::embed::Embeddings;
 use crate::error::{Error, Result};
@@ -129,39 +129,10 @@ pub struct Pipeline {
     pub fit_seconds: f64,
     /// The static model used (path and checksum), checked when the model file is loaded.
     #[serde(default)]
-    pub static_model: Option<StaticModelRef>,
+    pub static_model: Option<EncoderRef>,
     /// The word vectors or static model; not saved in the file, given again on load.
     #[serde(skip)]
     pub encoder: Option<Encoder>,
-}
-
-/// A model folder a saved classifier uses (a static model or a contextual encoder): its folder
-/// and a fingerprint checked on load.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StaticModelRef {
-    /// The model's folder.
-    pub path: String,
-    /// A checksum of its files, compared on load.
-    pub fingerprint: String,
-    /// Which kind of model the folder holds (files written before contextual encoders: static).
-    #[serde(default)]
-    pub kind: ModelKind,
-}
-
-/// The kinds of model folder a classifier can use.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ModelKind {
-    #[default]
-    Static,
-    Contextual,
-}
-
-fn canonical(path: &std::path::Path) -> String {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
 }
 
 /// Documents as a pipeline reads them: their texts (a static model tokenizes them itself) and
@@ -298,17 +269,8 @@ impl Pipeline {
             },
             fit_seconds: 0.0,
             static_model: match &encoder {
-                Some(Encoder::Static(m)) => Some(StaticModelRef {
-                    path: canonical(m.path()),
-                    fingerprint: m.fingerprint()?,
-                    kind: ModelKind::Static,
-                }),
-                Some(Encoder::Contextual(m)) => Some(StaticModelRef {
-                    path: canonical(m.path()),
-                    fingerprint: m.fingerprint()?,
-                    kind: ModelKind::Contextual,
-                }),
-                _ => None,
+                Some(e) => e.reference()?,
+                None => None,
             },
             encoder,
         };

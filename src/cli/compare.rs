@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
     // Every source opens (or is found to be trained) before any comparison runs.
     let vectors: Vec<Vectors> = sources
         .iter()
-        .map(|s| config.comparison_vectors(s))
+        .map(|s| super::vectors::for_comparison(ctx, s))
         .collect::<Result<_>>()?;
     let mut logreg = config.logreg.clone();
     logreg.balanced |= a.balanced;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use wordlens::docvec::encoder::Encoder;
-use wordlens::docvec::source::Located;
+use wordlens::docvec::source::Opened;
 use wordlens::embed::contextual::distill::{TableDtype, distill};
 use wordlens::{Error, Result};
 
@@ -72,17 +72,16 @@ pub fn run(ctx: &Context, a: DistillArgs) -> Result<()> {
         wordlens::text::CorpusReader::open(&wordlens::text::CorpusSpec::new(f.clone()))?;
     }
     let source = super::vectors::source(ctx, Some(&a.from));
-    let Located::At(folder) = ctx.config.resolver()?.locate(&source)? else {
+    let Opened::Ready(opened) = ctx.config.resolver()?.open_or_defer(&source)? else {
         return Err(Error::Usage(
             "--from names an encoder folder or a hub name, not `trained`".into(),
         ));
     };
-    let encoder = match Encoder::open(&folder)? {
+    let encoder = match opened.encoder {
         Encoder::Contextual(m) => m,
         other => {
             return Err(Error::Usage(format!(
-                "{} is not a contextual encoder ({}); distill reads a sentence-transformers folder around a BERT",
-                folder.display(),
+                "{source} is not a contextual encoder ({}); distill reads a sentence-transformers folder around a BERT",
                 other.describe()
             )));
         }

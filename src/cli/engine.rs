@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
-use wordlens::engine::milvus::{EngineQuery, Milvus};
+use wordlens::engine::milvus::Milvus;
 use wordlens::engine::{EngineHit, EngineUri};
 use wordlens::search::evaluate::{SearchEval, Task};
-use wordlens::search::{Mode, SearchIndex};
+use wordlens::search::{FusionOverrides, Mode, SearchIndex, SearchRequest};
 use wordlens::{Error, Result};
 
 use super::Context;
@@ -84,29 +84,10 @@ struct EngineHits<'a> {
 }
 
 /// `search --engine`: the query encoded by the index's encoder, answered by the engine.
-pub fn search(
-    index: &SearchIndex,
-    uri: &str,
-    mode: Mode,
-    query: &str,
-    k: usize,
-    label: Option<&str>,
-    json: bool,
-) -> Result<()> {
+pub fn search(index: &SearchIndex, uri: &str, request: &SearchRequest, json: bool) -> Result<()> {
     let engine = connect(uri)?;
     engine.check_export_of(index)?;
-    let tokens = index.tokenizer().tokenize(query);
-    let vector = index.query_vector(query, &tokens);
-    let hits: Vec<EngineHit> = engine.search(&EngineQuery {
-        mode,
-        text: query,
-        vector: vector.as_deref(),
-        fusion: index.fusion(),
-        k,
-        candidates: index.config.candidates.max(k),
-        exclude: None,
-        label,
-    })?;
+    let hits: Vec<EngineHit> = engine.search(index, request)?;
     let numbers = wordlens::engine::milvus::doc_numbers(index);
     let results: Vec<EngineResult> = hits
         .iter()
@@ -125,11 +106,11 @@ pub fn search(
     if json {
         return print_json(&EngineHits {
             engine: engine.uri().to_string(),
-            mode,
+            mode: request.mode,
             hits: results,
         });
     }
-    let mut out = format!("{} ({} mode)\n", engine.uri(), mode.name());
+    let mut out = format!("{} ({} mode)\n", engine.uri(), request.mode.name());
     for (i, r) in results.iter().enumerate() {
         let label = r.label.map(|l| format!(" [{l}]")).unwrap_or_default();
         out.push_str(&format!(
@@ -147,10 +128,16 @@ pub fn search(
 }
 
 /// `eval-search --engine`: the same task answered by the engine.
-pub fn evaluate(ctx: &Context, index: &SearchIndex, uri: &str, task: &Task) -> Result<EngineEval> {
+pub fn evaluate(
+    ctx: &Context,
+    index: &SearchIndex,
+    uri: &str,
+    task: &Task,
+    overrides: &FusionOverrides,
+) -> Result<EngineEval> {
     let engine = connect(uri)?;
-    let eval =
-        wordlens::engine::evaluate::run(index, &engine, task, &Bar::new(ctx.quiet), &ctx.cancel)?;
+    let bar = Bar::new(ctx.quiet);
+    let eval = wordlens::engine::evaluate::run(index, &engine, task, overrides, &bar, &ctx.cancel)?;
     Ok(EngineEval {
         uri: engine.uri().to_string(),
         eval,

@@ -80,13 +80,14 @@ struct Output {
 }
 
 pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
-    let index = open(ctx, &a.index, &a.fusion)?;
+    let index = open(ctx, &a.index)?;
+    let overrides = a.fusion.overrides()?;
     let mut task = task(&index, &a)?;
     if let Some(n) = a.max_queries {
         task = task.sample(n);
     }
-    let run = evaluate::run(&index, &task)?;
-    let current = index.fusion();
+    let run = evaluate::run(&index, &task, &overrides)?;
+    let current = index.fusion_with(&overrides);
     let sweep = a.sweep.then(|| sweep::sweep(&run, &task, current));
     let tuning = a.tune.then(|| sweep::tune(&run, &task, current));
     if let Some(t) = &tuning {
@@ -94,7 +95,7 @@ pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
     }
     #[cfg(feature = "milvus")]
     let engine = match &a.engine {
-        Some(uri) => Some(super::engine::evaluate(ctx, &index, uri, &task)?),
+        Some(uri) => Some(super::engine::evaluate(ctx, &index, uri, &task, &overrides)?),
         None => None,
     };
     #[cfg(not(feature = "milvus"))]

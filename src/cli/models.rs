@@ -5,8 +5,7 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use wordlens::embed::contextual::{ContextualModel, is_encoder_folder};
-use wordlens::embed::static_model::StaticModel;
+use wordlens::docvec::encoder::Encoder;
 use wordlens::hub::{self, ModelName, cache};
 use wordlens::{Error, Result};
 
@@ -53,14 +52,15 @@ fn describe(name: String, dir: &Path) -> Found {
     let bytes = cache::size_on_disk(dir);
     let path = dir.display().to_string();
     // (kind, dimension, vocabulary) of an encoder or a static model.
-    let read = if is_encoder_folder(dir) {
-        ContextualModel::open(dir).map(|m| {
-            let vocab = m.tokenizer().get_vocab_size(true);
-            ("contextual encoder (BERT)".to_string(), m.dim(), vocab)
-        })
-    } else {
-        StaticModel::open(dir).map(|m| (m.family.name().to_string(), m.dim(), m.vocab_size()))
-    };
+    let read = Encoder::open(dir).map(|encoder| match encoder {
+        Encoder::Contextual(m) => (
+            "contextual encoder (BERT)".to_string(),
+            m.dim(),
+            m.tokenizer().get_vocab_size(true),
+        ),
+        Encoder::Static(m) => (m.family.name().to_string(), m.dim(), m.vocab_size()),
+        Encoder::Words(e) => ("word vectors".to_string(), e.dim(), e.len()),
+    });
     let (kind, dim, vocab) = match read {
         Ok((kind, dim, vocab)) => (kind, Some(dim), Some(vocab)),
         Err(e) => (format!("not readable by wordlens: {e}"), None, None),
@@ -158,10 +158,10 @@ fn pull(ctx: &Context, arg: &str) -> Result<()> {
             f.path, f.bytes, f.checked
         ));
     }
-    let described = if is_encoder_folder(&pulled.dir) {
-        ContextualModel::open(&pulled.dir)?.describe()
-    } else {
-        StaticModel::open(&pulled.dir)?.describe()
+    let described = match Encoder::open(&pulled.dir)? {
+        Encoder::Contextual(m) => m.describe(),
+        Encoder::Static(m) => m.describe(),
+        other => other.describe(),
     };
     out.push_str(&format!(
         "{name} at {} in {}\n{described}\nuse it with --vectors {name}\n",

@@ -19,7 +19,7 @@ use super::eval_embeddings::{EvalReport, evaluate, render as render_embeddings};
 use super::eval_search::render_eval;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
-use super::vectors::{resolve_source, sources};
+use super::vectors::{for_comparison, resolve_source, sources};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -64,21 +64,28 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer))?;
     let bar = Bar::new(ctx.quiet);
 
-    // 1. Word vectors (the first source) and their intrinsic scores.
+    // 1. Word vectors (the first source) and their intrinsic scores. `trained` is trained
+    // here on the whole collection for the scores and the index; its comparison retrains on
+    // the training split only.
     let sources = sources(ctx, c.vectors.as_deref())?;
-    let emb = resolve_source(ctx, &sources[0], &[TextSource::Texts(&data.texts)])?.encoder;
+    let first = for_comparison(ctx, &sources[0])?;
+    let emb = match &first {
+        Vectors::Loaded(e) => e.clone(),
+        Vectors::Train(_) => {
+            resolve_source(ctx, &sources[0], &[TextSource::Texts(&data.texts)])?.encoder
+        }
+    };
     let embeddings = evaluate(&*emb.words()?, &config.eval_files())?;
 
-    // 2. With vs without embeddings, per source (trained vectors are retrained on the training
-    // split only).
+    // 2. With vs without embeddings, per source (each opened once).
     let mut runs = Vec::new();
-    for (k, s) in sources.iter().enumerate() {
-        let given = match (k, config.comparison_vectors(s)?) {
-            (_, Vectors::Train { .. }) => None,
-            (0, Vectors::Loaded(_)) => Some(emb.clone()),
-            (_, Vectors::Loaded(e)) => Some(e),
+    let mut first = Some(first);
+    for s in &sources {
+        let vectors = match first.take() {
+            Some(v) => v,
+            None => for_comparison(ctx, s)?,
         };
-        let report = config.held_out(&data, given, &a.train_sizes, &bar, &ctx.cancel)?;
+        let report = config.held_out(&data, vectors, &a.train_sizes, &bar, &ctx.cancel)?;
         runs.push(SourceRun {
             source: s.short_name(),
             report,

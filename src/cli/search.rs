@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use wordlens::docvec::DocVecMethod;
-use wordlens::search::{Fusion, FusionOverrides, Hit, Mode, Normalization, SearchIndex};
+use wordlens::search::{
+    Fusion, FusionOverrides, Hit, Mode, Normalization, SearchIndex, SearchRequest,
+};
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
@@ -171,14 +173,8 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     ))
 }
 
-pub(super) fn open(
-    ctx: &Context,
-    dir: &std::path::Path,
-    fusion: &FusionArgs,
-) -> Result<SearchIndex> {
-    let mut index = SearchIndex::open(dir, &ctx.config.search)?;
-    index.overrides = fusion.overrides()?;
-    Ok(index)
+pub(super) fn open(ctx: &Context, dir: &std::path::Path) -> Result<SearchIndex> {
+    SearchIndex::open(dir, &ctx.config.search)
 }
 
 impl FusionArgs {
@@ -205,11 +201,14 @@ struct Hits<'a> {
 }
 
 pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
-    let index = open(ctx, &a.index, &a.fusion)?;
+    let index = open(ctx, &a.index)?;
+    let request = SearchRequest::new(a.query.join(" "), a.mode, a.k)
+        .with_label(a.label.as_deref())
+        .with_overrides(a.fusion.overrides()?);
     if let Some(uri) = &a.engine {
-        return engine_search(&index, uri, &a);
+        return engine_search(&index, uri, &request, a.json);
     }
-    let hits = index.search(&a.query.join(" "), a.mode, a.k, a.label.as_deref())?;
+    let hits = index.search(&request)?;
     if a.json {
         return print_json(&Hits { hits: &hits });
     }
@@ -237,20 +236,12 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
 }
 
 #[cfg(feature = "milvus")]
-fn engine_search(index: &SearchIndex, uri: &str, a: &SearchArgs) -> Result<()> {
-    super::engine::search(
-        index,
-        uri,
-        a.mode,
-        &a.query.join(" "),
-        a.k,
-        a.label.as_deref(),
-        a.json,
-    )
+fn engine_search(index: &SearchIndex, uri: &str, request: &SearchRequest, json: bool) -> Result<()> {
+    super::engine::search(index, uri, request, json)
 }
 
 #[cfg(not(feature = "milvus"))]
-fn engine_search(_: &SearchIndex, _: &str, _: &SearchArgs) -> Result<()> {
+fn engine_search(_: &SearchIndex, _: &str, _: &SearchRequest, _: bool) -> Result<()> {
     Err(Error::Usage(
         "--engine: this wordlens was built without the `milvus` feature".into(),
     ))

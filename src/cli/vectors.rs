@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use wordlens::Result;
 use wordlens::docvec::encoder::Encoder;
-use wordlens::docvec::source::{Resolved, VectorSource};
-use wordlens::embed::{Embeddings, io};
+use wordlens::docvec::source::{Resolved, VectorSource, Vectors};
+use wordlens::embed::Embeddings;
 use wordlens::text::TextSource;
 
 use super::Context;
@@ -62,19 +62,31 @@ pub fn resolve_source(
     Ok(resolved)
 }
 
-/// A vectors file (not a model or a name: `convert` reads and writes files), warnings printed.
-pub fn load_file(ctx: &Context, path: &Path) -> Result<Embeddings> {
-    let loaded = io::read_in(path, ctx.config.vectors.word_encoding()?)?;
-    if let Some(warning) = loaded.notes.warning(&path.display().to_string()) {
+/// `source` as a comparison takes it: opened (read warnings printed), or `trained` on each
+/// training split later.
+pub fn for_comparison(ctx: &Context, source: &VectorSource) -> Result<Vectors> {
+    let opened = ctx.config.resolver()?.open_or_defer(source)?;
+    if let Some(warning) = opened.notes().and_then(|n| n.warning(&source.to_string())) {
         eprintln!("{warning}");
     }
-    Ok(loaded.embeddings)
+    Ok(opened.into_vectors())
+}
+
+/// The word table of a vectors file or model folder at `path` (`convert --in`): read by the
+/// resolver in `[vectors] encoding`, warnings printed; never a name or `trained`.
+pub fn load_file(ctx: &Context, path: &Path) -> Result<Arc<Embeddings>> {
+    let source = VectorSource::Path(path.to_path_buf());
+    word_table(ctx, resolve_source(ctx, &source, &[])?.encoder)
 }
 
 /// The word table of `arg` for word-level questions (a static model's whole-word tokens; an
 /// encoder's, read through it with a progress bar).
 pub fn words(ctx: &Context, arg: Option<&str>) -> Result<Arc<Embeddings>> {
-    match resolve(ctx, arg, &[])?.encoder {
+    word_table(ctx, resolve(ctx, arg, &[])?.encoder)
+}
+
+fn word_table(ctx: &Context, encoder: Encoder) -> Result<Arc<Embeddings>> {
+    match encoder {
         Encoder::Contextual(m) => m.word_table(&Bar::new(ctx.quiet), &ctx.cancel),
         other => other.words(),
     }

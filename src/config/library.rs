@@ -4,8 +4,7 @@
 use crate::classify::compare::{self, CompareReport, Experiment, Vectors};
 use crate::classify::pipeline::{FeatureKind, FitSettings};
 use crate::dataset::{self, Dataset};
-use crate::docvec::encoder::Encoder;
-use crate::docvec::source::{Located, Resolver, Training, VectorSource};
+use crate::docvec::source::{Resolver, Training, VectorSource};
 use crate::embed::AnalogyMethod;
 use crate::embed::eval::EvalFiles;
 use crate::error::Result;
@@ -42,14 +41,20 @@ impl Config {
         Ok(Resolver {
             bundled: self.data_file(&self.vectors.bundled),
             hub_cache: hub::cache_dir(&self.vectors.hub_cache)?,
-            training: Training {
-                config: self.word2vec.clone(),
-                glove: self.glove.clone(),
-                extra: self.background_corpus(),
-                tokenizer: self.tokenizer.clone(),
-            },
+            training: self.training(),
             encoding: self.vectors.word_encoding()?,
         })
+    }
+
+    /// How `trained` vectors are trained: `[word2vec]` (or `[glove]`) on the texts plus the
+    /// background corpus, with `[tokenizer]`.
+    pub fn training(&self) -> Training {
+        Training {
+            config: self.word2vec.clone(),
+            glove: self.glove.clone(),
+            extra: self.background_corpus(),
+            tokenizer: self.tokenizer.clone(),
+        }
     }
 
     /// The vectors when no `--vectors` is given: `[vectors] default`.
@@ -72,25 +77,6 @@ impl Config {
         })
     }
 
-    /// The vectors a comparison uses for `source`: a loaded encoder, or vectors trained on
-    /// each training split (never on test rows) for `trained`.
-    pub fn comparison_vectors(&self, source: &VectorSource) -> Result<Vectors> {
-        Ok(match self.resolver()?.locate(source)? {
-            Located::At(path) => Vectors::Loaded(Encoder::open(&path)?),
-            Located::Train => self.vectors_to_train(),
-        })
-    }
-
-    /// Vectors a comparison trains on each training split: `[word2vec]` (or `[glove]`) on
-    /// the split's texts plus the background corpus.
-    pub fn vectors_to_train(&self) -> Vectors {
-        Vectors::Train {
-            config: self.word2vec.clone(),
-            glove: self.glove.clone(),
-            extra: self.background_corpus(),
-        }
-    }
-
     /// Features `kind` with every other fitting setting from this config.
     pub fn fit_settings(&self, kind: FeatureKind) -> FitSettings<'_> {
         FitSettings {
@@ -104,12 +90,12 @@ impl Config {
     }
 
     /// The held-out comparison that `wordlens report` and the TUI run: one stratified split as
-    /// `[compare]` sets it, with `given` vectors, or vectors trained on each training split
-    /// plus the background corpus (never on test rows).
+    /// `[compare]` sets it, with `vectors` as the resolver opened them (`trained`: trained on
+    /// each training split plus the background corpus, never on test rows).
     pub fn held_out(
         &self,
         data: &Dataset,
-        given: Option<Encoder>,
+        vectors: Vectors,
         train_sizes: &[f64],
         progress: &dyn Progress,
         cancel: &Cancel,
@@ -120,10 +106,6 @@ impl Config {
             self.compare.test_fraction,
             self.compare.seed,
         );
-        let vectors = match given {
-            Some(e) => Vectors::Loaded(e),
-            None => self.vectors_to_train(),
-        };
         let experiment = Experiment {
             data,
             tokenizer: &self.tokenizer,

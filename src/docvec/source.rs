@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::encoder::Encoder;
 use crate::embed::glove::GloveConfig;
 use crate::embed::io::{ReadNotes, WordEncoding};
-use crate::embed::trainer::{self, TrainConfig};
+use crate::embed::trainer::{self, TrainConfig, Trained};
 use crate::error::{Error, Result};
 use crate::hub::{self, ModelName};
 use crate::progress::{Cancel, Progress};
@@ -158,7 +158,9 @@ pub enum Located {
     Train,
 }
 
-/// How vectors are trained for `trained`: the settings and the background corpus.
+/// How vectors are trained for `trained`: the settings and the background corpus. The one
+/// place that trains "the texts plus the background corpus", for the resolver, a
+/// comparison's training splits and the TUI's Train tab alike.
 #[derive(Debug, Clone)]
 pub struct Training {
     /// `[word2vec]` (model, dimension, ...).
@@ -171,6 +173,45 @@ pub struct Training {
     pub tokenizer: TokenizerConfig,
 }
 
+impl Training {
+    /// The same training with other `[word2vec]` settings (the TUI's Train tab).
+    pub fn with_config(&self, config: TrainConfig) -> Self {
+        Self {
+            config,
+            ..self.clone()
+        }
+    }
+
+    /// Trains on `texts` plus the background corpus, reporting to `progress` and stopping at
+    /// `cancel`.
+    pub fn train(
+        &self,
+        texts: &[TextSource<'_>],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<Trained> {
+        let mut sources = texts.to_vec();
+        sources.extend(self.extra.iter().cloned().map(TextSource::File));
+        trainer::train(
+            &sources,
+            &Tokenizer::new(&self.tokenizer),
+            &self.config,
+            &self.glove,
+            progress,
+            cancel,
+        )
+    }
+
+    /// One line naming what is trained: `word2vec trained on the collection + background corpus`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{:?} trained on the collection + background corpus",
+            self.config.model
+        )
+        .to_lowercase()
+    }
+}
+
 /// Vectors ready to use, what they are, and what reading them noticed.
 pub struct Resolved {
     /// The vectors.
@@ -179,6 +220,42 @@ pub struct Resolved {
     pub notes: ReadNotes,
     /// One line naming where they came from.
     pub source: String,
+}
+
+/// Vectors as a comparison takes them: opened now, or trained later on each training split
+/// (never on test rows).
+#[derive(Debug, Clone)]
+pub enum Vectors {
+    /// A vectors file, a static model or an encoder, used as is.
+    Loaded(Encoder),
+    /// Trained on each training split's texts plus the background corpus.
+    Train(Training),
+}
+
+/// What `Resolver::open_or_defer` gives: vectors opened, or the training to run later.
+pub enum Opened {
+    /// A file or folder, opened.
+    Ready(Resolved),
+    /// `trained`: nothing read yet.
+    Train(Training),
+}
+
+impl Opened {
+    /// The vectors a comparison takes (read notes are the caller's to show first).
+    pub fn into_vectors(self) -> Vectors {
+        match self {
+            Opened::Ready(r) => Vectors::Loaded(r.encoder),
+            Opened::Train(t) => Vectors::Train(t),
+        }
+    }
+
+    /// What reading noticed (nothing for training).
+    pub fn notes(&self) -> Option<&ReadNotes> {
+        match self {
+            Opened::Ready(r) => Some(&r.notes),
+            Opened::Train(_) => None,
+        }
+    }
 }
 
 /// Turns vector sources into vectors.
@@ -217,6 +294,26 @@ impl Resolver {
         }
     }
 
+    /// Opens `source` when it names a file or folder (words read in `[vectors] encoding`);
+    /// `trained` gives the training to run, so a comparison can train on each split.
+    pub fn open_or_defer(&self, source: &VectorSource) -> Result<Opened> {
+        let path = match self.locate(source)? {
+            Located::At(path) => path,
+            Located::Train => return Ok(Opened::Train(self.training.clone())),
+        };
+        let (encoder, notes) = Encoder::open_with_notes(&path, self.encoding)?;
+        let source = match source {
+            VectorSource::Default => format!("bundled model: {}", encoder.describe()),
+            VectorSource::Hub(n) => format!("{n}: {}", encoder.describe()),
+            _ => format!("{}: {}", path.display(), encoder.describe()),
+        };
+        Ok(Opened::Ready(Resolved {
+            encoder,
+            notes,
+            source,
+        }))
+    }
+
     /// The vectors of `source`; `trained` trains on `collection` plus the background corpus
     /// (reporting to `progress`, stopping at `cancel`).
     pub fn open(
@@ -226,40 +323,14 @@ impl Resolver {
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<Resolved> {
-        match self.locate(source)? {
-            Located::At(path) => {
-                let (encoder, notes) = Encoder::open_with_notes(&path, self.encoding)?;
-                let source = match source {
-                    VectorSource::Default => format!("bundled model: {}", encoder.describe()),
-                    VectorSource::Hub(n) => format!("{n}: {}", encoder.describe()),
-                    _ => format!("{}: {}", path.display(), encoder.describe()),
-                };
-                Ok(Resolved {
-                    encoder,
-                    notes,
-                    source,
-                })
-            }
-            Located::Train => {
-                let t = &self.training;
-                let mut sources = collection.to_vec();
-                sources.extend(t.extra.iter().cloned().map(TextSource::File));
-                let trained = trainer::train(
-                    &sources,
-                    &Tokenizer::new(&t.tokenizer),
-                    &t.config,
-                    &t.glove,
-                    progress,
-                    cancel,
-                )?;
+        match self.open_or_defer(source)? {
+            Opened::Ready(resolved) => Ok(resolved),
+            Opened::Train(training) => {
+                let trained = training.train(collection, progress, cancel)?;
                 Ok(Resolved {
                     encoder: Encoder::Words(Arc::new(trained.embeddings)),
                     notes: ReadNotes::default(),
-                    source: format!(
-                        "{:?} trained on the collection + background corpus",
-                        t.config.model
-                    )
-                    .to_lowercase(),
+                    source: training.describe(),
                 })
             }
         }

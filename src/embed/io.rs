@@ -185,16 +185,14 @@ pub fn read(path: &Path) -> Result<Loaded> {
 }
 
 /// Reads any supported vector file, its words in `encoding`; the native format (always UTF-8)
-/// is memory-mapped, not read. A static model folder gives the table of its tokens that are
-/// whole words.
+/// is memory-mapped, not read. A folder is refused: models are `docvec::encoder`'s.
 pub fn read_in(path: &Path, encoding: WordEncoding) -> Result<Loaded> {
     if path.is_dir() {
-        let model = crate::embed::static_model::StaticModel::open(path)?;
-        return Ok(Loaded {
-            embeddings: model.into_word_table()?,
-            format: VectorFormat::StaticModel,
-            notes: ReadNotes::default(),
-        });
+        // Which model a folder holds is `docvec::encoder`'s to decide (`--vectors` opens it).
+        return Err(Error::in_file(
+            path,
+            "is a folder; expected a vectors file (model folders open through --vectors)",
+        ));
     }
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     std::fs::File::open(path)

@@ -3,20 +3,21 @@
 
 use std::time::Instant;
 
-use super::milvus::{EngineQuery, Milvus, doc_numbers};
+use super::milvus::{Milvus, doc_numbers};
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, Progress, Report};
 use crate::search::evaluate::{Judgments, Scores, SearchEval, Task, summarize};
-use crate::search::{Mode, SearchIndex};
+use crate::search::{FusionOverrides, Mode, SearchIndex, SearchRequest};
 
 /// Runs `task`'s queries through `engine` in every mode: queries encoded by `index`'s own
 /// encoder (a document query sends its stored vector and leaves itself out), hybrid fused by
-/// the engine's ranker with the index's fusion setting. Queries go one at a time, so the
+/// the engine's ranker with the index's fusion setting under `overrides`. Queries go one at a time, so the
 /// times are the engine's latency as one client sees it.
 pub fn run(
     index: &SearchIndex,
     engine: &Milvus,
     task: &Task,
+    overrides: &FusionOverrides,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<SearchEval> {
@@ -25,8 +26,7 @@ pub fn run(
     }
     engine.check_export_of(index)?;
     let numbers = doc_numbers(index);
-    let fusion = index.fusion();
-    let candidates = index.config.candidates.max(100);
+    let fusion = index.fusion_with(overrides);
     let mut scores: [Vec<Scores>; 3] = Default::default();
     let mut times: [Vec<f64>; 3] = Default::default();
     let total = (task.queries.len() * Mode::ALL.len()) as u64;
@@ -39,29 +39,12 @@ pub fn run(
         for (i, (q, judgments)) in task.queries.iter().zip(&judgments).enumerate() {
             cancel.check()?;
             let started = Instant::now();
-            let (vector, exclude) = match q.as_document {
-                Some(d) => (
-                    index.document_vector(d),
-                    index
-                        .documents()
-                        .get(d as usize)
-                        .map(|info| info.id.as_str()),
-                ),
-                None => {
-                    let tokens = index.tokenizer().tokenize(&q.text);
-                    (index.query_vector(&q.text, &tokens), None)
-                }
+            let request = SearchRequest {
+                exclude: q.as_document,
+                overrides: *overrides,
+                ..SearchRequest::new(q.text.as_str(), mode, 100)
             };
-            let hits = engine.search(&EngineQuery {
-                mode,
-                text: &q.text,
-                vector: vector.as_deref(),
-                fusion,
-                k: 100,
-                candidates,
-                exclude,
-                label: None,
-            })?;
+            let hits = engine.search(index, &request)?;
             times[m].push(started.elapsed().as_secs_f64() * 1e3);
             let ranking: Vec<u32> = hits
                 .iter()

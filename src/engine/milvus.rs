@@ -37,7 +37,6 @@ const F_DENSE: &str = "dense";
 const F_SPARSE: &str = "sparse";
 
 mod search;
-pub use search::EngineQuery;
 
 /// What a collection holds, as far as wordlens is concerned.
 enum Stored {

@@ -10,7 +10,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::index::{Lists, Mode, SearchIndex};
+use super::fusion::FusionOverrides;
+use super::index::{Lists, Mode, QueryInputs, SearchIndex};
+use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::eval::significance::PairedTest;
 use crate::text::corpus::read_small_text;
@@ -296,8 +298,8 @@ impl Judgments {
     }
 }
 
-/// Runs `task` in every mode with the index's fusion.
-pub fn run(index: &SearchIndex, task: &Task) -> Result<Run> {
+/// Runs `task` in every mode with the index's fusion under `overrides`.
+pub fn run(index: &SearchIndex, task: &Task, overrides: &FusionOverrides) -> Result<Run> {
     if task.queries.is_empty() {
         return Err(Error::Usage("no queries to evaluate".into()));
     }
@@ -306,7 +308,7 @@ pub fn run(index: &SearchIndex, task: &Task) -> Result<Run> {
         .par_iter()
         .map(|q| Judgments::of(index, q))
         .collect();
-    let fusion = index.fusion();
+    let fusion = index.fusion_with(overrides);
     let take = index.config.candidates.max(100);
     let mut scores: [Vec<Scores>; 3] = Default::default();
     let mut times: [Vec<f64>; 3] = Default::default();
@@ -326,7 +328,15 @@ pub fn run(index: &SearchIndex, task: &Task) -> Result<Run> {
                         index.query_vector(&q.text, &tokens),
                     ),
                 };
-                let lists = index.lists(mode, &*query, qv.as_deref(), take, q.as_document, None)?;
+                let request = SearchRequest {
+                    exclude: q.as_document,
+                    ..SearchRequest::new(q.text.as_str(), mode, 100)
+                };
+                let inputs = QueryInputs {
+                    bm25: &*query,
+                    vector: qv.as_deref(),
+                };
+                let lists = index.lists(&request, inputs, take)?;
                 let ranking: Vec<u32> = lists
                     .ranking(mode, &fusion, 100)
                     .into_iter()
@@ -391,7 +401,7 @@ pub fn known_item_task(index: &SearchIndex) -> Result<Task> {
 
 /// Each document's title as a query for that document (MRR@10).
 pub fn known_item_titles(index: &SearchIndex) -> Result<SearchEval> {
-    Ok(run(index, &known_item_task(index)?)?.eval)
+    Ok(run(index, &known_item_task(index)?, &FusionOverrides::default())?.eval)
 }
 
 /// TREC topics (`qid<TAB>query`) and qrels (`qid 0 docid relevance`).
@@ -463,7 +473,7 @@ pub fn trec_task(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<Tas
 
 /// The queries and judgments of TREC files (nDCG@10).
 pub fn trec(index: &SearchIndex, topics: &Path, qrels: &Path) -> Result<SearchEval> {
-    Ok(run(index, &trec_task(index, topics, qrels)?)?.eval)
+    Ok(run(index, &trec_task(index, topics, qrels)?, &FusionOverrides::default())?.eval)
 }
 
 /// Every document's text as the query (itself excluded); the documents with its label are
@@ -498,7 +508,7 @@ pub fn document_task(index: &SearchIndex) -> Result<Task> {
 
 /// Each document's text as a query for the others of its label (label precision@10).
 pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
-    Ok(run(index, &document_task(index)?)?.eval)
+    Ok(run(index, &document_task(index)?, &FusionOverrides::default())?.eval)
 }
 
 #[cfg(test)]

@@ -55,16 +55,6 @@ pub struct FusionSetting {
 }
 
 impl FusionSetting {
-    /// Config's default.
-    pub fn from_config(config: &crate::search::SearchConfig) -> Self {
-        Self {
-            fusion: config.fusion,
-            vector_weight: config.vector_weight,
-            normalization: config.normalization,
-            rrf_k: config.rrf_k,
-        }
-    }
-
     /// A weighted sum: the weight to the vector score, 1 − the weight to BM25, after `normalization`.
     pub fn convex(vector_weight: f64, normalization: Normalization) -> Self {
         Self {

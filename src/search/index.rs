@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
@@ -16,15 +15,12 @@ use super::fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
 use super::hnsw::{AnnConfig, Hnsw};
 use super::ingest::{Destination, DocumentList, DocumentSource, Prefetched, Vectorizing, ingest};
 use super::schema::{
-    CONTEXTUAL_DIR, DocInfo, EncoderKind, Fields, META_VERSION, Meta, STATIC_DIR, addresses,
+    DocInfo, Fields, META_VERSION, Meta, addresses,
     schema, tantivy_error, write_meta,
 };
 use super::vectors::{DocVectorWriter, DocVectors};
 use crate::docvec::encoder::Encoder;
 use crate::docvec::{DocVecConfig, DocVecMethod, DocVectorizer};
-use crate::embed::contextual::ContextualModel;
-use crate::embed::io;
-use crate::embed::static_model::StaticModel;
 use crate::error::{Error, Result};
 use crate::features::{Tfidf, TfidfConfig};
 use crate::kernels::normalize;
@@ -32,7 +28,7 @@ use crate::progress::{Cancel, Progress};
 use crate::text::{Document, Tokenizer, TokenizerConfig};
 
 pub use explain::TermScore;
-pub use rank::{Contribution, Hit, Lists, Mode, Ranked};
+pub use rank::{Contribution, Hit, Lists, Mode, QueryInputs};
 
 /// What a new index is built with: the tokenizer (BM25 and word vectors alike), the `[search]`
 /// settings, and how word vectors pool into document vectors (`[docvec]`; a static model pools
@@ -94,6 +90,16 @@ impl Default for SearchConfig {
 }
 
 impl SearchConfig {
+    /// The fusion setting these values describe (hybrid mode's default).
+    pub fn fusion_setting(&self) -> FusionSetting {
+        FusionSetting {
+            fusion: self.fusion,
+            vector_weight: self.vector_weight,
+            normalization: self.normalization,
+            rrf_k: self.rrf_k,
+        }
+    }
+
     /// Errors naming the `search` key of a value out of range (flags are checked by clap; a
     /// config file gets the same limits here).
     pub fn validate(&self) -> Result<()> {
@@ -151,8 +157,6 @@ pub struct SearchIndex {
     /// commit during `add`); ignored, and deleted by the next `add`.
     orphans: Vec<u64>,
     pub config: SearchConfig,
-    /// What the command line (or the TUI) sets over the stored and configured fusion.
-    pub overrides: FusionOverrides,
     /// The stored tuned setting; behind a lock so that the TUI, which shares the index with
     /// its background jobs, can re-tune it.
     tuned: std::sync::RwLock<Option<FusionSetting>>,
@@ -197,17 +201,7 @@ impl SearchIndex {
         let reader = index.reader().map_err(tantivy_error(dir))?;
         let n = meta.documents.len();
         let (addresses, orphans) = addresses(&reader.searcher(), n, dir)?;
-        let encoder = match meta.encoder {
-            EncoderKind::Words => {
-                Encoder::Words(Arc::new(io::read(&dir.join("embeddings.bin"))?.embeddings))
-            }
-            EncoderKind::Static => {
-                Encoder::Static(Arc::new(StaticModel::open(&dir.join(STATIC_DIR))?))
-            }
-            EncoderKind::Contextual => {
-                Encoder::Contextual(Arc::new(ContextualModel::open(&dir.join(CONTEXTUAL_DIR))?))
-            }
-        };
+        let encoder = meta.encoder.reopen_saved(dir)?;
         let vectors = DocVectors::read(&dir.join("vectors.bin"), n, encoder.dim())?;
         let ann = match meta.ann_docs {
             Some(covered) if covered <= n => Some(Hnsw::read(&dir.join("ann.bin"), covered)?),
@@ -228,7 +222,6 @@ impl SearchIndex {
             addresses,
             orphans,
             config: config.clone(),
-            overrides: FusionOverrides::default(),
         })
     }
 
@@ -301,13 +294,18 @@ impl SearchIndex {
         (!row.iter().all(|&x| x == 0.0)).then(|| row.to_vec())
     }
 
-    /// The fusion hybrid mode uses: the flags' overrides, else the setting `eval-search
-    /// --tune` stored, else config's default.
+    /// The fusion hybrid mode uses: the setting `eval-search --tune` stored, else config's
+    /// default.
     pub fn fusion(&self) -> FusionSetting {
+        self.fusion_with(&FusionOverrides::default())
+    }
+
+    /// The fusion with `overrides` (a request's flags) over what `fusion` gives.
+    pub fn fusion_with(&self, overrides: &FusionOverrides) -> FusionSetting {
         let base = self
             .tuned()
-            .unwrap_or_else(|| FusionSetting::from_config(&self.config));
-        self.overrides.apply(base)
+            .unwrap_or_else(|| self.config.fusion_setting());
+        overrides.apply(base)
     }
 
     /// The setting `eval-search --tune` stored for this index, if any.
@@ -324,19 +322,7 @@ impl SearchIndex {
     /// pooling fitted on the collection and the tokenizer. Two indexes with the same
     /// fingerprint give the same vector for the same text (an engine export records it).
     pub fn encoder_fingerprint(&self) -> Result<String> {
-        let files = match self.meta.encoder {
-            EncoderKind::Words => vec![self.dir.join("embeddings.bin")],
-            EncoderKind::Static => files_in(&self.dir.join(STATIC_DIR))?,
-            EncoderKind::Contextual => match &self.encoder {
-                Encoder::Contextual(m) => m
-                    .layout
-                    .files
-                    .iter()
-                    .map(|f| m.layout.root.join(f))
-                    .collect(),
-                _ => Vec::new(),
-            },
-        };
+        let files = self.encoder.saved_files(&self.dir)?;
         let mut hash = crc32fast::Hasher::new();
         for path in files {
             let mut file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
@@ -371,13 +357,3 @@ impl SearchIndex {
     }
 }
 
-/// The files of a folder (not its subfolders), sorted.
-fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    Ok(files)
-}

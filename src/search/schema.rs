@@ -13,6 +13,7 @@ use tantivy::{DocAddress, Searcher};
 use super::analyzer;
 use super::fusion::FusionSetting;
 use crate::docvec::DocVectorizer;
+use crate::docvec::encoder::EncoderKind;
 use crate::error::{Error, Result};
 use crate::text::{Document, TokenizerConfig};
 
@@ -26,28 +27,14 @@ pub(super) struct Meta {
     /// Documents covered by the approximate index (`ann.bin`); later ones are searched exactly.
     #[serde(default)]
     pub ann_docs: Option<usize>,
-    /// What made the vectors: word vectors (`embeddings.bin`) or a static model (`static/`).
+    /// What made the vectors: word vectors (`embeddings.bin`), a static model (`static/`) or
+    /// an encoder (`contextual/`), as `Encoder::save` stored it.
     #[serde(default)]
     pub encoder: EncoderKind,
     /// The fusion setting `eval-search --tune` chose from judgments (None: the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuned: Option<FusionSetting>,
 }
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum EncoderKind {
-    #[default]
-    Words,
-    Static,
-    /// A contextual encoder (`contextual/`).
-    Contextual,
-}
-
-/// The folder beside the tantivy index holding a copy of the static model.
-pub(super) const STATIC_DIR: &str = "static";
-/// The folder beside the tantivy index holding a copy of the contextual encoder's files.
-pub(super) const CONTEXTUAL_DIR: &str = "contextual";
 
 /// What the index keeps of each document besides its text: shown with every hit.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 use crate::embed::io::{VectorFormat, sniff};
-use crate::embed::static_model::Layout;
+use crate::docvec::encoder::EncoderKind;
 use crate::error::{Error, Result};
 use crate::text::CorpusFormat;
 use crate::text::corpus::{format_from_name, open_bytes};
@@ -42,10 +42,9 @@ impl FileRole {
     }
 }
 
-/// Whether `dir` holds a static model (what `Encoder::open` reads from a folder).
+/// Whether `dir` holds a model (a static model or an encoder) rather than files to browse.
 pub fn is_model_dir(dir: &Path) -> bool {
-    (dir.join("tokenizer.json").is_file() || dir.join("modules.json").is_file())
-        && Layout::locate(dir).is_ok()
+    EncoderKind::of_folder(dir).is_some()
 }
 
 fn head(path: &Path) -> Result<Vec<u8>> {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use crate::classify::compare::CompareReport;
+use crate::classify::compare::{CompareReport, Vectors};
 use crate::classify::label_file::label_file;
 use crate::classify::model_file;
 use crate::classify::pipeline::{Docs, FeatureKind, Pipeline};
@@ -16,7 +16,6 @@ use crate::docvec::encoder::Encoder;
 use crate::docvec::source::Located;
 use crate::embed::Embeddings;
 use crate::embed::eval::{EvalReport, evaluate};
-use crate::embed::io;
 use crate::embed::trainer::TrainConfig;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
@@ -436,9 +435,13 @@ impl Jobs {
         {
             return Ok(report);
         }
+        let vectors = match chosen {
+            Some((e, _)) => Vectors::Loaded(e),
+            None => Vectors::Train(config.training()),
+        };
         let report = config.held_out(
             ds,
-            chosen.map(|(e, _)| e),
+            vectors,
             &config.tui.learning_curve,
             &self.progress(job),
             &self.cancel,
@@ -461,15 +464,8 @@ impl Jobs {
         let quit = self.cancel.clone();
         self.spawn(JobKind::Training, move |_| {
             let data = Arc::new(jobs.read_data()?);
-            let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
-            let e = Arc::new(jobs.train_vectors(&texts, &w2v, JobKind::Training)?);
             let k = trained_vectors_key(&jobs.setup.config, &w2v);
-            let path = jobs
-                .setup
-                .artifacts
-                .path("vectors", &k)
-                .with_extension("bin");
-            io::write(&path, &e, io::VectorFormat::Wordlens)?;
+            let e = jobs.trained(&data, &w2v, &k, JobKind::Training)?;
             // Dependents outlive a "cancel training" but not quitting.
             let after = Jobs {
                 cancel: quit,

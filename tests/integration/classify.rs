@@ -13,6 +13,7 @@ use wordlens::classify::tune::TuneConfig;
 use wordlens::dataset::{self, Dataset};
 use wordlens::docvec::DocVecConfig;
 use wordlens::docvec::encoder::Encoder;
+use wordlens::docvec::source::Training;
 use wordlens::embed::io;
 use wordlens::embed::trainer::TrainConfig;
 use wordlens::features::TfidfConfig;
@@ -129,7 +130,7 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
         docvec: &docvec,
         logreg: &logreg,
         compare: &cmp,
-        vectors: Vectors::Train {
+        vectors: Vectors::Train(Training {
             config: TrainConfig {
                 // One thread: the vectors, and so every figure below, are the same on every run.
                 threads: 1,
@@ -137,7 +138,8 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
             },
             glove: Default::default(),
             extra: vec![CorpusSpec::new(bundled("enwiki-sample.txt"))],
-        },
+            tokenizer: tok.clone(),
+        }),
     };
     let r = exp
         .run(

@@ -364,7 +364,7 @@ fn distilling_the_tiny_encoder_gives_model2vecs_token_vectors() {
 #[test]
 fn bbc_indexed_with_the_tiny_encoder_searches_by_its_vectors() {
     use wordlens::progress::{Cancel, Silent};
-    use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex};
+    use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex, SearchRequest};
     let tmp = tempfile::tempdir().unwrap();
     let model_dir = tmp.path().join("encoder");
     copy_dir(&fixture("tiny-bert"), &model_dir);
@@ -401,10 +401,10 @@ fn bbc_indexed_with_the_tiny_encoder_searches_by_its_vectors() {
     // A document's own text as a vector query finds it first; hybrid finds an article about
     // oil by its words and vectors.
     let text = index.text(57).unwrap();
-    let hits = index.search(&text, Mode::Vector, 3, None).unwrap();
+    let hits = index.search(&SearchRequest::new(&text, Mode::Vector, 3)).unwrap();
     assert_eq!(hits[0].doc, 57);
     assert!(hits[0].cosine.unwrap() > 0.9999);
-    let hits = index.search("oil prices", Mode::Hybrid, 3, None).unwrap();
+    let hits = index.search(&SearchRequest::new("oil prices", Mode::Hybrid, 3)).unwrap();
     let top = index.text(hits[0].doc).unwrap().to_lowercase();
     assert!(top.contains("oil"), "{}", &top[..200.min(top.len())]);
 }

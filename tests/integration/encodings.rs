@@ -183,3 +183,152 @@ fn the_cli_reads_with_encoding_and_warns_once_without_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown encoding \"klingon\""));
 }
+
+/// The bytes of a word as the file holds them, from gensim's default text of it (UTF-8 with
+/// `\xNN` for each byte that is not).
+fn raw_bytes(gensim_default: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rest = gensim_default;
+    while let Some(at) = rest.find("\\x") {
+        out.extend_from_slice(&rest.as_bytes()[..at]);
+        out.push(u8::from_str_radix(&rest[at + 2..at + 4], 16).unwrap());
+        rest = &rest[at + 4..];
+    }
+    out.extend_from_slice(rest.as_bytes());
+    out
+}
+
+/// One door for vectors: a word2vec text file whose words are cp852 bytes (fastText's
+/// vectors of the Wikipedia-sample model, no n-grams, so a word the file does not decode to
+/// has no vector), and a labelled CSV of the same words in UTF-8, lower case (as the
+/// tokenizer gives them). Returns (vectors file, CSV, a non-ASCII word of both).
+fn cp852_vectors_and_data(dir: &tempfile::TempDir) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let rows: Vec<Reference> = reference("fasttext-cp852.tsv")
+        .into_iter()
+        .filter(|r| r.word != "</s>" && r.word == r.word.to_lowercase())
+        .collect();
+    let mut vec = format!("{} {}\n", rows.len(), rows[0].vector.len()).into_bytes();
+    for r in &rows {
+        vec.extend_from_slice(&raw_bytes(&r.gensim_default));
+        for x in &r.vector {
+            vec.extend_from_slice(format!(" {x}").as_bytes());
+        }
+        vec.push(b'\n');
+    }
+    let vectors = crate::temp_file(dir, "cp852.vec", &vec);
+    // Each row one non-ASCII word and three ASCII ones, each non-ASCII word in four rows.
+    let (accented, plain): (Vec<&Reference>, Vec<&Reference>) =
+        rows.iter().partition(|r| !r.word.is_ascii());
+    assert!(accented.len() > 50, "{}", accented.len());
+    let mut csv = String::from("text,label\n");
+    for i in 0..4 * accented.len() {
+        let words = [
+            accented[i % accented.len()].word.as_str(),
+            plain[3 * i % plain.len()].word.as_str(),
+            plain[(3 * i + 1) % plain.len()].word.as_str(),
+            plain[(3 * i + 2) % plain.len()].word.as_str(),
+        ];
+        csv.push_str(&format!("{},{}\n", words.join(" "), ["even", "odd"][i % 2]));
+    }
+    let data = crate::temp_file(dir, "words.csv", csv.as_bytes());
+    let word = rows
+        .iter()
+        .find(|r| !r.word.is_ascii() && r.word.chars().all(char::is_alphabetic))
+        .unwrap()
+        .word
+        .clone();
+    (vectors, data, word)
+}
+
+/// `compare` and `report` read the vectors through the resolver, so `[vectors] encoding`
+/// reaches them: with cp852 every token of the words file has a vector; read as UTF-8 the
+/// non-ASCII words are `\xNN` escapes the text never holds.
+#[test]
+fn compare_and_report_read_vectors_in_the_configured_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vectors, data, _) = cp852_vectors_and_data(&dir);
+    let config = crate::temp_file(&dir, "config.toml", b"[vectors]\nencoding = \"cp852\"\n");
+    let coverage = |command: &str, config: Option<&std::path::Path>| {
+        let mut args = vec![command, "--data", data.to_str().unwrap()];
+        args.extend(["--text-col", "text", "--label-col", "label"]);
+        args.extend(["--vectors", vectors.to_str().unwrap(), "--json"]);
+        if command == "compare" {
+            args.push("--no-tune");
+        }
+        if let Some(c) = config {
+            args.extend(["--config", c.to_str().unwrap()]);
+        }
+        let out = crate::wordlens(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let report = if command == "report" { &json["classification"] } else { &json };
+        (
+            report["embeddings"]["test_coverage"].as_f64().unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for command in ["compare", "report"] {
+        let (utf8, warned) = coverage(command, None);
+        let (cp852, quiet) = coverage(command, Some(&config));
+        assert!(cp852 > 0.95, "{command}: {cp852}");
+        assert!(utf8 < cp852 - 0.15, "{command}: utf-8 {utf8}, cp852 {cp852}");
+        // The read warning is printed once, naming the file, and only when bytes were escaped.
+        assert_eq!(warned.matches("hold bytes that are not UTF-8").count(), 1, "{warned}");
+        assert!(!quiet.contains("hold bytes"), "{quiet}");
+    }
+}
+
+/// The TUI's vectors job opens through the same resolver: `[vectors] encoding = "cp852"`
+/// gives the word table decoded words, and the comparison it starts covers every token.
+#[test]
+fn the_tui_reads_vectors_in_the_configured_encoding() {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+    use wordlens::Config;
+    use wordlens::docvec::source::VectorSource;
+    use wordlens::progress::Cancel;
+    use wordlens::text::CorpusSpec;
+    use wordlens::tui::artifacts::Artifacts;
+    use wordlens::tui::{JobEvent, JobKind, JobOutput, Jobs, Setup};
+    let dir = tempfile::tempdir().unwrap();
+    let (vectors, data, word) = cp852_vectors_and_data(&dir);
+    let run = |encoding: &str| {
+        let mut config = Config::default();
+        config.vectors.encoding = encoding.into();
+        config.compare.tune.enabled = false;
+        config.tui.compare_trained = false;
+        let setup = Setup {
+            config,
+            corpus: CorpusSpec::new(&data).label_col("label"),
+            vectors: VectorSource::Path(vectors.clone()),
+            artifacts: Artifacts::for_data(&dir.path().join(encoding), &data, "text").unwrap(),
+        };
+        let (tx, rx) = mpsc::channel();
+        let quit = Cancel::new();
+        Jobs::new(setup, tx, quit.clone()).start();
+        let (mut words, mut comparison) = (None, None);
+        let until = Instant::now() + Duration::from_secs(300);
+        while comparison.is_none() && Instant::now() < until {
+            match rx.recv_timeout(Duration::from_secs(1)) {
+                Ok(JobEvent::Done(_, JobOutput::Vectors { embeddings, source, .. })) => {
+                    words = Some((embeddings, source))
+                }
+                Ok(JobEvent::Done(_, JobOutput::Comparison(c))) => comparison = Some(c),
+                Ok(JobEvent::Failed(kind, e)) if kind != JobKind::Scores => panic!("{kind:?}: {e}"),
+                _ => {}
+            }
+        }
+        quit.cancel();
+        let (words, source) = words.expect("word table");
+        (words, source, comparison.expect("comparison").embeddings.test_coverage)
+    };
+    let (words, source, coverage) = run("cp852");
+    assert!(words.index_of(&word).is_some(), "{word} decoded in the word table");
+    assert!(!source.contains("hold bytes"), "{source}");
+    assert!(coverage > 0.95, "{coverage}");
+    let (words, source, utf8_coverage) = run("utf-8");
+    assert!(words.index_of(&word).is_none(), "{word} is an escape without the encoding");
+    // The read warning reaches the status line instead of being dropped.
+    assert!(source.contains("hold bytes that are not UTF-8"), "{source}");
+    assert!(utf8_coverage < coverage - 0.15, "{utf8_coverage} vs {coverage}");
+}

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use wordlens::engine::EngineUri;
-use wordlens::engine::milvus::{EngineQuery, Milvus};
-use wordlens::search::{Mode, SearchConfig, SearchIndex};
+use wordlens::engine::milvus::Milvus;
+use wordlens::search::{Mode, SearchConfig, SearchIndex, SearchRequest};
 
 use crate::{bundled, shared, wordlens};
 
@@ -133,20 +133,9 @@ fn the_engine_answers_an_exported_bbc_index_as_wordlens_does() {
     let engine = Milvus::connect(&EngineUri::parse(&to).unwrap()).unwrap();
     for info in index.documents().iter().step_by(15) {
         let title = info.title.as_deref().unwrap();
-        let ours = index.search(title, Mode::Vector, 10, None).unwrap();
-        let tokens = index.tokenizer().tokenize(title);
-        let q = index.query_vector(title, &tokens).unwrap();
+        let ours = index.search(&SearchRequest::new(title, Mode::Vector, 10)).unwrap();
         let theirs = engine
-            .search(&EngineQuery {
-                mode: Mode::Vector,
-                text: title,
-                vector: Some(&q),
-                fusion: index.fusion(),
-                k: 10,
-                candidates: 100,
-                exclude: None,
-                label: None,
-            })
+            .search(&index, &SearchRequest::new(title, Mode::Vector, 10))
             .unwrap();
         assert_eq!(ours.len(), theirs.len(), "{title}");
         for (o, t) in ours.iter().zip(&theirs) {

@@ -10,7 +10,7 @@ use wordlens::embed::trainer;
 use wordlens::embed::trainer::{Model, TrainConfig};
 use wordlens::progress::Silent;
 use wordlens::search::evaluate::{self, SearchEval, sweep};
-use wordlens::search::{FusionOverrides, FusionSetting, IndexSettings, SearchConfig, SearchIndex};
+use wordlens::search::{FusionOverrides, IndexSettings, SearchConfig, SearchIndex};
 use wordlens::text::{CorpusSpec, TextSource, Tokenizer};
 
 use crate::bundled;
@@ -132,10 +132,10 @@ fn tuning_is_stored_used_and_overridden() {
     let copy = dir.path().join("ix");
     copy_dir(index_dir(), &copy);
     let ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
-    let default = FusionSetting::from_config(&SearchConfig::default());
+    let default = SearchConfig::default().fusion_setting();
     assert_eq!(ix.fusion(), default);
     let task = evaluate::document_task(&ix).unwrap();
-    let run = evaluate::run(&ix, &task).unwrap();
+    let run = evaluate::run(&ix, &task, &FusionOverrides::default()).unwrap();
     let rows = sweep::sweep(&run, &task, ix.fusion());
     assert_eq!(rows.len(), 1 + 4 * 11 + 4);
     // The sweep's row for the current setting is the run's hybrid mode, re-fused.
@@ -159,7 +159,7 @@ fn tuning_is_stored_used_and_overridden() {
         t.held_out
     );
     ix.store_tuned(Some(t.fusion)).unwrap();
-    let mut ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
+    let ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
     assert_eq!(ix.tuned(), Some(t.fusion));
     assert_eq!(ix.fusion(), t.fusion);
     let rerun = evaluate::document_queries(&ix).unwrap();
@@ -170,11 +170,13 @@ fn tuning_is_stored_used_and_overridden() {
         t.value,
         t.fusion
     );
-    ix.overrides = FusionOverrides {
+    let overrides = FusionOverrides {
         vector_weight: Some(0.95),
         ..FusionOverrides::default()
     };
-    assert_eq!(ix.fusion().vector_weight, 0.95);
+    let overridden = ix.fusion_with(&overrides);
+    assert_eq!(overridden.vector_weight, 0.95);
+    assert_eq!(overridden.fusion, t.fusion.fusion, "only the weight is overridden");
     ix.store_tuned(None).unwrap();
     let ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
     assert_eq!(ix.fusion(), default);

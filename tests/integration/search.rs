@@ -11,7 +11,7 @@ use wordlens::embed::trainer::TrainConfig;
 use wordlens::embed::word2vec::train;
 use wordlens::progress::Silent;
 use wordlens::search::evaluate::{self, SearchEval};
-use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex};
+use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex, SearchRequest};
 use wordlens::text::{CorpusReader, CorpusSpec, Document, TextSource, Tokenizer};
 
 use crate::{bundled, temp_file};
@@ -157,7 +157,7 @@ fn documents_as_queries_find_their_topic() {
 #[test]
 fn hits_carry_scores_snippets_and_respect_filters() {
     let ix = open();
-    let hits = ix.search("oil prices", Mode::Hybrid, 5, None).unwrap();
+    let hits = ix.search(&SearchRequest::new("oil prices", Mode::Hybrid, 5)).unwrap();
     assert_eq!(hits.len(), 5);
     assert_eq!(hits[0].label.as_deref(), Some("business"));
     assert!(
@@ -168,16 +168,18 @@ fn hits_carry_scores_snippets_and_respect_filters() {
     assert!(hits.iter().all(|h| h.bm25.is_some() || h.cosine.is_some()));
     assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
     let sport = ix
-        .search("oil prices", Mode::Bm25, 5, Some("sports"))
+        .search(&SearchRequest::new("oil prices", Mode::Bm25, 5).with_label(Some("sports")))
         .unwrap();
     assert!(!sport.is_empty() && sport.iter().all(|h| h.label.as_deref() == Some("sports")));
     // Broken syntax falls back to plain terms instead of failing.
-    let broken = ix.search("\"world cup AND (", Mode::Bm25, 3, None).unwrap();
+    let broken = ix
+        .search(&SearchRequest::new("\"world cup AND (", Mode::Bm25, 3))
+        .unwrap();
     assert_eq!(broken.len(), 3);
-    assert!(ix.search("   ", Mode::Hybrid, 3, None).is_err());
+    assert!(ix.search(&SearchRequest::new("   ", Mode::Hybrid, 3)).is_err());
     // Phrases are honoured: every hit holds the exact phrase.
     for h in ix
-        .search("\"interest rates\"", Mode::Bm25, 5, None)
+        .search(&SearchRequest::new("\"interest rates\"", Mode::Bm25, 5))
         .unwrap()
     {
         let text = ix.text(h.doc).unwrap().to_lowercase();
@@ -272,7 +274,7 @@ fn documents_are_added_and_deleted_incrementally() {
     copy_dir(index_dir(), &copy);
     let mut ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
     let before = ix.len();
-    let oil = ix.search("oil prices", Mode::Bm25, 1, None).unwrap()[0]
+    let oil = ix.search(&SearchRequest::new("oil prices", Mode::Bm25, 1)).unwrap()[0]
         .id
         .clone();
     assert_eq!(ix.delete(&[oil.clone(), "no-such-id".into()]).unwrap(), 1);
@@ -283,7 +285,7 @@ fn documents_are_added_and_deleted_incrementally() {
     assert_eq!(ix.len(), before - 1 + 50);
     for mode in [Mode::Bm25, Mode::Vector, Mode::Hybrid] {
         assert!(
-            ix.search("oil prices", mode, 20, None)
+            ix.search(&SearchRequest::new("oil prices", mode, 20))
                 .unwrap()
                 .iter()
                 .all(|h| h.id != oil),
@@ -291,7 +293,7 @@ fn documents_are_added_and_deleted_incrementally() {
         );
     }
     let text = &tweets[7].text;
-    let hits = ix.search(text, Mode::Hybrid, 3, None).unwrap();
+    let hits = ix.search(&SearchRequest::new(text, Mode::Hybrid, 3)).unwrap();
     assert_eq!(hits[0].id, "tweet-7", "{hits:?}");
     assert!(hits[0].bm25.is_some() && hits[0].cosine.is_some());
     let e = evaluate::known_item_titles(&ix).unwrap();
@@ -351,12 +353,12 @@ fn the_index_pools_word_vectors_as_docvec_method_says() {
     // A document's own text as the query gets the very vector it was indexed with (the same
     // fitted weights and component), also for a document added after the build.
     let body = &docs[42];
-    let hit = &sif.search(&body.text, Mode::Vector, 1, None).unwrap()[0];
+    let hit = &sif.search(&SearchRequest::new(&body.text, Mode::Vector, 1)).unwrap()[0];
     assert_eq!(hit.id, body.id);
     assert!(hit.cosine.unwrap() > 0.9999, "{hit:?}");
     let added = tweets(20);
     sif.add(&added, &Silent, &Cancel::new()).unwrap();
-    let hit = &sif.search(&added[3].text, Mode::Vector, 1, None).unwrap()[0];
+    let hit = &sif.search(&SearchRequest::new(&added[3].text, Mode::Vector, 1)).unwrap()[0];
     assert_eq!(hit.id, "tweet-3");
     assert!(hit.cosine.unwrap() > 0.9999, "{hit:?}");
 }
@@ -369,12 +371,12 @@ fn add_delete_and_search_on_the_same_handle() {
     let copy = dir.path().join("ix");
     copy_dir(index_dir(), &copy);
     let mut ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
-    let oil = ix.search("oil prices", Mode::Bm25, 1, None).unwrap()[0]
+    let oil = ix.search(&SearchRequest::new("oil prices", Mode::Bm25, 1)).unwrap()[0]
         .id
         .clone();
     assert_eq!(ix.delete(std::slice::from_ref(&oil)).unwrap(), 1);
     assert!(
-        ix.search("oil prices", Mode::Bm25, 20, None)
+        ix.search(&SearchRequest::new("oil prices", Mode::Bm25, 20))
             .unwrap()
             .iter()
             .all(|h| h.id != oil),
@@ -386,7 +388,7 @@ fn add_delete_and_search_on_the_same_handle() {
         assert_eq!(ix.add(batch, &Silent, &Cancel::new()).unwrap(), 6);
     }
     for t in [&tweets[3], &tweets[31], &tweets[59]] {
-        let hits = ix.search(&t.text, Mode::Bm25, 3, None).unwrap();
+        let hits = ix.search(&SearchRequest::new(&t.text, Mode::Bm25, 3)).unwrap();
         assert_eq!(hits[0].id, t.id, "{hits:?}");
         let doc = ix.doc_of(&t.id).unwrap();
         assert_eq!(ix.text(doc).unwrap(), t.text);
@@ -454,7 +456,7 @@ fn an_index_streamed_from_the_file_equals_one_built_from_memory() {
     assert_eq!(ids(&a), ids(&b));
     for q in ["oil prices", "chelsea manager", "mobile phone games"] {
         let hits = |ix: &SearchIndex| {
-            ix.search(q, Mode::Hybrid, 10, None)
+            ix.search(&SearchRequest::new(q, Mode::Hybrid, 10))
                 .unwrap()
                 .into_iter()
                 .map(|h| h.id)

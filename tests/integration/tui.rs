@@ -14,6 +14,7 @@ use wordlens::classify::compare;
 use wordlens::classify::pipeline::{Docs, FeatureKind, Pipeline};
 use wordlens::dataset::{Dataset, Summary};
 use wordlens::docvec::encoder::Encoder;
+use wordlens::docvec::source::Vectors;
 use wordlens::embed::eval::{EvalReport, PairScore, evaluate};
 use wordlens::embed::trainer::{JobOrder, Model, TrainConfig, Update};
 use wordlens::embed::word2vec::train;
@@ -102,7 +103,7 @@ pub fn fixture() -> &'static Fixture {
         let comparison = config
             .held_out(
                 &data,
-                Some(Encoder::Words(embeddings.clone())),
+                Vectors::Loaded(Encoder::Words(embeddings.clone())),
                 &config.tui.learning_curve,
                 &Silent,
                 &Cancel::new(),

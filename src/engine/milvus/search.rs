@@ -7,30 +7,54 @@ use serde_json::json;
 use super::{F_DENSE, F_ID, F_LABEL, F_SPARSE, Milvus, request_error};
 use crate::engine::{EngineHit, quoted};
 use crate::error::{Error, Result};
-use crate::search::{Fusion, FusionSetting, Mode};
+use crate::search::{Fusion, FusionSetting, Mode, SearchIndex, SearchRequest as Request};
 
-/// One query for the engine: the text (BM25 through Milvus's analyzer), the query's unit
-/// vector from the index's own encoder, and the filters wordlens's search has.
-#[derive(Debug, Clone)]
-pub struct EngineQuery<'a> {
-    pub mode: Mode,
-    pub text: &'a str,
+/// One request as the engine is asked it: the text (BM25 through Milvus's analyzer), the
+/// query's unit vector from the index's own encoder, the fusion and the filters.
+struct EngineQuery<'a> {
+    mode: Mode,
+    text: &'a str,
     /// None: no token of the query has a vector (vector mode then finds nothing).
-    pub vector: Option<&'a [f32]>,
+    vector: Option<Vec<f32>>,
     /// Hybrid: convex → Milvus's weighted ranker (BM25 1 − w, vector w); rrf → its RRF ranker.
-    pub fusion: FusionSetting,
-    pub k: usize,
+    fusion: FusionSetting,
+    k: usize,
     /// Candidates each list gives hybrid fusion.
-    pub candidates: usize,
+    candidates: usize,
     /// Leave this document id out (document-as-query evaluation).
-    pub exclude: Option<&'a str>,
-    /// Only documents with this label.
-    pub label: Option<&'a str>,
+    exclude: Option<&'a str>,
+    label: Option<&'a str>,
+}
+
+impl<'a> EngineQuery<'a> {
+    /// `request` encoded by `index`: a request that leaves a document out asks with that
+    /// document's stored vector (document as query), any other with the text's vector.
+    fn of(index: &'a SearchIndex, request: &'a Request) -> Self {
+        let exclude = request.exclude;
+        let vector = match exclude {
+            Some(d) => index.document_vector(d),
+            None => index.query_vector(&request.text, &index.tokenizer().tokenize(&request.text)),
+        };
+        Self {
+            mode: request.mode,
+            text: &request.text,
+            vector,
+            fusion: index.fusion_with(&request.overrides),
+            k: request.k,
+            candidates: index.config.candidates.max(request.k),
+            exclude: exclude
+                .and_then(|d| index.documents().get(d as usize))
+                .map(|info| info.id.as_str()),
+            label: request.label.as_deref(),
+        }
+    }
 }
 
 impl Milvus {
-    /// The engine's ranking for one query, best first.
-    pub fn search(&self, q: &EngineQuery) -> Result<Vec<EngineHit>> {
+    /// The engine's answer to `request`, best first, the query encoded by `index`'s own
+    /// encoder and hybrid fused by the engine's ranker with the index's fusion setting.
+    pub fn search(&self, index: &SearchIndex, request: &Request) -> Result<Vec<EngineHit>> {
+        let q = EngineQuery::of(index, request);
         let mut filters = Vec::new();
         if let Some(id) = q.exclude {
             filters.push(format!("{F_ID} != {}", quoted(id)));
@@ -48,12 +72,13 @@ impl Milvus {
         });
         let dense = q
             .vector
-            .map(|v| (F_DENSE, SearchVectors::Float(vec![v.to_vec()])));
+            .as_ref()
+            .map(|v| (F_DENSE, SearchVectors::Float(vec![v.clone()])));
         let response = match (q.mode, bm25, dense) {
             (Mode::Bm25, Some(list), _) | (Mode::Vector, _, Some(list)) => {
                 self.single(list, &filter, take)?
             }
-            (Mode::Hybrid, Some(b), Some(v)) => self.hybrid(b, v, &filter, take, q)?,
+            (Mode::Hybrid, Some(b), Some(v)) => self.hybrid(b, v, &filter, take, &q)?,
             (Mode::Hybrid, Some(list), None) | (Mode::Hybrid, None, Some(list)) => {
                 self.single(list, &filter, take)?
             }

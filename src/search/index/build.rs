@@ -101,7 +101,7 @@ impl SearchIndex {
             None
         };
         drop(vectors);
-        let kind = save_encoder(&encoder, tmp.path())?;
+        let kind = encoder.save(tmp.path())?;
         let meta = Meta {
             version: META_VERSION,
             tokenizer: tokenizer_config.clone(),
@@ -164,53 +164,11 @@ fn pooling(
     Ok(DocVectorizer::fit(&config, &tokens, &words, tfidf.as_ref()))
 }
 
-/// Stores what makes the vectors in the new index folder `dir`: the word vectors in the native
-/// format, or a copy of the static model's files (an index must not depend on a folder the
-/// user may move or change).
-fn save_encoder(encoder: &Encoder, dir: &Path) -> Result<EncoderKind> {
-    match encoder {
-        Encoder::Words(e) => {
-            io::write(&dir.join("embeddings.bin"), e, io::VectorFormat::Wordlens)?;
-            Ok(EncoderKind::Words)
-        }
-        Encoder::Static(m) => {
-            let to = dir.join(STATIC_DIR);
-            std::fs::create_dir_all(&to).map_err(|e| Error::io(&to, e))?;
-            // The model's pooling depends on these three files only; the index normalises every
-            // vector itself, so a sentence-transformers Normalize module needs no copy.
-            let layout = &m.layout;
-            let mut files = vec![
-                (&layout.tokenizer, "tokenizer.json"),
-                (&layout.tensors, "model.safetensors"),
-            ];
-            if let Some(config) = &layout.config {
-                files.push((config, "config.json"));
-            }
-            for (from, name) in files {
-                // The index folder is a temporary one until renamed: a plain copy is safe.
-                std::fs::copy(from, to.join(name)).map_err(|e| Error::io(from, e))?;
-            }
-            Ok(EncoderKind::Static)
-        }
-        Encoder::Contextual(m) => {
-            // Every file the encoder's vectors depend on, in the same relative places.
-            let to = dir.join(CONTEXTUAL_DIR);
-            for rel in &m.layout.files {
-                let (from, dest) = (m.layout.root.join(rel), to.join(rel));
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                }
-                std::fs::copy(&from, &dest).map_err(|e| Error::io(&from, e))?;
-            }
-            Ok(EncoderKind::Contextual)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::embed::Embeddings;
+    use std::sync::Arc;
     use crate::progress::Silent;
     use crate::text::{CorpusReader, CorpusSpec};
 

@@ -11,6 +11,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
 use super::SearchIndex;
+use crate::search::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::kernels::dot;
 use crate::search::fusion::{Fused, FusionSetting, Scales, fuse_explained};
@@ -90,6 +91,17 @@ pub struct Contribution {
 }
 
 impl Contribution {
+    /// What `f`, fused by `setting`, got from each list.
+    fn of(f: &Fused, setting: FusionSetting) -> Self {
+        Self {
+            setting,
+            bm25_normalized: f.bm25_normalized,
+            vector_normalized: f.vector_normalized,
+            bm25_part: f.bm25_part,
+            vector_part: f.vector_part,
+        }
+    }
+
     /// BM25's share of the fused score, in [0, 1] (None when the score is not positive).
     pub fn bm25_share(&self) -> Option<f64> {
         let total = self.bm25_part + self.vector_part;
@@ -114,35 +126,43 @@ impl Hit {
     }
 }
 
+/// What one query ranks with: its BM25 query and its unit vector (None: no token of it has
+/// one).
+#[derive(Clone, Copy)]
+pub struct QueryInputs<'a> {
+    /// The parsed BM25 query.
+    pub bm25: &'a dyn Query,
+    /// The query's unit vector (`query_vector`, or a document's own in evaluation).
+    pub vector: Option<&'a [f32]>,
+}
+
 impl SearchIndex {
-    /// The two candidate lists of one query, `take` long: BM25's and the vector list extended
-    /// with the cosine of every BM25 candidate it lacks (the lists `mode` does not use stay
-    /// empty). `q` is the query's unit vector (`query_vector`); `exclude` drops a document (the
-    /// query itself in document-as-query evaluation); `label` keeps only documents with it.
+    /// The two candidate lists of `request`, `take` long: BM25's and the vector list extended
+    /// with the cosine of every BM25 candidate it lacks (the lists its mode does not use stay
+    /// empty), honouring its label filter and excluded document.
     pub fn lists(
         &self,
-        mode: Mode,
-        bm25_query: &dyn Query,
-        q: Option<&[f32]>,
+        request: &SearchRequest,
+        query: QueryInputs<'_>,
         take: usize,
-        exclude: Option<u32>,
-        label: Option<&str>,
     ) -> Result<Lists> {
+        let (mode, exclude, label) = (request.mode, request.exclude, request.label.as_deref());
+        let (bm25_query, q) = (query.bm25, query.vector);
         let take = take + exclude.is_some() as usize;
-        let bm25 = if mode == Mode::Vector {
-            Vec::new()
-        } else if let Some(l) = label {
-            let term = Term::from_field_text(self.fields.label, l);
-            let filtered = BooleanQuery::new(vec![
-                (Occur::Must, bm25_query.box_clone()),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                ),
-            ]);
-            self.run_bm25(&filtered, take)?
-        } else {
-            self.run_bm25(bm25_query, take)?
+        let bm25 = match (mode, label) {
+            (Mode::Vector, _) => Vec::new(),
+            (_, Some(l)) => {
+                let term = Term::from_field_text(self.fields.label, l);
+                let filtered = BooleanQuery::new(vec![
+                    (Occur::Must, bm25_query.box_clone()),
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    ),
+                ]);
+                self.run_bm25(&filtered, take)?
+            }
+            (_, None) => self.run_bm25(bm25_query, take)?,
         };
         let docs = &self.meta.documents;
         let keep = |d: u32| {
@@ -155,78 +175,44 @@ impl SearchIndex {
             _ => Vec::new(),
         };
         let bm25: Vec<(u32, f32)> = bm25.into_iter().filter(|d| Some(d.0) != exclude).collect();
-        let rescored = match (mode, q) {
-            (Mode::Hybrid, Some(q)) => self.cosines_of_missing(&vector, &bm25, q),
-            _ => Vec::new(),
-        };
+        let hybrid_q = q.filter(|_| mode == Mode::Hybrid);
         Ok(Lists {
             bm25_bound: if mode == Mode::Vector {
                 0.0
             } else {
                 self.bm25_bound(bm25_query)
             },
-            mean_cosine: match (mode, q) {
-                (Mode::Hybrid, Some(q)) => self.mean_cosine(q),
-                _ => 0.0,
-            },
+            mean_cosine: hybrid_q.map_or(0.0, |q| self.mean_cosine(q)),
+            rescored: hybrid_q.map_or_else(Vec::new, |q| self.cosines_of_missing(&vector, &bm25, q)),
             bm25,
             vector,
-            rescored,
         })
     }
 
-    /// Ranked (document, score) lists for one query in `mode`, `k` long (hybrid: fused by
-    /// `fusion()`); arguments as `lists`.
-    pub fn ranked(
-        &self,
-        mode: Mode,
-        bm25_query: &dyn Query,
-        q: Option<&[f32]>,
-        k: usize,
-        exclude: Option<u32>,
-        label: Option<&str>,
-    ) -> Result<Ranked> {
-        let lists = self.lists(mode, bm25_query, q, self.take(mode, k), exclude, label)?;
-        let fused = lists.ranking(mode, &self.fusion(), k);
-        Ok(Ranked { fused, lists })
-    }
-
-    /// Searches `query` in `mode`; hits carry their score breakdown and a snippet. `label`
-    /// keeps only documents with that label.
-    pub fn search(
-        &self,
-        query: &str,
-        mode: Mode,
-        k: usize,
-        label: Option<&str>,
-    ) -> Result<Vec<Hit>> {
-        let query = query.trim();
+    /// Answers `request`; hits carry their score breakdown and a snippet.
+    pub fn search(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
+        let query = request.text.trim();
         if query.is_empty() {
             return Err(Error::Usage("empty query".into()));
         }
+        let (mode, k) = (request.mode, request.k);
         let tokens = self.tokenizer.tokenize(query);
         let parsed = self.parse(query, true);
         // Also gives the cosine of hits the vector list did not rank (BM25 mode).
         let query_vector = self.query_vector(query, &tokens);
-        let take = self.take(mode, k);
-        let lists = self.lists(mode, &*parsed, query_vector.as_deref(), take, None, label)?;
-        let setting = self.fusion();
+        let inputs = QueryInputs {
+            bm25: &*parsed,
+            vector: query_vector.as_deref(),
+        };
+        let lists = self.lists(request, inputs, self.take(mode, k))?;
+        let setting = self.fusion_with(&request.overrides);
         // Hybrid: fused once, keeping what each list contributed to each hit.
         let (fused, contributions): (Vec<(u32, f64)>, HashMap<u32, Contribution>) =
             if mode == Mode::Hybrid {
                 let explained: Vec<Fused> = lists.explained(&setting).into_iter().take(k).collect();
                 let contributions = explained
                     .iter()
-                    .map(|f| {
-                        let c = Contribution {
-                            setting,
-                            bm25_normalized: f.bm25_normalized,
-                            vector_normalized: f.vector_normalized,
-                            bm25_part: f.bm25_part,
-                            vector_part: f.vector_part,
-                        };
-                        (f.doc, c)
-                    })
+                    .map(|f| (f.doc, Contribution::of(f, setting)))
                     .collect();
                 (
                     explained.iter().map(|f| (f.doc, f.score)).collect(),
@@ -235,46 +221,53 @@ impl SearchIndex {
             } else {
                 (lists.ranking(mode, &setting, k), HashMap::new())
             };
-        let ranked = Ranked { fused, lists };
         let searcher = self.reader.searcher();
         let snippets = SnippetGenerator::create(&searcher, &*parsed, self.fields.text)
             .map_err(tantivy_error(&self.dir))?;
         let mut hits = Vec::new();
-        for &(doc, score) in &ranked.fused {
-            let info = &self.meta.documents[doc as usize];
+        for &(doc, score) in &fused {
             let Some(address) = self.addresses.get(doc as usize).copied().flatten() else {
                 continue;
             };
             let stored: TantivyDocument =
                 searcher.doc(address).map_err(tantivy_error(&self.dir))?;
-            let mut snippet = snippets.snippet_from_doc(&stored).to_html();
-            if snippet.is_empty() {
+            let mut hit = self.hit(doc, score, &lists, query_vector.as_deref());
+            hit.snippet = snippets.snippet_from_doc(&stored).to_html();
+            if hit.snippet.is_empty() {
                 let text = stored
                     .get_first(self.fields.text)
                     .and_then(|v| v.as_str())
                     .unwrap_or("");
-                snippet = text.chars().take(150).collect();
+                hit.snippet = text.chars().take(150).collect();
             }
-            let rank_in = |list: &[(u32, f32)]| list.iter().position(|d| d.0 == doc);
-            let bm25_rank = rank_in(&ranked.lists.bm25);
-            let vector_rank = rank_in(&ranked.lists.vector);
-            hits.push(Hit {
-                doc,
-                id: info.id.clone(),
-                title: info.title.clone(),
-                label: info.label.clone(),
-                score,
-                bm25: bm25_rank.map(|r| ranked.lists.bm25[r].1),
-                bm25_rank: bm25_rank.map(|r| r + 1),
-                cosine: vector_rank
-                    .map(|r| ranked.lists.vector[r].1)
-                    .or_else(|| Some(dot(self.vectors.row(doc)?, query_vector.as_deref()?))),
-                vector_rank: vector_rank.map(|r| r + 1),
-                snippet,
-                fusion: contributions.get(&doc).copied(),
-            });
+            hit.fusion = contributions.get(&doc).copied();
+            hits.push(hit);
         }
         Ok(hits)
+    }
+
+    /// Document `doc` as a hit with `score`: its stored fields and each list's rank and score
+    /// (the cosine computed when the vector list did not rank it); no snippet yet.
+    fn hit(&self, doc: u32, score: f64, lists: &Lists, q: Option<&[f32]>) -> Hit {
+        let info = &self.meta.documents[doc as usize];
+        let rank_in = |list: &[(u32, f32)]| list.iter().position(|d| d.0 == doc);
+        let bm25_rank = rank_in(&lists.bm25);
+        let vector_rank = rank_in(&lists.vector);
+        Hit {
+            doc,
+            id: info.id.clone(),
+            title: info.title.clone(),
+            label: info.label.clone(),
+            score,
+            bm25: bm25_rank.map(|r| lists.bm25[r].1),
+            bm25_rank: bm25_rank.map(|r| r + 1),
+            cosine: vector_rank
+                .map(|r| lists.vector[r].1)
+                .or_else(|| Some(dot(self.vectors.row(doc)?, q?))),
+            vector_rank: vector_rank.map(|r| r + 1),
+            snippet: String::new(),
+            fusion: None,
+        }
     }
 
     /// The `k` documents nearest to `q`: from the approximate index where there is one (plus an
@@ -383,12 +376,6 @@ impl SearchIndex {
             .filter_map(|&(doc, _)| Some((doc, dot(self.vectors.row(doc)?, q))))
             .collect()
     }
-}
-
-/// One query's lists: the final ranking and the two it came from.
-pub struct Ranked {
-    pub fused: Vec<(u32, f64)>,
-    pub lists: Lists,
 }
 
 /// One query's two candidate lists (document, score), best first.

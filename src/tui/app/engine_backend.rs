@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use super::App;
-use crate::engine::milvus::{EngineQuery, Milvus, doc_numbers};
+use crate::engine::milvus::{Milvus, doc_numbers};
 use crate::error::Result;
-use crate::search::{Hit, Mode, SearchIndex};
+use crate::search::{Hit, SearchIndex, SearchRequest};
 
 /// The engine the Search tab asks, and whether it holds an export of the loaded index.
 pub struct EngineBackend {
@@ -17,33 +17,19 @@ pub struct EngineBackend {
 }
 
 impl App {
-    /// The engine's answer to `query` in `mode`, as hits of `ix`.
+    /// The engine's answer to `request`, as hits of `ix`.
     pub(super) fn engine_search(
         &mut self,
         ix: &SearchIndex,
-        query: &str,
-        mode: Mode,
-        label: Option<&str>,
+        request: &SearchRequest,
     ) -> Option<Result<Vec<Hit>>> {
-        let k = self.results;
         let backend = self.engine.as_mut()?;
         Some((|| {
             if !backend.checked {
                 backend.milvus.check_export_of(ix)?;
                 backend.checked = true;
             }
-            let tokens = ix.tokenizer().tokenize(query);
-            let vector = ix.query_vector(query, &tokens);
-            let found = backend.milvus.search(&EngineQuery {
-                mode,
-                text: query,
-                vector: vector.as_deref(),
-                fusion: ix.fusion(),
-                k,
-                candidates: ix.config.candidates.max(k),
-                exclude: None,
-                label,
-            })?;
+            let found = backend.milvus.search(ix, request)?;
             let numbers = doc_numbers(ix);
             let mut hits = Vec::with_capacity(found.len());
             for h in found {

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::search::FusionOverrides;
 use crate::search::evaluate::{self, sweep};
 use crate::search::judgments::Judgments;
 use crate::tui::history::History;
@@ -77,7 +78,7 @@ impl App {
             panel.message = "no judged query yet: mark hits with y (relevant) or n (not)".into();
             return;
         }
-        match evaluate::run(&ix, &task) {
+        match evaluate::run(&ix, &task, &FusionOverrides::default()) {
             Ok(run) => {
                 panel.ndcg = run
                     .eval
@@ -107,7 +108,7 @@ impl App {
             panel.message = "re-tuning needs at least 2 judged queries with a relevant hit".into();
             return;
         }
-        let result = evaluate::run(&ix, &task).and_then(|run| {
+        let result = evaluate::run(&ix, &task, &FusionOverrides::default()).and_then(|run| {
             let before = ix.fusion();
             let hybrid = run.eval.modes.get(2).map_or(0.0, |m| m.ndcg_at_10);
             let tuning = sweep::tune(&run, &task, before);

@@ -2,6 +2,7 @@
 //! "try it" classification, and the neighbours or analogy with their projection.
 
 use super::*;
+use crate::search::SearchRequest;
 
 impl App {
     /// Runs the query in the search box (when the index is ready).
@@ -20,16 +21,14 @@ impl App {
             return;
         }
         let label = s.label.and_then(|i| self.loaded.labels.get(i)).cloned();
+        let request = SearchRequest::new(s.query.as_str(), s.mode(), self.results)
+            .with_label(label.as_deref());
         #[cfg(feature = "milvus")]
-        let engine = {
-            let (query, mode) = (s.query.clone(), s.mode());
-            self.engine_search(&ix, &query, mode, label.as_deref())
-        };
+        let engine = self.engine_search(&ix, &request);
         #[cfg(not(feature = "milvus"))]
         let engine = None;
         let s = &mut self.search;
-        let answer =
-            engine.unwrap_or_else(|| ix.search(&s.query, s.mode(), self.results, label.as_deref()));
+        let answer = engine.unwrap_or_else(|| ix.search(&request));
         match answer {
             Ok(hits) => {
                 s.hits = hits;

@@ -1,5 +1,5 @@
 //! The vectors job: where the TUI's vectors come from (the resolver), their cache key, and
-//! loading, opening or training them.
+//! opening or training them through the resolver, with a cache of trained vectors.
 
 use std::sync::Arc;
 
@@ -8,10 +8,10 @@ use crate::docvec::encoder::Encoder;
 use crate::docvec::source::{Located, VectorSource};
 use crate::embed::Embeddings;
 use crate::embed::io;
-use crate::embed::trainer::{self, TrainConfig};
+use crate::embed::trainer::TrainConfig;
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Report};
-use crate::text::{TextSource, Tokenizer};
+use crate::text::TextSource;
 use crate::tui::artifact_keys::trained_vectors_key;
 use crate::tui::artifacts::key;
 
@@ -38,76 +38,34 @@ impl Jobs {
         })
     }
 
-    /// Loads or trains the vectors and starts their dependents (the index too, unless it is
+    /// Opens or trains the vectors through the resolver (the TUI keeps only its cache of
+    /// trained vectors around it) and starts their dependents (the index too, unless it is
     /// already open).
     pub(super) fn embeddings(&self, data: &Arc<Collection>, index_open: bool) -> Result<JobOutput> {
-        let setup = &self.setup;
         let k = self.embeddings_key()?;
-        let (embeddings, source) = match &self.located()? {
-            Located::At(p) if p.is_dir() => {
-                // A static model: its whole-word tokens for the Embeddings tab, the model
-                // itself for document vectors.
+        let (encoder, source) = match self.located()? {
+            Located::At(_) => {
                 self.progress(JobKind::Vectors).report(&Report {
-                    stage: "opening the model",
+                    stage: "opening the vectors",
                     done: 0,
                     total: 0,
                     metrics: &[],
                 });
-                let encoder = Encoder::open(p)?;
-                let words = match &encoder {
-                    // Running the encoder over its vocabulary takes seconds: show it.
-                    Encoder::Contextual(m) => {
-                        m.word_table(&self.progress(JobKind::Vectors), &self.cancel)?
-                    }
-                    _ => encoder.words()?,
-                };
-                self.start_dependents(
-                    JobKind::Vectors,
-                    data.clone(),
-                    encoder.clone(),
-                    k.clone(),
-                    index_open,
-                );
-                return Ok(JobOutput::Vectors {
-                    embeddings: words,
-                    key: k,
-                    source: format!(
-                        "{}{} (token vocabulary: whole-word tokens)",
-                        match &setup.vectors {
-                            VectorSource::Default => "bundled ",
-                            _ => "",
-                        },
-                        encoder.describe()
-                    ),
-                });
-            }
-            Located::At(p) => {
-                self.progress(JobKind::Vectors).report(&Report {
-                    stage: "reading the vectors",
-                    done: 0,
-                    total: 0,
-                    metrics: &[],
-                });
-                let e = io::read(p)?.embeddings;
-                // Reading is one call; a cancel during it drops what it read.
-                self.cancel.check()?;
-                (e, p.display().to_string())
+                self.open_chosen()?
             }
             Located::Train => {
-                let path = setup.artifacts.path("vectors", &k).with_extension("bin");
-                if path.exists() {
-                    let e = io::read(&path)?.embeddings;
-                    (e, "word2vec on the data + Wikipedia sample (cached)".into())
-                } else {
-                    let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
-                    let e = self.train_vectors(&texts, &setup.config.word2vec, JobKind::Vectors)?;
-                    io::write(&path, &e, io::VectorFormat::Wordlens)?;
-                    (e, "word2vec trained on the data + Wikipedia sample".into())
-                }
+                let config = &self.setup.config;
+                let e = self.trained(data, &config.word2vec, &k, JobKind::Vectors)?;
+                (Encoder::Words(e), config.training().describe())
             }
         };
-        let embeddings = Arc::new(embeddings);
-        let encoder = Encoder::Words(embeddings.clone());
+        // Opening is one call; a cancel during it drops what it opened.
+        self.cancel.check()?;
+        let words = match &encoder {
+            // Running the encoder over its vocabulary takes seconds: show it.
+            Encoder::Contextual(m) => m.word_table(&self.progress(JobKind::Vectors), &self.cancel)?,
+            _ => encoder.words()?,
+        };
         self.start_dependents(
             JobKind::Vectors,
             data.clone(),
@@ -116,29 +74,57 @@ impl Jobs {
             index_open,
         );
         Ok(JobOutput::Vectors {
-            embeddings,
+            embeddings: words,
             key: k,
             source,
         })
     }
 
-    pub(super) fn train_vectors(
+    /// The chosen file or folder, opened by the resolver (words in `[vectors] encoding`),
+    /// and the line that says what it is, with the read warning when there is one.
+    fn open_chosen(&self) -> Result<(Encoder, String)> {
+        let resolver = self.setup.config.resolver()?;
+        let vectors = &self.setup.vectors;
+        let resolved = resolver.open(vectors, &[], &self.progress(JobKind::Vectors), &self.cancel)?;
+        let mut source = match (&resolved.encoder, vectors) {
+            (Encoder::Words(_), _) => vectors.to_string(),
+            (e, VectorSource::Default) => format!("bundled {}", e.describe()),
+            (e, _) => e.describe(),
+        };
+        if resolved.encoder.reads_text() {
+            source.push_str(" (token vocabulary: whole-word tokens)");
+        }
+        if let Some(warning) = resolved.notes.warning(&vectors.to_string()) {
+            source = format!("{source} — {warning}");
+        }
+        Ok((resolved.encoder, source))
+    }
+
+    /// Vectors trained on the collection (plus the background corpus) with `w2v`, through the
+    /// resolver; read from the TUI's cache when the same settings trained them before, unless
+    /// `job` is the Train tab's (which trains anew when asked).
+    pub(super) fn trained(
         &self,
-        texts: &[String],
+        data: &Collection,
         w2v: &TrainConfig,
+        key: &str,
         job: JobKind,
-    ) -> Result<Embeddings> {
-        let config = &self.setup.config;
-        let mut sources = vec![TextSource::Texts(texts)];
-        sources.extend(config.background_corpus().into_iter().map(TextSource::File));
-        let t = trainer::train(
-            &sources,
-            &Tokenizer::new(&config.tokenizer),
-            w2v,
-            &config.glove,
+    ) -> Result<Arc<Embeddings>> {
+        let path = self.setup.artifacts.path("vectors", key).with_extension("bin");
+        if job != JobKind::Training && path.exists() {
+            return Ok(Arc::new(io::read(&path)?.embeddings));
+        }
+        let mut resolver = self.setup.config.resolver()?;
+        resolver.training = resolver.training.with_config(w2v.clone());
+        let texts: Vec<String> = data.docs.iter().map(|d| d.text.clone()).collect();
+        let resolved = resolver.open(
+            &VectorSource::Trained,
+            &[TextSource::Texts(&texts)],
             &self.progress(job),
             &self.cancel,
         )?;
-        Ok(t.embeddings)
+        let words = resolved.encoder.words()?;
+        io::write(&path, &words, io::VectorFormat::Wordlens)?;
+        Ok(words)
     }
 }
