@@ -11,6 +11,8 @@ use methods::Outcome;
 /// Fitting and scoring each method of a run: a child, so the comparison and its methods do
 /// not import each other.
 mod methods;
+/// The running totals of one comparison.
+mod runs;
 /// Several vector sources side by side.
 pub mod sources;
 use super::pipeline::FeatureKind;
@@ -25,6 +27,7 @@ use crate::eval::significance;
 use crate::features::TfidfConfig;
 use crate::progress::{Cancel, Progress};
 use crate::text::{TextSource, TokenizerConfig};
+use runs::{Runs, std_dev};
 
 use super::LogRegConfig;
 
@@ -356,6 +359,7 @@ impl Experiment<'_> {
             .collect())
     }
 
+    // Over 80 lines: assembles the report's fields from the runs; a list of fields, not logic.
     /// The report from the pooled outcomes: per-method figures, tests against bag-of-words,
     /// disagreements of the best embedding method, and what the vectors were.
     fn report(
@@ -452,88 +456,6 @@ impl Experiment<'_> {
             learning_curve: runs.curve,
         }
     }
-}
-
-/// What the splits of one comparison add up to, as they run.
-struct Runs {
-    /// Per method, the test outcomes of every split joined.
-    pooled: Vec<Outcome>,
-    /// Per method, the accuracy on each split (for the spread across folds).
-    fold_accuracy: Vec<Vec<f64>>,
-    embed_seconds: f64,
-    /// (test tokens or texts, those with a vector).
-    coverage: (u64, u64),
-    /// (vocabulary, dimension) of the vectors.
-    shape: (usize, usize),
-    curve: Vec<CurvePoint>,
-}
-
-impl Runs {
-    fn new(methods: usize) -> Self {
-        Self {
-            pooled: Vec::new(),
-            fold_accuracy: vec![Vec::new(); methods],
-            embed_seconds: 0.0,
-            coverage: (0, 0),
-            shape: (0, 0),
-            curve: Vec::new(),
-        }
-    }
-
-    /// Counts how much of the test rows the vectors cover: tokens with a vector, or for a
-    /// static model (which tokenizes every text itself) texts that give it at least one token.
-    fn count_coverage(&mut self, data: &Dataset, emb: &Encoder, test: &[usize]) {
-        match emb {
-            Encoder::Words(e) => {
-                self.shape = (e.len(), e.dim());
-                for &i in test {
-                    for t in &data.tokens[i] {
-                        self.coverage.0 += 1;
-                        self.coverage.1 += e.lookup(t).is_some() as u64;
-                    }
-                }
-            }
-            Encoder::Static(m) => {
-                self.shape = (m.vocab_size(), m.dim());
-                for &i in test {
-                    self.coverage.0 += 1;
-                    self.coverage.1 += !m.token_ids(&data.texts[i]).is_empty() as u64;
-                }
-            }
-            Encoder::Contextual(m) => {
-                self.shape = (m.tokenizer().get_vocab_size(true), m.dim());
-                for &i in test {
-                    self.coverage.0 += 1;
-                    self.coverage.1 += m.has_tokens(&data.texts[i]) as u64;
-                }
-            }
-        }
-    }
-
-    /// Adds one split's outcomes, method by method.
-    fn pool(&mut self, outcomes: Vec<Outcome>) {
-        for (k, o) in outcomes.into_iter().enumerate() {
-            let correct = o.correct().iter().filter(|&&c| c).count();
-            self.fold_accuracy[k].push(correct as f64 / o.truth.len().max(1) as f64);
-            match self.pooled.get_mut(k) {
-                Some(p) => {
-                    p.rows.extend(o.rows);
-                    p.truth.extend(o.truth);
-                    p.pred.extend(o.pred);
-                    p.proba.extend(o.proba);
-                    p.fit_seconds += o.fit_seconds;
-                    p.converged &= o.converged;
-                }
-                None => self.pooled.push(o),
-            }
-        }
-    }
-}
-
-fn std_dev(v: &[f64]) -> f64 {
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt()
 }
 
 /// How a stratified held-out split is named in reports.

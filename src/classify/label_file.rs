@@ -106,6 +106,7 @@ fn open_input(path: &Path, text_cols: &[String], label_col: Option<&str>) -> Res
     })
 }
 
+// Over 80 lines: reads, predicts and writes rows as they stream, one record at a time.
 /// Labels `data` (CSV/TSV reading `text_cols`, or a fastText file) with `pipeline` into `out`
 /// (CSV: the input's columns, `predicted`, then `p_<label>` per class). `label_col` names the
 /// column of true labels, if any. Nothing is written unless every row was labelled.

@@ -28,6 +28,8 @@ fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
+// Over 80 lines: the L-BFGS iteration with its line search, kept whole as in Nocedal & Wright so it
+// can be read against the book.
 /// Minimises `f` from `x` (updated in place). `f(x, grad)` returns the value and writes the
 /// gradient.
 pub fn minimize(

@@ -68,6 +68,8 @@ impl LogReg {
         Self::fit_from(x, y, classes, cfg, None, cancel)
     }
 
+    // Over 80 lines: the objective and its gradient in one closure the L-BFGS solver calls; the closure
+    // captures the whole problem.
     /// Like [`LogReg::fit`], starting from `start`'s weights when it has the same shape: along
     /// a path of increasing C (inner cross-validation) each fit starts near its answer.
     pub fn fit_from(

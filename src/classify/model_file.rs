@@ -32,6 +32,8 @@ pub fn save(path: &Path, pipeline: &Pipeline) -> Result<()> {
     })
 }
 
+// Over 80 lines: the .wlm file read in file order (magic, JSON, vectors), each part's error naming
+// its line or byte.
 /// Reads a `.wlm` file, checking its header and version; errors name the line.
 pub fn load(path: &Path) -> Result<Pipeline> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;

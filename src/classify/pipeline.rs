@@ -197,6 +197,8 @@ impl Pipeline {
         Ok(pipeline)
     }
 
+    // Over 80 lines: features, scaler and model shell built together, as each depends on the feature
+    // kind.
     /// Everything but the regression: the feature extractors fitted on the training documents,
     /// and those documents' feature rows. The model is empty until the caller fits it.
     pub fn prepare(

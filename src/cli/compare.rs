@@ -123,6 +123,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
     }
 }
 
+// Over 80 lines: one text table across sources, its columns written in the order they are printed.
 /// Several sources: what each is, the method × source table, each source's best method
 /// against bag-of-words, the two best sources against each other, and the learning curves.
 pub fn render_sources(r: &SourcesReport) -> String {
@@ -258,6 +259,7 @@ fn test_line(t: &TestRow) -> String {
     )
 }
 
+// Over 80 lines: one text table, its columns written in the order they are printed.
 pub fn render(r: &CompareReport) -> String {
     let s = &r.summary;
     let classes: Vec<String> = s.classes.iter().map(|(l, n)| format!("{l} {n}")).collect();

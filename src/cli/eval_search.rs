@@ -95,7 +95,9 @@ pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
     }
     #[cfg(feature = "milvus")]
     let engine = match &a.engine {
-        Some(uri) => Some(super::engine::evaluate(ctx, &index, uri, &task, &overrides)?),
+        Some(uri) => Some(super::engine::evaluate(
+            ctx, &index, uri, &task, &overrides,
+        )?),
         None => None,
     };
     #[cfg(not(feature = "milvus"))]

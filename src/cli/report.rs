@@ -129,6 +129,11 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     if a.json {
         return print_json(&report);
     }
+    print(&render(&report, &data_path))
+}
+
+/// The report as Markdown.
+fn render(report: &Report, data_path: &std::path::Path) -> String {
     let mut out = format!(
         "# wordlens report: {}\n\n## Word embeddings\n\n```\n",
         data_path.display()
@@ -145,5 +150,5 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
         out.push('\n');
     }
     out.push_str("```\n");
-    print(&out)
+    out
 }

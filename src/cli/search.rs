@@ -236,7 +236,12 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
 }
 
 #[cfg(feature = "milvus")]
-fn engine_search(index: &SearchIndex, uri: &str, request: &SearchRequest, json: bool) -> Result<()> {
+fn engine_search(
+    index: &SearchIndex,
+    uri: &str,
+    request: &SearchRequest,
+    json: bool,
+) -> Result<()> {
     super::engine::search(index, uri, request, json)
 }
 

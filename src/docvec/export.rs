@@ -176,6 +176,8 @@ const BATCH: usize = 1024;
 /// progress bar and cancel act between batches.
 pub const TRANSFORMER_BATCH: usize = 64;
 
+// Over 80 lines: reader, embedding workers and writer are three stages of one pipeline wired by
+// channels.
 /// Embeds every document of `spec` with `encoder` into `out`. Mean pooling and static models
 /// stream; TF-IDF and SIF weights are fitted on the whole file first (a pass over it).
 /// Returns (rows, dim).

@@ -229,7 +229,7 @@ pub enum Vectors {
     /// A vectors file, a static model or an encoder, used as is.
     Loaded(Encoder),
     /// Trained on each training split's texts plus the background corpus.
-    Train(Training),
+    Train(Box<Training>),
 }
 
 /// What `Resolver::open_or_defer` gives: vectors opened, or the training to run later.
@@ -237,7 +237,7 @@ pub enum Opened {
     /// A file or folder, opened.
     Ready(Resolved),
     /// `trained`: nothing read yet.
-    Train(Training),
+    Train(Box<Training>),
 }
 
 impl Opened {
@@ -299,7 +299,7 @@ impl Resolver {
     pub fn open_or_defer(&self, source: &VectorSource) -> Result<Opened> {
         let path = match self.locate(source)? {
             Located::At(path) => path,
-            Located::Train => return Ok(Opened::Train(self.training.clone())),
+            Located::Train => return Ok(Opened::Train(Box::new(self.training.clone()))),
         };
         let (encoder, notes) = Encoder::open_with_notes(&path, self.encoding)?;
         let source = match source {

@@ -165,6 +165,8 @@ struct Question {
     ids: [usize; 4],
 }
 
+// Over 80 lines: the analogy search with its restricted vocabulary and per-section tallies, kept as
+// in gensim's evaluate_word_analogies.
 /// Scores an analogy file on the `restrict_vocab` most frequent words (the first ones of
 /// `emb`, whose order is frequency order for trained and gensim-written vectors).
 pub fn evaluate_analogies(

@@ -12,6 +12,11 @@
 //! then unit length when the model's config (or `modules.json`'s Normalize) says so.
 
 mod bpe;
+/// Reading `tokenizer.json` and the tensors when a model opens.
+mod opening;
+use opening::{
+    ReadTokenizer, Tensors, UnknownToken, cap_tokens, crate_tokenizer, open_tensors, read_tokenizer,
+};
 pub(crate) mod layout;
 mod rows;
 mod tables;
@@ -370,176 +375,6 @@ impl StaticModel {
 
 /// Pooling asks for the row of the token this many places ahead.
 const PREFETCH_AHEAD: usize = 4;
-
-/// What opening reads from `tokenizer.json`.
-struct ReadTokenizer {
-    /// The crate's pipeline, when the fast path does not apply.
-    pipeline: Option<Tokenizer>,
-    /// Token strings by id.
-    tokens: Vec<String>,
-    split: Option<WordSplit>,
-    model_type: String,
-    continuing_prefix: Option<String>,
-    unknown: UnknownToken,
-}
-
-/// The model's unknown token, as model2vec finds it to drop it.
-enum UnknownToken {
-    Named(String),
-    Id(u32),
-    None,
-}
-
-/// Reads `tokenizer.json`: through our own BPE reader when the `▁word` fast path applies (no
-/// crate pipeline built), else through the `tokenizers` crate.
-fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer> {
-    let described: TokenizerFile = serde_json::from_slice(bytes)
-        .map_err(|e| Error::in_file(path, format!("invalid tokenizer.json: {e}")))?;
-    let unknown = match (&described.model.unk_token, described.model.unk_id) {
-        (Some(t), _) => UnknownToken::Named(t.clone()),
-        (None, Some(id)) => UnknownToken::Id(id),
-        _ => UnknownToken::None,
-    };
-    let model_type = described.model.kind.clone().unwrap_or_default();
-    let continuing_prefix = described.model.continuing_subword_prefix.clone();
-    let own = match described.llama_style() {
-        true => Bpe::from_model(path, &described.model)?,
-        false => None,
-    };
-    if let Some(bpe) = own {
-        let tokens = bpe_token_list(path, &bpe, &described.added_tokens)?;
-        if let Some(split) = WordSplit::detect(&described, bpe, &tokens) {
-            return Ok(ReadTokenizer {
-                pipeline: None,
-                tokens,
-                split: Some(split),
-                model_type,
-                continuing_prefix,
-                unknown,
-            });
-        }
-    }
-    let mut tokenizer = crate_tokenizer(bytes).map_err(|e| Error::in_file(path, e))?;
-    tokenizer.with_padding(None);
-    let tokens = token_list(path, tokenizer.get_vocab(true))?;
-    Ok(ReadTokenizer {
-        pipeline: Some(tokenizer),
-        tokens,
-        split: None,
-        model_type,
-        continuing_prefix,
-        unknown,
-    })
-}
-
-fn crate_tokenizer(bytes: &[u8]) -> std::result::Result<Tokenizer, String> {
-    Tokenizer::from_bytes(bytes)
-        .map_err(|e| format!("not a tokenizer.json the tokenizers library reads: {e}"))
-}
-
-/// model2vec's cap on tokens per text (none: no truncation).
-fn cap_tokens(tokenizer: &mut Tokenizer, cap: Option<usize>) -> std::result::Result<(), String> {
-    tokenizer.with_padding(None);
-    let params = cap.map(|max_length| tokenizers::TruncationParams {
-        max_length,
-        ..Default::default()
-    });
-    tokenizer
-        .with_truncation(params)
-        .map(|_| ())
-        .map_err(|e| format!("cannot cap tokens: {e}"))
-}
-
-/// Token strings by id, as `Tokenizer::get_vocab(true)` gives them: the BPE's vocabulary and
-/// the added tokens (an added token's id wins over the vocabulary's for the same text).
-fn bpe_token_list(path: &Path, bpe: &Bpe, added: &[AddedToken]) -> Result<Vec<String>> {
-    let extra = added
-        .iter()
-        .filter(|a| bpe.id(&a.content).is_none())
-        .count();
-    let size = bpe.len() + extra;
-    let mut tokens = vec![String::new(); size];
-    let entries = bpe.vocab().map(|(t, id)| (t, id, None));
-    let added = added
-        .iter()
-        .map(|a| (a.content.as_str(), a.id, bpe.id(&a.content)));
-    for (t, id, replaces) in entries.chain(added) {
-        if let Some(slot) = replaces
-            .filter(|&old| old != id)
-            .and_then(|old| tokens.get_mut(old as usize))
-        {
-            slot.clear();
-        }
-        match tokens.get_mut(id as usize) {
-            Some(slot) => t.clone_into(slot),
-            None => {
-                return Err(Error::in_file(
-                    path,
-                    format!("token {t:?} has id {id}, beyond the vocabulary of {size}"),
-                ));
-            }
-        }
-    }
-    Ok(tokens)
-}
-
-/// Token strings by id, from token → id (every id below the vocabulary's size).
-fn token_list<S: std::hash::BuildHasher>(
-    path: &Path,
-    vocab: std::collections::HashMap<String, u32, S>,
-) -> Result<Vec<String>> {
-    let size = vocab.len();
-    let mut tokens = vec![String::new(); size];
-    for (t, id) in vocab {
-        match tokens.get_mut(id as usize) {
-            Some(slot) => *slot = t,
-            None => {
-                return Err(Error::in_file(
-                    path,
-                    format!("token {t:?} has id {id}, beyond the vocabulary of {size}"),
-                ));
-            }
-        }
-    }
-    Ok(tokens)
-}
-
-/// What opening the tensor file finds: the model family it holds and its embedding matrix.
-struct Tensors {
-    file: TensorFile,
-    family: Family,
-    /// The matrix's tensor name.
-    name: &'static str,
-    matrix: TokenRows,
-    rows: usize,
-    dim: usize,
-}
-
-fn open_tensors(st: &Path) -> Result<Tensors> {
-    let tf = TensorFile::open(st)?;
-    let (family, name) = if tf.has("embeddings") {
-        (Family::Model2Vec, "embeddings")
-    } else if tf.has("embedding.weight") {
-        (Family::StaticEmbedding, "embedding.weight")
-    } else {
-        return Err(Error::in_file(
-            st,
-            format!(
-                "no `embeddings` (model2vec) or `embedding.weight` (sentence-transformers, WordLlama) tensor; the file holds {}",
-                tf.names().join(", ")
-            ),
-        ));
-    };
-    let (matrix, rows, dim) = tf.token_rows(st, name)?;
-    Ok(Tensors {
-        file: tf,
-        family,
-        name,
-        matrix,
-        rows,
-        dim,
-    })
-}
 
 /// The value in `cell`, computed by `make` the first time (an error is returned, not kept).
 fn once<T: Clone>(cell: &OnceLock<T>, make: impl FnOnce() -> Result<T>) -> Result<T> {

@@ -281,13 +281,6 @@ impl Embeddings {
         top.into_sorted()
     }
 
-    /// Nearest neighbours of a vector by cosine similarity.
-    pub fn nearest_to_vector(&self, v: &[f32], k: usize, exclude: &[usize]) -> Vec<(String, f32)> {
-        let mut q = v.to_vec();
-        normalize(&mut q);
-        self.named(self.top_k_by(k, 0, exclude, |row| dot(row, &q)))
-    }
-
     /// The `k` words most similar to `word`, itself excluded. A word out of the vocabulary
     /// is answered from its n-grams when the vectors have them.
     pub fn most_similar(&self, word: &str, k: usize) -> Result<Vec<(String, f32)>> {

@@ -142,6 +142,8 @@ impl SubwordRows {
     }
 }
 
+// Over 80 lines: the training loop's setup, threads and per-block schedule share a dozen locals;
+// split, they become a struct passed everywhere.
 /// Trains word2vec (or its fastText variants) on `sources`, tokenized by `tokenizer`.
 pub fn train(
     sources: &[TextSource<'_>],

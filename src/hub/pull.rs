@@ -9,19 +9,21 @@
 //! when whole and checked; the snapshot's links and then `refs/REVISION` are written last, so
 //! an interrupted pull leaves no snapshot that the resolver would use.
 
-use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
-use sha1::Digest as _;
 
 use super::ModelName;
 use super::cache::commit_ok;
 use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
-use crate::progress::{Cancel, Progress, Report};
+use crate::progress::{Cancel, Progress};
+use download::Client;
+
+/// One file: head, resume, download, verify.
+mod download;
 
 /// Where and how to download.
 #[derive(Debug, Clone)]
@@ -179,11 +181,50 @@ pub fn pull(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Pulled> {
-    let repo = name.repo();
+    let client = Client::new(opts, progress, cancel);
+    let (info, files) = listing(&client, name)?;
+    let repo_dir = opts.cache.join(name.folder());
+    let blobs = repo_dir.join("blobs");
+    std::fs::create_dir_all(&blobs).map_err(|e| Error::io(&blobs, e))?;
+    let mut pulled = Vec::new();
+    let mut links = Vec::new();
+    for (file, rel) in &files {
+        cancel.check()?;
+        let url = format!(
+            "{}/{}/resolve/{}/{file}",
+            opts.endpoint,
+            name.repo(),
+            info.sha
+        );
+        let (blob, done) = client.fetch_file(&url, file, &blobs)?;
+        links.push((rel.clone(), blob));
+        pulled.push(done);
+    }
+    let snapshot = repo_dir.join("snapshots").join(&info.sha);
+    for (rel, blob) in &links {
+        link_into_snapshot(&snapshot, rel, blob)?;
+    }
     let rev = name.revision();
+    if rev != info.sha {
+        let ref_file = repo_dir.join("refs").join(rev);
+        let refs = crate::fsutil::parent_of(&ref_file);
+        std::fs::create_dir_all(refs).map_err(|e| Error::io(refs, e))?;
+        atomic_write(&ref_file, |w| w.write_all(info.sha.as_bytes()))?;
+    }
+    Ok(Pulled {
+        dir: snapshot,
+        commit: info.sha,
+        files: pulled,
+    })
+}
+
+/// The hub's listing of `name` at its revision, checked: a commit hash, safe file names, and
+/// a tokenizer and weights among the files wordlens wants (each with its path in the folder).
+fn listing(client: &Client<'_>, name: &ModelName) -> Result<(RepoInfo, Vec<(String, PathBuf)>)> {
+    let opts = client.opts;
+    let (repo, rev) = (name.repo(), name.revision());
     let info_url = format!("{}/api/models/{repo}/revision/{rev}", opts.endpoint);
-    let plain = agent(opts, 5);
-    let resp = call(request(&plain, "GET", &info_url, opts), &info_url)?;
+    let resp = call(request(&client.plain, "GET", &info_url, opts), &info_url)?;
     let mut body = Vec::new();
     resp.into_reader()
         .take(MAX_LISTING + 1)
@@ -225,247 +266,7 @@ pub fn pull(
             ),
         ));
     }
-    let repo_dir = opts.cache.join(name.folder());
-    let blobs = repo_dir.join("blobs");
-    std::fs::create_dir_all(&blobs).map_err(|e| Error::io(&blobs, e))?;
-    let no_redirect = agent(opts, 0);
-    let mut pulled = Vec::new();
-    let mut links = Vec::new();
-    for (file, rel) in &files {
-        cancel.check()?;
-        let url = format!("{}/{repo}/resolve/{}/{file}", opts.endpoint, info.sha);
-        let (blob, done) = fetch_file(
-            &url,
-            file,
-            &blobs,
-            opts,
-            &plain,
-            &no_redirect,
-            progress,
-            cancel,
-        )?;
-        links.push((rel.clone(), blob));
-        pulled.push(done);
-    }
-    let snapshot = repo_dir.join("snapshots").join(&info.sha);
-    for (rel, blob) in &links {
-        link_into_snapshot(&snapshot, rel, blob)?;
-    }
-    if rev != info.sha {
-        let ref_file = repo_dir.join("refs").join(rev);
-        let refs = crate::fsutil::parent_of(&ref_file);
-        std::fs::create_dir_all(refs).map_err(|e| Error::io(refs, e))?;
-        atomic_write(&ref_file, |w| w.write_all(info.sha.as_bytes()))?;
-    }
-    Ok(Pulled {
-        dir: snapshot,
-        commit: info.sha,
-        files: pulled,
-    })
-}
-
-/// Downloads one file into `blobs/` (resuming a partial one) and returns the blob's path.
-#[allow(clippy::too_many_arguments)]
-fn fetch_file(
-    url: &str,
-    file: &str,
-    blobs: &Path,
-    opts: &PullOptions,
-    plain: &ureq::Agent,
-    no_redirect: &ureq::Agent,
-    progress: &dyn Progress,
-    cancel: &Cancel,
-) -> Result<(PathBuf, PulledFile)> {
-    // The hub answers a HEAD on `resolve` with the ETag and size of the file itself
-    // (X-Linked-* for LFS files, whose GET redirects to a CDN).
-    let head = call(request(no_redirect, "HEAD", url, opts), url)?;
-    let etag = etag_of(head.header("X-Linked-Etag")).or_else(|| etag_of(head.header("ETag")));
-    let announced = head
-        .header("X-Linked-Size")
-        .or_else(|| {
-            (head.status() == 200)
-                .then(|| head.header("Content-Length"))
-                .flatten()
-        })
-        .and_then(|s| s.trim().parse::<u64>().ok());
-    if let Some(n) = announced
-        && n > MAX_FILE
-    {
-        return Err(Error::remote(
-            url,
-            format!("announces {n} bytes, more than the {MAX_FILE} a model file may have; refused"),
-        ));
-    }
-    let stem = match &etag {
-        Some(e) => e.clone(),
-        // No hash to name it by: a name from the URL's file, unique within the repository.
-        None => format!(
-            "unchecked-{}",
-            &hex(&sha2::Sha256::digest(url.as_bytes()))[..16]
-        ),
-    };
-    let blob = blobs.join(&stem);
-    let checked = match etag.as_ref().map(String::len) {
-        Some(64) => "sha256",
-        Some(40) => "git-sha1",
-        _ => "none",
-    };
-    if let (Ok(meta), Some(n)) = (std::fs::metadata(&blob), announced)
-        && meta.len() == n
-    {
-        return Ok((
-            blob,
-            PulledFile {
-                path: file.to_string(),
-                bytes: n,
-                resumed_from: 0,
-                cached: true,
-                checked,
-            },
-        ));
-    }
-    let partial = blobs.join(format!("{stem}.incomplete"));
-    let mut offset = std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
-    if announced.is_some_and(|n| offset > n) {
-        offset = 0;
-    }
-    let mut req = request(plain, "GET", url, opts);
-    if offset > 0 {
-        req = req.set("Range", &format!("bytes={offset}-"));
-    }
-    let resp = call(req, url)?;
-    let resumed = resp.status() == 206;
-    if !resumed {
-        offset = 0;
-    }
-    let expected_len = resp
-        .header("Content-Length")
-        .and_then(|s| s.trim().parse::<u64>().ok());
-    let total = announced.or(expected_len.map(|n| n + offset));
-    if let (Some(t), Some(n)) = (total, expected_len)
-        && n + offset != t
-    {
-        return Err(Error::remote(
-            url,
-            format!(
-                "the server announced {t} bytes, then sent a body of {n} from byte {offset}; refused"
-            ),
-        ));
-    }
-    let mut out = OpenOptions::new()
-        .create(true)
-        .write(true)
-        .append(resumed)
-        .truncate(!resumed)
-        .open(&partial)
-        .map_err(|e| Error::io(&partial, e))?;
-    let mut reader = resp.into_reader();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut done = offset;
-    let stage = format!("downloading {file}");
-    loop {
-        cancel.check()?;
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => {
-                return Err(Error::remote(
-                    url,
-                    format!(
-                        "the download stopped after {done} bytes: {e} (the partial file is kept; \
-                         pull again to resume)"
-                    ),
-                ));
-            }
-        };
-        done += n as u64;
-        if let Some(t) = total
-            && done > t
-        {
-            drop(out);
-            let _ = std::fs::remove_file(&partial);
-            return Err(Error::remote(
-                url,
-                format!("the server sent more than the {t} bytes it announced; refused"),
-            ));
-        }
-        out.write_all(&buf[..n])
-            .map_err(|e| Error::io(&partial, e))?;
-        progress.report(&Report {
-            stage: &stage,
-            done,
-            total: total.unwrap_or(0),
-            metrics: &[],
-        });
-    }
-    out.sync_all().map_err(|e| Error::io(&partial, e))?;
-    drop(out);
-    progress.finish(&stage);
-    if let Some(t) = total
-        && done < t
-    {
-        return Err(Error::remote(
-            url,
-            format!(
-                "the download ended after {done} of {t} bytes (the partial file is kept; pull \
-                 again to resume)"
-            ),
-        ));
-    }
-    if let Some(e) = &etag {
-        let got = digest(&partial, e.len())?;
-        if &got != e {
-            let _ = std::fs::remove_file(&partial);
-            return Err(Error::remote(
-                url,
-                format!(
-                    "checksum mismatch: the hub's ETag is {e}, the downloaded bytes hash to {got} \
-                     (the file was deleted; nothing was added to the cache)"
-                ),
-            ));
-        }
-    }
-    std::fs::rename(&partial, &blob).map_err(|e| Error::io(&blob, e))?;
-    Ok((
-        blob,
-        PulledFile {
-            path: file.to_string(),
-            bytes: done,
-            resumed_from: if resumed { offset } else { 0 },
-            cached: false,
-            checked,
-        },
-    ))
-}
-
-/// The hash an ETag of `len` hex digits names: SHA-256 (64) or a git blob id (40).
-fn digest(path: &Path, len: usize) -> Result<String> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let size = f.metadata().map_err(|e| Error::io(path, e))?.len();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut feed = |update: &mut dyn FnMut(&[u8])| -> Result<()> {
-        loop {
-            let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
-            if n == 0 {
-                return Ok(());
-            }
-            update(&buf[..n]);
-        }
-    };
-    if len == 64 {
-        let mut h = sha2::Sha256::new();
-        feed(&mut |b| h.update(b))?;
-        Ok(hex(&h.finalize()))
-    } else {
-        let mut h = sha1::Sha1::new();
-        h.update(format!("blob {size}\0").as_bytes());
-        feed(&mut |b| h.update(b))?;
-        Ok(hex(&h.finalize()))
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok((info, files))
 }
 
 /// Puts `blob` at `snapshot/rel`: a relative link, as `huggingface_hub` makes, or a copy where
@@ -547,11 +348,11 @@ mod tests {
         let p = dir.path().join("f");
         std::fs::write(&p, b"hello\n").unwrap();
         assert_eq!(
-            digest(&p, 40).unwrap(),
+            download::digest(&p, 40).unwrap(),
             "ce013625030ba8dba906f756967f9e9ca394464a"
         );
         assert_eq!(
-            digest(&p, 64).unwrap(),
+            download::digest(&p, 64).unwrap(),
             "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
         );
     }

@@ -15,8 +15,7 @@ use super::fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
 use super::hnsw::{AnnConfig, Hnsw};
 use super::ingest::{Destination, DocumentList, DocumentSource, Prefetched, Vectorizing, ingest};
 use super::schema::{
-    DocInfo, Fields, META_VERSION, Meta, addresses,
-    schema, tantivy_error, write_meta,
+    DocInfo, Fields, META_VERSION, Meta, addresses, schema, tantivy_error, write_meta,
 };
 use super::vectors::{DocVectorWriter, DocVectors};
 use crate::docvec::encoder::Encoder;
@@ -302,9 +301,7 @@ impl SearchIndex {
 
     /// The fusion with `overrides` (a request's flags) over what `fusion` gives.
     pub fn fusion_with(&self, overrides: &FusionOverrides) -> FusionSetting {
-        let base = self
-            .tuned()
-            .unwrap_or_else(|| self.config.fusion_setting());
+        let base = self.tuned().unwrap_or_else(|| self.config.fusion_setting());
         overrides.apply(base)
     }
 
@@ -356,4 +353,3 @@ impl SearchIndex {
             .to_string())
     }
 }
-

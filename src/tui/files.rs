@@ -5,8 +5,8 @@
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use crate::embed::io::{VectorFormat, sniff};
 use crate::docvec::encoder::EncoderKind;
+use crate::embed::io::{VectorFormat, sniff};
 use crate::error::{Error, Result};
 use crate::text::CorpusFormat;
 use crate::text::corpus::{format_from_name, open_bytes};

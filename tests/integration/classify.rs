@@ -130,7 +130,7 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
         docvec: &docvec,
         logreg: &logreg,
         compare: &cmp,
-        vectors: Vectors::Train(Training {
+        vectors: Vectors::Train(Box::new(Training {
             config: TrainConfig {
                 // One thread: the vectors, and so every figure below, are the same on every run.
                 threads: 1,
@@ -139,7 +139,7 @@ fn compare_on_the_peers_split_reaches_the_measured_floors() {
             glove: Default::default(),
             extra: vec![CorpusSpec::new(bundled("enwiki-sample.txt"))],
             tokenizer: tok.clone(),
-        }),
+        })),
     };
     let r = exp
         .run(

@@ -401,10 +401,14 @@ fn bbc_indexed_with_the_tiny_encoder_searches_by_its_vectors() {
     // A document's own text as a vector query finds it first; hybrid finds an article about
     // oil by its words and vectors.
     let text = index.text(57).unwrap();
-    let hits = index.search(&SearchRequest::new(&text, Mode::Vector, 3)).unwrap();
+    let hits = index
+        .search(&SearchRequest::new(&text, Mode::Vector, 3))
+        .unwrap();
     assert_eq!(hits[0].doc, 57);
     assert!(hits[0].cosine.unwrap() > 0.9999);
-    let hits = index.search(&SearchRequest::new("oil prices", Mode::Hybrid, 3)).unwrap();
+    let hits = index
+        .search(&SearchRequest::new("oil prices", Mode::Hybrid, 3))
+        .unwrap();
     let top = index.text(hits[0].doc).unwrap().to_lowercase();
     assert!(top.contains("oil"), "{}", &top[..200.min(top.len())]);
 }

@@ -202,7 +202,9 @@ fn raw_bytes(gensim_default: &str) -> Vec<u8> {
 /// vectors of the Wikipedia-sample model, no n-grams, so a word the file does not decode to
 /// has no vector), and a labelled CSV of the same words in UTF-8, lower case (as the
 /// tokenizer gives them). Returns (vectors file, CSV, a non-ASCII word of both).
-fn cp852_vectors_and_data(dir: &tempfile::TempDir) -> (std::path::PathBuf, std::path::PathBuf, String) {
+fn cp852_vectors_and_data(
+    dir: &tempfile::TempDir,
+) -> (std::path::PathBuf, std::path::PathBuf, String) {
     let rows: Vec<Reference> = reference("fasttext-cp852.tsv")
         .into_iter()
         .filter(|r| r.word != "</s>" && r.word == r.word.to_lowercase())
@@ -259,9 +261,17 @@ fn compare_and_report_read_vectors_in_the_configured_encoding() {
             args.extend(["--config", c.to_str().unwrap()]);
         }
         let out = crate::wordlens(&args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let report = if command == "report" { &json["classification"] } else { &json };
+        let report = if command == "report" {
+            &json["classification"]
+        } else {
+            &json
+        };
         (
             report["embeddings"]["test_coverage"].as_f64().unwrap(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -271,9 +281,16 @@ fn compare_and_report_read_vectors_in_the_configured_encoding() {
         let (utf8, warned) = coverage(command, None);
         let (cp852, quiet) = coverage(command, Some(&config));
         assert!(cp852 > 0.95, "{command}: {cp852}");
-        assert!(utf8 < cp852 - 0.15, "{command}: utf-8 {utf8}, cp852 {cp852}");
+        assert!(
+            utf8 < cp852 - 0.15,
+            "{command}: utf-8 {utf8}, cp852 {cp852}"
+        );
         // The read warning is printed once, naming the file, and only when bytes were escaped.
-        assert_eq!(warned.matches("hold bytes that are not UTF-8").count(), 1, "{warned}");
+        assert_eq!(
+            warned.matches("hold bytes that are not UTF-8").count(),
+            1,
+            "{warned}"
+        );
         assert!(!quiet.contains("hold bytes"), "{quiet}");
     }
 }
@@ -310,9 +327,12 @@ fn the_tui_reads_vectors_in_the_configured_encoding() {
         let until = Instant::now() + Duration::from_secs(300);
         while comparison.is_none() && Instant::now() < until {
             match rx.recv_timeout(Duration::from_secs(1)) {
-                Ok(JobEvent::Done(_, JobOutput::Vectors { embeddings, source, .. })) => {
-                    words = Some((embeddings, source))
-                }
+                Ok(JobEvent::Done(
+                    _,
+                    JobOutput::Vectors {
+                        embeddings, source, ..
+                    },
+                )) => words = Some((embeddings, source)),
                 Ok(JobEvent::Done(_, JobOutput::Comparison(c))) => comparison = Some(c),
                 Ok(JobEvent::Failed(kind, e)) if kind != JobKind::Scores => panic!("{kind:?}: {e}"),
                 _ => {}
@@ -320,15 +340,28 @@ fn the_tui_reads_vectors_in_the_configured_encoding() {
         }
         quit.cancel();
         let (words, source) = words.expect("word table");
-        (words, source, comparison.expect("comparison").embeddings.test_coverage)
+        (
+            words,
+            source,
+            comparison.expect("comparison").embeddings.test_coverage,
+        )
     };
     let (words, source, coverage) = run("cp852");
-    assert!(words.index_of(&word).is_some(), "{word} decoded in the word table");
+    assert!(
+        words.index_of(&word).is_some(),
+        "{word} decoded in the word table"
+    );
     assert!(!source.contains("hold bytes"), "{source}");
     assert!(coverage > 0.95, "{coverage}");
     let (words, source, utf8_coverage) = run("utf-8");
-    assert!(words.index_of(&word).is_none(), "{word} is an escape without the encoding");
+    assert!(
+        words.index_of(&word).is_none(),
+        "{word} is an escape without the encoding"
+    );
     // The read warning reaches the status line instead of being dropped.
     assert!(source.contains("hold bytes that are not UTF-8"), "{source}");
-    assert!(utf8_coverage < coverage - 0.15, "{utf8_coverage} vs {coverage}");
+    assert!(
+        utf8_coverage < coverage - 0.15,
+        "{utf8_coverage} vs {coverage}"
+    );
 }

@@ -133,7 +133,9 @@ fn the_engine_answers_an_exported_bbc_index_as_wordlens_does() {
     let engine = Milvus::connect(&EngineUri::parse(&to).unwrap()).unwrap();
     for info in index.documents().iter().step_by(15) {
         let title = info.title.as_deref().unwrap();
-        let ours = index.search(&SearchRequest::new(title, Mode::Vector, 10)).unwrap();
+        let ours = index
+            .search(&SearchRequest::new(title, Mode::Vector, 10))
+            .unwrap();
         let theirs = engine
             .search(&index, &SearchRequest::new(title, Mode::Vector, 10))
             .unwrap();

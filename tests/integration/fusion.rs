@@ -176,7 +176,10 @@ fn tuning_is_stored_used_and_overridden() {
     };
     let overridden = ix.fusion_with(&overrides);
     assert_eq!(overridden.vector_weight, 0.95);
-    assert_eq!(overridden.fusion, t.fusion.fusion, "only the weight is overridden");
+    assert_eq!(
+        overridden.fusion, t.fusion.fusion,
+        "only the weight is overridden"
+    );
     ix.store_tuned(None).unwrap();
     let ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
     assert_eq!(ix.fusion(), default);

@@ -157,7 +157,9 @@ fn documents_as_queries_find_their_topic() {
 #[test]
 fn hits_carry_scores_snippets_and_respect_filters() {
     let ix = open();
-    let hits = ix.search(&SearchRequest::new("oil prices", Mode::Hybrid, 5)).unwrap();
+    let hits = ix
+        .search(&SearchRequest::new("oil prices", Mode::Hybrid, 5))
+        .unwrap();
     assert_eq!(hits.len(), 5);
     assert_eq!(hits[0].label.as_deref(), Some("business"));
     assert!(
@@ -176,7 +178,10 @@ fn hits_carry_scores_snippets_and_respect_filters() {
         .search(&SearchRequest::new("\"world cup AND (", Mode::Bm25, 3))
         .unwrap();
     assert_eq!(broken.len(), 3);
-    assert!(ix.search(&SearchRequest::new("   ", Mode::Hybrid, 3)).is_err());
+    assert!(
+        ix.search(&SearchRequest::new("   ", Mode::Hybrid, 3))
+            .is_err()
+    );
     // Phrases are honoured: every hit holds the exact phrase.
     for h in ix
         .search(&SearchRequest::new("\"interest rates\"", Mode::Bm25, 5))
@@ -274,7 +279,9 @@ fn documents_are_added_and_deleted_incrementally() {
     copy_dir(index_dir(), &copy);
     let mut ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
     let before = ix.len();
-    let oil = ix.search(&SearchRequest::new("oil prices", Mode::Bm25, 1)).unwrap()[0]
+    let oil = ix
+        .search(&SearchRequest::new("oil prices", Mode::Bm25, 1))
+        .unwrap()[0]
         .id
         .clone();
     assert_eq!(ix.delete(&[oil.clone(), "no-such-id".into()]).unwrap(), 1);
@@ -293,7 +300,9 @@ fn documents_are_added_and_deleted_incrementally() {
         );
     }
     let text = &tweets[7].text;
-    let hits = ix.search(&SearchRequest::new(text, Mode::Hybrid, 3)).unwrap();
+    let hits = ix
+        .search(&SearchRequest::new(text, Mode::Hybrid, 3))
+        .unwrap();
     assert_eq!(hits[0].id, "tweet-7", "{hits:?}");
     assert!(hits[0].bm25.is_some() && hits[0].cosine.is_some());
     let e = evaluate::known_item_titles(&ix).unwrap();
@@ -353,12 +362,16 @@ fn the_index_pools_word_vectors_as_docvec_method_says() {
     // A document's own text as the query gets the very vector it was indexed with (the same
     // fitted weights and component), also for a document added after the build.
     let body = &docs[42];
-    let hit = &sif.search(&SearchRequest::new(&body.text, Mode::Vector, 1)).unwrap()[0];
+    let hit = &sif
+        .search(&SearchRequest::new(&body.text, Mode::Vector, 1))
+        .unwrap()[0];
     assert_eq!(hit.id, body.id);
     assert!(hit.cosine.unwrap() > 0.9999, "{hit:?}");
     let added = tweets(20);
     sif.add(&added, &Silent, &Cancel::new()).unwrap();
-    let hit = &sif.search(&SearchRequest::new(&added[3].text, Mode::Vector, 1)).unwrap()[0];
+    let hit = &sif
+        .search(&SearchRequest::new(&added[3].text, Mode::Vector, 1))
+        .unwrap()[0];
     assert_eq!(hit.id, "tweet-3");
     assert!(hit.cosine.unwrap() > 0.9999, "{hit:?}");
 }
@@ -371,7 +384,9 @@ fn add_delete_and_search_on_the_same_handle() {
     let copy = dir.path().join("ix");
     copy_dir(index_dir(), &copy);
     let mut ix = SearchIndex::open(&copy, &SearchConfig::default()).unwrap();
-    let oil = ix.search(&SearchRequest::new("oil prices", Mode::Bm25, 1)).unwrap()[0]
+    let oil = ix
+        .search(&SearchRequest::new("oil prices", Mode::Bm25, 1))
+        .unwrap()[0]
         .id
         .clone();
     assert_eq!(ix.delete(std::slice::from_ref(&oil)).unwrap(), 1);
@@ -388,7 +403,9 @@ fn add_delete_and_search_on_the_same_handle() {
         assert_eq!(ix.add(batch, &Silent, &Cancel::new()).unwrap(), 6);
     }
     for t in [&tweets[3], &tweets[31], &tweets[59]] {
-        let hits = ix.search(&SearchRequest::new(&t.text, Mode::Bm25, 3)).unwrap();
+        let hits = ix
+            .search(&SearchRequest::new(&t.text, Mode::Bm25, 3))
+            .unwrap();
         assert_eq!(hits[0].id, t.id, "{hits:?}");
         let doc = ix.doc_of(&t.id).unwrap();
         assert_eq!(ix.text(doc).unwrap(), t.text);

@@ -366,7 +366,9 @@ fn bbc_indexed_with_a_static_model_searches_by_its_vectors() {
     let index = SearchIndex::open(&ix, &SearchConfig::default()).unwrap();
     assert!(index.encoder().is_static());
     // "film" is row 6 = [6, 4]: the nearest documents are those whose mean leans to high ids.
-    let hits = index.search(&SearchRequest::new("film", Mode::Vector, 5)).unwrap();
+    let hits = index
+        .search(&SearchRequest::new("film", Mode::Vector, 5))
+        .unwrap();
     assert_eq!(hits.len(), 5);
     let q = index.query_vector("film", &["film".to_string()]).unwrap();
     assert!(
@@ -379,7 +381,9 @@ fn bbc_indexed_with_a_static_model_searches_by_its_vectors() {
         assert!((cos - h.cosine.unwrap()).abs() < 1e-5);
     }
     // Hybrid finds an article about oil by its words and vectors.
-    let hits = index.search(&SearchRequest::new("oil prices", Mode::Hybrid, 3)).unwrap();
+    let hits = index
+        .search(&SearchRequest::new("oil prices", Mode::Hybrid, 3))
+        .unwrap();
     let text = index.text(hits[0].doc).unwrap().to_lowercase();
     assert!(text.contains("oil"), "{}", &text[..200.min(text.len())]);
 }

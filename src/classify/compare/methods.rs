@@ -251,6 +251,8 @@ impl Experiment<'_> {
         }
     }
 
+    // Over 80 lines: the bag-of-words + vectors fit: tuning, scaling and the final fit share the
+    // split's features.
     /// `bow+embed-*`: one regression with the dense block scaled (scale and C by inner CV),
     /// or a blend of the two tuned parts' probabilities, whichever scores better out of fold.
     fn fit_combined(

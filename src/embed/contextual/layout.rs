@@ -116,6 +116,7 @@ fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> Result<T> {
 }
 
 impl EncoderLayout {
+    // Over 80 lines: the sentence-transformers folder read module by module in modules.json's order.
     /// Finds the files of the encoder folder `root`.
     pub fn locate(root: &Path) -> Result<Self> {
         if !root.is_dir() {

@@ -17,6 +17,8 @@ use crate::floats::Floats;
 /// Longest word accepted (the C tool's limit is 100 bytes; leave room for other writers).
 const MAX_WORD_BYTES: usize = 4096;
 
+// Over 80 lines: one pass over the mapped file: header, then each record's word and floats, every
+// offset checked in place.
 pub(super) fn parse(
     path: &Path,
     bytes: &[u8],

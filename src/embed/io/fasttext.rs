@@ -147,6 +147,8 @@ pub(super) fn looks_unversioned(bytes: &[u8]) -> bool {
         && nwords.checked_add(nlabels) == Some(size)
 }
 
+// Over 80 lines: the .bin layout read field by field in file order (args, dictionary, matrices), as
+// fastText writes it.
 pub(super) fn parse(
     path: &Path,
     bytes: &[u8],
@@ -313,6 +315,8 @@ fn read_args(c: &mut Cursor<'_>) -> Result<Args> {
 /// A word whose bytes in the file are not its text's UTF-8: its index and its bytes.
 type RawWord = (usize, Vec<u8>);
 
+// Over 80 lines: the dictionary entries read field by field in file order, every size checked
+// before it is used.
 /// Reads the dictionary; keeps the words (type 0), skips labels (type 1).
 fn read_dictionary(
     c: &mut Cursor<'_>,

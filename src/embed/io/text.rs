@@ -83,6 +83,8 @@ fn parse_record(line: &str, dim: usize, out: &mut [f32]) -> std::result::Result<
     Ok(rest.to_string())
 }
 
+// Over 80 lines: one pass over the mapped file: header detection, then each line's word and numbers
+// with its line number.
 /// Parses a text vector file held in `bytes`, its words in `encoding`; `has_header` for
 /// word2vec text and `.vec`.
 pub(super) fn parse(

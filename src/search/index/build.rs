@@ -17,6 +17,8 @@ impl SearchIndex {
         Self::build_from(dir, &mut source, encoder, settings, progress, cancel)
     }
 
+    // Over 80 lines: one transaction: temporary folder, streamed ingest, fitted pooling, metadata,
+    // rename; each step needs the previous one's values.
     /// Builds an index of the documents `source` gives, read as they come (a corpus larger than
     /// memory streams through), in `dir`, replacing any index there. Returns how many.
     pub fn build_from(
@@ -168,9 +170,9 @@ fn pooling(
 mod tests {
     use super::*;
     use crate::embed::Embeddings;
-    use std::sync::Arc;
     use crate::progress::Silent;
     use crate::text::{CorpusReader, CorpusSpec};
+    use std::sync::Arc;
 
     /// A small index of real BBC articles with word vectors for a handful of their words.
     fn small_index(dir: &Path) {

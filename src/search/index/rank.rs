@@ -11,10 +11,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
 use super::SearchIndex;
-use crate::search::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::kernels::dot;
 use crate::search::fusion::{Fused, FusionSetting, Scales, fuse_explained};
+use crate::search::request::SearchRequest;
 use crate::search::schema::tantivy_error;
 
 /// What a search ranks by: BM25, vector similarity, or both fused.
@@ -183,7 +183,8 @@ impl SearchIndex {
                 self.bm25_bound(bm25_query)
             },
             mean_cosine: hybrid_q.map_or(0.0, |q| self.mean_cosine(q)),
-            rescored: hybrid_q.map_or_else(Vec::new, |q| self.cosines_of_missing(&vector, &bm25, q)),
+            rescored: hybrid_q
+                .map_or_else(Vec::new, |q| self.cosines_of_missing(&vector, &bm25, q)),
             bm25,
             vector,
         })

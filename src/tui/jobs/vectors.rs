@@ -63,7 +63,9 @@ impl Jobs {
         self.cancel.check()?;
         let words = match &encoder {
             // Running the encoder over its vocabulary takes seconds: show it.
-            Encoder::Contextual(m) => m.word_table(&self.progress(JobKind::Vectors), &self.cancel)?,
+            Encoder::Contextual(m) => {
+                m.word_table(&self.progress(JobKind::Vectors), &self.cancel)?
+            }
             _ => encoder.words()?,
         };
         self.start_dependents(
@@ -85,7 +87,8 @@ impl Jobs {
     fn open_chosen(&self) -> Result<(Encoder, String)> {
         let resolver = self.setup.config.resolver()?;
         let vectors = &self.setup.vectors;
-        let resolved = resolver.open(vectors, &[], &self.progress(JobKind::Vectors), &self.cancel)?;
+        let resolved =
+            resolver.open(vectors, &[], &self.progress(JobKind::Vectors), &self.cancel)?;
         let mut source = match (&resolved.encoder, vectors) {
             (Encoder::Words(_), _) => vectors.to_string(),
             (e, VectorSource::Default) => format!("bundled {}", e.describe()),
@@ -110,7 +113,11 @@ impl Jobs {
         key: &str,
         job: JobKind,
     ) -> Result<Arc<Embeddings>> {
-        let path = self.setup.artifacts.path("vectors", key).with_extension("bin");
+        let path = self
+            .setup
+            .artifacts
+            .path("vectors", key)
+            .with_extension("bin");
         if job != JobKind::Training && path.exists() {
             return Ok(Arc::new(io::read(&path)?.embeddings));
         }

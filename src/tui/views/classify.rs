@@ -14,6 +14,7 @@ use crate::tui::app::App;
 use crate::tui::jobs::JobKind;
 use crate::tui::layout;
 
+// Over 80 lines: one tab's widgets laid out top to bottom.
 pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     let Some(summary) = &app.loaded.summary else {
         let msg = if app.loaded.rows.is_some() {

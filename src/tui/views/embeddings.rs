@@ -12,6 +12,7 @@ use super::{block, input, waiting};
 use crate::tui::app::App;
 use crate::tui::layout;
 
+// Over 80 lines: one tab's widgets laid out top to bottom.
 pub fn render(frame: &mut Frame, app: &App, main: Rect) {
     let e = &app.embed;
     let [query, list, canvas, scores] = layout::embeddings(main);

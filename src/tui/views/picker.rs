@@ -10,6 +10,7 @@ use crate::tui::columns::{ColumnDialog, ColumnRole};
 use crate::tui::layout;
 use crate::tui::picker::{Picker, PickerList};
 
+// Over 80 lines: one dialog's widgets laid out top to bottom.
 /// The picker: the filter, the list with matched letters highlighted, and the preview.
 pub fn picker(frame: &mut Frame, p: &Picker, main: Rect) {
     let area = layout::centered(main, main.width.saturating_sub(4), main.height);

@@ -32,6 +32,8 @@ impl Vocabulary {
         self.inputs.is_empty()
     }
 
+    // Over 80 lines: model2vec's vocabulary rules applied in its order (tokens, corpus words,
+    // filtering) so the two can be compared line by line.
     pub fn build(
         encoder: &ContextualModel,
         vocab_from: &[PathBuf],

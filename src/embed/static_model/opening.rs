@@ -1,0 +1,177 @@
+//! What opening a static model reads: `tokenizer.json` (through our own BPE reader or the
+//! `tokenizers` crate) and the safetensors table.
+
+use super::*;
+
+/// What opening reads from `tokenizer.json`.
+pub(super) struct ReadTokenizer {
+    /// The crate's pipeline, when the fast path does not apply.
+    pub(super) pipeline: Option<Tokenizer>,
+    /// Token strings by id.
+    pub(super) tokens: Vec<String>,
+    pub(super) split: Option<WordSplit>,
+    pub(super) model_type: String,
+    pub(super) continuing_prefix: Option<String>,
+    pub(super) unknown: UnknownToken,
+}
+
+/// The model's unknown token, as model2vec finds it to drop it.
+pub(super) enum UnknownToken {
+    Named(String),
+    Id(u32),
+    None,
+}
+
+/// Reads `tokenizer.json`: through our own BPE reader when the `▁word` fast path applies (no
+/// crate pipeline built), else through the `tokenizers` crate.
+pub(super) fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer> {
+    let described: TokenizerFile = serde_json::from_slice(bytes)
+        .map_err(|e| Error::in_file(path, format!("invalid tokenizer.json: {e}")))?;
+    let unknown = match (&described.model.unk_token, described.model.unk_id) {
+        (Some(t), _) => UnknownToken::Named(t.clone()),
+        (None, Some(id)) => UnknownToken::Id(id),
+        _ => UnknownToken::None,
+    };
+    let model_type = described.model.kind.clone().unwrap_or_default();
+    let continuing_prefix = described.model.continuing_subword_prefix.clone();
+    let own = match described.llama_style() {
+        true => Bpe::from_model(path, &described.model)?,
+        false => None,
+    };
+    if let Some(bpe) = own {
+        let tokens = bpe_token_list(path, &bpe, &described.added_tokens)?;
+        if let Some(split) = WordSplit::detect(&described, bpe, &tokens) {
+            return Ok(ReadTokenizer {
+                pipeline: None,
+                tokens,
+                split: Some(split),
+                model_type,
+                continuing_prefix,
+                unknown,
+            });
+        }
+    }
+    let mut tokenizer = crate_tokenizer(bytes).map_err(|e| Error::in_file(path, e))?;
+    tokenizer.with_padding(None);
+    let tokens = token_list(path, tokenizer.get_vocab(true))?;
+    Ok(ReadTokenizer {
+        pipeline: Some(tokenizer),
+        tokens,
+        split: None,
+        model_type,
+        continuing_prefix,
+        unknown,
+    })
+}
+
+pub(super) fn crate_tokenizer(bytes: &[u8]) -> std::result::Result<Tokenizer, String> {
+    Tokenizer::from_bytes(bytes)
+        .map_err(|e| format!("not a tokenizer.json the tokenizers library reads: {e}"))
+}
+
+/// model2vec's cap on tokens per text (none: no truncation).
+pub(super) fn cap_tokens(
+    tokenizer: &mut Tokenizer,
+    cap: Option<usize>,
+) -> std::result::Result<(), String> {
+    tokenizer.with_padding(None);
+    let params = cap.map(|max_length| tokenizers::TruncationParams {
+        max_length,
+        ..Default::default()
+    });
+    tokenizer
+        .with_truncation(params)
+        .map(|_| ())
+        .map_err(|e| format!("cannot cap tokens: {e}"))
+}
+
+/// Token strings by id, as `Tokenizer::get_vocab(true)` gives them: the BPE's vocabulary and
+/// the added tokens (an added token's id wins over the vocabulary's for the same text).
+pub(super) fn bpe_token_list(path: &Path, bpe: &Bpe, added: &[AddedToken]) -> Result<Vec<String>> {
+    let extra = added
+        .iter()
+        .filter(|a| bpe.id(&a.content).is_none())
+        .count();
+    let size = bpe.len() + extra;
+    let mut tokens = vec![String::new(); size];
+    let entries = bpe.vocab().map(|(t, id)| (t, id, None));
+    let added = added
+        .iter()
+        .map(|a| (a.content.as_str(), a.id, bpe.id(&a.content)));
+    for (t, id, replaces) in entries.chain(added) {
+        if let Some(slot) = replaces
+            .filter(|&old| old != id)
+            .and_then(|old| tokens.get_mut(old as usize))
+        {
+            slot.clear();
+        }
+        match tokens.get_mut(id as usize) {
+            Some(slot) => t.clone_into(slot),
+            None => {
+                return Err(Error::in_file(
+                    path,
+                    format!("token {t:?} has id {id}, beyond the vocabulary of {size}"),
+                ));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// Token strings by id, from token → id (every id below the vocabulary's size).
+pub(super) fn token_list<S: std::hash::BuildHasher>(
+    path: &Path,
+    vocab: std::collections::HashMap<String, u32, S>,
+) -> Result<Vec<String>> {
+    let size = vocab.len();
+    let mut tokens = vec![String::new(); size];
+    for (t, id) in vocab {
+        match tokens.get_mut(id as usize) {
+            Some(slot) => *slot = t,
+            None => {
+                return Err(Error::in_file(
+                    path,
+                    format!("token {t:?} has id {id}, beyond the vocabulary of {size}"),
+                ));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// What opening the tensor file finds: the model family it holds and its embedding matrix.
+pub(super) struct Tensors {
+    pub(super) file: TensorFile,
+    pub(super) family: Family,
+    /// The matrix's tensor name.
+    pub(super) name: &'static str,
+    pub(super) matrix: TokenRows,
+    pub(super) rows: usize,
+    pub(super) dim: usize,
+}
+
+pub(super) fn open_tensors(st: &Path) -> Result<Tensors> {
+    let tf = TensorFile::open(st)?;
+    let (family, name) = if tf.has("embeddings") {
+        (Family::Model2Vec, "embeddings")
+    } else if tf.has("embedding.weight") {
+        (Family::StaticEmbedding, "embedding.weight")
+    } else {
+        return Err(Error::in_file(
+            st,
+            format!(
+                "no `embeddings` (model2vec) or `embedding.weight` (sentence-transformers, WordLlama) tensor; the file holds {}",
+                tf.names().join(", ")
+            ),
+        ));
+    };
+    let (matrix, rows, dim) = tf.token_rows(st, name)?;
+    Ok(Tensors {
+        file: tf,
+        family,
+        name,
+        matrix,
+        rows,
+        dim,
+    })
+}
