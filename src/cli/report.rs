@@ -7,6 +7,7 @@ use serde::Serialize;
 use wordlens::classify::compare::sources::{SourceRun, SourcesReport};
 use wordlens::classify::compare::{CompareReport, Vectors};
 use wordlens::dataset::Dataset;
+use wordlens::docvec::encoder::Encoder;
 use wordlens::search::SearchIndex;
 use wordlens::search::evaluate::{self, SearchEval};
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource, Tokenizer};
@@ -102,23 +103,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
         id_col: c.column(&c.id_col, "id"),
         ..c.text.spec_or(config, &data_path, &index_cols)
     };
-    let docs: Vec<_> = CorpusReader::open(&index_spec)?.collect::<Result<_>>()?;
-    let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let index_dir = dir.path().join("index");
-    SearchIndex::build(
-        &index_dir,
-        &docs,
-        emb.clone(),
-        &config.index_settings(),
-        &bar,
-        &ctx.cancel,
-    )?;
-    let index = SearchIndex::open(&index_dir, &config.search)?;
-    let mut search = Vec::new();
-    if index_spec.title_col.is_some() {
-        search.push(evaluate::known_item_titles(&index)?);
-    }
-    search.push(evaluate::document_queries(&index)?);
+    let search = search_report(ctx, &index_spec, emb)?;
 
     let report = Report {
         embeddings,
@@ -130,6 +115,31 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
         return print_json(&report);
     }
     print(&render(&report, &data_path))
+}
+
+/// Indexes the collection `spec` names with `emb` (in a temporary folder) and evaluates
+/// every mode: known items when it has titles, and documents as queries.
+fn search_report(ctx: &Context, spec: &CorpusSpec, emb: Encoder) -> Result<Vec<SearchEval>> {
+    let config = &ctx.config;
+    let docs: Vec<_> = CorpusReader::open(spec)?.collect::<Result<_>>()?;
+    let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let index_dir = dir.path().join("index");
+    let settings = config.index_settings();
+    SearchIndex::build(
+        &index_dir,
+        &docs,
+        emb,
+        &settings,
+        &Bar::new(ctx.quiet),
+        &ctx.cancel,
+    )?;
+    let index = SearchIndex::open(&index_dir, &config.search)?;
+    let mut search = Vec::new();
+    if spec.title_col.is_some() {
+        search.push(evaluate::known_item_titles(&index)?);
+    }
+    search.push(evaluate::document_queries(&index)?);
+    Ok(search)
 }
 
 /// The report as Markdown.
