@@ -154,6 +154,24 @@ fn documents_as_queries_find_their_topic() {
     );
 }
 
+/// The same query scores the same to the last bit every time: BM25's bound summed its terms
+/// in a HashSet's random order, so hybrid scores moved in their last digits from run to run.
+#[test]
+fn the_same_query_gives_the_same_bits_every_time() {
+    let ix = open();
+    let query = ix.query("oil prices rise as opec cuts output", false);
+    let bounds: Vec<u32> = (0..32).map(|_| ix.bm25_bound(&*query).to_bits()).collect();
+    assert!(bounds.iter().all(|&b| b == bounds[0]), "{bounds:?}");
+    let request = SearchRequest::new("oil prices rise as opec cuts output", Mode::Hybrid, 10);
+    let scores = |hits: Vec<wordlens::search::Hit>| -> Vec<u64> {
+        hits.iter().map(|h| h.score.to_bits()).collect()
+    };
+    let first = scores(ix.search(&request).unwrap());
+    for _ in 0..8 {
+        assert_eq!(scores(ix.search(&request).unwrap()), first);
+    }
+}
+
 #[test]
 fn hits_carry_scores_snippets_and_respect_filters() {
     let ix = open();

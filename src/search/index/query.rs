@@ -128,7 +128,8 @@ impl SearchIndex {
             .iter()
             .map(|s| s.max_doc() as u64)
             .sum();
-        let mut terms: HashSet<&Term> = HashSet::new();
+        // Ordered, so the f32 sum is the same on every run (a HashSet's order is random).
+        let mut terms: std::collections::BTreeSet<&Term> = std::collections::BTreeSet::new();
         query.query_terms(&mut |t, _| {
             terms.insert(t);
         });
