@@ -85,7 +85,7 @@ pub fn run(start: Start) -> Result<()> {
             app.collection_opened(setup.artifacts.root(), &setup.data_name());
         }
         None => {
-            app.jobs.clear();
+            app.status.jobs.clear();
             app.open_picker(&app.export_dir.clone(), false);
         }
     }

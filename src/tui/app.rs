@@ -210,30 +210,58 @@ pub struct TrainState {
 }
 
 /// The whole TUI state; `update` changes it, the views only read it.
+/// What is drawn over the tabs and takes the keys first: the help (with its filter), the file
+/// picker (o) and, over it, the column dialog of a chosen table.
+#[derive(Default)]
+pub struct Overlay {
+    pub help: bool,
+    /// What is typed while the help shows: only matching actions are listed.
+    pub help_filter: String,
+    pub picker: Option<Picker>,
+    pub columns: Option<ColumnDialog>,
+}
+
+/// What the status line shows: the collection's name, each job's state, errors, and what the
+/// last action did.
+pub struct Status {
+    pub data_name: String,
+    pub jobs: BTreeMap<JobKind, JobStatus>,
+    pub errors: Vec<String>,
+    /// What the last action did ("wrote 30 results to …"); shown until the next one.
+    pub notice: Option<String>,
+}
+
+/// The TUI's own settings, read from `config.toml` once.
+struct Settings {
+    /// How queries and "try it" texts become tokens (`[tokenizer]`).
+    tokenizer: Tokenizer,
+    /// How long typing pauses before a search runs (`tui.debounce_ms`).
+    debounce: Duration,
+    /// Hits shown (`tui.results`).
+    results: usize,
+    /// Neighbours listed (`tui.neighbors`).
+    neighbors: usize,
+    /// Replace invalid UTF-8 in collections instead of refusing them (`data.lossy_utf8`).
+    lossy_utf8: bool,
+}
+
 pub struct App {
     pub tab: Tab,
     /// The current tab's text field has the keyboard.
     pub editing: bool,
-    pub help: bool,
-    /// What is typed while the help shows: only matching actions are listed.
-    pub help_filter: String,
-    /// The file picker (o), and over it the column dialog of a chosen table.
-    pub picker: Option<Picker>,
-    pub columns: Option<ColumnDialog>,
+    /// What is drawn over the tabs: help, the file picker, the column dialog.
+    pub overlay: Overlay,
     /// Recent collections and vectors, and the columns chosen per file.
     pub recent: Recent,
     /// Which key does what (`[keys]`), and the colours (`tui.theme`, `NO_COLOR`).
     pub keymap: KeyMap,
     pub palette: Palette,
-    /// What the last action did ("wrote 30 results to …"); shown until the next one.
-    pub notice: Option<String>,
     /// Where exports are written (the folder the TUI was started in).
     pub export_dir: PathBuf,
     pub quit: bool,
     pub area: Rect,
-    pub data_name: String,
-    pub jobs: BTreeMap<JobKind, JobStatus>,
-    pub errors: Vec<String>,
+    /// The status line: the collection, the jobs, errors and the last notice.
+    pub status: Status,
     pub loaded: Loaded,
     pub search: SearchState,
     pub classify: ClassifyState,
@@ -243,14 +271,11 @@ pub struct App {
     pub judgments: Judgments,
     pub history: History,
     pub requests: Vec<Request>,
-    tokenizer: Tokenizer,
-    debounce: Duration,
-    results: usize,
-    neighbors: usize,
+    /// What the TUI was started with from `config.toml`.
+    settings: Settings,
     /// When the search / "try it" text last changed and has not been run yet.
     search_pending: Option<Instant>,
     try_pending: Option<Instant>,
-    lossy_utf8: bool,
     /// `tui --engine`: the Search tab asks this engine collection instead of the index.
     #[cfg(feature = "milvus")]
     pub engine: Option<engine_backend::EngineBackend>,
@@ -276,20 +301,19 @@ impl App {
         Self {
             tab: Tab::Search,
             editing: true,
-            help: false,
-            help_filter: String::new(),
-            picker: None,
-            columns: None,
+            overlay: Overlay::default(),
             recent: Recent::default(),
             keymap: KeyMap::from_config(&config.keys).unwrap_or_default(),
             palette: Palette::from_env(config.tui.theme),
-            notice: None,
             export_dir: PathBuf::from("."),
             quit: false,
             area: Rect::new(0, 0, 120, 40),
-            data_name: data_name.to_string(),
-            jobs,
-            errors: Vec::new(),
+            status: Status {
+                data_name: data_name.to_string(),
+                jobs,
+                errors: Vec::new(),
+                notice: None,
+            },
             loaded: Loaded::default(),
             search: SearchState::default(),
             classify: ClassifyState::default(),
@@ -306,13 +330,15 @@ impl App {
             judgments: Judgments::default(),
             history: History::default(),
             requests: Vec::new(),
-            tokenizer: Tokenizer::new(&config.tokenizer),
-            debounce: Duration::from_millis(config.tui.debounce_ms),
-            results: config.tui.results.max(1),
-            neighbors: config.tui.neighbors.max(1),
+            settings: Settings {
+                tokenizer: Tokenizer::new(&config.tokenizer),
+                debounce: Duration::from_millis(config.tui.debounce_ms),
+                results: config.tui.results.max(1),
+                neighbors: config.tui.neighbors.max(1),
+                lossy_utf8: config.data.lossy_utf8,
+            },
             search_pending: None,
             try_pending: None,
-            lossy_utf8: config.data.lossy_utf8,
             #[cfg(feature = "milvus")]
             engine: None,
         }
@@ -340,7 +366,7 @@ impl App {
 
     /// Something is still running (the runtime keeps ticking fast while so).
     pub fn busy(&self) -> bool {
-        !self.jobs.is_empty() || self.search_pending.is_some() || self.try_pending.is_some()
+        !self.status.jobs.is_empty() || self.search_pending.is_some() || self.try_pending.is_some()
     }
 }
 

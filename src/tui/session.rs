@@ -92,7 +92,7 @@ impl Session {
     /// judgments, an error).
     pub fn handle(&mut self, request: Request, app: &mut App) {
         if let Err(e) = self.try_handle(request, app) {
-            app.errors.push(e.to_string());
+            app.status.errors.push(e.to_string());
         }
     }
 

@@ -40,13 +40,13 @@ pub fn render(frame: &mut Frame, app: &App) {
         Tab::Train => train::render(frame, app, main),
     }
     chrome::status(frame, app, status);
-    if app.help {
+    if app.overlay.help {
         chrome::help(frame, app, main);
     }
-    if let Some(p) = &app.picker {
+    if let Some(p) = &app.overlay.picker {
         picker::picker(frame, p, main);
     }
-    if let Some(d) = &app.columns {
+    if let Some(d) = &app.overlay.columns {
         picker::columns(frame, d, main);
     }
     app.palette.apply(frame.buffer_mut());

@@ -215,7 +215,7 @@ pub fn screen(t: &Terminal<TestBackend>) -> String {
 #[test]
 fn search_tab_updates_as_you_type_and_previews_the_hit() {
     let mut app = loaded_app();
-    assert!(app.jobs.is_empty(), "every job delivered");
+    assert!(app.status.jobs.is_empty(), "every job delivered");
     type_text(&mut app, "oil prices");
     // Debounced: nothing runs until the typing pauses.
     assert!(app.search.hits.is_empty());

@@ -51,10 +51,10 @@ fn the_picker_filters_opens_a_table_through_the_column_dialog_and_remembers_the_
     let dir = folder(40);
     let mut app = app_in(dir.path());
     type_text(&mut app, "o");
-    let p = app.picker.as_ref().expect("o opens the picker");
+    let p = app.overlay.picker.as_ref().expect("o opens the picker");
     assert_eq!(p.list, PickerList::Folder);
     type_text(&mut app, "nws");
-    let p = app.picker.as_ref().unwrap();
+    let p = app.overlay.picker.as_ref().unwrap();
     let shown: Vec<&str> = p
         .shown
         .iter()
@@ -63,7 +63,11 @@ fn the_picker_filters_opens_a_table_through_the_column_dialog_and_remembers_the_
     assert_eq!(shown, ["news.csv"], "fuzzy: n, w, s in order");
     assert_eq!(p.role, Some(FileRole::Table(CorpusFormat::Csv)));
     key(&mut app, KeyCode::Enter);
-    let d = app.columns.as_ref().expect("a table asks for its columns");
+    let d = app
+        .overlay
+        .columns
+        .as_ref()
+        .expect("a table asks for its columns");
     assert!(!d.remembered);
     let role = |d: &ColumnDialog, c: &str| d.roles[d.header.iter().position(|h| h == c).unwrap()];
     assert_eq!(role(d, "text"), ColumnRole::Text);
@@ -75,36 +79,36 @@ fn the_picker_filters_opens_a_table_through_the_column_dialog_and_remembers_the_
         key(&mut app, KeyCode::Down);
     }
     type_text(&mut app, " ");
-    let d = app.columns.as_ref().unwrap();
+    let d = app.overlay.columns.as_ref().unwrap();
     assert_eq!(role(d, "title"), ColumnRole::Text);
     assert_eq!(role(d, "category"), ColumnRole::Label);
     key(&mut app, KeyCode::Enter);
-    assert!(app.picker.is_none() && app.columns.is_none());
+    assert!(app.overlay.picker.is_none() && app.overlay.columns.is_none());
     let Some(Request::OpenCollection(spec)) = app.requests.last() else {
         panic!("{:?}", app.requests);
     };
     assert_eq!(spec.text_cols, ["title", "text"]);
     assert_eq!(spec.label_col.as_deref(), Some("category"));
     assert_eq!(spec.id_col.as_deref(), Some("id"));
-    assert_eq!(app.data_name, "news.csv");
-    assert!(app.jobs.contains_key(&JobKind::Data));
+    assert_eq!(app.status.data_name, "news.csv");
+    assert!(app.status.jobs.contains_key(&JobKind::Data));
     // Reopened later (another app, the same recent list): the choice comes back.
     let mut again = app_in(dir.path());
     type_text(&mut again, "R");
-    let p = again.picker.as_ref().unwrap();
+    let p = again.overlay.picker.as_ref().unwrap();
     assert_eq!(p.list, PickerList::Recent);
     assert!(p.entries[0].path.ends_with("news.csv"));
     key(&mut again, KeyCode::Enter);
-    let d = again.columns.as_ref().unwrap();
+    let d = again.overlay.columns.as_ref().unwrap();
     assert!(d.remembered);
     assert_eq!(role(d, "title"), ColumnRole::Text);
     key(&mut again, KeyCode::Esc);
     assert!(
-        again.columns.is_none() && again.picker.is_some(),
+        again.overlay.columns.is_none() && again.overlay.picker.is_some(),
         "Esc: back to the picker"
     );
     key(&mut again, KeyCode::Esc);
-    assert!(again.picker.is_none());
+    assert!(again.overlay.picker.is_none());
 }
 
 /// A session, an app and the spec of `folder`'s news.csv (title and category columns).
@@ -132,7 +136,7 @@ fn pump(session: &mut Session, app: &mut App, done: impl Fn(&App, &[String]) -> 
         for r in app.requests.drain(..).collect::<Vec<_>>() {
             session.handle(r, app);
         }
-        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        assert!(app.status.errors.is_empty(), "{:?}", app.status.errors);
         if done(app, &seen) {
             return;
         }
@@ -175,7 +179,7 @@ fn switching_vectors_restarts_the_dependent_jobs_and_keeps_the_old_results_meanw
         app.requests.last(),
         Some(&Request::OpenVectors(second.clone()))
     );
-    assert!(app.jobs.contains_key(&JobKind::Vectors));
+    assert!(app.status.jobs.contains_key(&JobKind::Vectors));
     assert!(
         app.loaded.index.is_some() && !app.search.hits.is_empty(),
         "old results stay"
@@ -238,14 +242,14 @@ fn the_help_lists_the_active_bindings_and_filters_as_you_type() {
     let s = screen(&draw(&app, 120, 40));
     assert!(s.contains("M F2") && s.contains("next tab"), "{s}");
     type_text(&mut app, "label");
-    assert_eq!(app.help_filter, "label");
+    assert_eq!(app.overlay.help_filter, "label");
     let s = screen(&draw(&app, 120, 40));
     assert!(
         s.contains("filter by label") && !s.contains("next tab"),
         "{s}"
     );
     key(&mut app, KeyCode::Esc);
-    assert!(!app.help && !app.quit);
+    assert!(!app.overlay.help && !app.quit);
 }
 
 #[test]
@@ -318,7 +322,7 @@ fn hand_built_picker() -> Picker {
 fn picker_and_column_dialog_views_of_a_hand_built_state() {
     let mut app = App::new(&Config::default(), "news.csv");
     key(&mut app, KeyCode::Esc);
-    app.picker = Some(hand_built_picker());
+    app.overlay.picker = Some(hand_built_picker());
     let s = screen(&draw(&app, 120, 30));
     assert!(s.contains("2 of 4") && s.contains("preview · table"), "{s}");
     insta::assert_snapshot!("picker", s);
@@ -341,7 +345,7 @@ fn picker_and_column_dialog_views_of_a_hand_built_state() {
         title: None,
         id: Some("id".into()),
     };
-    app.columns = Some(ColumnDialog::new(
+    app.overlay.columns = Some(ColumnDialog::new(
         "/data/news.csv".into(),
         CorpusFormat::Csv,
         header,
@@ -365,7 +369,7 @@ fn search_results_export_to_csv_with_their_scores() {
     type_text(&mut app, "x");
     let path = dir.path().join("wordlens-search-oil-prices.csv");
     assert_eq!(
-        app.notice.as_deref(),
+        app.status.notice.as_deref(),
         Some(format!("wrote {n} results to {}", path.display()).as_str())
     );
     let mut reader = csv::Reader::from_path(&path).unwrap();
@@ -380,7 +384,7 @@ fn search_results_export_to_csv_with_their_scores() {
     assert!(
         matches!(app.requests.last(), Some(Request::ExportPredictions(p)) if p.ends_with("bbc-news-predictions.csv"))
     );
-    assert!(app.jobs.contains_key(&JobKind::Export));
+    assert!(app.status.jobs.contains_key(&JobKind::Export));
     app.update(
         Msg::Job(wordlens::tui::JobEvent::Done(
             JobKind::Export,
@@ -392,12 +396,13 @@ fn search_results_export_to_csv_with_their_scores() {
         Instant::now(),
     );
     assert!(
-        app.notice
+        app.status
+            .notice
             .as_deref()
             .unwrap()
             .starts_with("labelled 2225 rows into")
     );
-    assert!(!app.jobs.contains_key(&JobKind::Export));
+    assert!(!app.status.jobs.contains_key(&JobKind::Export));
 }
 
 #[test]
@@ -426,13 +431,16 @@ fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay()
     key(&mut app, KeyCode::Enter);
     assert!(app.train.running);
     pump(&mut session, &mut app, |a, _| {
-        a.jobs.get(&JobKind::Training).is_some_and(|s| s.done > 0)
+        a.status
+            .jobs
+            .get(&JobKind::Training)
+            .is_some_and(|s| s.done > 0)
     });
     // From another tab the cancel key stops every job, training included.
     app.tab = Tab::Search;
     type_text(&mut app, "c");
     assert_eq!(app.requests, vec![Request::CancelJobs]);
-    assert!(!app.train.running && app.jobs.is_empty());
+    assert!(!app.train.running && app.status.jobs.is_empty());
 
     let until = Instant::now() + Duration::from_secs(60);
     let mut cancelled = false;
@@ -453,7 +461,7 @@ fn the_cancel_key_stops_a_training_run_and_the_previous_vectors_and_index_stay()
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(cancelled, "no Cancelled(Training) within a minute");
-    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    assert!(app.status.errors.is_empty(), "{:?}", app.status.errors);
     assert!(
         app.loaded
             .embeddings_source
@@ -504,7 +512,7 @@ fn the_first_run_opens_on_the_bundled_model_without_training() {
         for r in app.requests.drain(..).collect::<Vec<_>>() {
             session.handle(r, &mut app);
         }
-        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        assert!(app.status.errors.is_empty(), "{:?}", app.status.errors);
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(
@@ -543,11 +551,11 @@ fn the_first_run_opens_on_the_bundled_model_without_training() {
             Instant::now() < until,
             "no trained comparison in five minutes"
         );
-        saw_pending |= app.jobs.contains_key(&JobKind::TrainedComparison);
+        saw_pending |= app.status.jobs.contains_key(&JobKind::TrainedComparison);
         for e in session.events() {
             app.update(Msg::Job(e), Instant::now());
         }
-        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        assert!(app.status.errors.is_empty(), "{:?}", app.status.errors);
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(saw_pending, "the trained column showed as pending first");

@@ -31,24 +31,28 @@ impl App {
         match self.tab {
             Tab::Search => match self.export_hits() {
                 Ok(Some((path, n))) => {
-                    self.notice = Some(format!("wrote {n} results to {}", path.display()))
+                    self.status.notice = Some(format!("wrote {n} results to {}", path.display()))
                 }
-                Ok(None) => self.notice = Some("no results to export; type a query".into()),
-                Err(e) => self.errors.push(format!("export: {e}")),
+                Ok(None) => self.status.notice = Some("no results to export; type a query".into()),
+                Err(e) => self.status.errors.push(format!("export: {e}")),
             },
             Tab::Classify if self.loaded.classifier.is_some() => {
-                let stem = std::path::Path::new(&self.data_name)
+                let stem = std::path::Path::new(&self.status.data_name)
                     .file_stem()
                     .map_or("collection".into(), |s| s.to_string_lossy().into_owned());
                 let out = self.export_dir.join(format!("{stem}-predictions.csv"));
-                self.jobs.insert(JobKind::Export, JobStatus::default());
-                self.notice = Some(format!("labelling the collection into {}", out.display()));
+                self.status
+                    .jobs
+                    .insert(JobKind::Export, JobStatus::default());
+                self.status.notice =
+                    Some(format!("labelling the collection into {}", out.display()));
                 self.requests.push(Request::ExportPredictions(out));
             }
             Tab::Classify => {
-                self.notice = Some("the classifier is not ready yet (see the status bar)".into())
+                self.status.notice =
+                    Some("the classifier is not ready yet (see the status bar)".into())
             }
-            _ => self.notice = Some("x exports on the Search and Classify tabs".into()),
+            _ => self.status.notice = Some("x exports on the Search and Classify tabs".into()),
         }
     }
 

@@ -10,20 +10,20 @@ impl App {
             self.quit = true;
             return;
         }
-        if self.columns.is_some() {
+        if self.overlay.columns.is_some() {
             return self.columns_key(k);
         }
-        if self.picker.is_some() {
+        if self.overlay.picker.is_some() {
             return self.picker_key(k);
         }
-        if self.help {
+        if self.overlay.help {
             return self.help_key(k);
         }
         if self.editing {
             self.edit_key(k, now);
             return;
         }
-        self.notice = None;
+        self.status.notice = None;
         let Some(action) = self.action(&k, &[Scope::Global]) else {
             let scopes: &[Scope] = match self.tab {
                 Tab::Search => &[Scope::Moving, Scope::Search],
@@ -40,8 +40,8 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => {
-                self.help = true;
-                self.help_filter.clear();
+                self.overlay.help = true;
+                self.overlay.help_filter.clear();
             }
             Action::NextTab => self.switch(tab_at(self.tab.index() + 1)),
             Action::PrevTab => self.switch(tab_at(self.tab.index() + Tab::ALL.len() - 1)),
@@ -63,9 +63,9 @@ impl App {
         if self.tab == Tab::Train && self.train.running {
             self.train.message = "cancelling…".into();
             self.requests.push(Request::CancelTraining);
-        } else if !self.jobs.is_empty() {
-            self.notice = Some("cancelled; what was there before stays in use".into());
-            self.jobs.clear();
+        } else if !self.status.jobs.is_empty() {
+            self.status.notice = Some("cancelled; what was there before stays in use".into());
+            self.status.jobs.clear();
             if self.train.running {
                 self.train.running = false;
                 self.train.message = "training cancelled; the previous vectors stay".into();
@@ -78,13 +78,13 @@ impl App {
     /// close it.
     fn help_key(&mut self, k: KeyEvent) {
         match k.code {
-            KeyCode::Esc | KeyCode::Enter => self.help = false,
-            KeyCode::Char('?') if self.help_filter.is_empty() => self.help = false,
+            KeyCode::Esc | KeyCode::Enter => self.overlay.help = false,
+            KeyCode::Char('?') if self.overlay.help_filter.is_empty() => self.overlay.help = false,
             KeyCode::Backspace => {
-                self.help_filter.pop();
+                self.overlay.help_filter.pop();
             }
             KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.help_filter.push(c)
+                self.overlay.help_filter.push(c)
             }
             _ => {}
         }
@@ -165,13 +165,13 @@ impl App {
     pub(super) fn tick(&mut self, now: Instant) {
         if self
             .search_pending
-            .is_some_and(|t| now.duration_since(t) >= self.debounce)
+            .is_some_and(|t| now.duration_since(t) >= self.settings.debounce)
         {
             self.run_search();
         }
         if self
             .try_pending
-            .is_some_and(|t| now.duration_since(t) >= self.debounce)
+            .is_some_and(|t| now.duration_since(t) >= self.settings.debounce)
         {
             self.run_try();
         }
@@ -290,7 +290,9 @@ impl App {
                 t.started = None;
                 t.words_per_sec = None;
                 t.message = "training…  (c cancels)".into();
-                self.jobs.insert(JobKind::Training, JobStatus::default());
+                self.status
+                    .jobs
+                    .insert(JobKind::Training, JobStatus::default());
                 self.requests.push(Request::Train(t.config.clone()));
             }
             Action::Back if t.running => {

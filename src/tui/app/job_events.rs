@@ -16,7 +16,7 @@ impl App {
                 total,
                 metrics,
             } => {
-                let s = self.jobs.entry(job).or_default();
+                let s = self.status.jobs.entry(job).or_default();
                 if let Some((t, d)) = s.last {
                     let dt = now.duration_since(t).as_secs_f64();
                     if dt > 0.05 && done >= d {
@@ -42,24 +42,24 @@ impl App {
                 }
             }
             JobEvent::Cancelled(job) => {
-                self.jobs.remove(&job);
+                self.status.jobs.remove(&job);
                 if job == JobKind::Training {
                     self.train.running = false;
                     self.train.message = "training cancelled; the previous vectors stay".into();
                 }
             }
             JobEvent::Failed(job, error) => {
-                self.jobs.remove(&job);
+                self.status.jobs.remove(&job);
                 if job == JobKind::Training {
                     self.train.running = false;
                     self.train.message = format!("training failed: {error}");
                 }
-                self.errors.push(format!("{}: {error}", job.name()));
+                self.status.errors.push(format!("{}: {error}", job.name()));
             }
             JobEvent::Done(job, ready) => {
                 // One thread may finish several jobs (classifier, then comparison).
-                self.jobs.remove(&job);
-                self.jobs.remove(&ready.kind());
+                self.status.jobs.remove(&job);
+                self.status.jobs.remove(&ready.kind());
                 self.ready(job, ready);
             }
         }
@@ -69,7 +69,7 @@ impl App {
     fn mark_pending(&mut self, done: JobKind) {
         let labelled = self.loaded.summary.is_some();
         for kind in jobs_after(done, labelled, self.loaded.index.is_some()) {
-            self.jobs.entry(kind).or_default();
+            self.status.jobs.entry(kind).or_default();
         }
     }
 
@@ -114,7 +114,7 @@ impl App {
                 self.run_try();
             }
             JobOutput::Exported { path, rows } => {
-                self.notice = Some(format!("labelled {rows} rows into {}", path.display()));
+                self.status.notice = Some(format!("labelled {rows} rows into {}", path.display()));
             }
             JobOutput::Comparison(c) => {
                 self.classify.selected = 0;

@@ -37,11 +37,11 @@ impl App {
         self.history = History::default();
         match Judgments::load(&dir.join("judgments")) {
             Ok(j) => self.judgments = j,
-            Err(e) => self.errors.push(format!("judgments: {e}")),
+            Err(e) => self.status.errors.push(format!("judgments: {e}")),
         }
         match History::load(&dir.join("history.txt")) {
             Ok(h) => self.history = h,
-            Err(e) => self.errors.push(format!("history: {e}")),
+            Err(e) => self.status.errors.push(format!("history: {e}")),
         }
     }
 
@@ -60,7 +60,7 @@ impl App {
                     self.score_judgments();
                 }
             }
-            Err(e) => self.errors.push(format!("judgments: {e}")),
+            Err(e) => self.status.errors.push(format!("judgments: {e}")),
         }
     }
 
@@ -171,7 +171,7 @@ impl App {
         s.history_pos = None;
         s.reverse = None;
         if let Err(e) = self.history.push(&s.query) {
-            self.errors.push(format!("history: {e}"));
+            self.status.errors.push(format!("history: {e}"));
         }
     }
 }

@@ -18,7 +18,7 @@ impl App {
         self.recent = match Recent::load(file.clone(), capacity) {
             Ok(r) => r,
             Err(e) => {
-                self.errors.push(e.to_string());
+                self.status.errors.push(e.to_string());
                 Recent::empty(file, capacity)
             }
         };
@@ -27,12 +27,12 @@ impl App {
 
     /// Opens the picker on `dir` (o), or on the recent files (R).
     pub fn open_picker(&mut self, dir: &Path, recent: bool) {
-        self.picker = Some(if recent {
+        self.overlay.picker = Some(if recent {
             Picker::recent(&self.recent, dir)
         } else {
             Picker::folder(dir)
         });
-        self.columns = None;
+        self.overlay.columns = None;
         self.editing = false;
     }
 
@@ -40,11 +40,11 @@ impl App {
     /// the recent files, Backspace on an empty filter goes up a folder, Esc closes.
     pub(super) fn picker_key(&mut self, k: KeyEvent) {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        let Some(p) = self.picker.as_mut() else {
+        let Some(p) = self.overlay.picker.as_mut() else {
             return;
         };
         match k.code {
-            KeyCode::Esc => self.picker = None,
+            KeyCode::Esc => self.overlay.picker = None,
             KeyCode::Down => p.step(1),
             KeyCode::Up => p.step(-1),
             KeyCode::Char('n') if ctrl => p.step(1),
@@ -79,10 +79,10 @@ impl App {
                     Ok((header, rows)) => {
                         let remembered = self.recent.columns_for(&path);
                         let dialog = ColumnDialog::new(path, format, header, &rows, remembered);
-                        self.columns = Some(dialog);
+                        self.overlay.columns = Some(dialog);
                     }
                     Err(e) => {
-                        if let Some(p) = self.picker.as_mut() {
+                        if let Some(p) = self.overlay.picker.as_mut() {
                             p.error = Some(e.to_string());
                         }
                     }
@@ -90,7 +90,7 @@ impl App {
             }
             FileRole::Lines => {
                 let spec = CorpusSpec {
-                    lossy_utf8: self.lossy_utf8,
+                    lossy_utf8: self.settings.lossy_utf8,
                     ..CorpusSpec::new(&path)
                 };
                 self.open_collection(spec, None);
@@ -103,7 +103,7 @@ impl App {
     /// Keys of the column dialog: ↑↓ pick a column, → / ← change its role, Space makes it
     /// a text column or not, Enter opens the table, Esc goes back to the picker.
     pub(super) fn columns_key(&mut self, k: KeyEvent) {
-        let Some(d) = self.columns.as_mut() else {
+        let Some(d) = self.overlay.columns.as_mut() else {
             return;
         };
         let role = d
@@ -112,7 +112,7 @@ impl App {
             .copied()
             .unwrap_or(ColumnRole::Unused);
         match k.code {
-            KeyCode::Esc => self.columns = None,
+            KeyCode::Esc => self.overlay.columns = None,
             KeyCode::Down | KeyCode::Char('j') => {
                 d.selected = (d.selected + 1).min(d.header.len().saturating_sub(1))
             }
@@ -123,7 +123,7 @@ impl App {
             KeyCode::Left | KeyCode::Char('h') => d.set_role(role.previous()),
             KeyCode::Enter => {
                 if let Some(choice) = d.confirm() {
-                    let spec = choice.spec(d.path.clone(), d.format, self.lossy_utf8);
+                    let spec = choice.spec(d.path.clone(), d.format, self.settings.lossy_utf8);
                     self.open_collection(spec, Some(choice));
                 }
             }
@@ -135,7 +135,7 @@ impl App {
     /// restart on the new one (the vectors stay).
     pub fn open_collection(&mut self, spec: CorpusSpec, columns: Option<ColumnChoice>) {
         if let Err(e) = self.recent.opened_collection(&spec.path, columns) {
-            self.errors.push(e.to_string());
+            self.status.errors.push(e.to_string());
         }
         self.stop_for_switch();
         self.loaded = Loaded {
@@ -145,13 +145,13 @@ impl App {
         self.search = SearchState::default();
         self.classify = ClassifyState::default();
         self.embed = EmbeddingsState::default();
-        self.jobs.insert(JobKind::Data, JobStatus::default());
-        self.data_name = spec
+        self.status.jobs.insert(JobKind::Data, JobStatus::default());
+        self.status.data_name = spec
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.notice = Some(format!("opening {}", spec.path.display()));
+        self.status.notice = Some(format!("opening {}", spec.path.display()));
         self.requests.push(Request::OpenCollection(spec));
     }
 
@@ -159,28 +159,28 @@ impl App {
     /// history replace the old ones.
     pub fn collection_opened(&mut self, dir: &Path, name: &str) {
         self.load_collection(dir);
-        self.data_name = name.to_string();
+        self.status.data_name = name.to_string();
     }
 
     /// Asks for `path` as the vectors of every tab. What is shown stays until the new
     /// vectors' index, classifier and comparison arrive.
     pub fn switch_vectors(&mut self, path: PathBuf) {
         if let Err(e) = self.recent.opened_vectors(&path) {
-            self.errors.push(e.to_string());
+            self.status.errors.push(e.to_string());
         }
         self.stop_for_switch();
         for kind in [JobKind::Data, JobKind::Vectors] {
-            self.jobs.insert(kind, JobStatus::default());
+            self.status.jobs.insert(kind, JobStatus::default());
         }
-        self.notice = Some(format!("switching to the vectors {}", path.display()));
+        self.status.notice = Some(format!("switching to the vectors {}", path.display()));
         self.requests.push(Request::OpenVectors(path));
     }
 
     /// A switch stops every job of the old setup; their reports will not arrive.
     fn stop_for_switch(&mut self) {
-        self.picker = None;
-        self.columns = None;
-        self.jobs.clear();
+        self.overlay.picker = None;
+        self.overlay.columns = None;
+        self.status.jobs.clear();
         if self.train.running {
             self.train.running = false;
             self.train.message = "training stopped: other data or vectors were opened".into();

@@ -21,7 +21,7 @@ impl App {
             return;
         }
         let label = s.label.and_then(|i| self.loaded.labels.get(i)).cloned();
-        let request = SearchRequest::new(s.query.as_str(), s.mode(), self.results)
+        let request = SearchRequest::new(s.query.as_str(), s.mode(), self.settings.results)
             .with_label(label.as_deref());
         #[cfg(feature = "milvus")]
         let engine = self.engine_search(&ix, &request);
@@ -49,7 +49,7 @@ impl App {
             return;
         };
         let c = &mut self.classify;
-        let tokens = self.tokenizer.tokenize(&c.input);
+        let tokens = self.settings.tokenizer.tokenize(&c.input);
         if tokens.is_empty() {
             c.probabilities.clear();
             c.reasons.clear();
@@ -89,13 +89,13 @@ impl App {
             [] => return,
             [w] => {
                 e.heading = format!("neighbours of {w}");
-                emb.most_similar(w, self.neighbors)
+                emb.most_similar(w, self.settings.neighbors)
             }
             [a, b, c] => {
                 // `wordlens analogy`'s (and fastText's) order: a − b + c, which answers "b is
                 // to a as c is to ?" (king man woman: man : king :: woman : queen).
                 e.heading = format!("{b} : {a} :: {c} : ?");
-                emb.analogy(b, a, c, self.neighbors, AnalogyMethod::CosAdd, 0)
+                emb.analogy(b, a, c, self.settings.neighbors, AnalogyMethod::CosAdd, 0)
             }
             _ => {
                 e.error = Some("type one word, or three for an analogy (a b c)".into());

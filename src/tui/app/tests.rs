@@ -61,17 +61,20 @@ fn help_opens_with_question_mark_filters_as_you_type_and_esc_closes_it() {
     let mut a = app();
     key(&mut a, KeyCode::Esc);
     press(&mut a, "?");
-    assert!(a.help);
+    assert!(a.overlay.help);
     press(&mut a, "q");
-    assert!(a.help && !a.quit, "typed into the filter");
-    assert_eq!(a.help_filter, "q");
+    assert!(a.overlay.help && !a.quit, "typed into the filter");
+    assert_eq!(a.overlay.help_filter, "q");
     key(&mut a, KeyCode::Backspace);
     press(&mut a, "?");
-    assert!(!a.help, "? on an empty filter closes");
+    assert!(!a.overlay.help, "? on an empty filter closes");
     press(&mut a, "?");
-    assert!(a.help_filter.is_empty(), "a new help starts unfiltered");
+    assert!(
+        a.overlay.help_filter.is_empty(),
+        "a new help starts unfiltered"
+    );
     key(&mut a, KeyCode::Esc);
-    assert!(!a.help && !a.quit);
+    assert!(!a.overlay.help && !a.quit);
 }
 
 #[test]
@@ -113,7 +116,7 @@ fn the_train_form_changes_settings_and_queues_training_and_cancel() {
         Msg::Job(JobEvent::Cancelled(JobKind::Training)),
         Instant::now(),
     );
-    assert!(!a.train.running && a.errors.is_empty());
+    assert!(!a.train.running && a.status.errors.is_empty());
     assert!(a.train.message.contains("cancelled"));
 }
 
@@ -132,7 +135,7 @@ fn job_progress_and_failure_reach_the_status() {
     };
     a.update(progress(100), t0);
     a.update(progress(600), t0 + Duration::from_millis(500));
-    let s = &a.jobs[&JobKind::Index];
+    let s = &a.status.jobs[&JobKind::Index];
     assert_eq!(s.ratio(), 0.6);
     assert_eq!(s.rate, Some(1000.0));
     a.update(
@@ -142,8 +145,11 @@ fn job_progress_and_failure_reach_the_status() {
         )),
         t0,
     );
-    assert!(!a.jobs.contains_key(&JobKind::Index));
-    assert_eq!(a.errors, ["search index: docs.csv:3: missing column"]);
+    assert!(!a.status.jobs.contains_key(&JobKind::Index));
+    assert_eq!(
+        a.status.errors,
+        ["search index: docs.csv:3: missing column"]
+    );
 }
 
 #[test]

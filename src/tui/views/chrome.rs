@@ -29,7 +29,7 @@ pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
         .rows
         .map_or(String::new(), |n| format!(" · {n} documents"));
     spans.push(Span::styled(
-        format!("wordlens · {}{rows}", app.data_name),
+        format!("wordlens · {}{rows}", app.status.data_name),
         Style::default().fg(Color::DarkGray),
     ));
     frame.render_widget(Line::from(spans), area);
@@ -38,7 +38,7 @@ pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
 pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let [jobs_row, message_row] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    if app.jobs.is_empty() {
+    if app.status.jobs.is_empty() {
         #[cfg(feature = "milvus")]
         let ready = match &app.engine {
             Some(e) => format!(" ready · search answered by {}", e.milvus.uri()),
@@ -51,9 +51,9 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             jobs_row,
         );
     } else {
-        let n = app.jobs.len() as u32;
+        let n = app.status.jobs.len() as u32;
         let cells = Layout::horizontal((0..n).map(|_| Constraint::Ratio(1, n))).split(jobs_row);
-        for ((job, s), cell) in app.jobs.iter().zip(cells.iter()) {
+        for ((job, s), cell) in app.status.jobs.iter().zip(cells.iter()) {
             let rate = s.rate.map_or(String::new(), |r| format!(" {}/s", human(r)));
             // The stage when it says more than the job's name ("reading the vectors").
             let stage = if s.stage.is_empty() || s.stage == job.name() {
@@ -77,7 +77,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     let k = |a| app.keymap.label(a);
-    let message = match (app.errors.last(), &app.notice) {
+    let message = match (app.status.errors.last(), &app.status.notice) {
         (Some(e), _) => Line::styled(format!(" error: {e}"), Style::default().fg(Color::Red)),
         (None, Some(n)) => Line::styled(format!(" {n}"), Style::default().fg(Color::Green)),
         (None, None) if app.editing => Line::styled(
@@ -85,7 +85,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             Style::default().fg(Color::DarkGray),
         ),
         (None, None) => {
-            let cancel = if app.jobs.is_empty() {
+            let cancel = if app.status.jobs.is_empty() {
                 String::new()
             } else {
                 format!("{} cancels · ", k(Action::Cancel))
@@ -184,7 +184,7 @@ pub fn keys(app: &App, filter: &str) -> Vec<(String, String)> {
 }
 
 pub fn help(frame: &mut Frame, app: &App, main: Rect) {
-    let keys = keys(app, &app.help_filter);
+    let keys = keys(app, &app.overlay.help_filter);
     let area = layout::centered(main, 96, keys.len() as u16 + 5);
     frame.render_widget(Clear, area);
     let block = super::block(format!("keys · {}", app.tab.title()), true);
@@ -192,13 +192,13 @@ pub fn help(frame: &mut Frame, app: &App, main: Rect) {
     frame.render_widget(block, area);
     let [filter_row, list] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let filter = if app.help_filter.is_empty() {
+    let filter = if app.overlay.help_filter.is_empty() {
         Line::styled(
             "type to filter · Esc closes · [keys] in config.toml rebinds",
             Style::default().fg(Color::DarkGray),
         )
     } else {
-        Line::from(format!("filter: {}", app.help_filter))
+        Line::from(format!("filter: {}", app.overlay.help_filter))
     };
     frame.render_widget(filter, filter_row);
     let rows = keys.into_iter().map(|(k, what)| {

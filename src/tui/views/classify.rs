@@ -107,7 +107,7 @@ fn comparison(frame: &mut Frame, app: &App, c: &CompareReport, area: Rect) {
     // Vectors trained on the split, side by side: their accuracy per method, "…" while they
     // train; no column when that comparison is off.
     let trained = &app.loaded.comparison_trained;
-    let trained_pending = app.jobs.contains_key(&JobKind::TrainedComparison);
+    let trained_pending = app.status.jobs.contains_key(&JobKind::TrainedComparison);
     let side = trained.is_some() || trained_pending;
     let mut heads = vec!["method", "accuracy", "macro F1", "Δ vs bow", "p (McNemar)"];
     if side {

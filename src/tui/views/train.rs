@@ -44,7 +44,7 @@ pub fn render(frame: &mut Frame, app: &App, main: Rect) {
             .block(block("word2vec settings (j/k pick, h/l change)", true)),
         form,
     );
-    let status = app.jobs.get(&JobKind::Training);
+    let status = app.status.jobs.get(&JobKind::Training);
     let [bar, info] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(gauge);
     let ratio = status.map_or(if t.loss.is_empty() { 0.0 } else { 1.0 }, |s| s.ratio());
     frame.render_widget(
