@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use wordlens::search::{Mode, SearchConfig, SearchIndex, SearchRequest};
-use wordlens::text::{CorpusReader, CorpusSpec, TokenizerConfig};
+use wordlens::search::{IndexSettings, Mode, SearchConfig, SearchIndex, SearchRequest};
+use wordlens::text::{CorpusReader, CorpusSpec};
 
 fn index() -> &'static SearchIndex {
     static INDEX: OnceLock<SearchIndex> = OnceLock::new();
@@ -26,8 +26,8 @@ fn index() -> &'static SearchIndex {
         let dir = tempfile::tempdir().unwrap().keep().join("index");
         let config = SearchConfig::default();
         let cancel = wordlens::Cancel::new();
-        SearchIndex::build(&dir, &docs, emb, &TokenizerConfig::default(), &config, &wordlens::progress::Silent, &cancel)
-            .unwrap();
+        let settings = IndexSettings::default();
+        SearchIndex::build(&dir, &docs, emb, &settings, &wordlens::progress::Silent, &cancel).unwrap();
         SearchIndex::open(&dir, &config).unwrap()
     })
 }
