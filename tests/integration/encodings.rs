@@ -365,3 +365,56 @@ fn the_tui_reads_vectors_in_the_configured_encoding() {
         "{utf8_coverage} vs {coverage}"
     );
 }
+
+/// `convert` and `distill` open `--in` / `--from` through the same resolver: `convert` writes
+/// the decoded words (UTF-8) with `--encoding cp852` and the `\xNN` escapes without it;
+/// `distill` reads the file, in its encoding, and refuses it for not being an encoder.
+#[test]
+fn convert_and_distill_read_vectors_through_the_resolver() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vectors, _, word) = cp852_vectors_and_data(&dir);
+    let convert = |encoding: Option<&str>| {
+        let out = dir.path().join("out.vec");
+        let mut args = vec!["convert", "--in", vectors.to_str().unwrap()];
+        args.extend(["--out", out.to_str().unwrap(), "--format", "vec"]);
+        if let Some(e) = encoding {
+            args.extend(["--encoding", e]);
+        }
+        let run = crate::wordlens(&args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let text = std::fs::read_to_string(&out).unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(' ').next().unwrap().to_string())
+            .collect::<Vec<String>>()
+    };
+    let decoded = convert(Some("cp852"));
+    assert!(decoded.contains(&word), "{word} written decoded");
+    let escaped = convert(None);
+    assert!(!escaped.contains(&word));
+    assert!(
+        escaped.iter().any(|w| w.contains("\\x")),
+        "escapes kept without the encoding"
+    );
+    let out = dir.path().join("distilled");
+    let run = crate::wordlens(&[
+        "distill",
+        "--from",
+        vectors.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--encoding",
+        "cp852",
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains("is not a contextual encoder") && stderr.contains("word vectors"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
