@@ -123,7 +123,6 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
     }
 }
 
-// Over 80 lines: one text table across sources, its columns written in the order they are printed.
 /// Several sources: what each is, the method × source table, each source's best method
 /// against bag-of-words, the two best sources against each other, and the learning curves.
 pub fn render_sources(r: &SourcesReport) -> String {
@@ -195,10 +194,18 @@ pub fn render_sources(r: &SourcesReport) -> String {
             test_line(t)
         ));
     }
-    if first.report.learning_curve.is_empty() {
-        return out;
+    if !first.report.learning_curve.is_empty() {
+        render_sources_curve(r, &mut out);
     }
-    let fractions = curve_heading(&f.learning_curve, "method@source", 30, &mut out);
+    out
+}
+
+/// The learning curve of every source's methods (bag-of-words once).
+fn render_sources_curve(r: &SourcesReport, out: &mut String) {
+    let Some(first) = r.sources.first() else {
+        return;
+    };
+    let fractions = curve_heading(&first.report.learning_curve, "method@source", 30, out);
     for (i, s) in r.sources.iter().enumerate() {
         for m in &s.report.methods {
             // bag-of-words is the same under every source: once.
@@ -223,7 +230,6 @@ pub fn render_sources(r: &SourcesReport) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
 /// Writes the learning curve's title and column heads (share of the training split and its
@@ -259,7 +265,6 @@ fn test_line(t: &TestRow) -> String {
     )
 }
 
-// Over 80 lines: one text table, its columns written in the order they are printed.
 pub fn render(r: &CompareReport) -> String {
     let s = &r.summary;
     let classes: Vec<String> = s.classes.iter().map(|(l, n)| format!("{l} {n}")).collect();
@@ -289,6 +294,14 @@ pub fn render(r: &CompareReport) -> String {
         e.train_seconds,
         100.0 * e.test_coverage
     ));
+    render_methods(r, &mut out);
+    render_choices(r, &mut out);
+    render_curve(r, &mut out);
+    out
+}
+
+/// Each method's row, with its test against bag-of-words.
+fn render_methods(r: &CompareReport, out: &mut String) {
     out.push_str(&format!(
         "{:<18} {:>8} {:>8} {:>8} {:>6} {:>7}   {}\n",
         "method",
@@ -317,6 +330,10 @@ pub fn render(r: &CompareReport) -> String {
             if m.converged { "" } else { " (not converged)" }
         ));
     }
+}
+
+/// What tuning chose per method, and where bag-of-words and the best method disagree.
+fn render_choices(r: &CompareReport, out: &mut String) {
     let tuned: Vec<String> = r
         .methods
         .iter()
@@ -349,8 +366,12 @@ pub fn render(r: &CompareReport) -> String {
             d.bow_right_method_wrong
         ));
     }
+}
+
+/// The learning curve, and what tuning chose at each size.
+fn render_curve(r: &CompareReport, out: &mut String) {
     if !r.learning_curve.is_empty() {
-        let fractions = curve_heading(&r.learning_curve, "method", 18, &mut out);
+        let fractions = curve_heading(&r.learning_curve, "method", 18, out);
         for m in &r.methods {
             out.push_str(&format!("{:<18}", m.name));
             for f in &fractions {
@@ -380,5 +401,4 @@ pub fn render(r: &CompareReport) -> String {
             }
         }
     }
-    out
 }
