@@ -359,7 +359,6 @@ impl Experiment<'_> {
             .collect())
     }
 
-    // Over 80 lines: assembles the report's fields from the runs; a list of fields, not logic.
     /// The report from the pooled outcomes: per-method figures, tests against bag-of-words,
     /// disagreements of the best embedding method, and what the vectors were.
     fn report(
@@ -370,27 +369,7 @@ impl Experiment<'_> {
         runs: Runs,
     ) -> CompareReport {
         let data = self.data;
-        let rows: Vec<MethodRow> = methods
-            .iter()
-            .zip(&runs.pooled)
-            .zip(&runs.fold_accuracy)
-            .map(|((m, o), accs)| {
-                let metrics = classification(&o.truth, &o.pred, Some(&o.proba), &data.labels);
-                MethodRow {
-                    name: m.name(),
-                    accuracy: metrics.accuracy,
-                    macro_f1: metrics.macro_f1,
-                    weighted_f1: metrics.weighted_f1,
-                    log_loss: metrics.log_loss,
-                    fit_seconds: o.fit_seconds,
-                    accuracy_std: (accs.len() > 1).then(|| std_dev(accs)),
-                    converged: o.converged,
-                    metrics,
-                    calibration: Some(calibration(&o.truth, &o.proba)),
-                    tuned: o.tuned.clone(),
-                }
-            })
-            .collect();
+        let rows = method_rows(methods, &runs, &data.labels);
         let all_correct: Vec<Vec<bool>> = runs.pooled.iter().map(Outcome::correct).collect();
         let tests = methods
             .iter()
@@ -427,35 +406,64 @@ impl Experiment<'_> {
             test: first.test.len(),
             test_duplicates_in_train: splits.iter().map(|s| data.leaked(s)).sum(),
             skipped_rows: data.len() - data.usable(&(0..data.len()).collect::<Vec<_>>()).len(),
-            embeddings: EmbeddingInfo {
-                source: match &self.vectors {
-                    Vectors::Loaded(Encoder::Words(_)) => "vectors file".into(),
-                    Vectors::Loaded(Encoder::Static(m)) => {
-                        format!("static model {}", m.path().display())
-                    }
-                    Vectors::Loaded(Encoder::Contextual(m)) => {
-                        format!("contextual encoder {}", m.path().display())
-                    }
-                    Vectors::Train(_) => {
-                        "vectors trained on each training split + the bundled Wikipedia sample"
-                            .into()
-                    }
-                },
-                vocab: runs.shape.0,
-                dim: runs.shape.1,
-                train_seconds: runs.embed_seconds,
-                test_coverage: if runs.coverage.0 == 0 {
-                    0.0
-                } else {
-                    runs.coverage.1 as f64 / runs.coverage.0 as f64
-                },
-            },
+            embeddings: self.embedding_info(&runs),
             methods: rows,
             tests,
             correct: all_correct,
             learning_curve: runs.curve,
         }
     }
+
+    /// Which vectors the runs used, their size, time and coverage of the test rows.
+    fn embedding_info(&self, runs: &Runs) -> EmbeddingInfo {
+        EmbeddingInfo {
+            source: match &self.vectors {
+                Vectors::Loaded(Encoder::Words(_)) => "vectors file".into(),
+                Vectors::Loaded(Encoder::Static(m)) => {
+                    format!("static model {}", m.path().display())
+                }
+                Vectors::Loaded(Encoder::Contextual(m)) => {
+                    format!("contextual encoder {}", m.path().display())
+                }
+                Vectors::Train(_) => {
+                    "vectors trained on each training split + the bundled Wikipedia sample".into()
+                }
+            },
+            vocab: runs.shape.0,
+            dim: runs.shape.1,
+            train_seconds: runs.embed_seconds,
+            test_coverage: if runs.coverage.0 == 0 {
+                0.0
+            } else {
+                runs.coverage.1 as f64 / runs.coverage.0 as f64
+            },
+        }
+    }
+}
+
+/// Each method's figures over the pooled test rows of every split.
+fn method_rows(methods: &[Method], runs: &Runs, labels: &[String]) -> Vec<MethodRow> {
+    methods
+        .iter()
+        .zip(&runs.pooled)
+        .zip(&runs.fold_accuracy)
+        .map(|((m, o), accs)| {
+            let metrics = classification(&o.truth, &o.pred, Some(&o.proba), labels);
+            MethodRow {
+                name: m.name(),
+                accuracy: metrics.accuracy,
+                macro_f1: metrics.macro_f1,
+                weighted_f1: metrics.weighted_f1,
+                log_loss: metrics.log_loss,
+                fit_seconds: o.fit_seconds,
+                accuracy_std: (accs.len() > 1).then(|| std_dev(accs)),
+                converged: o.converged,
+                metrics,
+                calibration: Some(calibration(&o.truth, &o.proba)),
+                tuned: o.tuned.clone(),
+            }
+        })
+        .collect()
 }
 
 /// How a stratified held-out split is named in reports.
