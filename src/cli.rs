@@ -17,6 +17,7 @@ mod progress_bar;
 mod query;
 mod report;
 mod search;
+mod tokenize;
 mod train;
 mod tui;
 mod vectors;
@@ -46,6 +47,15 @@ pub struct Cli {
     /// [vectors] encoding (utf-8; undecodable bytes are kept as \xNN).
     #[arg(long, global = true, value_name = "NAME")]
     pub encoding: Option<String>,
+    /// How words are found in scripts written without spaces: auto (per script: jieba for
+    /// Chinese, ICU's dictionaries for Japanese, Thai, Lao, Khmer, Myanmar), unicode (one token
+    /// per Han character), whitespace (pre-segmented text), jieba or icu. Default: config's
+    /// tokenizer.segmenter. An index or model keeps the one it was built with.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub segmenter: Option<String>,
+    /// A jieba user dictionary (`word [freq] [tag]` lines) added to the bundled one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub user_dict: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -90,6 +100,9 @@ pub enum Command {
     Models(models::ModelsArgs),
     /// The terminal UI: search, classify, explore embeddings, train (the default command).
     Tui(tui::TuiArgs),
+    /// The tokens the index, the trainer and the classifier see, in any language (text, a
+    /// file, --data or standard input in; one line of tokens per text out, or --json).
+    Tokenize(tokenize::TokenizeArgs),
 }
 
 /// The value of a flag given by its old name, with a warning naming the new one (old names
@@ -106,6 +119,9 @@ pub struct Context {
     pub config: Config,
     pub quiet: bool,
     pub cancel: Cancel,
+    /// `--segmenter` or `--user-dict` was given: an index or model built with other settings
+    /// is refused rather than read with its own.
+    pub segmenter_given: bool,
 }
 
 pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
@@ -117,10 +133,21 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         wordlens::embed::io::WordEncoding::parse(&label)?;
         config.vectors.encoding = label;
     }
+    let segmenter_given = cli.segmenter.is_some() || cli.user_dict.is_some();
+    if let Some(name) = &cli.segmenter {
+        config.tokenizer.segmenter = wordlens::text::Segmenter::parse(name)?;
+    }
+    if let Some(path) = &cli.user_dict {
+        config.tokenizer.user_dict = path.display().to_string();
+    }
+    if segmenter_given {
+        config.tokenizer.validate()?;
+    }
     let ctx = Context {
         config,
         quiet: cli.quiet,
         cancel,
+        segmenter_given,
     };
     match cli.command {
         None => tui::run(&ctx, tui::TuiArgs::default()),
@@ -142,5 +169,6 @@ pub fn run(cli: Cli, cancel: Cancel) -> Result<()> {
         Some(Command::Report(a)) => report::run(&ctx, a),
         Some(Command::Models(a)) => models::run(&ctx, a),
         Some(Command::Tui(a)) => tui::run(&ctx, a),
+        Some(Command::Tokenize(a)) => tokenize::run(&ctx, a),
     }
 }

@@ -1,7 +1,9 @@
 //! Text in: the one tokenizer and the corpus readers.
 
 pub mod corpus;
+pub mod segment;
 pub mod tokenize;
 
 pub use corpus::{CorpusFormat, CorpusReader, CorpusSpec, Document, ReadStats, TextSource};
-pub use tokenize::{Tokenizer, TokenizerConfig};
+pub use segment::{Script, Segmenter, UserDictionary, script_of};
+pub use tokenize::{Tokenizer, TokenizerConfig, saved_config};

@@ -119,7 +119,7 @@ pub fn label_file(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Labelled> {
-    let tokenizer = Tokenizer::new(&pipeline.tokenizer);
+    let tokenizer = Tokenizer::new(&pipeline.tokenizer)?;
     let mut input = open_input(data, text_cols, label_col)?;
     let size = std::fs::metadata(data).map_or(0, |m| m.len());
     let mut header = input.header.clone();

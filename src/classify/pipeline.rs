@@ -108,6 +108,7 @@ pub struct FitSettings<'a> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pipeline {
     /// The tokenizer it was trained with (and predicts with).
+    #[serde(deserialize_with = "crate::text::saved_config")]
     pub tokenizer: TokenizerConfig,
     /// The CSV columns joined into the text.
     pub text_cols: Vec<String>,
@@ -249,7 +250,7 @@ impl Pipeline {
             _ => None,
         };
         let mut pipeline = Self {
-            tokenizer: settings.tokenizer.clone(),
+            tokenizer: settings.tokenizer.pinned()?,
             text_cols: Vec::new(),
             labels: labels.to_vec(),
             kind,

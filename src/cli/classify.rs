@@ -82,7 +82,7 @@ fn train(ctx: &Context, a: TrainArgs) -> Result<()> {
     let mut logreg = config.logreg.clone();
     logreg.balanced |= a.balanced;
     let spec = a.data.spec(config);
-    let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer))?;
+    let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer)?)?;
     data.require_two_classes()?;
     let rows = data.usable(&(0..data.len()).collect::<Vec<_>>());
     let emb = if a.features.uses_embeddings() {

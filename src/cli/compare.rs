@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
             "--train-sizes: {bad} is not in (0, 1]"
         )));
     }
-    let data = Dataset::load(&a.data.spec(config), &Tokenizer::new(&config.tokenizer))?;
+    let data = Dataset::load(&a.data.spec(config), &Tokenizer::new(&config.tokenizer)?)?;
     data.require_two_classes()?;
     let (splits, split_name) = match (&a.split, a.folds) {
         (Some(path), _) => (

@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
         label_col: Some(label_col),
         ..c.text.spec_or(config, &data_path, &classify_cols)
     };
-    let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer))?;
+    let data = Dataset::load(&spec, &Tokenizer::new(&config.tokenizer)?)?;
     let bar = Bar::new(ctx.quiet);
 
     // 1. Word vectors (the first source) and their intrinsic scores. `trained` is trained

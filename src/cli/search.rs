@@ -106,6 +106,7 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
             config,
             quiet: ctx.quiet,
             cancel: ctx.cancel.clone(),
+            segmenter_given: ctx.segmenter_given,
         };
         let a = IndexArgs {
             stem: None,

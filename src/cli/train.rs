@@ -196,7 +196,7 @@ pub fn train_sources(
     sources: &[TextSource<'_>],
 ) -> Result<Trained> {
     let bar = Bar::new(ctx.quiet);
-    let tokenizer = Tokenizer::new(&config.tokenizer);
+    let tokenizer = Tokenizer::new(&config.tokenizer)?;
     trainer::train(
         sources,
         &tokenizer,

@@ -189,7 +189,7 @@ pub fn embed_file(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<(u64, usize)> {
-    let tokenizer = Tokenizer::new(settings.tokenizer);
+    let tokenizer = Tokenizer::new(settings.tokenizer)?;
     let docvec = match encoder {
         Encoder::Words(e) if settings.docvec.method != DocVecMethod::Mean => {
             let mut tokens = Vec::new();

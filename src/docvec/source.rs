@@ -194,7 +194,7 @@ impl Training {
         sources.extend(self.extra.iter().cloned().map(TextSource::File));
         trainer::train(
             &sources,
-            &Tokenizer::new(&self.tokenizer),
+            &Tokenizer::new(&self.tokenizer)?,
             &self.config,
             &self.glove,
             progress,

@@ -348,7 +348,7 @@ mod tests {
     use crate::text::{TextSource, Tokenizer};
 
     fn stream_of(text: &str, budget: usize) -> (TokenStream, Vec<String>) {
-        let tok = Tokenizer::new(&Default::default());
+        let tok = Tokenizer::default();
         let docs: Vec<String> = text.lines().map(str::to_string).collect();
         let src = [TextSource::Texts(&docs)];
         let scan = token_stream::scan(&src, &tok, budget, &NoProgress, &Cancel::default()).unwrap();

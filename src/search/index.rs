@@ -191,7 +191,7 @@ impl SearchIndex {
                 ),
             ));
         }
-        let tokenizer = Tokenizer::new(&meta.tokenizer);
+        let tokenizer = Tokenizer::new(&meta.tokenizer)?;
         let index = Index::open_in_dir(dir.join("tantivy")).map_err(tantivy_error(dir))?;
         index
             .tokenizers()

@@ -21,6 +21,7 @@ use crate::text::{Document, TokenizerConfig};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Meta {
     pub version: u32,
+    #[serde(deserialize_with = "crate::text::saved_config")]
     pub tokenizer: TokenizerConfig,
     pub docvec: DocVectorizer,
     pub documents: Vec<DocInfo>,

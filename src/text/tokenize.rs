@@ -13,6 +13,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::segment::{self, Dictionaries, Segmenter, UserDictionary};
+
 /// Tokenizer settings; saved inside every model so prediction tokenizes like training did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -25,6 +27,14 @@ pub struct TokenizerConfig {
     pub stop_words: Vec<String>,
     /// Snowball stemmer applied to every token ("english", "french", ...); empty: none.
     pub stem: String,
+    /// How words are found in scripts written without spaces (see `text::segment`).
+    pub segmenter: Segmenter,
+    /// A jieba user dictionary (`word [freq] [tag]` lines) added to the bundled one; empty: none.
+    pub user_dict: String,
+    /// The SHA-256 of `user_dict` that an index or model was built with, so a changed file is
+    /// refused instead of silently tokenizing queries differently. Empty in `config.toml`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub user_dict_sha256: String,
 }
 
 impl Default for TokenizerConfig {
@@ -34,6 +44,9 @@ impl Default for TokenizerConfig {
             min_len: 1,
             stop_words: Vec::new(),
             stem: String::new(),
+            segmenter: Segmenter::Auto,
+            user_dict: String::new(),
+            user_dict_sha256: String::new(),
         }
     }
 }
@@ -81,22 +94,92 @@ impl TokenizerConfig {
                 ),
             ));
         }
+        if !self.user_dict.is_empty() {
+            self.user_dictionary()?;
+        }
+        Ok(())
+    }
+
+    /// The user dictionary, read and checked against the hash an index or model recorded.
+    fn user_dictionary(&self) -> crate::Result<Option<UserDictionary>> {
+        if self.user_dict.is_empty() {
+            return Ok(None);
+        }
+        let dict = UserDictionary::read(std::path::Path::new(&self.user_dict))?;
+        if !self.user_dict_sha256.is_empty() && dict.sha256 != self.user_dict_sha256 {
+            return Err(crate::Error::in_file(
+                &dict.path,
+                format!(
+                    "this user dictionary changed since the index or model was built (sha256 {} then, {} now); \
+                     rebuild it, or restore the file it was built with",
+                    self.user_dict_sha256, dict.sha256
+                ),
+            ));
+        }
+        Ok(Some(dict))
+    }
+
+    /// This config as an index or model records it: with the user dictionary's hash, so a
+    /// later change to the file is caught.
+    pub fn pinned(&self) -> crate::Result<Self> {
+        let mut pinned = self.clone();
+        if let Some(dict) = self.user_dictionary()? {
+            pinned.user_dict_sha256 = dict.sha256;
+        }
+        Ok(pinned)
+    }
+
+    /// Refuses to read or extend an artifact built with `saved` under this (the user's) config
+    /// when the two would find different words. `what` names the artifact.
+    pub fn check_same_words(&self, saved: &Self, what: &str) -> crate::Result<()> {
+        if self.segmenter != saved.segmenter || self.user_dict != saved.user_dict {
+            return Err(crate::Error::Usage(format!(
+                "{what} was built with segmenter {:?}{}, not {:?}{}: its words would not match; \
+                 rebuild it, or use the segmenter it was built with",
+                saved.segmenter.name(),
+                dict_note(&saved.user_dict),
+                self.segmenter.name(),
+                dict_note(&self.user_dict),
+            )));
+        }
         Ok(())
     }
 }
 
-/// The one tokenizer of the product: Unicode words, lowercased, optional stop words and stemming.
+fn dict_note(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" with user dictionary {path}")
+    }
+}
+
+/// Reads a tokenizer config saved in an index or model. Files written before segmentation
+/// existed carry no `segmenter`: they were tokenized by Unicode word boundaries, and keep it.
+pub fn saved_config<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<TokenizerConfig, D::Error> {
+    let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+    map.entry("segmenter")
+        .or_insert_with(|| serde_json::Value::String("unicode".into()));
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(serde::de::Error::custom)
+}
+
+/// The one tokenizer of the product: words by script (Unicode boundaries, or a dictionary for
+/// scripts without spaces), lowercased, optional stop words and stemming.
 #[derive(Debug, Clone)]
 pub struct Tokenizer {
     lowercase: bool,
     min_len: usize,
     stop_words: HashSet<String>,
     stem: Option<Algorithm>,
+    segmenter: Segmenter,
+    dictionaries: Dictionaries,
 }
 
 impl Default for Tokenizer {
     fn default() -> Self {
-        Self::new(&TokenizerConfig::default())
+        Self::with_dictionary(&TokenizerConfig::default(), None)
     }
 }
 
@@ -150,8 +233,14 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 impl Tokenizer {
-    /// A tokenizer with `config`'s settings.
-    pub fn new(config: &TokenizerConfig) -> Self {
+    /// A tokenizer with `config`'s settings; fails when its user dictionary cannot be read or
+    /// has changed since an index or model recorded it.
+    pub fn new(config: &TokenizerConfig) -> crate::Result<Self> {
+        let dict = config.user_dictionary()?;
+        Ok(Self::with_dictionary(config, dict.as_ref()))
+    }
+
+    fn with_dictionary(config: &TokenizerConfig, dict: Option<&UserDictionary>) -> Self {
         let lowercase = config.lowercase;
         let stop_words = config
             .stop_words
@@ -169,6 +258,37 @@ impl Tokenizer {
             min_len: config.min_len,
             stop_words,
             stem: stemmer(&config.stem),
+            segmenter: config.segmenter,
+            dictionaries: Dictionaries::new(config.segmenter, dict),
+        }
+    }
+
+    /// The segmenter this tokenizer finds words with.
+    pub fn segmenter(&self) -> Segmenter {
+        self.segmenter
+    }
+
+    /// Calls `emit(offset, word)` with each raw word of `text` (before lowercasing and the
+    /// inner-punctuation split), as the segmenter finds them.
+    fn for_each_word(&self, text: &str, mut emit: impl FnMut(usize, &str)) {
+        match self.segmenter {
+            Segmenter::Unicode => unicode_words(text, 0, &mut emit),
+            Segmenter::Whitespace => whitespace_words(text, &mut emit),
+            // ASCII text has nothing to segment: the fast path of English.
+            _ if text.is_ascii() => unicode_words(text, 0, &mut emit),
+            _ => {
+                let mut pos = 0;
+                let runs = segment::dictionary_runs(text);
+                // Kana anywhere makes the text Japanese: its kanji-only runs too go to the
+                // Japanese dictionary, not to jieba's Chinese one.
+                let japanese = runs.iter().any(|r| r.has_kana);
+                for run in runs {
+                    unicode_words(&text[pos..run.range.start], pos, &mut emit);
+                    self.dictionaries.segment(text, &run, japanese, &mut emit);
+                    pos = run.range.end;
+                }
+                unicode_words(&text[pos..], pos, &mut emit);
+            }
         }
     }
 
@@ -186,7 +306,7 @@ impl Tokenizer {
     ) {
         let mut buf = String::new();
         let stemmer = self.stem.map(Stemmer::create);
-        for (start, word) in text.unicode_word_indices() {
+        self.for_each_word(text, |start, word| {
             for piece in word.split(is_inner_separator) {
                 // Apostrophes may only stand between two word characters.
                 let piece = piece.trim_matches(is_apostrophe);
@@ -204,6 +324,16 @@ impl Tokenizer {
                         buf.push(c);
                     }
                 }
+                if self.segmenter == Segmenter::Auto && segment::has_hangul(&buf) {
+                    // Hangul words carry their particles (게임을, API를): split, then
+                    // syllable pairs; the buffer keeps the piece's bytes (no case in Hangul).
+                    for (range, token) in segment::korean_tokens(&buf) {
+                        if self.keeps(token) {
+                            emit(offset + range.start..offset + range.end, token);
+                        }
+                    }
+                    continue;
+                }
                 if self.keeps(&buf) {
                     match &stemmer {
                         Some(st) => emit(offset..offset + piece.len(), &st.stem(&buf)),
@@ -211,7 +341,7 @@ impl Tokenizer {
                     }
                 }
             }
-        }
+        });
     }
 
     fn keeps(&self, token: &str) -> bool {
@@ -226,6 +356,24 @@ impl Tokenizer {
         let mut out = Vec::new();
         self.for_each_token(text, |t| out.push(t.to_string()));
         out
+    }
+}
+
+/// UAX #29 words of `text`, which starts at byte `base` of the whole text.
+fn unicode_words(text: &str, base: usize, emit: &mut impl FnMut(usize, &str)) {
+    for (start, word) in text.unicode_word_indices() {
+        emit(base + start, word);
+    }
+}
+
+/// The space-separated words of pre-segmented text, without the punctuation at their edges.
+fn whitespace_words(text: &str, emit: &mut impl FnMut(usize, &str)) {
+    let base = text.as_ptr() as usize;
+    for chunk in text.split_whitespace() {
+        let word = chunk.trim_matches(|c: char| !c.is_alphanumeric() && !is_apostrophe(c));
+        if !word.is_empty() {
+            emit(word.as_ptr() as usize - base, word);
+        }
     }
 }
 
@@ -244,7 +392,9 @@ mod tests {
             ..TokenizerConfig::default()
         };
         assert_eq!(
-            Tokenizer::new(&config).tokenize("Oil prices rising; the price rose"),
+            Tokenizer::new(&config)
+                .unwrap()
+                .tokenize("Oil prices rising; the price rose"),
             ["oil", "price", "rise", "the", "price", "rose"]
         );
         let bad = TokenizerConfig {
@@ -291,8 +441,14 @@ mod tests {
             ["москва", "столица", "россии"]
         );
         assert_eq!(toks("Αθήνα και Σπάρτη"), ["αθήνα", "και", "σπάρτη"]);
-        // Ideographs are one token each under UAX #29.
-        assert_eq!(toks("東京タワー"), ["東", "京", "タワー"]);
+        // Japanese goes through a dictionary; under UAX #29 alone ideographs are one token each.
+        assert_eq!(toks("東京タワー"), ["東京", "タワー"]);
+        let unicode = Tokenizer::new(&TokenizerConfig {
+            segmenter: Segmenter::Unicode,
+            ..TokenizerConfig::default()
+        })
+        .unwrap();
+        assert_eq!(unicode.tokenize("東京タワー"), ["東", "京", "タワー"]);
         // Devanagari vowel signs (combining marks) stay inside the word.
         assert_eq!(toks("हिन्दी भाषा"), ["हिन्दी", "भाषा"]);
     }
@@ -312,7 +468,8 @@ mod tests {
             min_len: 3,
             stop_words: vec!["The".into(), "and".into()],
             ..TokenizerConfig::default()
-        });
+        })
+        .unwrap();
         assert_eq!(t.tokenize("The cat and a dog ran"), ["cat", "dog", "ran"]);
     }
 
@@ -321,7 +478,8 @@ mod tests {
         let t = Tokenizer::new(&TokenizerConfig {
             lowercase: false,
             ..TokenizerConfig::default()
-        });
+        })
+        .unwrap();
         assert_eq!(t.tokenize("New York"), ["New", "York"]);
     }
 

@@ -298,6 +298,12 @@ impl App {
         let train_config = config.word2vec.clone();
         let mut jobs = BTreeMap::new();
         jobs.insert(JobKind::Data, JobStatus::default());
+        // The config was validated (its user dictionary read) before the TUI started; a file
+        // changed since is shown, and the bundled dictionary used.
+        let (tokenizer, errors) = match Tokenizer::new(&config.tokenizer) {
+            Ok(t) => (t, Vec::new()),
+            Err(e) => (Tokenizer::default(), vec![e.to_string()]),
+        };
         Self {
             tab: Tab::Search,
             editing: true,
@@ -311,7 +317,7 @@ impl App {
             status: Status {
                 data_name: data_name.to_string(),
                 jobs,
-                errors: Vec::new(),
+                errors,
                 notice: None,
             },
             loaded: Loaded::default(),
@@ -331,7 +337,7 @@ impl App {
             history: History::default(),
             requests: Vec::new(),
             settings: Settings {
-                tokenizer: Tokenizer::new(&config.tokenizer),
+                tokenizer,
                 debounce: Duration::from_millis(config.tui.debounce_ms),
                 results: config.tui.results.max(1),
                 neighbors: config.tui.neighbors.max(1),

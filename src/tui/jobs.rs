@@ -294,7 +294,7 @@ impl Jobs {
         let labelled = match has_labels {
             true => Some(Dataset::load(
                 &setup.corpus,
-                &Tokenizer::new(&setup.config.tokenizer),
+                &Tokenizer::new(&setup.config.tokenizer)?,
             )?),
             false => None,
         };

@@ -196,7 +196,7 @@ fn nul_bytes() {
     let p = temp_file(&dir, "nul.csv", b"text,label\noil\0prices rise,a\n");
     let docs = read_docs(&CorpusSpec::new(&p).label_col("label")).unwrap();
     assert_eq!(docs[0].text, "oil\0prices rise");
-    let tokenizer = Tokenizer::new(&TokenizerConfig::default());
+    let tokenizer = Tokenizer::new(&TokenizerConfig::default()).unwrap();
     assert_eq!(tokenizer.tokenize(&docs[0].text), ["oil", "prices", "rise"]);
 
     let p = temp_file(&dir, "nul.vec", b"2 2\nthe 1 2\nof 3\x004\n");
@@ -258,7 +258,7 @@ fn a_ten_megabyte_field_is_read_whole() {
     assert_eq!(docs[0].text, big);
     assert_eq!(docs[1].text, "next row");
     assert_eq!(docs[1].line, 3);
-    let tokenizer = Tokenizer::new(&TokenizerConfig::default());
+    let tokenizer = Tokenizer::new(&TokenizerConfig::default()).unwrap();
     let tokens = tokenizer.tokenize(&docs[0].text);
     assert_eq!(tokens.len(), big.split_whitespace().count());
     let p = temp_file(&dir, "big.txt", big.as_bytes());

@@ -448,7 +448,7 @@ fn a_classifier_on_a_static_model_checks_the_model_on_load() {
     let model_dir = plain(&tmp.path().join("model"));
     let docs = bbc_docs(2225);
     let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
-    let tokenizer = wordlens::text::Tokenizer::new(&TokenizerConfig::default());
+    let tokenizer = wordlens::text::Tokenizer::new(&TokenizerConfig::default()).unwrap();
     let tokens: Vec<Vec<String>> = texts.iter().map(|t| tokenizer.tokenize(t)).collect();
     let labels: Vec<String> = vec!["business".into(), "sports".into()];
     let (mut x, mut y, mut t) = (Vec::new(), Vec::new(), Vec::new());

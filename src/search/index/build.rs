@@ -37,7 +37,7 @@ impl SearchIndex {
             .prefix(".wordlens-index-")
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
-        let tokenizer = Tokenizer::new(tokenizer_config);
+        let tokenizer = Tokenizer::new(tokenizer_config)?;
         let (schema, f) = schema();
         let tantivy_dir = tmp.path().join("tantivy");
         std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
@@ -106,7 +106,7 @@ impl SearchIndex {
         let kind = encoder.save(tmp.path())?;
         let meta = Meta {
             version: META_VERSION,
-            tokenizer: tokenizer_config.clone(),
+            tokenizer: tokenizer_config.pinned()?,
             docvec,
             documents,
             ann_docs,

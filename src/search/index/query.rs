@@ -35,8 +35,56 @@ impl SearchIndex {
         }
         let mut parser = QueryParser::for_index(&self.index, fields);
         parser.set_field_boost(self.fields.title, self.config.title_boost);
-        let (q, _errors) = parser.parse_query_lenient(query);
+        let (q, _errors) = parser.parse_query_lenient(&self.split_unspaced_words(query));
         q
+    }
+
+    /// The query with each unquoted word of an unspaced script (`经济发展`) written as its
+    /// segmented words (`(经济 发展)`): tantivy's parser turns a word its analyzer splits
+    /// into a phrase query (tantivy#718), which a Chinese query never meant. Quoted text
+    /// stays a phrase.
+    fn split_unspaced_words(&self, query: &str) -> String {
+        let mut out = String::with_capacity(query.len() + 8);
+        for (i, part) in query.split('"').enumerate() {
+            if i > 0 {
+                out.push('"');
+            }
+            if i % 2 == 1 {
+                out.push_str(part);
+                continue;
+            }
+            let words: Vec<String> = part
+                .split(' ')
+                .map(|word| self.split_unspaced_word(word))
+                .collect();
+            out.push_str(&words.join(" "));
+        }
+        out
+    }
+
+    fn split_unspaced_word(&self, word: &str) -> String {
+        if word.is_ascii() || !word.chars().any(crate::text::segment::needs_segmenting) {
+            return word.to_string();
+        }
+        // Keep a leading `+`/`-`, a `field:` prefix and a `^boost` suffix around the words.
+        let body_start = word.find(':').map_or_else(
+            || word.len() - word.trim_start_matches(['+', '-']).len(),
+            |i| i + 1,
+        );
+        let body_end = word
+            .rfind('^')
+            .filter(|&i| i >= body_start)
+            .unwrap_or(word.len());
+        let tokens = self.tokenizer.tokenize(&word[body_start..body_end]);
+        if tokens.len() < 2 {
+            return word.to_string();
+        }
+        format!(
+            "{}({}){}",
+            &word[..body_start],
+            tokens.join(" "),
+            &word[body_end..]
+        )
     }
 
     /// Each distinct token in the text field, and (boosted) in the title field.
