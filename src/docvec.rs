@@ -4,6 +4,7 @@
 
 pub mod encoder;
 pub mod export;
+pub mod fit;
 pub mod source;
 
 use std::collections::HashMap;

@@ -77,7 +77,8 @@ pub fn run(ctx: &Context, a: CompareArgs) -> Result<()> {
             ),
         ),
     };
-    let sources = super::vectors::sources(ctx, a.vectors.as_deref())?;
+    let sample: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+    let sources = super::vectors::sources_for(ctx, a.vectors.as_deref(), &sample)?;
     // Every source opens (or is found to be trained) before any comparison runs.
     let vectors: Vec<Vectors> = sources
         .iter()

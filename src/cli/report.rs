@@ -20,7 +20,7 @@ use super::eval_embeddings::{EvalReport, evaluate, render as render_embeddings};
 use super::eval_search::render_eval;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
-use super::vectors::{for_comparison, resolve_source, sources};
+use super::vectors::{for_comparison, resolve_source, sources_for};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -68,7 +68,8 @@ pub fn run(ctx: &Context, a: ReportArgs) -> Result<()> {
     // 1. Word vectors (the first source) and their intrinsic scores. `trained` is trained
     // here on the whole collection for the scores and the index; its comparison retrains on
     // the training split only.
-    let sources = sources(ctx, c.vectors.as_deref())?;
+    let sample: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+    let sources = sources_for(ctx, c.vectors.as_deref(), &sample)?;
     let first = for_comparison(ctx, &sources[0])?;
     let emb = match &first {
         Vectors::Loaded(e) => e.clone(),

@@ -13,7 +13,7 @@ use wordlens::{Error, Result};
 
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
-use super::vectors::resolve;
+use super::vectors::resolve_source;
 use super::{Context, deprecated_flag};
 
 #[derive(Debug, Args)]
@@ -151,7 +151,13 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     }
     // Check the file before a possibly long training run.
     let mut source = CorpusReader::open(&spec)?;
-    let resolved = resolve(ctx, a.vectors.as_deref(), &[TextSource::File(spec.clone())])?;
+    let sample: Vec<String> = CorpusReader::open(&spec)?
+        .take(wordlens::docvec::fit::SAMPLE_DOCS)
+        .map(|d| d.map(|d| d.text))
+        .collect::<Result<_>>()?;
+    let sample: Vec<&str> = sample.iter().map(String::as_str).collect();
+    let sources = super::vectors::sources_for(ctx, a.vectors.as_deref(), &sample)?;
+    let resolved = resolve_source(ctx, &sources[0], &[TextSource::File(spec.clone())])?;
     let emb = resolved.encoder;
     let pooling = if emb.reads_text() {
         "the model's own pooling".to_string()
@@ -167,10 +173,17 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         &Bar::new(ctx.quiet),
         &ctx.cancel,
     )?;
+    let built = SearchIndex::open(&a.index, &config.search)?;
+    let stemmer = match built.stemmer() {
+        "" => "no stemming".to_string(),
+        s => format!("{s} stemmer"),
+    };
     print(&format!(
-        "indexed {count} documents into {} in {:.2} s (document vectors: {pooling})\n",
+        "indexed {count} documents into {} in {:.2} s (language: {}, {stemmer}; segmenter: {}; document vectors: {pooling})\n",
         a.index.display(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        built.language(),
+        built.tokenizer().segmenter().name(),
     ))
 }
 

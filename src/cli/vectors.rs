@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use wordlens::Result;
 use wordlens::docvec::encoder::Encoder;
+use wordlens::docvec::fit::SAMPLE_DOCS;
 use wordlens::docvec::source::{Resolved, VectorSource, Vectors};
 use wordlens::embed::Embeddings;
-use wordlens::text::TextSource;
+use wordlens::text::{TextSource, Tokenizer};
 
 use super::Context;
 use super::progress_bar::Bar;
@@ -44,6 +45,28 @@ pub fn sources(ctx: &Context, arg: Option<&str>) -> Result<Vec<VectorSource>> {
         ));
     }
     Ok(list)
+}
+
+/// The sources of `arg` (or `[vectors] default`) for a collection whose first documents are
+/// `sample`: each one's fit to the collection printed (language, scripts, coverage), and the
+/// configured default replaced by a better-suited cached model when it does not suit.
+pub fn sources_for(ctx: &Context, arg: Option<&str>, sample: &[&str]) -> Result<Vec<VectorSource>> {
+    let resolver = ctx.config.resolver()?;
+    let tokenizer = Tokenizer::new(&ctx.config.tokenizer)?;
+    let sample = &sample[..sample.len().min(SAMPLE_DOCS)];
+    sources(ctx, arg)?
+        .iter()
+        .map(|s| {
+            let choice = resolver.for_collection(s, arg.is_none(), sample, &tokenizer)?;
+            if let Some(fit) = &choice.fit {
+                eprintln!("collection: {} (vectors {s})", fit.line());
+            }
+            if let Some(note) = &choice.note {
+                eprintln!("{note}");
+            }
+            Ok(choice.source)
+        })
+        .collect()
 }
 
 /// Resolves `source`; `trained` trains on `collection`.

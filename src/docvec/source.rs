@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::encoder::Encoder;
+use super::fit::{self, Fit};
 use crate::embed::glove::GloveConfig;
 use crate::embed::io::{ReadNotes, WordEncoding};
 use crate::embed::trainer::{self, TrainConfig, Trained};
@@ -258,6 +259,27 @@ impl Opened {
     }
 }
 
+/// The vectors chosen for a collection (`Resolver::for_collection`).
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// The source to open.
+    pub source: VectorSource,
+    /// How the first source suits the collection (None for `trained`).
+    pub fit: Option<Fit>,
+    /// What was chosen and why, when the first source did not suit.
+    pub note: Option<String>,
+}
+
+impl Choice {
+    fn keep(source: &VectorSource) -> Self {
+        Self {
+            source: source.clone(),
+            fit: None,
+            note: None,
+        }
+    }
+}
+
 /// Turns vector sources into vectors.
 #[derive(Debug, Clone)]
 pub struct Resolver {
@@ -312,6 +334,62 @@ impl Resolver {
             notes,
             source,
         }))
+    }
+
+    /// The source to use for a collection whose first documents are `sample`, with what was
+    /// found. The bundled model, when it does not suit the collection (`Fit::poor`), is
+    /// replaced by the multilingual model if the local cache has it, but only when config
+    /// chose it (`by_config`), never against an explicit `--vectors`. Either way `note`
+    /// says what was chosen and why; vectors that suit get no note.
+    pub fn for_collection(
+        &self,
+        source: &VectorSource,
+        by_config: bool,
+        sample: &[&str],
+        tokenizer: &Tokenizer,
+    ) -> Result<Choice> {
+        let (path, languages): (PathBuf, &[&str]) = match self.locate(source)? {
+            Located::Train => return Ok(Choice::keep(source)),
+            Located::At(path) if *source == VectorSource::Default => (path, &["english"]),
+            Located::At(path) => (path, &[]),
+        };
+        let encoder = Encoder::open_with_notes(&path, self.encoding)?.0;
+        let fit = Fit::assess(&encoder, sample, tokenizer, languages);
+        let Some(why) = fit.poor() else {
+            return Ok(Choice {
+                fit: Some(fit),
+                ..Choice::keep(source)
+            });
+        };
+        let multilingual = fit::cached_multilingual(&self.hub_cache);
+        let (chosen, note) = match multilingual {
+            Some(name) if by_config && *source == VectorSource::Default => {
+                let note = format!(
+                    "the bundled English model does not suit this collection ({why}); using {name} \
+                     from the local Hugging Face cache"
+                );
+                (VectorSource::Hub(name), note)
+            }
+            _ => {
+                let what = match source {
+                    VectorSource::Default => "the bundled English model".to_string(),
+                    other => other.to_string(),
+                };
+                let note = format!(
+                    "warning: {what} does not suit this collection ({why}): its vectors will be \
+                     weak, and hybrid search leans on BM25. For multilingual vectors: `wordlens \
+                     models pull {}`, then --vectors {}",
+                    fit::MULTILINGUAL_MODEL,
+                    fit::MULTILINGUAL_MODEL
+                );
+                (source.clone(), note)
+            }
+        };
+        Ok(Choice {
+            source: chosen,
+            fit: Some(fit),
+            note: Some(note),
+        })
     }
 
     /// The vectors of `source`; `trained` trains on `collection` plus the background corpus

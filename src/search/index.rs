@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::features::{Tfidf, TfidfConfig};
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress};
-use crate::text::{Document, Tokenizer, TokenizerConfig};
+use crate::text::{Document, LanguageProfile, Tokenizer, TokenizerConfig};
 
 pub use explain::TermScore;
 pub use rank::{Contribution, Hit, Lists, Mode, QueryInputs};
@@ -40,6 +40,17 @@ pub struct IndexSettings {
 }
 
 impl IndexSettings {
+    /// The tokenizer settings for a collection in `language`: its Snowball stemmer when no
+    /// stemmer is set and `[search] stem` is "auto" (measured on Debian descriptions, known-item
+    /// MRR@10 without / with: de 0.627 / 0.656, fr 0.679 / 0.700, it 0.694 / 0.717).
+    pub fn for_language(&self, language: &LanguageProfile) -> TokenizerConfig {
+        let mut tokenizer = self.tokenizer.clone();
+        if tokenizer.stem.is_empty() && self.search.stem == "auto" {
+            tokenizer.stem = language.default_stemmer().unwrap_or_default().to_string();
+        }
+        tokenizer
+    }
+
     /// The defaults with these `[search]` settings.
     pub fn with_search(search: &SearchConfig) -> Self {
         Self {
@@ -71,6 +82,10 @@ pub struct SearchConfig {
     pub writer_memory_mb: usize,
     /// The approximate nearest-neighbour index of large collections.
     pub ann: AnnConfig,
+    /// The stemmer of an index whose `[tokenizer] stem` is empty: "auto" (the Snowball stemmer
+    /// of the language detected in its first documents; none for English, Chinese, Japanese,
+    /// Korean) or "none".
+    pub stem: String,
 }
 
 impl Default for SearchConfig {
@@ -84,6 +99,7 @@ impl Default for SearchConfig {
             title_boost: 2.0,
             writer_memory_mb: 100,
             ann: AnnConfig::default(),
+            stem: "auto".into(),
         }
     }
 }
@@ -115,6 +131,12 @@ impl SearchConfig {
             return Err(Error::config(
                 "search.title_boost",
                 "must be a positive number",
+            ));
+        }
+        if !matches!(self.stem.as_str(), "auto" | "none") {
+            return Err(Error::config(
+                "search.stem",
+                format!("expected \"auto\" or \"none\", found {:?}", self.stem),
             ));
         }
         // tantivy's writer refuses less than 15 MB per thread.
@@ -244,6 +266,16 @@ impl SearchIndex {
     /// Id, title and label of every document, by document number.
     pub fn documents(&self) -> &[DocInfo] {
         &self.meta.documents
+    }
+
+    /// The language guessed from the collection's first documents ("" if built before).
+    pub fn language(&self) -> &str {
+        &self.meta.language
+    }
+
+    /// The Snowball stemmer BM25 and the vectors' tokens use ("" for none).
+    pub fn stemmer(&self) -> &str {
+        &self.meta.tokenizer.stem
     }
 
     /// The tokenizer the index was built with.

@@ -87,6 +87,24 @@ impl<'a> Prefetched<'a> {
         })
     }
 
+    /// Reads more ahead, up to `docs` documents or `bytes` of text in all (before any
+    /// document was handed out).
+    pub fn read_ahead(&mut self, docs: usize, bytes: usize) -> Result<()> {
+        let have: usize = self.buffered.iter().map(|d| d.text.len()).sum();
+        if self.next > 0 || self.buffered.len() >= docs || have >= bytes {
+            return Ok(());
+        }
+        let mut more = Vec::new();
+        read_batch(
+            self.rest,
+            &mut more,
+            docs - self.buffered.len(),
+            bytes - have,
+        )?;
+        self.buffered.extend(more);
+        Ok(())
+    }
+
     /// The documents read ahead.
     pub fn buffered(&self) -> &[Document] {
         &self.buffered

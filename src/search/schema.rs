@@ -35,6 +35,9 @@ pub(super) struct Meta {
     /// The fusion setting `eval-search --tune` chose from judgments (None: the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuned: Option<FusionSetting>,
+    /// The language guessed from the first documents ("" in indexes built before).
+    #[serde(default)]
+    pub language: String,
 }
 
 /// What the index keeps of each document besides its text: shown with every hit.

@@ -29,7 +29,7 @@ impl SearchIndex {
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<usize> {
-        let (tokenizer_config, config) = (&settings.tokenizer, &settings.search);
+        let config = &settings.search;
         let encoder: Encoder = encoder.into();
         let parent = crate::fsutil::parent_of(dir);
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -37,6 +37,9 @@ impl SearchIndex {
             .prefix(".wordlens-index-")
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
+        let mut source = Prefetched::new(source, LANGUAGE_DOCS, LANGUAGE_BYTES)?;
+        let language = LanguageProfile::of(source.buffered().iter().map(|d| d.text.as_str()));
+        let tokenizer_config = &settings.for_language(&language);
         let tokenizer = Tokenizer::new(tokenizer_config)?;
         let (schema, f) = schema();
         let tantivy_dir = tmp.path().join("tantivy");
@@ -57,7 +60,7 @@ impl SearchIndex {
         } else {
             (0, 0)
         };
-        let mut source = Prefetched::new(source, ahead_docs, ahead_bytes)?;
+        source.read_ahead(ahead_docs, ahead_bytes)?;
         let docvec = pooling(&settings.docvec, &encoder, source.buffered(), &tokenizer)?;
         let vectors_path = tmp.path().join("vectors.bin");
         let mut vectors_file = DocVectorWriter::create(&vectors_path, encoder.dim())?;
@@ -112,6 +115,7 @@ impl SearchIndex {
             ann_docs,
             encoder: kind,
             tuned: None,
+            language: language.language.to_string(),
         };
         write_meta(&tmp.path().join("meta.json"), &meta)?;
         // Swap the new folder in; the old one (if any) is removed only after the rename.
@@ -136,6 +140,9 @@ impl SearchIndex {
 
 /// Documents a tfidf or SIF pooling is fitted on at most: the first of the collection (all of
 /// most collections; a sample of a larger one, whose frequent words it sees all the same).
+/// Documents read ahead to tell the collection's language (its default stemmer).
+const LANGUAGE_DOCS: usize = 500;
+const LANGUAGE_BYTES: usize = 4 << 20;
 const FIT_DOCS: usize = 20_000;
 const FIT_BYTES: usize = 64 << 20;
 
