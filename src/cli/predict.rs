@@ -63,6 +63,12 @@ struct Summary {
 
 pub fn predict(ctx: &Context, a: PredictArgs) -> Result<()> {
     let pipeline = model_file::load(&a.model)?;
+    if ctx.segmenter_given {
+        let what = format!("the model {}", a.model.display());
+        ctx.config
+            .tokenizer
+            .check_same_words(&pipeline.tokenizer, &what)?;
+    }
     let text_cols = a
         .text_col
         .clone()

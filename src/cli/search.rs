@@ -136,7 +136,7 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     };
     // The corpus streams through: neither the texts nor their tokens are held in memory.
     if a.append {
-        let mut index = SearchIndex::open(&a.index, &config.search)?;
+        let mut index = open(ctx, &a.index)?;
         let before = index.len();
         let mut source = CorpusReader::open(&spec)?;
         let added = index.add_from(&mut source, &Bar::new(ctx.quiet), &ctx.cancel)?;
@@ -187,8 +187,17 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     ))
 }
 
+/// Opens the index at `dir`; `--segmenter` or `--user-dict` other than the index's own is
+/// refused (the index would otherwise answer with its own words in silence).
 pub(super) fn open(ctx: &Context, dir: &std::path::Path) -> Result<SearchIndex> {
-    SearchIndex::open(dir, &ctx.config.search)
+    let index = SearchIndex::open(dir, &ctx.config.search)?;
+    if ctx.segmenter_given {
+        let what = format!("the index {}", dir.display());
+        ctx.config
+            .tokenizer
+            .check_same_words(index.tokenizer_config(), &what)?;
+    }
+    Ok(index)
 }
 
 impl FusionArgs {

@@ -278,6 +278,11 @@ impl SearchIndex {
         &self.meta.tokenizer.stem
     }
 
+    /// The tokenizer settings the index was built with (as recorded in it).
+    pub fn tokenizer_config(&self) -> &TokenizerConfig {
+        &self.meta.tokenizer
+    }
+
     /// The tokenizer the index was built with.
     pub fn tokenizer(&self) -> &Tokenizer {
         &self.tokenizer

@@ -411,3 +411,6 @@ fn korean_bigrams(word: &str) -> Vec<(std::ops::Range<usize>, &str)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

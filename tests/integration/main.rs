@@ -22,6 +22,7 @@
 //! | the TUI's tabs drawn (snapshots) and the real binary in tmux | `tui.rs` |
 //! | the TUI opening files: picker, column dialog, switching vectors, keys, themes | `tui_opening.rs` |
 //! | the TUI's relevance loop: judging, tuning, query history | `tui_judgments.rs` |
+//! | text in other languages: segmentation, CJK search, `tokenize`, the vectors' fit | `languages.rs` |
 //! | the code's shape (module loops, file sizes) | `architecture.rs` |
 
 // Test code: a failed unwrap is a failed test.
@@ -40,6 +41,7 @@ mod fusion;
 mod fuzz_regressions;
 mod hub;
 mod labelled_files;
+mod languages;
 mod malformed_input;
 mod models;
 mod search;

@@ -51,7 +51,7 @@ impl Jobs {
                     total: 0,
                     metrics: &[],
                 });
-                self.open_chosen()?
+                self.open_chosen(data)?
             }
             Located::Train => {
                 let config = &self.setup.config;
@@ -84,9 +84,22 @@ impl Jobs {
 
     /// The chosen file or folder, opened by the resolver (words in `[vectors] encoding`),
     /// and the line that says what it is, with the read warning when there is one.
-    fn open_chosen(&self) -> Result<(Encoder, String)> {
-        let resolver = self.setup.config.resolver()?;
-        let vectors = &self.setup.vectors;
+    /// The configured default, when it does not suit the collection's language, is replaced
+    /// by the cached multilingual model, and the status line says so (`Resolver::for_collection`).
+    fn open_chosen(&self, data: &Collection) -> Result<(Encoder, String)> {
+        let config = &self.setup.config;
+        let resolver = config.resolver()?;
+        let sample: Vec<&str> = data
+            .docs
+            .iter()
+            .take(crate::docvec::fit::SAMPLE_DOCS)
+            .map(|d| d.text.as_str())
+            .collect();
+        let by_config = self.setup.vectors == config.default_vectors();
+        let tokenizer = crate::text::Tokenizer::new(&config.tokenizer)?;
+        let choice =
+            resolver.for_collection(&self.setup.vectors, by_config, &sample, &tokenizer)?;
+        let vectors = &choice.source;
         let resolved =
             resolver.open(vectors, &[], &self.progress(JobKind::Vectors), &self.cancel)?;
         let mut source = match (&resolved.encoder, vectors) {
@@ -99,6 +112,9 @@ impl Jobs {
         }
         if let Some(warning) = resolved.notes.warning(&vectors.to_string()) {
             source = format!("{source} — {warning}");
+        }
+        if let (Some(fit), Some(note)) = (&choice.fit, &choice.note) {
+            source = format!("{source} — {} — {note}", fit.line());
         }
         Ok((resolved.encoder, source))
     }
