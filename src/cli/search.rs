@@ -149,9 +149,15 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
             before + added
         ));
     }
+    build(ctx, &a, &spec)
+}
+
+/// A new index of `spec`'s documents in `a.index`, with vectors chosen for the collection.
+fn build(ctx: &Context, a: &IndexArgs, spec: &CorpusSpec) -> Result<()> {
+    let config = &ctx.config;
     // Check the file before a possibly long training run.
-    let mut source = CorpusReader::open(&spec)?;
-    let sample: Vec<String> = CorpusReader::open(&spec)?
+    let mut source = CorpusReader::open(spec)?;
+    let sample: Vec<String> = CorpusReader::open(spec)?
         .take(wordlens::docvec::fit::SAMPLE_DOCS)
         .map(|d| d.map(|d| d.text))
         .collect::<Result<_>>()?;
