@@ -355,7 +355,10 @@ impl Resolver {
         };
         let encoder = Encoder::open_with_notes(&path, self.encoding)?.0;
         let fit = Fit::assess(&encoder, sample, tokenizer, languages);
-        let Some(why) = fit.poor() else {
+        // A word-vectors file the user chose misses words by design (its vocabulary): compare
+        // reports that coverage itself; the warning is for models that fall back to bytes.
+        let words_file = matches!(encoder, Encoder::Words(_));
+        let Some(why) = fit.poor().filter(|_| !words_file) else {
             return Ok(Choice {
                 fit: Some(fit),
                 ..Choice::keep(source)

@@ -144,27 +144,28 @@ pub(crate) struct DictionaryRun {
     pub south_east_asian: bool,
 }
 
-/// The runs of `text` that need a dictionary, in order.
-pub(crate) fn dictionary_runs(text: &str) -> Vec<DictionaryRun> {
-    let mut runs: Vec<DictionaryRun> = Vec::new();
-    let mut open: Option<DictionaryRun> = None;
-    for (at, c) in text.char_indices() {
+/// The run of dictionary-script letters of `text` that starts at byte `start`.
+pub(crate) fn run_at(text: &str, start: usize) -> DictionaryRun {
+    let mut run = DictionaryRun {
+        range: start..start,
+        has_kana: false,
+        south_east_asian: false,
+    };
+    for c in text[start..].chars() {
         let script = script_of(c);
-        if needs_dictionary(script) {
-            let run = open.get_or_insert(DictionaryRun {
-                range: at..at,
-                has_kana: false,
-                south_east_asian: false,
-            });
-            run.range.end = at + c.len_utf8();
-            run.has_kana |= script == Some(Script::Kana);
-            run.south_east_asian |= script == Some(Script::SouthEastAsian);
-        } else if let Some(run) = open.take() {
-            runs.push(run);
+        if !needs_dictionary(script) {
+            break;
         }
+        run.range.end += c.len_utf8();
+        run.has_kana |= script == Some(Script::Kana);
+        run.south_east_asian |= script == Some(Script::SouthEastAsian);
     }
-    runs.extend(open);
-    runs
+    run
+}
+
+/// Whether `text` has kana (and so is Japanese).
+pub(crate) fn has_kana(text: &str) -> bool {
+    text.chars().any(|c| script_of(c) == Some(Script::Kana))
 }
 
 /// jieba with its bundled 349k-word dictionary, loaded once, on the first Han run.
@@ -349,7 +350,11 @@ const KOREAN_PARTICLES: [&str; 25] = [
 
 /// Whether `word` has a Hangul letter (ASCII words leave at once).
 pub(crate) fn has_hangul(word: &str) -> bool {
-    !word.is_ascii() && word.chars().any(|c| script_of(c) == Some(Script::Hangul))
+    // A word with Hangul has a non-ASCII first or last byte: two comparisons for English.
+    let bytes = word.as_bytes();
+    let edges_ascii =
+        bytes.first().is_none_or(|b| b.is_ascii()) && bytes.last().is_none_or(|b| b.is_ascii());
+    !edges_ascii && word.chars().any(|c| script_of(c) == Some(Script::Hangul))
 }
 
 /// The tokens of a word with Hangul, with their byte ranges in it: the Hangul part as

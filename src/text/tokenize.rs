@@ -274,22 +274,32 @@ impl Tokenizer {
         match self.segmenter {
             Segmenter::Unicode => unicode_words(text, 0, &mut emit),
             Segmenter::Whitespace => whitespace_words(text, &mut emit),
-            // Text without a letter of a dictionary script goes the UAX #29 way at once: the
-            // fast path of English (those scripts all start at U+0E00, with a UTF-8 lead byte
-            // of 0xE0 or more; 0xE2 is U+2000–U+2FFF, punctuation and symbols only).
-            _ if !text.bytes().any(|b| b >= 0xE0 && b != 0xE2) => unicode_words(text, 0, &mut emit),
+            // UAX #29 words, until one starts with a letter of a dictionary script: from there,
+            // the whole run goes to the segmenter. Checking each word's first byte (those
+            // scripts start at U+0E00: a lead byte of 0xE0 or more, and 0xE2 is U+2000–U+2FFF,
+            // punctuation only) keeps English at the cost of UAX #29 alone.
             _ => {
-                let mut pos = 0;
-                let runs = segment::dictionary_runs(text);
-                // Kana anywhere makes the text Japanese: its kanji-only runs too go to the
-                // Japanese dictionary, not to jieba's Chinese one.
-                let japanese = runs.iter().any(|r| r.has_kana);
-                for run in runs {
-                    unicode_words(&text[pos..run.range.start], pos, &mut emit);
+                let mut skip_to = 0;
+                let mut japanese = None;
+                for (start, word) in text.unicode_word_indices() {
+                    if start < skip_to {
+                        continue;
+                    }
+                    let lead = word.as_bytes().first().copied().unwrap_or(0);
+                    let dictionary = lead >= 0xE0
+                        && lead != 0xE2
+                        && word.chars().next().is_some_and(segment::needs_segmenting);
+                    if !dictionary {
+                        emit(start, word);
+                        continue;
+                    }
+                    let run = segment::run_at(text, start);
+                    // Kana anywhere makes the text Japanese: its kanji-only runs too go to
+                    // the Japanese dictionary, not to jieba's Chinese one.
+                    let japanese = *japanese.get_or_insert_with(|| segment::has_kana(text));
                     self.dictionaries.segment(text, &run, japanese, &mut emit);
-                    pos = run.range.end;
+                    skip_to = run.range.end;
                 }
-                unicode_words(&text[pos..], pos, &mut emit);
             }
         }
     }
