@@ -89,7 +89,6 @@ fn chinese_raw_text_trains_word_vectors_with_neighbours() {
     let raw: String = std::fs::read_to_string(shared("peoples-daily-1998-01.txt"))
         .unwrap()
         .lines()
-        .take(8000)
         .map(|l| l.split_whitespace().collect::<String>() + "\n")
         .collect();
     let corpus = temp_file(&dir, "raw.txt", raw.as_bytes());
@@ -156,6 +155,31 @@ fn chinese_raw_text_trains_word_vectors_with_neighbours() {
     assert!(
         related.iter().any(|w| answer.contains(&format!("\"{w}\""))),
         "no economic word among the neighbours of 经济: {answer}"
+    );
+    // Odd-one-out groups from public lists (provinces, months, sports, currencies, ...):
+    // 11 of 11 at this size; one token per character could not even look them up.
+    let groups = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zh-odd-one-out.txt"),
+    )
+    .unwrap();
+    let mut right = 0;
+    let mut asked = 0;
+    for line in groups
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let mut args = vec!["odd-one-out", "--vectors", vectors.to_str().unwrap()];
+        args.extend(&words);
+        let out = wordlens(&args);
+        let answer = String::from_utf8_lossy(&out.stdout).to_string();
+        asked += 1;
+        right += usize::from(answer.split_whitespace().next() == Some(words[3]));
+    }
+    assert_eq!(asked, 11);
+    assert!(
+        right >= 10,
+        "odd-one-out right on {right} of {asked} groups"
     );
 }
 
