@@ -138,11 +138,12 @@ pub fn run(ctx: &Context, a: TokenizeArgs) -> Result<()> {
         }
         if done % 1000 == 999 {
             let rate = output.tokens as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            // The spinner counts tokens; the rate is per second of the whole run.
             bar.report(&Report {
                 stage: "tokenize",
-                done: done as u64 + 1,
+                done: output.tokens as u64,
                 total: 0,
-                metrics: &[("tokens/s", rate.round())],
+                metrics: &[("texts", done as f64 + 1.0), ("tokens/s", rate.round())],
             });
         }
     }
