@@ -112,11 +112,15 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// A disjunction of the document's distinct tokens (for document-as-query evaluation).
+    /// A disjunction of the document's distinct tokens (for document-as-query evaluation), in
+    /// the order they first appear: a hash set's order changes from one set to the next, and
+    /// with it the order BM25's float sums are added in, which flipped near-ties between two
+    /// evaluations of the same index (`fusion::tuning_is_stored_used_and_overridden`).
     fn terms_query(&self, tokens: &[String]) -> Box<dyn Query> {
-        let unique: HashSet<&String> = tokens.iter().collect();
-        let clauses: Vec<(Occur, Box<dyn Query>)> = unique
-            .into_iter()
+        let mut seen = HashSet::new();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = tokens
+            .iter()
+            .filter(|t| seen.insert(*t))
             .map(|t| {
                 let term = Term::from_field_text(self.fields.text, t);
                 (
