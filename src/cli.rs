@@ -2,6 +2,7 @@
 
 mod classify;
 mod collection;
+mod color;
 mod compare;
 mod convert;
 mod distill;

@@ -36,6 +36,8 @@ pub struct DataConfig {
     /// are trained for it (TUI, `compare`, `classify train`): a small collection alone
     /// makes weak vectors. Empty: the collection alone.
     pub background_corpus: Vec<PathBuf>,
+    /// Files of a folder larger than this many MB are skipped (counted), not read.
+    pub max_file_mb: u64,
 }
 
 impl Default for DataConfig {
@@ -45,6 +47,7 @@ impl Default for DataConfig {
             lossy_utf8: false,
             text_cols: vec!["text".into()],
             background_corpus: vec!["enwiki-sample.txt".into()],
+            max_file_mb: crate::text::corpus::DEFAULT_MAX_FILE_MB,
         }
     }
 }

@@ -22,6 +22,8 @@ pub trait Progress: Sync {
     fn report(&self, report: &Report<'_>);
     /// The stage is over (the bar can be cleared).
     fn finish(&self, _stage: &str) {}
+    /// Something the user should know that is not an error (files a folder's read skipped).
+    fn note(&self, _message: &str) {}
 }
 
 /// A sink that drops every report (tests, quiet runs).

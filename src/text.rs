@@ -2,6 +2,7 @@
 
 pub mod corpus;
 pub mod language;
+pub mod markup;
 pub mod segment;
 pub mod tokenize;
 

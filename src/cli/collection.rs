@@ -18,6 +18,24 @@ pub struct TextArgs {
     /// Replace invalid UTF-8 (counted and reported) instead of failing (or `data.lossy_utf8`).
     #[arg(long)]
     pub lossy_utf8: bool,
+    /// A folder's files to include (`*.md`) or exclude (`!drafts/**`), as ripgrep's globs;
+    /// an include glob also reads files of other extensions as plain text.
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// A folder's labels (classification): `folder`, the name of the folder holding each file.
+    #[arg(long, value_enum, value_name = "FROM")]
+    pub label_from: Option<LabelFrom>,
+    /// A folder's unreadable, binary, too large or invalid UTF-8 file stops the read (default:
+    /// skipped and counted).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Where a folder's labels come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LabelFrom {
+    /// The name of the folder holding the file (scikit-learn's `load_files`).
+    Folder,
 }
 
 impl TextArgs {
@@ -35,6 +53,10 @@ impl TextArgs {
                 .clone()
                 .unwrap_or_else(|| default_cols.to_vec()),
             lossy_utf8: self.lossy_utf8 || config.data.lossy_utf8,
+            globs: self.glob.clone(),
+            label_from_folder: self.label_from == Some(LabelFrom::Folder),
+            strict: self.strict,
+            max_file_bytes: config.data.max_file_mb.saturating_mul(1 << 20),
             ..CorpusSpec::new(path)
         }
     }

@@ -45,6 +45,12 @@ impl Bar {
 }
 
 impl Progress for Bar {
+    fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("note: {message}");
+        }
+    }
+
     fn report(&self, report: &Report<'_>) {
         let Ok(mut current) = self.current.lock() else {
             return;

@@ -11,6 +11,7 @@ use wordlens::search::{
 use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
+use super::color::Styles;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
 use super::vectors::resolve_source;
@@ -64,6 +65,10 @@ pub struct SearchArgs {
     pub label: Option<String>,
     #[arg(long)]
     pub json: bool,
+    /// Highlight matches with terminal styles: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never. `--json` carries the plain snippet and the matches' byte offsets.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: super::color::ColorChoice,
     /// Ask this engine collection instead (milvus://HOST:PORT/COLLECTION, made by `wordlens
     /// export` from this index): the query is encoded by the index's encoder; BM25 is the
     /// engine's over its analyzer (plain words: no phrases, fields or boosts).
@@ -241,6 +246,12 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
     if a.json {
         return print_json(&Hits { hits: &hits });
     }
+    print(&render_hits(&hits, Styles::new(a.color.enabled())))
+}
+
+/// Hits as text: a numbered title line with the scores, then the snippet with its matches
+/// styled (or plain).
+fn render_hits(hits: &[Hit], styles: Styles) -> String {
     let mut out = String::new();
     for (i, h) in hits.iter().enumerate() {
         let title = h.title.clone().unwrap_or_else(|| h.id.clone());
@@ -250,18 +261,21 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
             .map(|l| format!(" [{l}]"))
             .unwrap_or_default();
         let (bm25, cos) = h.breakdown();
+        let details = format!("(id {}; score {:.4}; {bm25}; {cos})", h.id, h.score);
         out.push_str(&format!(
-            "{:>2}. {title}{label}  (id {}; score {:.4}; {bm25}; {cos})\n",
+            "{:>2}. {}{label}  {}\n",
             i + 1,
-            h.id,
-            h.score
+            styles.strong(&title),
+            styles.dim(&details)
         ));
-        out.push_str(&format!("    {}\n", h.snippet.replace('\n', " ")));
+        // One line per hit: line breaks become spaces (same byte length, offsets hold).
+        let snippet = h.snippet.replace(['\n', '\r'], " ");
+        out.push_str(&format!("    {}\n", styles.highlight(&snippet, &h.matches)));
     }
     if hits.is_empty() {
         out.push_str("no results\n");
     }
-    print(&out)
+    out
 }
 
 #[cfg(feature = "milvus")]

@@ -216,12 +216,17 @@ pub fn embed_file(
     // writer thread writes the last one while this thread (and rayon's pool) embeds.
     let (to_embed, batches) = mpsc::sync_channel::<Result<(Vec<Document>, (u64, u64))>>(2);
     let (to_write, embedded) = mpsc::sync_channel::<(Vec<Document>, Vec<Vec<f32>>)>(2);
+    let skipped = std::sync::Mutex::new(None);
     let export = std::thread::scope(|scope| -> Result<VectorExport> {
+        let skipped = &skipped;
         scope.spawn(move || {
             loop {
                 let batch: Result<Vec<_>> = reader.by_ref().take(batch_docs).collect();
                 let done = matches!(&batch, Ok(b) if b.is_empty()) || batch.is_err();
                 let batch = batch.map(|b| (b, reader.position()));
+                if done && let Ok(mut s) = skipped.lock() {
+                    *s = reader.skipped_summary();
+                }
                 // The receiver hangs up when embedding stops early: nothing more to read.
                 if to_embed.send(batch).is_err() || done {
                     return;
@@ -272,6 +277,9 @@ pub fn embed_file(
         written
     })?;
     progress.finish("embedding");
+    if let Some(note) = skipped.lock().ok().and_then(|mut s| s.take()) {
+        progress.note(&note);
+    }
     if export.rows == 0 {
         return Err(Error::in_file(
             &spec.path,

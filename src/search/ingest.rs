@@ -31,6 +31,10 @@ pub trait DocumentSource {
     fn path(&self) -> Option<&Path> {
         None
     }
+    /// What a folder's read left out, once it is over.
+    fn skipped(&self) -> Option<String> {
+        None
+    }
 }
 
 impl DocumentSource for CorpusReader {
@@ -42,6 +46,9 @@ impl DocumentSource for CorpusReader {
     }
     fn path(&self) -> Option<&Path> {
         Some(CorpusReader::path(self))
+    }
+    fn skipped(&self) -> Option<String> {
+        self.skipped_summary()
     }
 }
 
@@ -126,6 +133,9 @@ impl DocumentSource for Prefetched<'_> {
     }
     fn path(&self) -> Option<&Path> {
         self.rest.path()
+    }
+    fn skipped(&self) -> Option<String> {
+        self.rest.skipped()
     }
 }
 
@@ -228,6 +238,9 @@ pub(super) fn ingest(
     cancel.check()?;
     writer.commit().map_err(tantivy_error(dir))?;
     progress.finish("indexing");
+    if let Some(note) = source.skipped() {
+        progress.note(&note);
+    }
     Ok(documents)
 }
 

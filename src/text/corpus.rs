@@ -15,6 +15,12 @@ use crate::error::{Error, Result};
 /// CSV/TSV records: a child of this module, so the reader and the corpus do not import each
 /// other.
 mod csv_records;
+/// Folders of files (and single files of notes): one document per file.
+mod folder;
+/// JSON Lines: one object per line, keys by dotted path.
+mod json_lines;
+
+pub use folder::Skipped;
 
 /// One document of a corpus.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,6 +52,10 @@ pub enum CorpusFormat {
     #[cfg_attr(feature = "cli", value(name = "fasttext"))]
     #[serde(rename = "fasttext")]
     FastText,
+    /// JSON Lines: one object per line (`.jsonl`, `.ndjson`).
+    Jsonl,
+    /// One document per file: a folder's files, or one `.md`/`.rst`/`.org`/`.html` file.
+    Files,
 }
 
 /// What to read and how.
@@ -60,7 +70,18 @@ pub struct CorpusSpec {
     pub title_col: Option<String>,
     /// Decode invalid UTF-8 with U+FFFD and count it instead of failing.
     pub lossy_utf8: bool,
+    /// Folders: globs that include (`*.md`) or exclude (`!drafts/**`) files, as ripgrep's.
+    pub globs: Vec<String>,
+    /// Folders: a file's label is the name of the folder holding it.
+    pub label_from_folder: bool,
+    /// Folders: stop at the first file that cannot be read instead of skipping it.
+    pub strict: bool,
+    /// Folders: files larger than this are skipped (or stop the read under `strict`).
+    pub max_file_bytes: u64,
 }
+
+/// Files larger than this are not documents unless config says so (`[data] max_file_mb`).
+pub const DEFAULT_MAX_FILE_MB: u64 = 64;
 
 impl CorpusSpec {
     /// A spec with the format detected and the default text column `text`.
@@ -73,6 +94,10 @@ impl CorpusSpec {
             id_col: None,
             title_col: None,
             lossy_utf8: false,
+            globs: Vec::new(),
+            label_from_folder: false,
+            strict: false,
+            max_file_bytes: DEFAULT_MAX_FILE_MB << 20,
         }
     }
     /// The same spec reading `cols` as text (joined with a space).
@@ -95,6 +120,8 @@ pub struct ReadStats {
     pub lossy_records: u64,
     /// Blank lines skipped in line formats.
     pub blank_lines: u64,
+    /// Files a folder's walk left out, and why.
+    pub skipped: Skipped,
 }
 
 /// Opens `path`, transparently decompressing gzip (detected by its magic bytes) and skipping
@@ -105,7 +132,7 @@ pub fn open_bytes(path: &Path) -> Result<Box<dyn BufRead + Send>> {
 
 /// Counts the bytes read from the file (before decompression), for progress through it.
 struct CountingReader {
-    inner: File,
+    inner: Box<dyn Read + Send>,
     read: Arc<AtomicU64>,
 }
 
@@ -119,7 +146,11 @@ impl Read for CountingReader {
 
 /// Like `open_bytes`, with a counter of the file's bytes read so far.
 fn open_counted(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>)> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file: Box<dyn Read + Send> = if is_stdin(path) {
+        Box::new(std::io::Cursor::new(stdin_bytes(path)?))
+    } else {
+        Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
+    };
     let read = Arc::new(AtomicU64::new(0));
     let counted = CountingReader {
         inner: file,
@@ -152,6 +183,37 @@ fn open_counted(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>)
     Ok((reader, read))
 }
 
+/// Whether `path` names standard input (`-`).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Standard input, read once and kept: commands read a collection more than once (a sample
+/// to choose the vectors, then every document), and a pipe can be read only once.
+fn stdin_bytes(path: &Path) -> Result<Arc<[u8]>> {
+    static STDIN: std::sync::OnceLock<std::result::Result<Arc<[u8]>, String>> =
+        std::sync::OnceLock::new();
+    STDIN
+        .get_or_init(|| {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map(|_| Arc::from(bytes))
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|e| Error::in_file(path, format!("standard input: {e}")))
+}
+
+/// The size of a corpus for progress: a file's bytes, standard input's, or 0.
+fn size_of(path: &Path) -> u64 {
+    if is_stdin(path) {
+        return stdin_bytes(path).map_or(0, |b| b.len() as u64);
+    }
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
 /// The format a file's name says (`.csv`, `.tsv`/`.tab`, else lines; `.gz` stripped).
 pub fn format_from_name(path: &Path) -> CorpusFormat {
     let name = path
@@ -160,13 +222,42 @@ pub fn format_from_name(path: &Path) -> CorpusFormat {
         .unwrap_or("")
         .to_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
-    if name.ends_with(".csv") {
-        CorpusFormat::Csv
-    } else if name.ends_with(".tsv") || name.ends_with(".tab") {
-        CorpusFormat::Tsv
-    } else {
-        CorpusFormat::Lines
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "csv" => CorpusFormat::Csv,
+        "tsv" | "tab" => CorpusFormat::Tsv,
+        "jsonl" | "ndjson" => CorpusFormat::Jsonl,
+        _ if ext != "txt" && crate::text::markup::Markup::of_extension(ext).is_some() => {
+            CorpusFormat::Files
+        }
+        _ => CorpusFormat::Lines,
     }
+}
+
+/// The format the first line of a file says, for a name that says nothing (standard input,
+/// no extension): a JSON object, fastText labels, a header holding the text columns, or lines.
+fn format_from_content(head: &[u8], spec: &CorpusSpec) -> CorpusFormat {
+    let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let first = String::from_utf8_lossy(first);
+    let first = first.trim_end_matches('\r');
+    if first.trim_start().starts_with('{')
+        && serde_json::from_str::<serde_json::Value>(first).is_ok_and(|v| v.is_object())
+    {
+        return CorpusFormat::Jsonl;
+    }
+    if first.starts_with("__label__") {
+        return CorpusFormat::FastText;
+    }
+    for (delimiter, format) in [('\t', CorpusFormat::Tsv), (',', CorpusFormat::Csv)] {
+        let fields: Vec<&str> = first
+            .split(delimiter)
+            .map(|f| f.trim_matches('"'))
+            .collect();
+        if fields.len() > 1 && spec.text_cols.iter().all(|c| fields.contains(&c.as_str())) {
+            return format;
+        }
+    }
+    CorpusFormat::Lines
 }
 
 /// Decodes `bytes` as UTF-8, or replaces bad sequences when `lossy` (counting it).
@@ -216,28 +307,68 @@ enum Inner {
         buf: Vec<u8>,
     },
     Csv(Box<csv_records::CsvRecords>),
+    Jsonl(Box<json_lines::JsonLines>),
+    Files(Box<folder::Folder>),
+}
+
+/// Standard input, or a name whose extension says nothing about the format (none, or one
+/// wordlens does not know): the first line decides.
+fn says_nothing(path: &Path) -> bool {
+    if is_stdin(path) {
+        return true;
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.strip_suffix(".gz").unwrap_or(name);
+    match name.rsplit_once('.') {
+        None => true,
+        Some((_, ext)) => {
+            !matches!(
+                ext.to_ascii_lowercase().as_str(),
+                "txt" | "text" | "csv" | "tsv" | "tab" | "jsonl" | "ndjson"
+            ) && crate::text::markup::Markup::of_extension(ext).is_none()
+        }
+    }
 }
 
 impl CorpusReader {
     /// Opens the corpus file `spec` names; its documents are the iterator's items.
     pub fn open(spec: &CorpusSpec) -> Result<Self> {
         let path = spec.path.clone();
+        let named = match spec.format {
+            CorpusFormat::Auto if path.is_dir() => CorpusFormat::Files,
+            CorpusFormat::Auto => format_from_name(&path),
+            given => given,
+        };
+        if named == CorpusFormat::Files {
+            let folder = folder::Folder::open(spec)?;
+            return Ok(Self {
+                size: folder.position().1,
+                inner: Inner::Files(Box::new(folder)),
+                path,
+                bytes_read: Arc::default(),
+                lossy: spec.lossy_utf8,
+                stats: ReadStats::default(),
+                failed: false,
+            });
+        }
         let (mut reader, bytes_read) = open_counted(&path)?;
-        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-        let mut format = spec.format;
-        if format == CorpusFormat::Auto {
-            format = format_from_name(&path);
-            if format == CorpusFormat::Lines {
-                let head = reader.fill_buf().map_err(|e| Error::io(&path, e))?;
-                if head.starts_with(b"__label__") {
-                    format = CorpusFormat::FastText;
-                }
-            }
+        let size = size_of(&path);
+        let mut format = named;
+        if spec.format == CorpusFormat::Auto && format == CorpusFormat::Lines {
+            let head = reader.fill_buf().map_err(|e| Error::io(&path, e))?;
+            format = if says_nothing(&path) {
+                format_from_content(head, spec)
+            } else if head.starts_with(b"__label__") {
+                CorpusFormat::FastText
+            } else {
+                CorpusFormat::Lines
+            };
         }
         let inner = match format {
             CorpusFormat::Csv | CorpusFormat::Tsv => Inner::Csv(Box::new(
                 csv_records::CsvRecords::new(reader, spec, format == CorpusFormat::Tsv)?,
             )),
+            CorpusFormat::Jsonl => Inner::Jsonl(Box::new(json_lines::JsonLines::new(reader, spec))),
             _ => Inner::Lines {
                 reader,
                 line: 0,
@@ -254,6 +385,32 @@ impl CorpusReader {
             stats: ReadStats::default(),
             failed: false,
         })
+    }
+
+    /// Why files of a folder were left out, the first few of them (empty for other formats).
+    pub fn skip_notes(&self) -> &[String] {
+        match &self.inner {
+            Inner::Files(f) => &f.notes,
+            _ => &[],
+        }
+    }
+
+    /// "skipped 3 files of notes/: 2 binary, 1 too large (first: …)", when files were skipped.
+    pub fn skipped_summary(&self) -> Option<String> {
+        let skipped = self.stats.skipped;
+        if skipped.total() == 0 {
+            return None;
+        }
+        let first = match self.skip_notes() {
+            [] => String::new(),
+            notes => format!("; {}", notes.join("; ")),
+        };
+        Some(format!(
+            "skipped {} files of {}: {}{first}",
+            skipped.total(),
+            self.path.display(),
+            skipped.describe()
+        ))
     }
 
     /// What reading has found so far (documents, lossy records).
@@ -273,14 +430,17 @@ impl CorpusReader {
 
     /// (bytes of the file read so far, its size): progress through the file, compressed or not.
     pub fn position(&self) -> (u64, u64) {
-        (self.bytes_read.load(Ordering::Relaxed), self.size)
+        match &self.inner {
+            Inner::Files(f) => f.position(),
+            _ => (self.bytes_read.load(Ordering::Relaxed), self.size),
+        }
     }
 
     /// The CSV header (empty for line formats).
     pub fn headers(&self) -> Vec<String> {
         match &self.inner {
             Inner::Csv(c) => c.header_names(),
-            Inner::Lines { .. } => Vec::new(),
+            _ => Vec::new(),
         }
     }
 
@@ -363,6 +523,16 @@ impl Iterator for CorpusReader {
         let item = match &mut self.inner {
             Inner::Lines { .. } => self.next_line_doc(),
             Inner::Csv(c) => c.next_document(self.lossy, &mut self.stats.lossy_records),
+            Inner::Jsonl(j) => j.next_document(
+                self.lossy,
+                &mut self.stats.lossy_records,
+                &mut self.stats.blank_lines,
+            ),
+            Inner::Files(f) => {
+                let doc = f.next_document(&mut self.stats.lossy_records);
+                self.stats.skipped = f.skipped;
+                doc
+            }
         };
         match &item {
             Some(Ok(_)) => self.stats.documents += 1,
@@ -394,7 +564,7 @@ pub fn for_each_text(
     mut f: impl FnMut(&str, (u64, u64)) -> Result<()>,
 ) -> Result<ReadStats> {
     let size = |s: &TextSource<'_>| match s {
-        TextSource::File(spec) => std::fs::metadata(&spec.path).map_or(0, |m| m.len()),
+        TextSource::File(spec) => size_of(&spec.path),
         TextSource::Texts(texts) => texts.iter().map(|t| t.len() as u64).sum(),
     };
     let total: u64 = sources.iter().map(size).sum();

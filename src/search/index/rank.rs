@@ -66,8 +66,10 @@ pub struct Hit {
     pub cosine: Option<f32>,
     /// 1-based rank in the vector list.
     pub vector_rank: Option<usize>,
-    /// The text around the query terms, with matches in <b>…</b>.
+    /// The text around the query terms, as plain text.
     pub snippet: String,
+    /// Byte ranges `[start, end)` of the query's terms in `snippet`, for highlighting.
+    pub matches: Vec<[usize; 2]>,
     /// Hybrid mode: what each list gave the fused score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fusion: Option<Contribution>,
@@ -233,7 +235,13 @@ impl SearchIndex {
             let stored: TantivyDocument =
                 searcher.doc(address).map_err(tantivy_error(&self.dir))?;
             let mut hit = self.hit(doc, score, &lists, query_vector.as_deref());
-            hit.snippet = snippets.snippet_from_doc(&stored).to_html();
+            let snippet = snippets.snippet_from_doc(&stored);
+            hit.snippet = snippet.fragment().to_string();
+            hit.matches = snippet
+                .highlighted()
+                .iter()
+                .map(|r| [r.start, r.end])
+                .collect();
             if hit.snippet.is_empty() {
                 let text = stored
                     .get_first(self.fields.text)
@@ -267,6 +275,7 @@ impl SearchIndex {
                 .or_else(|| Some(dot(self.vectors.row(doc)?, q?))),
             vector_rank: vector_rank.map(|r| r + 1),
             snippet: String::new(),
+            matches: Vec::new(),
             fusion: None,
         }
     }

@@ -49,6 +49,7 @@ impl App {
                     cosine: None,
                     vector_rank: None,
                     snippet: text.chars().take(240).collect(),
+                    matches: Vec::new(),
                     fusion: None,
                 });
             }

@@ -20,11 +20,6 @@ fn slug(text: &str) -> String {
     if out.is_empty() { "all".into() } else { out }
 }
 
-/// A snippet without its `<b>` highlighting.
-fn plain(snippet: &str) -> String {
-    snippet.replace("<b>", "").replace("</b>", "")
-}
-
 impl App {
     /// x: exports what the current tab shows, naming the file written in the notice.
     pub(super) fn export(&mut self) {
@@ -94,7 +89,7 @@ impl App {
                     opt(h.bm25_rank.map(|r| r.to_string())),
                     opt(h.cosine.map(|v| format!("{v:.6}"))),
                     opt(h.vector_rank.map(|r| r.to_string())),
-                    plain(&h.snippet),
+                    h.snippet.clone(),
                 ])?;
             }
             out.flush()
@@ -111,6 +106,5 @@ mod tests {
     fn file_names_come_from_the_query() {
         assert_eq!(slug("Oil prices, OPEC!"), "oil-prices-opec");
         assert_eq!(slug("  "), "all");
-        assert_eq!(plain("the <b>oil</b> price"), "the oil price");
     }
 }

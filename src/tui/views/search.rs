@@ -118,8 +118,6 @@ fn title_of(h: &Hit) -> String {
         Some(t) => t.clone(),
         None => h
             .snippet
-            .replace("<b>", "")
-            .replace("</b>", "")
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
