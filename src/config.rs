@@ -122,6 +122,8 @@ pub struct Config {
     pub compare: CompareConfig,
     /// `[search]`: index, BM25 and fusion.
     pub search: SearchConfig,
+    /// `[index]`: long documents cut into passages.
+    pub index: crate::text::passages::PassageConfig,
     /// `[vectors]`: the default vectors, the bundled model, models by name.
     pub vectors: VectorsConfig,
     /// `[distill]`: static models distilled from contextual encoders.
@@ -366,6 +368,9 @@ impl Config {
         )?;
         self.word2vec.validate()?;
         self.glove.validate()?;
+        if let Err(rule) = self.index.check() {
+            return Err(Error::config("index.passage_overlap", rule));
+        }
         check(
             (1..=64).contains(&self.output.pq_dsub),
             "output.pq_dsub",

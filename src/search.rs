@@ -16,8 +16,8 @@ pub mod vectors;
 
 pub use fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
 pub use index::{
-    Contribution, Hit, IndexSettings, Lists, Mode, QueryInputs, SearchConfig, SearchIndex,
-    TermScore,
+    BestPassage, Contribution, Hit, IndexSettings, Lists, Mode, PassageHit, QueryInputs,
+    SearchConfig, SearchIndex, TermScore,
 };
 pub use ingest::{DocumentList, DocumentSource};
 pub use request::SearchRequest;

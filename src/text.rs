@@ -3,6 +3,7 @@
 pub mod corpus;
 pub mod language;
 pub mod markup;
+pub mod passages;
 pub mod segment;
 pub mod tokenize;
 

@@ -48,6 +48,17 @@ pub struct IndexArgs {
     /// the collection; default: config's docvec.method). A static model pools its own tokens.
     #[arg(long, value_enum, conflicts_with_all = ["append", "delete"])]
     pub docvec: Option<DocVecMethod>,
+    /// Cut documents longer than this many tokens into passages of at most this many, each
+    /// searched on its own (0: never; default: config's index.passage_tokens).
+    #[arg(long, value_name = "N", conflicts_with_all = ["append", "delete"])]
+    pub passage_tokens: Option<usize>,
+    /// Tokens each passage repeats from the one before (default: config's
+    /// index.passage_overlap).
+    #[arg(long, value_name = "N", conflicts_with_all = ["append", "delete"])]
+    pub passage_overlap: Option<usize>,
+    /// Cut only documents longer than this many tokens (default: config's index.split_above).
+    #[arg(long, value_name = "N", conflicts_with_all = ["append", "delete"])]
+    pub split_above: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -98,8 +109,22 @@ pub struct FusionArgs {
 }
 
 pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
-    if a.stem.is_some() || a.docvec.is_some() {
+    if a.stem.is_some()
+        || a.docvec.is_some()
+        || a.passage_tokens.is_some()
+        || a.passage_overlap.is_some()
+        || a.split_above.is_some()
+    {
         let mut config = ctx.config.clone();
+        if let Some(n) = a.split_above {
+            config.index.split_above = n;
+        }
+        if let Some(n) = a.passage_tokens {
+            config.index.passage_tokens = n;
+        }
+        if let Some(n) = a.passage_overlap {
+            config.index.passage_overlap = n;
+        }
         if let Some(language) = &a.stem {
             config.tokenizer.stem = language.clone();
         }
@@ -116,6 +141,9 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         let a = IndexArgs {
             stem: None,
             docvec: None,
+            passage_tokens: None,
+            passage_overlap: None,
+            split_above: None,
             ..a
         };
         return index(&with_flags, a);
@@ -261,7 +289,22 @@ fn render_hits(hits: &[Hit], styles: Styles) -> String {
             .map(|l| format!(" [{l}]"))
             .unwrap_or_default();
         let (bm25, cos) = h.breakdown();
-        let details = format!("(id {}; score {:.4}; {bm25}; {cos})", h.id, h.score);
+        let passage = h
+            .passage
+            .map(|p| {
+                format!(
+                    "; line {}, passage {} of {}, {:.0}% of its score",
+                    p.line,
+                    p.part,
+                    p.parts,
+                    p.share * 100.0
+                )
+            })
+            .unwrap_or_default();
+        let details = format!(
+            "(id {}{passage}; score {:.4}; {bm25}; {cos})",
+            h.id, h.score
+        );
         out.push_str(&format!(
             "{:>2}. {}{label}  {}\n",
             i + 1,

@@ -32,6 +32,7 @@ impl Config {
             tokenizer: self.tokenizer.clone(),
             search: self.search.clone(),
             docvec: self.docvec.clone(),
+            passages: self.index,
         }
     }
 

@@ -284,6 +284,7 @@ impl Judgments {
                 .enumerate()
                 .map(|(d, _)| d as u32)
                 .filter(|&d| Some(d) != q.as_document && index.is_alive(d))
+                .filter(|&d| index.documents()[d as usize].starts_document())
                 .filter(|&d| index.documents()[d as usize].label.as_deref() == Some(label))
                 .map(|d| (d, 1))
                 .collect(),

@@ -24,10 +24,11 @@ use crate::error::{Error, Result};
 use crate::features::{Tfidf, TfidfConfig};
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress};
+use crate::text::passages::PassageConfig;
 use crate::text::{Document, LanguageProfile, Tokenizer, TokenizerConfig};
 
 pub use explain::TermScore;
-pub use rank::{Contribution, Hit, Lists, Mode, QueryInputs};
+pub use rank::{Contribution, Hit, Lists, Mode, PassageHit, QueryInputs};
 
 /// What a new index is built with: the tokenizer (BM25 and word vectors alike), the `[search]`
 /// settings, and how word vectors pool into document vectors (`[docvec]`; a static model pools
@@ -37,6 +38,8 @@ pub struct IndexSettings {
     pub tokenizer: TokenizerConfig,
     pub search: SearchConfig,
     pub docvec: DocVecConfig,
+    /// How long documents are cut into passages.
+    pub passages: PassageConfig,
 }
 
 impl IndexSettings {
@@ -183,10 +186,15 @@ pub struct SearchIndex {
     tuned: std::sync::RwLock<Option<FusionSetting>>,
     /// The mean document vector (`mean_cosine`), computed on first use.
     mean_vector: std::sync::OnceLock<Vec<f32>>,
+    /// Whether some document was cut into passages (lists are then folded into documents).
+    has_passages: bool,
 }
+
+pub use grouping::BestPassage;
 
 mod build;
 mod explain;
+mod grouping;
 mod maintain;
 mod query;
 mod rank;
@@ -229,6 +237,7 @@ impl SearchIndex {
             _ => None,
         };
         Ok(Self {
+            has_passages: meta.documents.iter().any(|d| d.passage.is_some()),
             tuned: std::sync::RwLock::new(meta.tuned),
             mean_vector: std::sync::OnceLock::new(),
             ann,
@@ -246,9 +255,49 @@ impl SearchIndex {
         })
     }
 
-    /// Documents alive (added and not deleted).
+    /// Documents alive (added and not deleted); a document cut into passages counts once.
     pub fn len(&self) -> usize {
-        self.addresses.iter().filter(|a| a.is_some()).count()
+        self.addresses
+            .iter()
+            .zip(&self.meta.documents)
+            .filter(|(a, d)| a.is_some() && d.starts_document())
+            .count()
+    }
+
+    /// The number a document is known by (its first passage's) for entry `unit`.
+    pub fn document_of(&self, unit: u32) -> u32 {
+        match self
+            .meta
+            .documents
+            .get(unit as usize)
+            .and_then(|d| d.passage)
+        {
+            Some(p) => unit.saturating_sub(p.part),
+            None => unit,
+        }
+    }
+
+    /// The entries (passages) of the document known by `doc`.
+    pub fn units_of(&self, doc: u32) -> std::ops::Range<u32> {
+        match self
+            .meta
+            .documents
+            .get(doc as usize)
+            .and_then(|d| d.passage)
+        {
+            Some(p) => doc..doc + p.parts,
+            None => doc..doc + 1,
+        }
+    }
+
+    /// Whether some document of the index was cut into passages.
+    pub fn has_passages(&self) -> bool {
+        self.has_passages
+    }
+
+    /// How the index cuts long documents into passages.
+    pub fn passages(&self) -> PassageConfig {
+        self.meta.passages
     }
 
     /// Whether the index holds no live document.
@@ -321,13 +370,22 @@ impl SearchIndex {
         Some(q)
     }
 
-    /// The stored unit vector of document `doc` (None once deleted, or when it had no vector).
+    /// The stored unit vector of document `doc` (None once deleted, or when it had no vector);
+    /// for a document cut into passages, the unit-length mean of its passages' vectors.
     pub fn document_vector(&self, doc: u32) -> Option<Vec<f32>> {
         if !self.is_alive(doc) {
             return None;
         }
-        let row = self.vectors.row(doc)?;
-        (!row.iter().all(|&x| x == 0.0)).then(|| row.to_vec())
+        let mut sum = self.vectors.row(doc)?.to_vec();
+        for unit in self.units_of(doc).skip(1) {
+            let row = self.vectors.row(unit)?;
+            sum.iter_mut().zip(row).for_each(|(s, x)| *s += x);
+        }
+        if sum.iter().all(|&x| x == 0.0) {
+            return None;
+        }
+        normalize(&mut sum);
+        Some(sum)
     }
 
     /// The fusion hybrid mode uses: the setting `eval-search --tune` stored, else config's
@@ -376,9 +434,19 @@ impl SearchIndex {
         Ok(format!("{:08x}", hash.finalize()))
     }
 
-    /// The stored text of a document (empty once deleted).
+    /// The stored text of a document (empty once deleted); a document cut into passages gives
+    /// its passages joined by line breaks (overlaps repeated).
     pub fn text(&self, doc: u32) -> Result<String> {
-        let Some(address) = self.addresses.get(doc as usize).copied().flatten() else {
+        let mut parts = Vec::new();
+        for unit in self.units_of(doc) {
+            parts.push(self.entry_text(unit)?);
+        }
+        Ok(parts.join("\n"))
+    }
+
+    /// The stored text of entry `unit` (a whole document or one passage).
+    pub fn entry_text(&self, unit: u32) -> Result<String> {
+        let Some(address) = self.addresses.get(unit as usize).copied().flatten() else {
             return Ok(String::new());
         };
         let searcher = self.reader.searcher();

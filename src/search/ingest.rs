@@ -8,13 +8,14 @@ use std::path::Path;
 
 use tantivy::{IndexWriter, TantivyDocument};
 
-use super::schema::{DocInfo, Fields, tantivy_error};
+use super::schema::{DocInfo, Fields, PassageOf, tantivy_error};
 use super::vectors::DocVectorWriter;
 use crate::docvec::DocVectorizer;
 use crate::docvec::encoder::Encoder;
 use crate::error::Result;
 use crate::kernels::normalize;
 use crate::progress::{Cancel, Progress, Report};
+use crate::text::passages::{self, PassageConfig};
 use crate::text::{CorpusReader, Document, Tokenizer};
 
 /// Documents per batch, and the text size that ends a batch early (long documents).
@@ -179,6 +180,34 @@ pub(super) struct Vectorizing<'a> {
     pub tokenizer: &'a Tokenizer,
     pub docvec: &'a DocVectorizer,
     pub encoder: &'a Encoder,
+    /// How long documents are cut into passages, each searched (and embedded) on its own.
+    pub passages: &'a PassageConfig,
+}
+
+/// The units a document is indexed as: itself, or its passages (id, title and label shared).
+fn units(d: Document, how: &Vectorizing<'_>) -> Vec<(Document, DocInfo)> {
+    let cuts = passages::split(&d.text, how.tokenizer, how.passages);
+    if cuts.len() <= 1 {
+        let info = DocInfo::of(&d);
+        return vec![(d, info)];
+    }
+    let parts = cuts.len() as u32;
+    cuts.into_iter()
+        .enumerate()
+        .map(|(part, cut)| {
+            let unit = Document {
+                text: d.text[cut.range].to_string(),
+                ..d.clone()
+            };
+            let mut info = DocInfo::of(&unit);
+            info.passage = Some(PassageOf {
+                part: part as u32,
+                parts,
+                line: cut.line,
+            });
+            (unit, info)
+        })
+        .collect()
 }
 
 /// Adds every document of `source` to `to`, numbered from `first_ord`, and commits; the
@@ -211,12 +240,19 @@ pub(super) fn ingest(
             break;
         }
         cancel.check()?;
-        for d in &batch {
-            let ord = first_ord + documents.len() as u64;
+        let batch: Vec<Document> = batch
+            .drain(..)
+            .flat_map(|d| units(d, &how))
+            .map(|(d, info)| {
+                documents.push(info);
+                d
+            })
+            .collect();
+        for (i, d) in batch.iter().enumerate() {
+            let ord = first_ord + (documents.len() - batch.len() + i) as u64;
             writer
                 .add_document(make_doc(fields, d, ord))
                 .map_err(tantivy_error(dir))?;
-            documents.push(DocInfo::of(d));
         }
         let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
         let mut batch_vectors = how.encoder.vectors(&texts, how.docvec, how.tokenizer);

@@ -15,6 +15,7 @@ use super::fusion::FusionSetting;
 use crate::docvec::DocVectorizer;
 use crate::docvec::encoder::EncoderKind;
 use crate::error::{Error, Result};
+use crate::text::passages::PassageConfig;
 use crate::text::{Document, TokenizerConfig};
 
 /// What is stored beside the tantivy index.
@@ -38,6 +39,13 @@ pub(super) struct Meta {
     /// The language guessed from the first documents ("" in indexes built before).
     #[serde(default)]
     pub language: String,
+    /// How long documents were cut into passages (never, in indexes built before).
+    #[serde(default = "whole_documents")]
+    pub passages: PassageConfig,
+}
+
+fn whole_documents() -> PassageConfig {
+    PassageConfig::WHOLE
 }
 
 /// What the index keeps of each document besides its text: shown with every hit.
@@ -49,16 +57,38 @@ pub struct DocInfo {
     pub title: Option<String>,
     /// The label column's value, when there is one.
     pub label: Option<String>,
+    /// Which passage of its document this entry is (None: the whole document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passage: Option<PassageOf>,
+}
+
+/// An entry that is one passage of a longer document. A document's passages are numbered
+/// one after another, so its first is `number - part` and its last `number - part + parts - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassageOf {
+    /// 0-based position among the document's passages.
+    pub part: u32,
+    /// How many passages the document has.
+    pub parts: u32,
+    /// The 1-based line of the document the passage starts on.
+    pub line: u32,
 }
 
 pub(super) const META_VERSION: u32 = 2;
 
 impl DocInfo {
+    /// Whether this entry is a whole document or its first passage (the number a document is
+    /// known by).
+    pub fn starts_document(&self) -> bool {
+        self.passage.is_none_or(|p| p.part == 0)
+    }
+
     pub(super) fn of(d: &Document) -> Self {
         Self {
             id: d.id.clone(),
             title: d.title.clone(),
             label: d.label.clone(),
+            passage: None,
         }
     }
 }

@@ -10,7 +10,7 @@ pub fn known_item_task(index: &SearchIndex) -> Result<Task> {
         .documents()
         .iter()
         .enumerate()
-        .filter(|(i, _)| index.is_alive(*i as u32))
+        .filter(|(i, d)| index.is_alive(*i as u32) && d.starts_document())
         .filter_map(|(i, d)| {
             d.title
                 .as_ref()
@@ -130,7 +130,7 @@ pub fn document_task(index: &SearchIndex) -> Result<Task> {
     let queries = docs
         .iter()
         .enumerate()
-        .filter(|(i, d)| d.label.is_some() && index.is_alive(*i as u32))
+        .filter(|(i, d)| d.label.is_some() && index.is_alive(*i as u32) && d.starts_document())
         .map(|(i, d)| {
             Ok(Judged {
                 id: d.id.clone(),

@@ -74,6 +74,7 @@ impl SearchIndex {
             tokenizer: &tokenizer,
             docvec: &docvec,
             encoder: &encoder,
+            passages: &settings.passages,
         };
         let documents = ingest(to, how, &mut source, 0, progress, cancel)?;
         writer.wait_merging_threads().map_err(tantivy_error(dir))?;
@@ -106,6 +107,7 @@ impl SearchIndex {
             None
         };
         drop(vectors);
+        let whole = documents.iter().filter(|d| d.starts_document()).count();
         let kind = encoder.save(tmp.path())?;
         let meta = Meta {
             version: META_VERSION,
@@ -116,6 +118,7 @@ impl SearchIndex {
             encoder: kind,
             tuned: None,
             language: language.language.to_string(),
+            passages: settings.passages,
         };
         write_meta(&tmp.path().join("meta.json"), &meta)?;
         // Swap the new folder in; the old one (if any) is removed only after the rename.
@@ -134,7 +137,7 @@ impl SearchIndex {
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
         }
-        Ok(count)
+        Ok(whole)
     }
 }
 

@@ -50,17 +50,20 @@ impl SearchIndex {
             tokenizer: &self.tokenizer,
             docvec: &self.meta.docvec,
             encoder: &self.encoder,
+            passages: &self.meta.passages,
         };
         let documents = ingest(to, how, source, first as u64, progress, cancel)?;
         writer.wait_merging_threads().map_err(tantivy_error(&dir))?;
         vectors_file.finish()?;
         let added = documents.len();
+        let whole = documents.iter().filter(|d| d.starts_document()).count();
         self.vectors = DocVectors::read(&path, first + added, dim)?;
+        self.has_passages |= documents.iter().any(|d| d.passage.is_some());
         self.meta.documents.extend(documents);
         self.meta.tuned = self.tuned();
         write_meta(&dir.join("meta.json"), &self.meta)?;
         self.refresh()?;
-        Ok(added)
+        Ok(whole)
     }
 
     /// Deletes the documents with these ids; returns how many were found.

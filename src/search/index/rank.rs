@@ -10,7 +10,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
-use super::SearchIndex;
+use super::{BestPassage, SearchIndex};
 use crate::error::{Error, Result};
 use crate::kernels::dot;
 use crate::search::fusion::{Fused, FusionSetting, Scales, fuse_explained};
@@ -73,6 +73,22 @@ pub struct Hit {
     /// Hybrid mode: what each list gave the fused score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fusion: Option<Contribution>,
+    /// A document cut into passages: the passage shown (the best one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passage: Option<PassageHit>,
+}
+
+/// The best passage of a hit whose document was cut into passages.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PassageHit {
+    /// The 1-based line of the document the passage starts on.
+    pub line: u32,
+    /// Its 1-based position among the document's passages, and how many there are.
+    pub part: u32,
+    pub parts: u32,
+    /// The passage's share of the scores of all the document's passages the list ranked
+    /// (1: it alone matched).
+    pub share: f32,
 }
 
 /// A hybrid hit's score taken apart: each list's normalised score (None: not in that list)
@@ -151,6 +167,7 @@ impl SearchIndex {
         let (mode, exclude, label) = (request.mode, request.exclude, request.label.as_deref());
         let (bm25_query, q) = (query.bm25, query.vector);
         let take = take + exclude.is_some() as usize;
+        let entries = self.entries_for(take);
         let bm25 = match (mode, label) {
             (Mode::Vector, _) => Vec::new(),
             (_, Some(l)) => {
@@ -162,21 +179,27 @@ impl SearchIndex {
                         Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
                     ),
                 ]);
-                self.run_bm25(&filtered, take)?
+                self.run_bm25(&filtered, entries)?
             }
-            (_, None) => self.run_bm25(bm25_query, take)?,
+            (_, None) => self.run_bm25(bm25_query, entries)?,
         };
         let docs = &self.meta.documents;
         let keep = |d: u32| {
-            Some(d) != exclude
+            Some(self.document_of(d)) != exclude
                 && self.is_alive(d)
                 && label.is_none_or(|l| docs[d as usize].label.as_deref() == Some(l))
         };
         let vector = match (mode != Mode::Bm25, q) {
-            (true, Some(q)) => self.vector_top_k(q, take, keep),
+            (true, Some(q)) => self.vector_top_k(q, entries, keep),
             _ => Vec::new(),
         };
-        let bm25: Vec<(u32, f32)> = bm25.into_iter().filter(|d| Some(d.0) != exclude).collect();
+        let bm25: Vec<(u32, f32)> = bm25
+            .into_iter()
+            .filter(|d| Some(self.document_of(d.0)) != exclude)
+            .collect();
+        let (mut best_bm25, mut best_vector) = (HashMap::new(), HashMap::new());
+        let bm25 = self.fold(bm25, take, &mut best_bm25);
+        let vector = self.fold(vector, take, &mut best_vector);
         let hybrid_q = q.filter(|_| mode == Mode::Hybrid);
         Ok(Lists {
             bm25_bound: if mode == Mode::Vector {
@@ -189,6 +212,8 @@ impl SearchIndex {
                 .map_or_else(Vec::new, |q| self.cosines_of_missing(&vector, &bm25, q)),
             bm25,
             vector,
+            best_bm25,
+            best_vector,
         })
     }
 
@@ -229,12 +254,27 @@ impl SearchIndex {
             .map_err(tantivy_error(&self.dir))?;
         let mut hits = Vec::new();
         for &(doc, score) in &fused {
-            let Some(address) = self.addresses.get(doc as usize).copied().flatten() else {
+            // The passage shown: the one BM25 ranked the document by, else the vectors'.
+            let best = lists
+                .best_bm25
+                .get(&doc)
+                .or_else(|| lists.best_vector.get(&doc))
+                .copied();
+            let unit = best.map_or(doc, |b| b.unit);
+            let Some(address) = self.addresses.get(unit as usize).copied().flatten() else {
                 continue;
             };
             let stored: TantivyDocument =
                 searcher.doc(address).map_err(tantivy_error(&self.dir))?;
             let mut hit = self.hit(doc, score, &lists, query_vector.as_deref());
+            if let Some(p) = self.meta.documents[unit as usize].passage {
+                hit.passage = Some(PassageHit {
+                    line: p.line,
+                    part: p.part + 1,
+                    parts: p.parts,
+                    share: best.map_or(1.0, |b| b.share),
+                });
+            }
             let snippet = snippets.snippet_from_doc(&stored);
             hit.snippet = snippet.fragment().to_string();
             hit.matches = snippet
@@ -272,10 +312,11 @@ impl SearchIndex {
             bm25_rank: bm25_rank.map(|r| r + 1),
             cosine: vector_rank
                 .map(|r| lists.vector[r].1)
-                .or_else(|| Some(dot(self.vectors.row(doc)?, q?))),
+                .or_else(|| self.best_cosine(doc, q?)),
             vector_rank: vector_rank.map(|r| r + 1),
             snippet: String::new(),
             matches: Vec::new(),
+            passage: None,
             fusion: None,
         }
     }
@@ -383,7 +424,7 @@ impl SearchIndex {
         let seen: HashSet<u32> = vector.iter().map(|d| d.0).collect();
         bm25.iter()
             .filter(|d| !seen.contains(&d.0))
-            .filter_map(|&(doc, _)| Some((doc, dot(self.vectors.row(doc)?, q))))
+            .filter_map(|&(doc, _)| Some((doc, self.best_cosine(doc, q)?)))
             .collect()
     }
 }
@@ -391,6 +432,9 @@ impl SearchIndex {
 /// One query's two candidate lists (document, score), best first.
 #[derive(Debug, Clone, Default)]
 pub struct Lists {
+    /// Documents cut into passages: the passage that gave each list its score.
+    pub best_bm25: HashMap<u32, BestPassage>,
+    pub best_vector: HashMap<u32, BestPassage>,
     pub bm25: Vec<(u32, f32)>,
     pub vector: Vec<(u32, f32)>,
     /// Cosines of the BM25 candidates missing from `vector` (hybrid mode only).

@@ -51,6 +51,7 @@ impl App {
                     snippet: text.chars().take(240).collect(),
                     matches: Vec::new(),
                     fusion: None,
+                    passage: None,
                 });
             }
             Ok(hits)
