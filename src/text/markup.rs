@@ -107,8 +107,8 @@ fn is_underline(line: &str) -> bool {
 }
 
 /// Elements whose content is not visible text.
-const HIDDEN: [&str; 7] = [
-    "script", "style", "head", "noscript", "template", "svg", "iframe",
+const HIDDEN: [&str; 8] = [
+    "script", "style", "head", "title", "noscript", "template", "svg", "iframe",
 ];
 /// Elements that end a line of visible text.
 const BLOCKS: [&str; 22] = [
@@ -139,6 +139,7 @@ const BLOCKS: [&str; 22] = [
 /// The visible text of an HTML page (paragraphs on their own lines, entities decoded) and
 /// its title: `<title>`, else the first `<h1>`–`<h6>`.
 fn html(source: &str) -> Extracted {
+    let source = &without_raw_text(source);
     let Ok(dom) = tl::parse(source, tl::ParserOptions::default()) else {
         // tl refuses only pages too deeply nested to walk: keep what text there is.
         return Extracted {
@@ -152,13 +153,56 @@ fn html(source: &str) -> Extracted {
         out.walk(*handle, parser, 0);
     }
     let text = out.finish();
-    let title = out
-        .title
+    // <title> sits in <head>, which the walk skips as invisible.
+    let title_tag = dom
+        .query_selector("title")
+        .and_then(|mut found| found.next())
+        .and_then(|h| h.get(parser))
+        .and_then(|node| node.as_tag())
+        .map(|tag| inner_text(tag, parser));
+    let title = title_tag
         .as_deref()
         .and_then(shorten)
         .or_else(|| out.heading.as_deref().and_then(shorten))
         .or_else(|| first_line(&text));
     Extracted { text, title }
+}
+
+/// `source` without comments and the content of `<script>` and `<style>`: in HTML these end
+/// only at their closing tag, whatever `<` they hold, and tl would read that as markup.
+fn without_raw_text(source: &str) -> String {
+    let lower = source.to_ascii_lowercase();
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    while let Some(found) = lower[at..].find('<').map(|i| at + i) {
+        let rest = &lower[found..];
+        let close = if rest.starts_with("<!--") {
+            Some("-->")
+        } else if rest.starts_with("<script") {
+            Some("</script")
+        } else if rest.starts_with("<style") {
+            Some("</style")
+        } else {
+            None
+        };
+        let Some(close) = close else {
+            out.push_str(&source[at..=found]);
+            at = found + 1;
+            continue;
+        };
+        out.push_str(&source[at..found]);
+        // Skip to the end of the closing tag (or of the page when it never closes).
+        at = match lower[found..].find(close) {
+            Some(i) => {
+                let end = found + i + close.len();
+                lower[end..].find('>').map_or(lower.len(), |j| end + j + 1)
+            }
+            None => lower.len(),
+        };
+        out.push(' ');
+    }
+    out.push_str(&source[at..]);
+    out
 }
 
 /// Pages nested deeper than this are cut (a hostile page must not exhaust the stack).
@@ -167,7 +211,6 @@ const MAX_DEPTH: usize = 256;
 #[derive(Default)]
 struct HtmlText {
     text: String,
-    title: Option<String>,
     heading: Option<String>,
 }
 
@@ -193,10 +236,6 @@ impl HtmlText {
             }
             tl::Node::Tag(tag) => {
                 let name = tag.name().as_utf8_str().to_ascii_lowercase();
-                if name == "title" && self.title.is_none() {
-                    self.title = Some(inner_text(tag, parser));
-                    return;
-                }
                 if HIDDEN.contains(&name.as_str()) {
                     return;
                 }
@@ -278,7 +317,7 @@ mod tests {
             "{:?}",
             e.text
         );
-        assert!(e.text.contains("Second\u{a0}paragraph"), "{:?}", e.text);
+        assert!(e.text.contains("Second paragraph"), "{:?}", e.text);
         for hidden in ["var a", "x:1", "hidden", "<b>", "&quot;"] {
             assert!(!e.text.contains(hidden), "{hidden} in {:?}", e.text);
         }

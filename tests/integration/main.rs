@@ -23,6 +23,7 @@
 //! | the TUI opening files: picker, column dialog, switching vectors, keys, themes | `tui_opening.rs` |
 //! | the TUI's relevance loop: judging, tuning, query history | `tui_judgments.rs` |
 //! | text in other languages: segmentation, CJK search, `tokenize`, the vectors' fit | `languages.rs` |
+//! | folders, Markdown/HTML, JSON Lines, stdin, `--color`, passages, re-indexing and watching | `documents.rs` |
 //! | the code's shape (module loops, file sizes) | `architecture.rs` |
 
 // Test code: a failed unwrap is a failed test.
@@ -34,6 +35,7 @@ mod cli;
 mod contextual;
 mod corpus;
 mod crash;
+mod documents;
 mod encodings;
 mod engine;
 mod formats;

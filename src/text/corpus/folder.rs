@@ -320,11 +320,12 @@ fn relative_id(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// The name of the folder holding the file (`sport/a.txt` → `sport`), as scikit-learn's
-/// `load_files` labels; None for files at the top.
+/// The folder under the root that holds the file (`sport/a.txt` → `sport`), as
+/// scikit-learn's `load_files` names categories; files in deeper folders belong to it too
+/// (`sport/2005/a.txt` → `sport`). None for files at the top.
 fn folder_label(id: &str) -> Option<String> {
-    let (parent, _) = id.rsplit_once('/')?;
-    Some(parent.rsplit('/').next().unwrap_or(parent).to_string())
+    let (top, _) = id.split_once('/')?;
+    Some(top.to_string())
 }
 
 #[cfg(test)]
@@ -334,7 +335,7 @@ mod tests {
     #[test]
     fn labels_are_the_parent_folder_s_name() {
         assert_eq!(folder_label("sport/a.txt").as_deref(), Some("sport"));
-        assert_eq!(folder_label("news/sport/a.txt").as_deref(), Some("sport"));
+        assert_eq!(folder_label("sport/2005/a.txt").as_deref(), Some("sport"));
         assert_eq!(folder_label("a.txt"), None);
         assert_eq!(
             relative_id(Path::new("/x/notes"), Path::new("/x/notes/sub/b.md")),

@@ -1,0 +1,466 @@
+//! Documents as they are: folders of notes (ignore rules, globs, binary and other files
+//! skipped and counted), Markdown and HTML, JSON Lines with nested keys, standard input,
+//! terminal-native search output, and long documents searched as passages.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+
+use wordlens::search::{SearchConfig, SearchIndex};
+use wordlens::text::{CorpusReader, CorpusSpec};
+
+use crate::{bundled, wordlens};
+
+fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// BBC articles as a folder of notes: `<category>/<id>.txt|.md|.html` in turn, plus a
+/// `.gitignore`d draft, a hidden file, a binary file and a Python file.
+fn notes_folder(dir: &Path, n: usize, step: usize) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut spec = CorpusSpec::new(bundled("bbc-news.csv")).label_col("category");
+    spec.id_col = Some("id".into());
+    spec.title_col = Some("title".into());
+    let every = CorpusReader::open(&spec).unwrap().step_by(step).take(n);
+    for (i, d) in every.enumerate() {
+        let d = d.unwrap();
+        let label = d.label.unwrap();
+        let title = d.title.unwrap();
+        let (name, body) = match i % 3 {
+            0 => (format!("{label}/{}.txt", d.id), d.text.clone()),
+            1 => (
+                format!("{label}/{}.md", d.id),
+                format!("# {title}\n\n{}", d.text),
+            ),
+            _ => (
+                format!("{label}/deeper/{}.html", d.id),
+                format!(
+                    "<html><head><title>{title}</title><script>var x = 1;</script></head>\
+                     <body><p>{}</p></body></html>",
+                    d.text.replace('&', "&amp;")
+                ),
+            ),
+        };
+        write(&dir.join(&name), body);
+        ids.insert(name);
+    }
+    write(&dir.join(".gitignore"), "drafts/\n");
+    write(
+        &dir.join("drafts/plan.txt"),
+        "zanzibarian draft never indexed",
+    );
+    write(&dir.join(".hidden.txt"), "zanzibarian hidden note");
+    write(&dir.join("tech/blob.txt"), b"zanzibarian\x00\x01\x02binary");
+    write(&dir.join("tech/script.py"), "print('zanzibarian')");
+    ids
+}
+
+fn index_ids(ix: &Path) -> BTreeSet<String> {
+    let index = SearchIndex::open(ix, &SearchConfig::default()).unwrap();
+    index.documents().iter().map(|d| d.id.clone()).collect()
+}
+
+#[test]
+fn a_folder_is_read_as_ripgrep_finds_files_and_skips_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    let expected = notes_folder(&notes, 60, 1);
+    let ix = dir.path().join("ix");
+    let out = wordlens(&[
+        "index",
+        "--data",
+        notes.to_str().unwrap(),
+        "--index",
+        ix.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("indexed 60 documents"),
+        "{out:?}"
+    );
+    // The binary file and the Python file are counted; the ignored and hidden ones are not
+    // documents at all.
+    assert!(
+        stderr.contains("skipped 2 files") && stderr.contains("1 binary"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("tech/blob.txt: binary (a NUL byte at offset 11)"),
+        "{stderr}"
+    );
+    assert_eq!(index_ids(&ix), expected);
+    let index = SearchIndex::open(&ix, &SearchConfig::default()).unwrap();
+    let mut spec = CorpusSpec::new(bundled("bbc-news.csv"));
+    spec.id_col = Some("id".into());
+    spec.title_col = Some("title".into());
+    let first: Vec<_> = CorpusReader::open(&spec)
+        .unwrap()
+        .take(3)
+        .map(Result::unwrap)
+        .collect();
+    for (i, d) in first.iter().enumerate() {
+        let n = index
+            .documents()
+            .iter()
+            .position(|e| e.id.contains(&d.id))
+            .unwrap();
+        // Titles: the Markdown heading and the HTML <title>; a .txt's first line.
+        if i > 0 {
+            assert_eq!(index.documents()[n].title, d.title, "{}", d.id);
+        }
+        let text = index.text(n as u32).unwrap();
+        assert!(!text.contains("<p>") && !text.contains("var x"), "{text}");
+        assert!(
+            text.contains(d.text.lines().next().unwrap().trim()),
+            "{text}"
+        );
+    }
+    // Nothing ignored, hidden or binary is searchable.
+    let found = wordlens(&[
+        "search",
+        "--index",
+        ix.to_str().unwrap(),
+        "--mode",
+        "bm25",
+        "zanzibarian",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&found.stdout), "no results\n");
+}
+
+#[test]
+fn globs_include_and_exclude_and_strict_stops_at_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    notes_folder(&notes, 12, 1);
+    let ix = dir.path().join("ix");
+    let (notes_s, ix_s) = (notes.to_str().unwrap(), ix.to_str().unwrap());
+    let out = wordlens(&[
+        "index",
+        "--data",
+        notes_s,
+        "--index",
+        ix_s,
+        "--glob",
+        "!**/*.html",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let ids = index_ids(&ix);
+    assert_eq!(ids.len(), 8, "{ids:?}");
+    assert!(ids.iter().all(|id| !id.ends_with(".html")), "{ids:?}");
+    // An include glob reads a file of another extension as text.
+    let out = wordlens(&[
+        "index", "--data", notes_s, "--index", ix_s, "--glob", "*.py",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        index_ids(&ix),
+        BTreeSet::from(["tech/script.py".to_string()])
+    );
+    let strict = wordlens(&["index", "--data", notes_s, "--index", ix_s, "--strict"]);
+    let err = String::from_utf8_lossy(&strict.stderr);
+    assert!(!strict.status.success(), "{err}");
+    assert!(
+        err.contains("tech/blob.txt") && err.contains("NUL byte"),
+        "{err}"
+    );
+    // The failed run left the last index as it was.
+    assert_eq!(
+        index_ids(&ix),
+        BTreeSet::from(["tech/script.py".to_string()])
+    );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(empty.join("sub")).unwrap();
+    let out = wordlens(&["index", "--data", empty.to_str().unwrap(), "--index", ix_s]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("no documents in this folder"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_reported_not_followed_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    write(
+        &notes.join("a/note.md"),
+        "# Tea\nGreen tea is grown in Japan",
+    );
+    std::os::unix::fs::symlink(&notes, notes.join("a/loop")).unwrap();
+    let ix = dir.path().join("ix");
+    let out = wordlens(&[
+        "index",
+        "--data",
+        notes.to_str().unwrap(),
+        "--index",
+        ix.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("1 unreadable") && err.contains("loop"),
+        "{err}"
+    );
+    assert_eq!(index_ids(&ix), BTreeSet::from(["a/note.md".to_string()]));
+}
+
+#[test]
+fn labels_come_from_the_folder_for_classification() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    notes_folder(&notes, 400, 5);
+    let spec = CorpusSpec {
+        label_from_folder: true,
+        ..CorpusSpec::new(&notes)
+    };
+    let docs: Vec<_> = CorpusReader::open(&spec)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(docs.len(), 400);
+    for d in &docs {
+        assert!(
+            d.id.starts_with(&format!("{}/", d.label.as_deref().unwrap())),
+            "{d:?}"
+        );
+    }
+    let out = wordlens(&[
+        "compare",
+        "--data",
+        notes.to_str().unwrap(),
+        "--label-from",
+        "folder",
+        "--no-tune",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let classes: Vec<&str> = report["summary"]["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        classes,
+        ["business", "entertainment", "politics", "sports", "tech"]
+    );
+    // The folders' names are real labels: the embeddings classify them well.
+    let best = report["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["accuracy"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert!(best >= 0.95, "best accuracy {best}");
+}
+
+/// The first `n` tweets as JSON Lines with the id, text and label nested.
+fn tweets_jsonl(n: usize) -> (String, String) {
+    let spec = CorpusSpec::new(bundled("tweets-sentiment.csv")).label_col("sentiment");
+    let mut csv = String::from("id,text,label\n");
+    let mut jsonl = String::new();
+    for d in CorpusReader::open(&spec).unwrap().take(n) {
+        let d = d.unwrap();
+        let id = format!("t{}", d.row);
+        let label = d.label.unwrap_or_default();
+        csv.push_str(&format!(
+            "{id},\"{}\",{label}\n",
+            d.text.replace('"', "\"\"")
+        ));
+        let line = serde_json::json!({"meta": {"id": id, "lang": "en"}, "body": {"text": d.text}, "label": label});
+        jsonl.push_str(&format!("{line}\n"));
+    }
+    (csv, jsonl)
+}
+
+#[test]
+fn json_lines_index_like_the_same_rows_from_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, jsonl) = tweets_jsonl(3000);
+    let (c, j) = (dir.path().join("t.csv"), dir.path().join("t.jsonl"));
+    write(&c, csv);
+    write(&j, &jsonl);
+    let (ixc, ixj) = (dir.path().join("ixc"), dir.path().join("ixj"));
+    let a = wordlens(&[
+        "index",
+        "--data",
+        c.to_str().unwrap(),
+        "--id-col",
+        "id",
+        "--index",
+        ixc.to_str().unwrap(),
+    ]);
+    assert!(a.status.success(), "{a:?}");
+    let b = wordlens(&[
+        "index",
+        "--data",
+        j.to_str().unwrap(),
+        "--id-col",
+        "meta.id",
+        "--text-col",
+        "body.text",
+        "--label-col",
+        "label",
+        "--index",
+        ixj.to_str().unwrap(),
+    ]);
+    assert!(b.status.success(), "{b:?}");
+    let ids = |ix: &Path| -> Vec<String> {
+        let index = SearchIndex::open(ix, &SearchConfig::default()).unwrap();
+        index.documents().iter().map(|d| d.id.clone()).collect()
+    };
+    assert_eq!(ids(&ixc), ids(&ixj));
+    assert_eq!(ids(&ixj).len(), 3000);
+    assert_eq!(
+        std::fs::read(ixc.join("vectors.bin")).unwrap(),
+        std::fs::read(ixj.join("vectors.bin")).unwrap()
+    );
+    // A line that is not JSON, and one without the key, are named by file and line.
+    let bad = dir.path().join("bad.jsonl");
+    let lines: Vec<&str> = jsonl.lines().take(5).collect();
+    write(
+        &bad,
+        format!("{}\n{}\n{{\"meta\": oops}}\n", lines[0], lines[1]),
+    );
+    let out = wordlens(&[
+        "index",
+        "--data",
+        bad.to_str().unwrap(),
+        "--text-col",
+        "body.text",
+        "--index",
+        ixj.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.jsonl:3: not JSON at column 10"), "{err}");
+    write(
+        &bad,
+        format!("{}\n\n{{\"body\": {{\"txt\": \"x\"}}}}\n", lines[0]),
+    );
+    let out = wordlens(&[
+        "index",
+        "--data",
+        bad.to_str().unwrap(),
+        "--text-col",
+        "body.text",
+        "--index",
+        ixj.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.jsonl:3: no text key \"body.text\""),
+        "{err}"
+    );
+    // The failed builds left the last index.
+    assert_eq!(ids(&ixj).len(), 3000);
+}
+
+#[test]
+fn standard_input_is_a_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, jsonl) = tweets_jsonl(200);
+    for (input, extra) in [
+        (csv, vec!["--id-col", "id"]),
+        (
+            jsonl,
+            vec!["--id-col", "meta.id", "--text-col", "body.text"],
+        ),
+    ] {
+        let ix = dir.path().join("ix");
+        let mut args = vec!["index", "--data", "-", "--index", ix.to_str().unwrap()];
+        args.extend(extra);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wordlens"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ids = index_ids(&ix);
+        assert_eq!(ids.len(), 200);
+        assert!(ids.contains("t0") && ids.contains("t199"), "{ids:?}");
+    }
+}
+
+#[test]
+fn search_output_is_styled_on_request_and_plain_in_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let ix = dir.path().join("ix");
+    let data = crate::shared("ddtp-ja.csv");
+    let head: String = std::fs::read_to_string(&data)
+        .unwrap()
+        .lines()
+        .take(300)
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&dir.path().join("ja.csv"), head);
+    let out = wordlens(&[
+        "index",
+        "--data",
+        dir.path().join("ja.csv").to_str().unwrap(),
+        "--index",
+        ix.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let search = |extra: &[&str], no_color: Option<&str>| -> String {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wordlens"));
+        cmd.args(["search", "--index", ix.to_str().unwrap(), "-k", "3"])
+            .args(extra)
+            .arg("パッケージ");
+        cmd.env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let styled = search(&["--color", "always"], Some("1"));
+    assert!(styled.contains("\x1b[1;31mパッケージ\x1b[0m"), "{styled}");
+    for plain in [
+        search(&[], None),
+        search(&["--color", "never"], None),
+        search(&["--color", "auto"], Some("1")),
+    ] {
+        assert!(
+            !plain.contains('\x1b') && !plain.contains("<b>") && !plain.contains("&quot;"),
+            "{plain}"
+        );
+        assert!(plain.contains("パッケージ"), "{plain}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&search(&["--json"], None)).unwrap();
+    for hit in json["hits"].as_array().unwrap() {
+        let snippet = hit["snippet"].as_str().unwrap();
+        let matches = hit["matches"].as_array().unwrap();
+        assert!(!matches.is_empty() && !snippet.contains("<b>"), "{hit}");
+        for m in matches {
+            let (s, e) = (
+                m[0].as_u64().unwrap() as usize,
+                m[1].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&snippet[s..e], "パッケージ", "{hit}");
+        }
+    }
+}
