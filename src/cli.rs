@@ -11,6 +11,7 @@ mod embed;
 mod engine;
 mod eval_embeddings;
 mod eval_search;
+mod index_folder;
 mod models;
 mod output;
 mod predict;

@@ -5,6 +5,7 @@
 
 mod analyzer;
 pub mod evaluate;
+pub mod folder_sync;
 pub mod fusion;
 pub mod hnsw;
 pub mod index;

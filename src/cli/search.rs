@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use wordlens::docvec::DocVecMethod;
+use wordlens::search::folder_sync::FolderState;
 use wordlens::search::{
     Fusion, FusionOverrides, Hit, Mode, Normalization, SearchIndex, SearchRequest,
 };
@@ -12,6 +13,7 @@ use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
 use super::color::Styles;
+use super::index_folder;
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
 use super::vectors::resolve_source;
@@ -56,6 +58,13 @@ pub struct IndexArgs {
     /// index.passage_overlap).
     #[arg(long, value_name = "N", conflicts_with_all = ["append", "delete"])]
     pub passage_overlap: Option<usize>,
+    /// A folder indexed before into --index is updated in place (only files whose size, time
+    /// and content changed are read again); --rebuild builds it anew instead.
+    #[arg(long, conflicts_with_all = ["append", "delete"])]
+    pub rebuild: bool,
+    /// After indexing a folder, keep the index current as its files change (Ctrl-C stops).
+    #[arg(long, conflicts_with_all = ["append", "delete"])]
+    pub watch: bool,
     /// Cut only documents longer than this many tokens (default: config's index.split_above).
     #[arg(long, value_name = "N", conflicts_with_all = ["append", "delete"])]
     pub split_above: Option<usize>,
@@ -144,6 +153,7 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
             passage_tokens: None,
             passage_overlap: None,
             split_above: None,
+            rebuild: true,
             ..a
         };
         return index(&with_flags, a);
@@ -182,7 +192,22 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
             before + added
         ));
     }
-    build(ctx, &a, &spec)
+    // Settings given on the command line call for a new index; so does --rebuild.
+    let settings_given = a.vectors.is_some() || ctx.segmenter_given;
+    let known = match a.rebuild || settings_given {
+        true => None,
+        false => index_folder::same_folder(&a.index, &spec)?,
+    };
+    match known {
+        Some(state) => {
+            index_folder::update(ctx, &a.index, &spec, &state, true)?;
+        }
+        None => build(ctx, &a, &spec)?,
+    }
+    if a.watch {
+        return index_folder::watch(ctx, &a.index, &spec);
+    }
+    Ok(())
 }
 
 /// A new index of `spec`'s documents in `a.index`, with vectors chosen for the collection.
@@ -212,6 +237,9 @@ fn build(ctx: &Context, a: &IndexArgs, spec: &CorpusSpec) -> Result<()> {
         &Bar::new(ctx.quiet),
         &ctx.cancel,
     )?;
+    if source.is_folder() {
+        FolderState::of(spec, source.take_stamps()).write(&a.index)?;
+    }
     let built = SearchIndex::open(&a.index, &config.search)?;
     let stemmer = match built.stemmer() {
         "" => "no stemming".to_string(),

@@ -339,11 +339,14 @@ impl SearchIndex {
 
     /// Document number of an id.
     pub fn doc_of(&self, id: &str) -> Option<u32> {
-        self.meta
-            .documents
-            .iter()
-            .position(|d| d.id == id)
-            .map(|p| p as u32)
+        // A document deleted and added again (a re-indexed file) has a dead first entry.
+        let mut numbers = (0..self.meta.documents.len() as u32)
+            .filter(|&d| self.meta.documents[d as usize].id == id);
+        let first = numbers.next()?;
+        if self.is_alive(first) {
+            return Some(first);
+        }
+        Some(numbers.find(|&d| self.is_alive(d)).unwrap_or(first))
     }
 
     /// The unit vector of a query (`text`, and its `tokens` by the index's tokenizer), or

@@ -20,7 +20,7 @@ mod folder;
 /// JSON Lines: one object per line, keys by dotted path.
 mod json_lines;
 
-pub use folder::Skipped;
+pub use folder::{Entry as FolderEntry, FileStamp, Skipped, sha256_hex};
 
 /// One document of a corpus.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -78,6 +78,8 @@ pub struct CorpusSpec {
     pub strict: bool,
     /// Folders: files larger than this are skipped (or stop the read under `strict`).
     pub max_file_bytes: u64,
+    /// Folders: read only the files with these ids (re-indexing what changed).
+    pub only_files: Option<std::sync::Arc<std::collections::BTreeSet<String>>>,
 }
 
 /// Files larger than this are not documents unless config says so (`[data] max_file_mb`).
@@ -98,6 +100,7 @@ impl CorpusSpec {
             label_from_folder: false,
             strict: false,
             max_file_bytes: DEFAULT_MAX_FILE_MB << 20,
+            only_files: None,
         }
     }
     /// The same spec reading `cols` as text (joined with a space).
@@ -393,6 +396,28 @@ impl CorpusReader {
             Inner::Files(f) => &f.notes,
             _ => &[],
         }
+    }
+
+    /// A folder's files read so far, each with what it was when read (empty for other
+    /// formats).
+    pub fn take_stamps(&mut self) -> Vec<(String, FileStamp)> {
+        match &mut self.inner {
+            Inner::Files(f) => std::mem::take(&mut f.stamps),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The files a folder's walk found, before reading (empty for other formats).
+    pub fn folder_entries(&self) -> &[FolderEntry] {
+        match &self.inner {
+            Inner::Files(f) => f.entries(),
+            _ => &[],
+        }
+    }
+
+    /// Whether this reads a folder of files (or one file of notes).
+    pub fn is_folder(&self) -> bool {
+        matches!(self.inner, Inner::Files(_))
     }
 
     /// "skipped 3 files of notes/: 2 binary, 1 too large (first: …)", when files were skipped.

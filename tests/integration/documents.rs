@@ -647,3 +647,123 @@ fn a_long_note_is_found_by_its_passage_with_the_line_it_starts_on() {
     let text = String::from_utf8_lossy(&text_out.stdout);
     assert!(text.contains(&format!("line {line}, passage ")), "{text}");
 }
+
+#[test]
+fn indexing_a_folder_again_reads_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    notes_folder(&notes, 30, 1);
+    let ix = dir.path().join("ix");
+    let (notes_s, ix_s) = (notes.to_str().unwrap(), ix.to_str().unwrap());
+    let index = || wordlens(&["index", "--data", notes_s, "--index", ix_s]);
+    assert!(index().status.success());
+    let before = index_ids(&ix);
+    // One file edited, one saved unchanged with a new time, one deleted, one new.
+    let names: Vec<String> = before.iter().cloned().collect();
+    let edited = notes.join(&names[0]);
+    std::fs::write(&edited, "Quokkas smile at tourists on Rottnest Island").unwrap();
+    let touched = notes.join(&names[1]);
+    let content = std::fs::read(&touched).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&touched, &content).unwrap();
+    std::fs::remove_file(notes.join(&names[2])).unwrap();
+    write(
+        &notes.join("new/wombat.md"),
+        "# Wombats\nWombats dig burrows",
+    );
+    let out = index();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains(
+            "1 changed, 1 new, 1 deleted, 29 unchanged (1 with a new time but the same content)"
+        ) && stdout.contains("(30 documents)"),
+        "{stdout}"
+    );
+    let mut expected = before.clone();
+    expected.remove(&names[2]);
+    expected.insert("new/wombat.md".into());
+    let index_now = SearchIndex::open(&ix, &SearchConfig::default()).unwrap();
+    let alive: BTreeSet<String> = (0..index_now.documents().len() as u32)
+        .filter(|&d| index_now.is_alive(d) && index_now.documents()[d as usize].starts_document())
+        .map(|d| index_now.documents()[d as usize].id.clone())
+        .collect();
+    assert_eq!(alive, expected);
+    let find = |q: &str| {
+        let out = wordlens(&[
+            "search", "--index", ix_s, "--mode", "bm25", "--json", "-k", "1", q,
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .first()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+    };
+    assert_eq!(find("quokkas"), Some(names[0].clone()));
+    assert_eq!(find("wombats"), Some("new/wombat.md".into()));
+    // Nothing changed: nothing read.
+    let out = index();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 changed, 0 new, 0 deleted, 31 unchanged"),
+        "{out:?}"
+    );
+    // --rebuild builds anew.
+    let out = wordlens(&["index", "--data", notes_s, "--index", ix_s, "--rebuild"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("indexed 30 documents"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn watching_a_folder_makes_a_saved_file_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    notes_folder(&notes, 10, 1);
+    let ix = dir.path().join("ix");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wordlens"))
+        .args([
+            "index",
+            "--quiet",
+            "--data",
+            notes.to_str().unwrap(),
+            "--index",
+            ix.to_str().unwrap(),
+            "--watch",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the watch to start (its line on stderr).
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("watching") {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() > 0,
+            "watch ended"
+        );
+    }
+    write(
+        &notes.join("tech/axolotl.txt"),
+        "Axolotls regrow their limbs",
+    );
+    let ix_s = ix.to_str().unwrap();
+    let found = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let out = wordlens(&["search", "--index", ix_s, "--mode", "bm25", "axolotls"]);
+        String::from_utf8_lossy(&out.stdout).contains("tech/axolotl.txt")
+    });
+    std::fs::remove_file(notes.join("tech/axolotl.txt")).unwrap();
+    let gone = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let out = wordlens(&["search", "--index", ix_s, "--mode", "bm25", "axolotls"]);
+        String::from_utf8_lossy(&out.stdout) == "no results\n"
+    });
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(found, "the saved file never became searchable");
+    assert!(gone, "the deleted file stayed searchable");
+}

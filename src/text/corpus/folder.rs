@@ -58,12 +58,41 @@ impl Skipped {
 }
 
 /// One file to read, found by the walk.
-struct Entry {
-    path: PathBuf,
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: PathBuf,
     /// The path relative to the folder, with `/` separators: the document's id.
-    id: String,
+    pub id: String,
     markup: Markup,
-    size: u64,
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch (0 when the system has none).
+    pub modified_ns: u64,
+}
+
+/// What a file was when it was read: re-indexing reads again only files whose size or time
+/// changed, and re-embeds only those whose content hash changed too.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub modified_ns: u64,
+    /// SHA-256 of the file's bytes, in hex ("" for a file left out: binary, too large, ...).
+    pub sha256: String,
+}
+
+/// The SHA-256 of `bytes` in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn modified_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 pub(crate) struct Folder {
@@ -80,6 +109,8 @@ pub(crate) struct Folder {
     pub(crate) skipped: Skipped,
     /// The first few reasons files were skipped, for the summary.
     pub(crate) notes: Vec<String>,
+    /// Each file read as a document, by id: what it was when read.
+    pub(crate) stamps: Vec<(String, FileStamp)>,
 }
 
 /// How many skip reasons are kept for the summary.
@@ -102,10 +133,11 @@ impl Folder {
             max_bytes: spec.max_file_bytes,
             skipped: Skipped::default(),
             notes: Vec::new(),
+            stamps: Vec::new(),
         };
         if root.is_file() {
             let markup = markup_of(&root).unwrap_or(Markup::Plain);
-            let size = std::fs::metadata(&root).map_or(0, |m| m.len());
+            let meta = std::fs::metadata(&root).map_err(|e| Error::io(&root, e))?;
             let id = root
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -113,11 +145,17 @@ impl Folder {
                 path: root,
                 id,
                 markup,
-                size,
+                size: meta.len(),
+                modified_ns: modified_ns(&meta),
             });
             return Ok(folder);
         }
         folder.walk(&spec.globs)?;
+        if let Some(only) = &spec.only_files {
+            folder.files.retain(|f| only.contains(&f.id));
+            folder.total_bytes = folder.files.iter().map(|f| f.size).sum();
+            return Ok(folder);
+        }
         if folder.files.is_empty() {
             let skipped = match folder.skipped.total() {
                 0 => String::new(),
@@ -193,16 +231,22 @@ impl Folder {
                     continue;
                 }
             };
-            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            let meta = std::fs::metadata(&path).ok();
             let id = relative_id(&self.root, &path);
             self.push(Entry {
                 path,
                 id,
                 markup,
-                size,
+                size: meta.as_ref().map_or(0, |m| m.len()),
+                modified_ns: meta.as_ref().map_or(0, modified_ns),
             });
         }
         Ok(())
+    }
+
+    /// The files the walk found (before any was read).
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.files
     }
 
     /// (bytes of the files read so far, bytes of all files).
@@ -236,8 +280,17 @@ impl Folder {
                 entry.markup,
                 entry.size,
             );
+            let modified_ns = entry.modified_ns;
             match self.read(&path, size, lossy_count) {
-                Ok(Some(source)) => {
+                Ok(Some((source, sha256))) => {
+                    self.stamps.push((
+                        id.clone(),
+                        FileStamp {
+                            size,
+                            modified_ns,
+                            sha256,
+                        },
+                    ));
                     let extracted = markup::extract(&source, markup);
                     if extracted.text.trim().is_empty() {
                         if let Err(e) = self.left_out(&path, "no text".into(), |s| &mut s.empty) {
@@ -257,14 +310,29 @@ impl Folder {
                     self.row += 1;
                     return Some(Ok(doc));
                 }
-                Ok(None) => continue,
+                Ok(None) => {
+                    // Remembered as left out (no hash): re-indexing reads it again only once
+                    // it changes.
+                    let stamp = FileStamp {
+                        size,
+                        modified_ns,
+                        sha256: String::new(),
+                    };
+                    self.stamps.push((id, stamp));
+                    continue;
+                }
                 Err(e) => return Some(Err(e)),
             }
         }
     }
 
-    /// The file's text; None when it was left out (and counted).
-    fn read(&mut self, path: &Path, size: u64, lossy_count: &mut u64) -> Result<Option<String>> {
+    /// The file's text and content hash; None when it was left out (and counted).
+    fn read(
+        &mut self,
+        path: &Path,
+        size: u64,
+        lossy_count: &mut u64,
+    ) -> Result<Option<(String, String)>> {
         if size > self.max_bytes {
             let why = format!(
                 "{size} bytes, over the {} MB limit ([data] max_file_mb)",
@@ -286,12 +354,13 @@ impl Folder {
             })?;
             return Ok(None);
         }
+        let sha256 = sha256_hex(&bytes);
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(Some(s.to_string())),
+            Ok(s) => Ok(Some((s.to_string(), sha256))),
             Err(_) if self.lossy => {
                 *lossy_count += 1;
-                Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+                Ok(Some((String::from_utf8_lossy(bytes).into_owned(), sha256)))
             }
             Err(e) => {
                 let why = format!(
