@@ -7,6 +7,7 @@ pub mod app;
 pub mod artifact_keys;
 pub mod artifacts;
 pub mod columns;
+pub mod editor;
 pub mod files;
 pub mod history;
 pub mod jobs;
@@ -141,6 +142,38 @@ fn event_loop(
         for request in requests {
             session.handle(request, app);
         }
+        if let Some((id, line)) = app.edit.take() {
+            *terminal = edit_hit(session, &id, line, app)?;
+        }
     }
     Ok(())
+}
+
+/// Leaves the screen, runs the editor on the hit's file at `line`, and takes the screen back;
+/// an editor that cannot start or fails is reported in the status line.
+fn edit_hit(
+    session: &Session,
+    id: &str,
+    line: u32,
+    app: &mut App,
+) -> Result<ratatui::DefaultTerminal> {
+    let Some(setup) = session.setup() else {
+        return ratatui::try_init().map_err(terminal_error);
+    };
+    let path = editor::file_of(&setup.corpus.path, id);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    let result = match editor::from_env() {
+        Some(e) => editor::open(&e, &path, line),
+        None => Err(crate::Error::Usage(
+            "no editor: set $VISUAL or $EDITOR".into(),
+        )),
+    };
+    let terminal = ratatui::try_init().map_err(terminal_error)?;
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    match result {
+        Ok(()) => app.status.notice = Some(format!("edited {}", path.display())),
+        Err(e) => app.status.errors.push(e.to_string()),
+    }
+    Ok(terminal)
 }

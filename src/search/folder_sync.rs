@@ -164,17 +164,16 @@ pub fn update(
         update.deleted += 1;
         stale.push(id.clone());
     }
-    if !stale.is_empty() {
-        index.delete(&stale)?;
-    }
     if !to_read.is_empty() {
         let only = CorpusSpec {
             only_files: Some(Arc::new(to_read)),
             ..spec.clone()
         };
         let mut reader = CorpusReader::open(&only)?;
-        index.add_from(&mut reader, progress, cancel)?;
+        index.replace(&stale, &mut reader, progress, cancel)?;
         files.extend(reader.take_stamps());
+    } else if !stale.is_empty() {
+        index.delete(&stale)?;
     }
     let new_state = FolderState {
         root: state.root.clone(),

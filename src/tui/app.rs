@@ -258,6 +258,8 @@ pub struct App {
     pub palette: Palette,
     /// Where exports are written (the folder the TUI was started in).
     pub export_dir: PathBuf,
+    /// A hit to open in the editor (its id and line), taken by the event loop.
+    pub edit: Option<(String, u32)>,
     pub quit: bool,
     pub area: Rect,
     /// The status line: the collection, the jobs, errors and the last notice.
@@ -312,6 +314,7 @@ impl App {
             keymap: KeyMap::from_config(&config.keys).unwrap_or_default(),
             palette: Palette::from_env(config.tui.theme),
             export_dir: PathBuf::from("."),
+            edit: None,
             quit: false,
             area: Rect::new(0, 0, 120, 40),
             status: Status {

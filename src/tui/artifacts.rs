@@ -54,11 +54,26 @@ pub fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// A folder's files as bytes to hash: each file's path, size and time (an edited file changes
+/// them; reading every file to hash it would be slow on a large folder).
+fn folder_listing(dir: &Path) -> Result<Vec<u8>> {
+    let reader = crate::text::CorpusReader::open(&crate::text::CorpusSpec::new(dir))?;
+    let mut bytes = Vec::new();
+    for e in reader.folder_entries() {
+        bytes.extend_from_slice(format!("{}\t{}\t{}\n", e.id, e.size, e.modified_ns).as_bytes());
+    }
+    Ok(bytes)
+}
+
 impl Artifacts {
     /// The folder for `data` (its bytes are hashed, so an edited file gets new artifacts) read
     /// with `columns`.
     pub fn for_data(data_dir: &Path, data: &Path, columns: &str) -> Result<Self> {
-        let bytes = std::fs::read(data).map_err(|e| Error::io(data, e))?;
+        let bytes = if data.is_dir() {
+            folder_listing(data)?
+        } else {
+            std::fs::read(data).map_err(|e| Error::io(data, e))?
+        };
         let mut h = Fnv64::new();
         h.update(&bytes);
         let name = data

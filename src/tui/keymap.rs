@@ -88,6 +88,7 @@ actions! {
     NotRelevant, "not_relevant", Search, "judge the selected hit not relevant (again: undo)", ["n"], [];
     Judgments, "judgments", Search, "judgments panel: each mode's nDCG@10 on your judged queries", ["e"], [];
     Retune, "retune", Search, "re-tune the fusion from your judgments (kept in the index)", ["t"], [];
+    Edit, "edit", Search, "open the selected hit in $VISUAL / $EDITOR at its passage's line", ["E"], [];
     Panel, "panel", Classify, "large panel: learning curve → disagreements → reliability", ["v"], [];
     Increase, "increase", Train, "change the setting up", ["right", "l", "+"], [];
     Decrease, "decrease", Train, "change the setting down", ["left", "h", "-"], [];

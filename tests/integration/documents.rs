@@ -767,3 +767,41 @@ fn watching_a_folder_makes_a_saved_file_searchable() {
     assert!(found, "the saved file never became searchable");
     assert!(gone, "the deleted file stayed searchable");
 }
+
+#[cfg(unix)]
+#[test]
+fn the_editor_opens_the_hit_at_its_passage_line() {
+    use std::os::unix::fs::PermissionsExt;
+    use wordlens::tui::editor;
+    let dir = tempfile::tempdir().unwrap();
+    let args_file = dir.path().join("args");
+    let stub = dir.path().join("stub-editor");
+    write(
+        &stub,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\n",
+            args_file.display()
+        ),
+    );
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let notes = dir.path().join("notes");
+    write(&notes.join("sub/journal.md"), "# Tea\n");
+    let file = editor::file_of(&notes, "sub/journal.md");
+    editor::open(&format!("{} --wait", stub.display()), &file, 67).unwrap();
+    let recorded = std::fs::read_to_string(&args_file).unwrap();
+    assert_eq!(
+        recorded,
+        format!("--wait\n+67\n{}\n", notes.join("sub/journal.md").display())
+    );
+    let failing = dir.path().join("failing-editor");
+    write(&failing, "#!/bin/sh\nexit 3\n");
+    std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = editor::open(failing.to_str().unwrap(), &file, 1)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("exited with exit status: 3"), "{err}");
+    let missing = editor::open("/nonexistent/editor", &file, 1)
+        .unwrap_err()
+        .to_string();
+    assert!(missing.contains("cannot start the editor"), "{missing}");
+}

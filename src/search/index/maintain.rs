@@ -23,6 +23,18 @@ impl SearchIndex {
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> Result<usize> {
+        self.replace(&[], source, progress, cancel)
+    }
+
+    /// Deletes the documents with ids `gone` and adds those of `source`, in one commit (a
+    /// re-indexed file's old and new documents never both answer). Returns how many were added.
+    pub fn replace(
+        &mut self,
+        gone: &[String],
+        source: &mut dyn DocumentSource,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<usize> {
         let dir = self.dir.clone();
         let mut writer: IndexWriter = self
             .index
@@ -30,6 +42,9 @@ impl SearchIndex {
             .map_err(tantivy_error(&dir))?;
         for &o in &self.orphans {
             writer.delete_term(Term::from_field_u64(self.fields.ord, o));
+        }
+        for id in gone {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
         let first = self.meta.documents.len();
         let dim = self.vectors.dim;

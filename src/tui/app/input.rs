@@ -207,6 +207,12 @@ impl App {
                     };
                     self.run_search();
                 }
+                Action::Edit => {
+                    if let Some(h) = self.search.hits.get(self.search.selected) {
+                        let line = h.passage.map_or(1, |p| p.line);
+                        self.edit = Some((h.id.clone(), line));
+                    }
+                }
                 Action::Relevant => self.judge(true),
                 Action::NotRelevant => self.judge(false),
                 Action::Judgments => {
