@@ -11,8 +11,9 @@ use wordlens::search::evaluate::{self, SearchEval, Task};
 use wordlens::{Error, Result};
 
 use super::Context;
+use super::index_folder::open;
 use super::output::{print, print_json};
-use super::search::{FusionArgs, open};
+use super::search::FusionArgs;
 
 #[derive(Debug, Args)]
 pub struct EvalSearchArgs {

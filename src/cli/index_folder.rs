@@ -6,6 +6,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
+use wordlens::search::SearchIndex;
 use wordlens::search::folder_sync::{self, FolderState};
 use wordlens::text::CorpusSpec;
 use wordlens::{Error, Result};
@@ -37,7 +38,7 @@ pub fn update(
     always_report: bool,
 ) -> Result<FolderState> {
     let started = Instant::now();
-    let mut index = super::search::open(ctx, dir)?;
+    let mut index = open(ctx, dir)?;
     let bar = Bar::new(ctx.quiet);
     let (update, state) = folder_sync::update(&mut index, dir, spec, state, &bar, &ctx.cancel)?;
     if update.is_empty() && !always_report {
@@ -106,4 +107,17 @@ fn touches_folder(event: &notify::Result<notify::Event>, own: &Path) -> bool {
         Ok(e) => e.paths.iter().any(|p| !p.starts_with(own)),
         Err(_) => true,
     }
+}
+
+/// Opens the index at `dir`; `--segmenter` or `--user-dict` other than the index's own is
+/// refused (the index would otherwise answer with its own words in silence).
+pub fn open(ctx: &Context, dir: &Path) -> Result<SearchIndex> {
+    let index = SearchIndex::open(dir, &ctx.config.search)?;
+    if ctx.segmenter_given {
+        let what = format!("the index {}", dir.display());
+        ctx.config
+            .tokenizer
+            .check_same_words(index.tokenizer_config(), &what)?;
+    }
+    Ok(index)
 }

@@ -13,13 +13,13 @@ use wordlens::text::{CorpusReader, CorpusSpec, TextSource};
 use wordlens::{Error, Result};
 
 use super::color::Styles;
-use super::index_folder;
+use super::index_folder::{self, open};
 use super::output::{print, print_json};
 use super::progress_bar::Bar;
 use super::vectors::resolve_source;
 use super::{Context, deprecated_flag};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct IndexArgs {
     /// CSV/TSV with a header, or a text file with one document per line.
     #[arg(long, value_name = "FILE", required_unless_present = "delete")]
@@ -118,44 +118,7 @@ pub struct FusionArgs {
 }
 
 pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
-    if a.stem.is_some()
-        || a.docvec.is_some()
-        || a.passage_tokens.is_some()
-        || a.passage_overlap.is_some()
-        || a.split_above.is_some()
-    {
-        let mut config = ctx.config.clone();
-        if let Some(n) = a.split_above {
-            config.index.split_above = n;
-        }
-        if let Some(n) = a.passage_tokens {
-            config.index.passage_tokens = n;
-        }
-        if let Some(n) = a.passage_overlap {
-            config.index.passage_overlap = n;
-        }
-        if let Some(language) = &a.stem {
-            config.tokenizer.stem = language.clone();
-        }
-        if let Some(method) = a.docvec {
-            config.docvec.method = method;
-        }
-        config.validate()?;
-        let with_flags = Context {
-            config,
-            quiet: ctx.quiet,
-            cancel: ctx.cancel.clone(),
-            segmenter_given: ctx.segmenter_given,
-        };
-        let a = IndexArgs {
-            stem: None,
-            docvec: None,
-            passage_tokens: None,
-            passage_overlap: None,
-            split_above: None,
-            rebuild: true,
-            ..a
-        };
+    if let Some((with_flags, a)) = settings_from_flags(ctx, &a)? {
         return index(&with_flags, a);
     }
     let config = &ctx.config;
@@ -210,6 +173,47 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     Ok(())
 }
 
+/// The index settings flags (stemmer, pooling, passages) applied over config, with the flags
+/// cleared; None when none was given. Such flags describe a new index: they rebuild it.
+fn settings_from_flags(ctx: &Context, a: &IndexArgs) -> Result<Option<(Context, IndexArgs)>> {
+    let given = a.stem.is_some()
+        || a.docvec.is_some()
+        || a.passage_tokens.is_some()
+        || a.passage_overlap.is_some()
+        || a.split_above.is_some();
+    if !given {
+        return Ok(None);
+    }
+    let mut config = ctx.config.clone();
+    let passages = &mut config.index;
+    passages.split_above = a.split_above.unwrap_or(passages.split_above);
+    passages.passage_tokens = a.passage_tokens.unwrap_or(passages.passage_tokens);
+    passages.passage_overlap = a.passage_overlap.unwrap_or(passages.passage_overlap);
+    if let Some(language) = &a.stem {
+        config.tokenizer.stem = language.clone();
+    }
+    if let Some(method) = a.docvec {
+        config.docvec.method = method;
+    }
+    config.validate()?;
+    let with_flags = Context {
+        config,
+        quiet: ctx.quiet,
+        cancel: ctx.cancel.clone(),
+        segmenter_given: ctx.segmenter_given,
+    };
+    let a = IndexArgs {
+        stem: None,
+        docvec: None,
+        passage_tokens: None,
+        passage_overlap: None,
+        split_above: None,
+        rebuild: true,
+        ..a.clone()
+    };
+    Ok(Some((with_flags, a)))
+}
+
 /// A new index of `spec`'s documents in `a.index`, with vectors chosen for the collection.
 fn build(ctx: &Context, a: &IndexArgs, spec: &CorpusSpec) -> Result<()> {
     let config = &ctx.config;
@@ -252,19 +256,6 @@ fn build(ctx: &Context, a: &IndexArgs, spec: &CorpusSpec) -> Result<()> {
         built.language(),
         built.tokenizer().segmenter().name(),
     ))
-}
-
-/// Opens the index at `dir`; `--segmenter` or `--user-dict` other than the index's own is
-/// refused (the index would otherwise answer with its own words in silence).
-pub(super) fn open(ctx: &Context, dir: &std::path::Path) -> Result<SearchIndex> {
-    let index = SearchIndex::open(dir, &ctx.config.search)?;
-    if ctx.segmenter_given {
-        let what = format!("the index {}", dir.display());
-        ctx.config
-            .tokenizer
-            .check_same_words(index.tokenizer_config(), &what)?;
-    }
-    Ok(index)
 }
 
 impl FusionArgs {
