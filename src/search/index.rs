@@ -437,14 +437,23 @@ impl SearchIndex {
         Ok(format!("{:08x}", hash.finalize()))
     }
 
-    /// The stored text of a document (empty once deleted); a document cut into passages gives
-    /// its passages joined by line breaks (overlaps repeated).
+    /// The stored text of a document (empty once deleted); a document cut into passages is
+    /// rebuilt from them.
     pub fn text(&self, doc: u32) -> Result<String> {
-        let mut parts = Vec::new();
+        let mut text = String::new();
         for unit in self.units_of(doc) {
-            parts.push(self.entry_text(unit)?);
+            let part = self.entry_text(unit)?;
+            // The passage repeats the end of the one before: keep what comes after it.
+            let start = self.meta.documents[unit as usize]
+                .passage
+                .map_or(0, |p| p.start as usize);
+            let overlap = text.len().saturating_sub(start);
+            let from = (overlap..=part.len())
+                .find(|&i| part.is_char_boundary(i))
+                .unwrap_or(part.len());
+            text.push_str(&part[from..]);
         }
-        Ok(parts.join("\n"))
+        Ok(text)
     }
 
     /// The stored text of entry `unit` (a whole document or one passage).

@@ -195,6 +195,7 @@ fn units(d: Document, how: &Vectorizing<'_>) -> Vec<(Document, DocInfo)> {
     cuts.into_iter()
         .enumerate()
         .map(|(part, cut)| {
+            let start = cut.range.start as u64;
             let unit = Document {
                 text: d.text[cut.range].to_string(),
                 ..d.clone()
@@ -204,6 +205,7 @@ fn units(d: Document, how: &Vectorizing<'_>) -> Vec<(Document, DocInfo)> {
                 part: part as u32,
                 parts,
                 line: cut.line,
+                start,
             });
             (unit, info)
         })

@@ -72,6 +72,10 @@ pub struct PassageOf {
     pub parts: u32,
     /// The 1-based line of the document the passage starts on.
     pub line: u32,
+    /// The byte of the document the passage starts at (the document's text is rebuilt from
+    /// its passages without their overlaps).
+    #[serde(default)]
+    pub start: u64,
 }
 
 pub(super) const META_VERSION: u32 = 2;
