@@ -57,6 +57,19 @@ fn notes_folder(dir: &Path, n: usize, step: usize) -> BTreeSet<String> {
     ids
 }
 
+/// `wordlens index --data DATA --index IX EXTRA…`.
+fn index_at(data: &Path, ix: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "index",
+        "--data",
+        data.to_str().unwrap(),
+        "--index",
+        ix.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    wordlens(&args)
+}
+
 fn index_ids(ix: &Path) -> BTreeSet<String> {
     let index = SearchIndex::open(ix, &SearchConfig::default()).unwrap();
     index.documents().iter().map(|d| d.id.clone()).collect()
@@ -68,13 +81,7 @@ fn a_folder_is_read_as_ripgrep_finds_files_and_skips_are_counted() {
     let notes = dir.path().join("notes");
     let expected = notes_folder(&notes, 60, 1);
     let ix = dir.path().join("ix");
-    let out = wordlens(&[
-        "index",
-        "--data",
-        notes.to_str().unwrap(),
-        "--index",
-        ix.to_str().unwrap(),
-    ]);
+    let out = index_at(&notes, &ix, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -136,30 +143,19 @@ fn globs_include_and_exclude_and_strict_stops_at_a_bad_file() {
     let notes = dir.path().join("notes");
     notes_folder(&notes, 12, 1);
     let ix = dir.path().join("ix");
-    let (notes_s, ix_s) = (notes.to_str().unwrap(), ix.to_str().unwrap());
-    let out = wordlens(&[
-        "index",
-        "--data",
-        notes_s,
-        "--index",
-        ix_s,
-        "--glob",
-        "!**/*.html",
-    ]);
+    let out = index_at(&notes, &ix, &["--glob", "!**/*.html"]);
     assert!(out.status.success(), "{out:?}");
     let ids = index_ids(&ix);
     assert_eq!(ids.len(), 8, "{ids:?}");
     assert!(ids.iter().all(|id| !id.ends_with(".html")), "{ids:?}");
     // An include glob reads a file of another extension as text.
-    let out = wordlens(&[
-        "index", "--data", notes_s, "--index", ix_s, "--glob", "*.py",
-    ]);
+    let out = index_at(&notes, &ix, &["--glob", "*.py"]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(
         index_ids(&ix),
         BTreeSet::from(["tech/script.py".to_string()])
     );
-    let strict = wordlens(&["index", "--data", notes_s, "--index", ix_s, "--strict"]);
+    let strict = index_at(&notes, &ix, &["--strict"]);
     let err = String::from_utf8_lossy(&strict.stderr);
     assert!(!strict.status.success(), "{err}");
     assert!(
@@ -173,7 +169,7 @@ fn globs_include_and_exclude_and_strict_stops_at_a_bad_file() {
     );
     let empty = dir.path().join("empty");
     std::fs::create_dir_all(empty.join("sub")).unwrap();
-    let out = wordlens(&["index", "--data", empty.to_str().unwrap(), "--index", ix_s]);
+    let out = index_at(&empty, &ix, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && err.contains("no documents in this folder"),
@@ -192,13 +188,7 @@ fn a_symlink_loop_is_reported_not_followed_forever() {
     );
     std::os::unix::fs::symlink(&notes, notes.join("a/loop")).unwrap();
     let ix = dir.path().join("ix");
-    let out = wordlens(&[
-        "index",
-        "--data",
-        notes.to_str().unwrap(),
-        "--index",
-        ix.to_str().unwrap(),
-    ]);
+    let out = index_at(&notes, &ix, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
@@ -654,8 +644,8 @@ fn indexing_a_folder_again_reads_only_what_changed() {
     let notes = dir.path().join("notes");
     notes_folder(&notes, 30, 1);
     let ix = dir.path().join("ix");
-    let (notes_s, ix_s) = (notes.to_str().unwrap(), ix.to_str().unwrap());
-    let index = || wordlens(&["index", "--data", notes_s, "--index", ix_s]);
+    let ix_s = ix.to_str().unwrap();
+    let index = || index_at(&notes, &ix, &[]);
     assert!(index().status.success());
     let before = index_ids(&ix);
     // One file edited, one saved unchanged with a new time, one deleted, one new.
@@ -709,7 +699,7 @@ fn indexing_a_folder_again_reads_only_what_changed() {
         "{out:?}"
     );
     // --rebuild builds anew.
-    let out = wordlens(&["index", "--data", notes_s, "--index", ix_s, "--rebuild"]);
+    let out = index_at(&notes, &ix, &["--rebuild"]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("indexed 30 documents"),
         "{out:?}"
