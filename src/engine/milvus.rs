@@ -356,7 +356,7 @@ pub fn doc_numbers(index: &SearchIndex) -> HashMap<&str, u32> {
         .documents()
         .iter()
         .enumerate()
-        .filter(|(d, _)| index.is_alive(*d as u32))
+        .filter(|(d, info)| index.is_alive(*d as u32) && info.starts_document())
         .map(|(d, info)| (info.id.as_str(), d as u32))
         .collect()
 }

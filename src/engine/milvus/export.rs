@@ -18,8 +18,10 @@ impl Milvus {
         cancel: &Cancel,
     ) -> Result<ExportReport> {
         let started = Instant::now();
+        // One row per document: a document cut into passages is sent whole, with the mean of
+        // its passages' vectors (the engine's ids are unique).
         let live: Vec<u32> = (0..index.documents().len() as u32)
-            .filter(|&d| index.is_alive(d))
+            .filter(|&d| index.is_alive(d) && index.documents()[d as usize].starts_document())
             .collect();
         let record = ExportRecord {
             model: index.encoder().describe(),
