@@ -321,30 +321,14 @@ fn json_lines_index_like_the_same_rows_from_csv() {
         &bad,
         format!("{}\n{}\n{{\"meta\": oops}}\n", lines[0], lines[1]),
     );
-    let out = wordlens(&[
-        "index",
-        "--data",
-        bad.to_str().unwrap(),
-        "--text-col",
-        "body.text",
-        "--index",
-        ixj.to_str().unwrap(),
-    ]);
+    let out = index_at(&bad, &ixj, &["--text-col", "body.text"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.jsonl:3: not JSON at column 10"), "{err}");
     write(
         &bad,
         format!("{}\n\n{{\"body\": {{\"txt\": \"x\"}}}}\n", lines[0]),
     );
-    let out = wordlens(&[
-        "index",
-        "--data",
-        bad.to_str().unwrap(),
-        "--text-col",
-        "body.text",
-        "--index",
-        ixj.to_str().unwrap(),
-    ]);
+    let out = index_at(&bad, &ixj, &["--text-col", "body.text"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("bad.jsonl:3: no text key \"body.text\""),
