@@ -230,6 +230,10 @@ pub(super) fn parse(
     } else {
         subwords
     };
+    // fastText gives its end-of-sentence token no n-grams since version 12 (fastText commit
+    // ebbd3bf, October 2017, the same commit as the version bump); the releases that wrote
+    // version 11 and the unversioned layout composed them like any word's, and their `.vec`
+    // files hold that mean. gensim composes them in every layout.
     let mut matrix = Vec::with_capacity(split);
     let mut raw_words = raw_words.into_iter().peekable();
     for (i, w) in words.iter().enumerate() {
@@ -240,8 +244,7 @@ pub(super) fn parse(
             Some((_, raw)) => raw,
             None => w.as_bytes().to_vec(),
         };
-        // fastText gives its end-of-sentence token no n-grams (gensim does, and differs).
-        let v = if raw == EOS {
+        let v = if raw == EOS && layout == Layout::Versioned(12) {
             own.to_vec()
         } else {
             subwords
