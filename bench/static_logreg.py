@@ -22,11 +22,28 @@ warnings.simplefilter("ignore", FutureWarning)
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT.parent / 'shared' / 'peers'
 WL = ROOT / 'target' / 'release' / 'wordlens'
-COLS = {'bbc-news': ('title,text', 'category'), 'tweets-sentiment': ('text', 'sentiment')}
+COLS = {'bbc-news': ('title,text', 'category'), 'tweets-sentiment': ('text', 'sentiment'),
+        'debian-packages-en': ('title,text', 'label')}
 name = sys.argv[1]
 text_col, label_col = COLS[name]
-rows = list(csv.DictReader(open(ROOT / 'datasets' / f'{name}.csv', encoding='utf-8')))
-split = {int(r['row']): r['split'] for r in csv.DictReader(open(PEERS / 'splits' / f'{name}.csv'))}
+bundled = ROOT / 'datasets' / f'{name}.csv'
+rows = list(csv.DictReader(open(bundled if bundled.exists() else ROOT.parent / 'shared' / 'datasets' / f'{name}.csv',
+                                encoding='utf-8')))
+split_file = PEERS / 'splits' / f'{name}.csv'
+if not split_file.exists():
+    # A held-out set the peers have no split for: the same recipe as their make_splits.py
+    # (stratified 80/20, seed 42), kept in bench/data so every run sees the same rows.
+    split_file = ROOT / 'bench' / 'data' / 'splits' / f'{name}.csv'
+    if not split_file.exists():
+        from sklearn.model_selection import train_test_split
+        tr, te = train_test_split(range(len(rows)), test_size=0.2, random_state=42,
+                                  stratify=[r[label_col] for r in rows])
+        which = {i: 'train' for i in tr} | {i: 'test' for i in te}
+        split_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(split_file, 'w', newline='') as f:
+            w = csv.writer(f); w.writerow(['row', 'split'])
+            for i in range(len(rows)): w.writerow([i, which[i]])
+split = {int(r['row']): r['split'] for r in csv.DictReader(open(split_file))}
 work = Path(tempfile.mkdtemp())
 for part in ['train', 'test']:
     with open(work / f'{part}.csv', 'w', encoding='utf-8', newline='') as f:

@@ -24,6 +24,7 @@
 //! | the TUI's relevance loop: judging, tuning, query history | `tui_judgments.rs` |
 //! | text in other languages: segmentation, CJK search, `tokenize`, the vectors' fit | `languages.rs` |
 //! | folders, Markdown/HTML, JSON Lines, stdin, `--color`, passages, re-indexing and watching | `documents.rs` |
+//! | fixes checked on held-out data (Debian descriptions, GloVe): classifiers, fusion calibration | `held_out.rs` |
 //! | the code's shape (module loops, file sizes) | `architecture.rs` |
 
 // Test code: a failed unwrap is a failed test.
@@ -41,6 +42,7 @@ mod engine;
 mod formats;
 mod fusion;
 mod fuzz_regressions;
+mod held_out;
 mod hub;
 mod labelled_files;
 mod languages;

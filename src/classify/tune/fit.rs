@@ -98,7 +98,9 @@ pub fn refit(
         c: choice.c,
         ..logreg.clone()
     };
-    pipeline.dense_scale = scale;
+    // `x` already holds the pipeline's own dense scale (`[compare] dense_scale` for both kinds,
+    // 1/√dim for vectors alone): the rows it was fitted on are scaled by the product.
+    pipeline.dense_scale *= scale;
     pipeline.model = LogReg::fit(&xs, y, classes, &cfg, cancel)?;
     pipeline.fit_seconds = seconds + started.elapsed().as_secs_f64();
     Ok((pipeline, choice))
