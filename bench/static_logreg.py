@@ -8,7 +8,7 @@ Rows: wordlens as shipped (unit-length vectors standardised, C by inner 3-fold C
 C 1 (--no-tune); scikit-learn LogisticRegression C 1 and LogisticRegressionCV with wordlens's C
 grid, on the unit-length and the raw vectors, standardised or not.
 """
-import csv, subprocess, sys, tempfile, time
+import csv, os, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import warnings
@@ -25,6 +25,9 @@ WL = ROOT / 'target' / 'release' / 'wordlens'
 COLS = {'bbc-news': ('title,text', 'category'), 'tweets-sentiment': ('text', 'sentiment'),
         'debian-packages-en': ('title,text', 'label')}
 name = sys.argv[1]
+# A config file for wordlens's rows (say, another [compare.tune] c_grid): WORDLENS_CONFIG.
+CONFIG = ['--config', os.environ['WORDLENS_CONFIG']] if os.environ.get('WORDLENS_CONFIG') else []
+ONLY_WORDLENS = bool(os.environ.get('ONLY_WORDLENS'))
 text_col, label_col = COLS[name]
 bundled = ROOT / 'datasets' / f'{name}.csv'
 rows = list(csv.DictReader(open(bundled if bundled.exists() else ROOT.parent / 'shared' / 'datasets' / f'{name}.csv',
@@ -55,7 +58,7 @@ y = {p: [r[label_col] for i, r in enumerate(rows) if split.get(i) == p] for p in
 
 def wordlens(extra):
     t = time.perf_counter()
-    subprocess.run([str(WL), 'classify', 'train', '-q', '--data', str(work / 'train.csv'), '--text-col', text_col,
+    subprocess.run([str(WL), *CONFIG, 'classify', 'train', '-q', '--data', str(work / 'train.csv'), '--text-col', text_col,
                     '--label-col', label_col, '--features', 'embed', '--vectors', 'default',
                     '--out', str(work / 'm.wlm'), *extra], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([str(WL), 'classify', 'predict', '-q', '--model', str(work / 'm.wlm'),
@@ -77,6 +80,8 @@ print('| tool | standardised | C | accuracy | seconds |\n|---|---|---|---|---|')
 for label, extra in [('tuned (inner 3-fold)', []), ('1 (--no-tune)', ['--no-tune'])]:
     acc, secs = wordlens(extra)
     print(f'| wordlens (unit vectors) | yes | {label} | {acc:.4f} | {secs:.1f} |', flush=True)
+if ONLY_WORDLENS:
+    sys.exit(0)
 raw = vectors('train'), vectors('test')
 unit = tuple(X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12) for X in raw)
 for kind, (Xtr, Xte) in [('unit', unit), ('raw', raw)]:

@@ -4,7 +4,9 @@
 use std::collections::VecDeque;
 
 use crate::error::Result;
-use crate::kernels::dot_f64 as dot;
+use rayon::prelude::*;
+
+use crate::kernels::dot_f64;
 use crate::progress::Cancel;
 
 /// L-BFGS's iteration cap, tolerance and memory.
@@ -25,7 +27,70 @@ pub struct Outcome {
 }
 
 fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+    v.par_chunks(CHUNK)
+        .map(|c| c.iter().fold(0.0, |m: f64, x| m.max(x.abs())))
+        .reduce(|| 0.0, f64::max)
+}
+
+/// One correction pair, stored in single precision: the pairs are most of the solver's memory
+/// (2 × `memory` vectors of the problem's size against 5 in double precision), and they only
+/// shape the search direction, which the line search then checks on the true objective.
+struct Pair {
+    s: Vec<f32>,
+    y: Vec<f32>,
+    rho: f64,
+}
+
+/// Values per parallel task in the vector operations: a bigram model has millions of
+/// parameters, and the two-loop recursion (4 × `memory` passes over them per iteration) costs
+/// more than the objective on sparse rows.
+const CHUNK: usize = 1 << 15;
+
+/// Sums `f` over chunks of `0..n` in parallel, adding the chunks' sums in order (the same
+/// value whatever the threads did).
+fn par_sum(n: usize, f: impl Fn(std::ops::Range<usize>) -> f64 + Sync) -> f64 {
+    let parts: Vec<f64> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| f(c * CHUNK..((c + 1) * CHUNK).min(n)))
+        .collect();
+    parts.iter().sum()
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    par_sum(a.len(), |r| dot_f64(&a[r.clone()], &b[r]))
+}
+
+fn dot_mixed(a: &[f32], b: &[f64]) -> f64 {
+    par_sum(a.len(), |r| {
+        a[r.clone()]
+            .iter()
+            .zip(&b[r])
+            .map(|(x, y)| *x as f64 * y)
+            .sum()
+    })
+}
+
+fn dot_single(a: &[f32], b: &[f32]) -> f64 {
+    par_sum(a.len(), |r| {
+        a[r.clone()]
+            .iter()
+            .zip(&b[r])
+            .map(|(x, y)| *x as f64 * *y as f64)
+            .sum()
+    })
+}
+
+/// `out[i] = f(i, out[i])` over chunks in parallel.
+fn par_update(out: &mut [f64], f: impl Fn(usize, &mut f64) + Sync) {
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| {
+            let base = c * CHUNK;
+            chunk
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, v)| f(base + i, v));
+        });
 }
 
 // Over 80 lines: the L-BFGS iteration with its line search, kept whole as in Nocedal & Wright so it
@@ -41,7 +106,7 @@ pub fn minimize(
     let n = x.len();
     let mut g = vec![0.0; n];
     let mut value = f(x, &mut g);
-    let mut history: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::new();
+    let mut history: VecDeque<Pair> = VecDeque::new();
     let mut direction = vec![0.0; n];
     let mut x_new = vec![0.0; n];
     let mut g_new = vec![0.0; n];
@@ -57,21 +122,18 @@ pub fn minimize(
         // Two-loop recursion: direction = -H g.
         direction.copy_from_slice(&g);
         let mut alphas = Vec::with_capacity(history.len());
-        for (s, y, rho) in history.iter().rev() {
-            let a = rho * dot(s, &direction);
-            direction.iter_mut().zip(y).for_each(|(d, yi)| *d -= a * yi);
+        for p in history.iter().rev() {
+            let a = p.rho * dot_mixed(&p.s, &direction);
+            par_update(&mut direction, |i, d| *d -= a * p.y[i] as f64);
             alphas.push(a);
         }
-        if let Some((s, y, _)) = history.back() {
-            let gamma = dot(s, y) / dot(y, y);
-            direction.iter_mut().for_each(|d| *d *= gamma);
+        if let Some(p) = history.back() {
+            let gamma = dot_single(&p.s, &p.y) / dot_single(&p.y, &p.y);
+            par_update(&mut direction, |_, d| *d *= gamma);
         }
-        for ((s, y, rho), a) in history.iter().zip(alphas.iter().rev()) {
-            let b = rho * dot(y, &direction);
-            direction
-                .iter_mut()
-                .zip(s)
-                .for_each(|(d, si)| *d += (a - b) * si);
+        for (p, a) in history.iter().zip(alphas.iter().rev()) {
+            let b = p.rho * dot_mixed(&p.y, &direction);
+            par_update(&mut direction, |i, d| *d += (a - b) * p.s[i] as f64);
         }
         direction.iter_mut().for_each(|d| *d = -*d);
         let mut slope = dot(&g, &direction);
@@ -88,10 +150,7 @@ pub fn minimize(
         };
         let mut accepted = false;
         for _ in 0..40 {
-            x_new
-                .iter_mut()
-                .zip(x.iter().zip(&direction))
-                .for_each(|(xn, (xi, d))| *xn = xi + step * d);
+            par_update(&mut x_new, |i, xn| *xn = x[i] + step * direction[i]);
             let v = f(&x_new, &mut g_new);
             if v.is_finite() && v <= value + 1e-4 * step * slope {
                 accepted = true;
@@ -100,19 +159,24 @@ pub fn minimize(
                 let (mut s, mut y) = if history.len() == settings.memory {
                     history
                         .pop_front()
-                        .map_or_else(|| (vec![0.0; n], vec![0.0; n]), |(s, y, _)| (s, y))
+                        .map_or_else(|| (vec![0.0; n], vec![0.0; n]), |p| (p.s, p.y))
                 } else {
                     (vec![0.0; n], vec![0.0; n])
                 };
                 s.iter_mut()
                     .zip(x_new.iter().zip(x.iter()))
-                    .for_each(|(si, (a, b))| *si = a - b);
+                    .for_each(|(si, (a, b))| *si = (a - b) as f32);
                 y.iter_mut()
                     .zip(g_new.iter().zip(&g))
-                    .for_each(|(yi, (a, b))| *yi = a - b);
-                let sy = dot(&s, &y);
+                    .for_each(|(yi, (a, b))| *yi = (a - b) as f32);
+                // Of the stored pair, so the curvature and the vectors agree.
+                let sy = dot_single(&s, &y);
                 if sy > 1e-12 {
-                    history.push_back((s, y, 1.0 / sy));
+                    history.push_back(Pair {
+                        s,
+                        y,
+                        rho: 1.0 / sy,
+                    });
                 }
                 let decrease = value - v;
                 x.copy_from_slice(&x_new);

@@ -1,7 +1,7 @@
 //! Multinomial logistic regression with L2 regularisation, fitted by L-BFGS on sparse rows.
 //! The objective is scikit-learn's (C · Σ sᵢ·lossᵢ + ½‖W‖², intercepts not penalised), divided by
-//! C · Σ sᵢ so the tolerance does not depend on the data size. Gradients are computed in
-//! parallel over row blocks.
+//! C · Σ sᵢ so the tolerance does not depend on the data size. Residuals are computed in
+//! parallel over row blocks, then the gradient in parallel over classes.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -52,9 +52,8 @@ pub struct LogReg {
     pub converged: bool,
 }
 
-/// Fewest rows worth a parallel block of the gradient: each block sums into its own dense
-/// gradient buffer (classes × features), so blocks must be few and large.
-const MIN_BLOCK: usize = 2048;
+/// Fewest rows worth a parallel block of the residuals.
+const MIN_BLOCK: usize = 256;
 
 impl LogReg {
     /// Fits on rows `x` with labels `y` in `0..classes`.
@@ -113,53 +112,70 @@ impl LogReg {
         let k = classes;
         let scale = 1.0 / total_weight;
         let reg = 1.0 / (cfg.c * total_weight);
-        let block = x
-            .rows()
-            .div_ceil(rayon::current_num_threads())
-            .max(MIN_BLOCK);
+        let rows = x.rows();
+        let block = rows.div_ceil(rayon::current_num_threads()).max(MIN_BLOCK);
+        // Memory: one residual per row and class; the gradient is written class by class into
+        // the solver's own buffer, so no task holds a classes × features copy of it (a bigram
+        // model's gradient is tens of MB, and one per task per evaluation was most of the
+        // peak of `compare`).
+        let mut residuals = vec![0.0f64; rows * k];
         let objective = |params: &[f64], grad: &mut [f64]| -> f64 {
             let (w, b) = params.split_at(k * d);
-            let (loss, g) = (0..x.rows().div_ceil(block))
-                .into_par_iter()
-                .fold(
-                    || (0.0f64, vec![0.0f64; k * d + k]),
-                    |(mut loss, mut g), part| {
-                        let mut z = vec![0.0f64; k];
-                        let end = ((part + 1) * block).min(x.rows());
-                        for (i, &yi) in y.iter().enumerate().take(end).skip(part * block) {
-                            let (idx, val) = x.row(i);
-                            logits(w, b, d, idx, val, &mut z);
-                            softmax_in_place(&mut z);
-                            let yi = yi as usize;
-                            let s = class_weight[yi] * scale;
-                            loss -= s * z[yi].max(1e-300).ln();
-                            for c in 0..k {
-                                let r = s * (z[c] - if c == yi { 1.0 } else { 0.0 });
-                                if r != 0.0 {
-                                    let gw = &mut g[c * d..(c + 1) * d];
-                                    for (&j, &v) in idx.iter().zip(val) {
-                                        gw[j as usize] += r * v as f64;
-                                    }
-                                    g[k * d + c] += r;
-                                }
-                            }
-                        }
-                        (loss, g)
-                    },
-                )
-                .reduce(
-                    || (0.0, vec![0.0; k * d + k]),
-                    |(l1, mut g1), (l2, g2)| {
-                        g1.iter_mut().zip(&g2).for_each(|(a, b)| *a += b);
-                        (l1 + l2, g1)
-                    },
-                );
-            grad.copy_from_slice(&g);
-            let mut penalty = 0.0;
-            for (gj, wj) in grad[..k * d].iter_mut().zip(w) {
-                *gj += reg * wj;
-                penalty += wj * wj;
+            // Per row: the class probabilities minus the one-hot label, times the row weight.
+            let losses: Vec<f64> = residuals
+                .par_chunks_mut(block * k)
+                .enumerate()
+                .map(|(part, chunk)| {
+                    let mut loss = 0.0;
+                    for (r, z) in chunk.chunks_mut(k).enumerate() {
+                        let i = part * block + r;
+                        let (idx, val) = x.row(i);
+                        logits(w, b, d, idx, val, z);
+                        softmax_in_place(z);
+                        let yi = y[i] as usize;
+                        let s = class_weight[yi] * scale;
+                        loss -= s * z[yi].max(1e-300).ln();
+                        z.iter_mut().for_each(|p| *p *= s);
+                        z[yi] -= s;
+                    }
+                    loss
+                })
+                .collect();
+            // Summed in block order: the same value whatever the threads did.
+            let loss: f64 = losses.iter().sum();
+            let residuals = &residuals;
+            let (gw, gb) = grad.split_at_mut(k * d);
+            if d == 0 {
+                // No feature columns: only the intercepts learn.
+                for (c, bc) in gb.iter_mut().enumerate() {
+                    *bc = (0..rows).map(|i| residuals[i * k + c]).sum();
+                }
+                return loss;
             }
+            let penalty: f64 = gw
+                .par_chunks_mut(d)
+                .zip(gb.par_iter_mut())
+                .enumerate()
+                .map(|(c, (gc, bc))| {
+                    let wc = &w[c * d..(c + 1) * d];
+                    gc.iter_mut().zip(wc).for_each(|(g, wj)| *g = reg * wj);
+                    let mut bias = 0.0;
+                    for i in 0..rows {
+                        let r = residuals[i * k + c];
+                        if r != 0.0 {
+                            let (idx, val) = x.row(i);
+                            for (&j, &v) in idx.iter().zip(val) {
+                                gc[j as usize] += r * v as f64;
+                            }
+                            bias += r;
+                        }
+                    }
+                    *bc = bias;
+                    wc.iter().map(|wj| wj * wj).sum::<f64>()
+                })
+                .collect::<Vec<f64>>()
+                .iter()
+                .sum();
             loss + 0.5 * reg * penalty
         };
         let mut params = match start {

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::eval::significance::PairedTest;
 use crate::text::corpus::read_small_text;
 
+pub mod calibrate;
 mod summary;
 pub mod sweep;
 /// The tasks: known items, TREC topics with judgments, documents as queries.

@@ -88,6 +88,31 @@ impl FusionSetting {
     }
 }
 
+/// The fusion an index chose for itself when it was built: scored on pseudo-queries made from
+/// a sample of its own documents (`search::evaluate::calibrate`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibrated {
+    pub fusion: FusionSetting,
+    /// The sampled documents' ids: `eval-search` leaves their queries out, so the choice is
+    /// never scored on the queries it was made on.
+    pub documents: Vec<String>,
+    /// Each pseudo-task with its lists' scores on the sample.
+    pub tasks: Vec<CalibrationTask>,
+}
+
+/// One pseudo-task of a calibration: its mean metric for BM25, vector, the configured
+/// default and the chosen setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationTask {
+    pub name: String,
+    pub metric: String,
+    pub queries: usize,
+    pub bm25: f64,
+    pub vector: f64,
+    pub default: f64,
+    pub chosen: f64,
+}
+
 /// Settings given on the command line or in the TUI, which win over the stored and
 /// configured ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

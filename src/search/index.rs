@@ -11,7 +11,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 use super::analyzer::{self, Analyzer};
-use super::fusion::{Fusion, FusionOverrides, FusionSetting, Normalization};
+use super::fusion::{Calibrated, Fusion, FusionOverrides, FusionSetting, Normalization};
 use super::hnsw::{AnnConfig, Hnsw};
 use super::ingest::{Destination, DocumentList, DocumentSource, Prefetched, Vectorizing, ingest};
 use super::schema::{
@@ -89,6 +89,9 @@ pub struct SearchConfig {
     /// of the language detected in its first documents; none for English, Chinese, Japanese,
     /// Korean) or "none".
     pub stem: String,
+    /// Choose the fusion for each index on pseudo-queries from its own documents when it is
+    /// built (`search::evaluate::calibrate`); false: the settings above.
+    pub calibrate: bool,
 }
 
 impl Default for SearchConfig {
@@ -103,6 +106,7 @@ impl Default for SearchConfig {
             writer_memory_mb: 100,
             ann: AnnConfig::default(),
             stem: "auto".into(),
+            calibrate: true,
         }
     }
 }
@@ -184,6 +188,8 @@ pub struct SearchIndex {
     /// The stored tuned setting; behind a lock so that the TUI, which shares the index with
     /// its background jobs, can re-tune it.
     tuned: std::sync::RwLock<Option<FusionSetting>>,
+    /// The fusion chosen on the collection's own pseudo-queries, stored by `store_calibrated`.
+    calibrated: std::sync::RwLock<Option<Calibrated>>,
     /// The mean document vector (`mean_cosine`), computed on first use.
     mean_vector: std::sync::OnceLock<Vec<f32>>,
     /// Whether some document was cut into passages (lists are then folded into documents).
@@ -239,6 +245,7 @@ impl SearchIndex {
         Ok(Self {
             has_passages: meta.documents.iter().any(|d| d.passage.is_some()),
             tuned: std::sync::RwLock::new(meta.tuned),
+            calibrated: std::sync::RwLock::new(meta.calibrated.clone()),
             mean_vector: std::sync::OnceLock::new(),
             ann,
             dir: dir.to_path_buf(),
@@ -391,16 +398,42 @@ impl SearchIndex {
         Some(sum)
     }
 
-    /// The fusion hybrid mode uses: the setting `eval-search --tune` stored, else config's
-    /// default.
+    /// The fusion hybrid mode uses: the setting `eval-search --tune` stored from judgments,
+    /// else the one calibrated on the collection (unless `[search] calibrate` is off), else
+    /// config's default.
     pub fn fusion(&self) -> FusionSetting {
         self.fusion_with(&FusionOverrides::default())
     }
 
     /// The fusion with `overrides` (a request's flags) over what `fusion` gives.
     pub fn fusion_with(&self, overrides: &FusionOverrides) -> FusionSetting {
-        let base = self.tuned().unwrap_or_else(|| self.config.fusion_setting());
+        let calibrated = || {
+            self.calibrated()
+                .filter(|_| self.config.calibrate)
+                .map(|c| c.fusion)
+        };
+        let base = self
+            .tuned()
+            .or_else(calibrated)
+            .unwrap_or_else(|| self.config.fusion_setting());
         overrides.apply(base)
+    }
+
+    /// Where `fusion` comes from: "tuned", "calibrated" or "default".
+    pub fn fusion_source(&self) -> &'static str {
+        match (self.tuned(), self.calibrated()) {
+            (Some(_), _) => "tuned",
+            (None, Some(_)) if self.config.calibrate => "calibrated",
+            _ => "default",
+        }
+    }
+
+    /// The fusion this index calibrated on its own documents, if it did.
+    pub fn calibrated(&self) -> Option<Calibrated> {
+        self.calibrated
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The setting `eval-search --tune` stored for this index, if any.

@@ -11,7 +11,7 @@ use tantivy::schema::{
 use tantivy::{DocAddress, Searcher};
 
 use super::analyzer;
-use super::fusion::FusionSetting;
+use super::fusion::{Calibrated, FusionSetting};
 use crate::docvec::DocVectorizer;
 use crate::docvec::encoder::EncoderKind;
 use crate::error::{Error, Result};
@@ -36,6 +36,10 @@ pub(super) struct Meta {
     /// The fusion setting `eval-search --tune` chose from judgments (None: the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuned: Option<FusionSetting>,
+    /// The fusion chosen on pseudo-queries from the collection when it was built (None:
+    /// built before, or `[search] calibrate` off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrated: Option<Calibrated>,
     /// The language guessed from the first documents ("" in indexes built before).
     #[serde(default)]
     pub language: String,

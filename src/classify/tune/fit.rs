@@ -177,7 +177,7 @@ pub fn fit(
         progress,
         cancel,
     } = run;
-    let cs = tune.cs();
+    let cs = tune.cs_for(settings.kind);
     let scales: &[f32] = if settings.kind == FeatureKind::Both {
         &tune.dense_scales
     } else {

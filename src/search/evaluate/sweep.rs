@@ -46,8 +46,14 @@ pub struct SweepRow {
     pub label_precision_at_10: Option<f64>,
 }
 
+/// Whether two settings are neighbours on the grid's scale: both reciprocal rank fusion, or
+/// convex with one normalisation.
+pub(super) fn same_family(a: &FusionSetting, b: &FusionSetting) -> bool {
+    a.fusion == b.fusion && (a.fusion == Fusion::Rrf || a.normalization == b.normalization)
+}
+
 /// Each query's scores under `setting` (fused again from the kept lists).
-fn scores(run: &Run, setting: &FusionSetting, queries: &[usize]) -> Vec<Scores> {
+pub(super) fn scores(run: &Run, setting: &FusionSetting, queries: &[usize]) -> Vec<Scores> {
     queries
         .par_iter()
         .map(|&q| {
@@ -105,9 +111,6 @@ fn best(
     };
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let means: Vec<f64> = settings.iter().map(|s| mean(&per_query(s))).collect();
-    let same_family = |a: &FusionSetting, b: &FusionSetting| {
-        a.fusion == b.fusion && (a.fusion == Fusion::Rrf || a.normalization == b.normalization)
-    };
     let smoothed = |i: usize| {
         let neighbours: Vec<f64> = [i.checked_sub(1), Some(i), Some(i + 1)]
             .into_iter()

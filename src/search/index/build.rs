@@ -117,6 +117,7 @@ impl SearchIndex {
             ann_docs,
             encoder: kind,
             tuned: None,
+            calibrated: None,
             language: language.language.to_string(),
             passages: settings.passages,
         };

@@ -103,8 +103,19 @@ impl SearchIndex {
     pub fn store_tuned(&self, setting: Option<FusionSetting>) -> Result<()> {
         let mut meta = self.meta.clone();
         meta.tuned = setting;
+        meta.calibrated = self.calibrated();
         write_meta(&self.dir.join("meta.json"), &meta)?;
         *self.tuned.write().unwrap_or_else(|e| e.into_inner()) = setting;
+        Ok(())
+    }
+
+    /// Stores the fusion chosen on the collection's own pseudo-queries.
+    pub fn store_calibrated(&self, calibrated: Option<Calibrated>) -> Result<()> {
+        let mut meta = self.meta.clone();
+        meta.tuned = self.tuned();
+        meta.calibrated = calibrated.clone();
+        write_meta(&self.dir.join("meta.json"), &meta)?;
+        *self.calibrated.write().unwrap_or_else(|e| e.into_inner()) = calibrated;
         Ok(())
     }
 
