@@ -134,11 +134,18 @@ pub fn eval(ctx: &Context, a: EvalSearchArgs) -> Result<()> {
 pub fn render_eval(e: &SearchEval) -> String {
     let f = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.3}"));
     let mut out = format!(
-        "{} ({} queries; hybrid: {})\n",
+        "{} ({} queries; hybrid: {}, {})\n",
         e.task,
         e.modes.first().map_or(0, |m| m.queries),
-        e.fusion
+        e.fusion,
+        e.fusion_source
     );
+    if let (Some(setting), Some(v)) = (&e.default_fusion, e.default_hybrid) {
+        out.push_str(&format!(
+            "hybrid with the configured default ({setting}) on the same queries: {} {v:.3}\n",
+            e.metric.name()
+        ));
+    }
     if let Some(r) = e.ann_recall_at_10 {
         out.push_str(&format!(
             "approximate vector index: recall@10 {r:.3} against brute force\n"

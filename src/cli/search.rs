@@ -18,6 +18,7 @@ use super::output::{print, print_json};
 use super::progress_bar::Bar;
 use super::vectors::resolve_source;
 use super::{Context, deprecated_flag};
+use wordlens::progress::Progress;
 
 #[derive(Debug, Args, Clone)]
 pub struct IndexArgs {
@@ -245,6 +246,7 @@ fn build(ctx: &Context, a: &IndexArgs, spec: &CorpusSpec) -> Result<()> {
         FolderState::of(spec, source.take_stamps()).write(&a.index)?;
     }
     let built = SearchIndex::open(&a.index, &config.search)?;
+    calibrate_fusion(ctx, &built)?;
     let stemmer = match built.stemmer() {
         "" => "no stemming".to_string(),
         s => format!("{s} stemmer"),
@@ -355,4 +357,44 @@ fn engine_search(_: &SearchIndex, _: &str, _: &SearchRequest, _: bool) -> Result
     Err(Error::Usage(
         "--engine: this wordlens was built without the `milvus` feature".into(),
     ))
+}
+
+/// Chooses the new index's fusion on pseudo-queries from its own documents (unless
+/// `[search] calibrate` is off) and says what it chose.
+fn calibrate_fusion(ctx: &Context, index: &SearchIndex) -> Result<()> {
+    if !ctx.config.search.calibrate {
+        return Ok(());
+    }
+    let default = ctx.config.search.fusion_setting();
+    let spinner = Bar::new(ctx.quiet);
+    spinner.report(&wordlens::progress::Report {
+        stage: "calibrating fusion on the collection's own queries",
+        done: 0,
+        total: 1,
+        metrics: &[],
+    });
+    let calibrated = wordlens::search::evaluate::calibrate::calibrate(index, default)?;
+    spinner.finish("calibrating fusion");
+    let Some(c) = calibrated else {
+        return Ok(());
+    };
+    if !ctx.quiet {
+        let tasks: Vec<String> = c
+            .tasks
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {} {:.3} (default {:.3}, bm25 {:.3}, vector {:.3})",
+                    t.name, t.metric, t.chosen, t.default, t.bm25, t.vector
+                )
+            })
+            .collect();
+        eprintln!(
+            "fusion: calibrated {} (default {}) on {}",
+            c.fusion.describe(),
+            default.describe(),
+            tasks.join("; ")
+        );
+    }
+    index.store_calibrated(Some(c))
 }

@@ -163,6 +163,14 @@ pub struct SearchEval {
     /// Recall@10 of the approximate vector index against brute force (when there is one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ann_recall_at_10: Option<f64>,
+    /// Where the hybrid setting came from: "tuned", "calibrated" or "default".
+    pub fusion_source: String,
+    /// When the index calibrated its fusion: the configured default and its hybrid score on
+    /// the same queries (the task's metric), beside the calibrated one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_fusion: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_hybrid: Option<f64>,
 }
 
 /// Which documents are relevant to a query.
@@ -359,14 +367,36 @@ pub fn run(index: &SearchIndex, task: &Task, overrides: &FusionOverrides) -> Res
             hybrid_lists = results.into_iter().map(|r| r.2).collect();
         }
     }
+    let mut eval = summarize(
+        task,
+        &scores,
+        times,
+        fusion.describe(),
+        index.ann_recall(1000, 10),
+    );
+    eval.fusion_source = match *overrides == FusionOverrides::default() {
+        true => index.fusion_source().into(),
+        false => "flags".into(),
+    };
+    if eval.fusion_source == "calibrated" {
+        let default = index.config.fusion_setting();
+        let sum: f64 = hybrid_lists
+            .iter()
+            .zip(&judgments)
+            .map(|(l, j)| {
+                let ranking: Vec<u32> = l
+                    .ranking(Mode::Hybrid, &default, 100)
+                    .into_iter()
+                    .map(|d| d.0)
+                    .collect();
+                task.metric.of(&j.score(&ranking))
+            })
+            .sum();
+        eval.default_fusion = Some(default.describe());
+        eval.default_hybrid = Some(sum / hybrid_lists.len().max(1) as f64);
+    }
     Ok(Run {
-        eval: summarize(
-            task,
-            &scores,
-            times,
-            fusion.describe(),
-            index.ann_recall(1000, 10),
-        ),
+        eval,
         scores,
         lists: hybrid_lists,
         judgments,

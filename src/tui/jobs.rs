@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 use crate::progress::{Cancel, Progress, Report};
 use crate::search::SearchIndex;
+use crate::search::evaluate::calibrate;
 use crate::text::{CorpusReader, Document, Tokenizer};
 
 use super::artifact_keys::{classifier_key, comparison_key, index_key, trained_vectors_key};
@@ -359,6 +360,12 @@ impl Jobs {
                 &self.progress(JobKind::Index),
                 &self.cancel,
             )?;
+            let built = SearchIndex::open(&dir, &config.search)?;
+            if config.search.calibrate {
+                let default = config.search.fusion_setting();
+                built.store_calibrated(calibrate::calibrate(&built, default)?)?;
+            }
+            return Ok(JobOutput::Index(Arc::new(built)));
         }
         Ok(JobOutput::Index(Arc::new(SearchIndex::open(
             &dir,

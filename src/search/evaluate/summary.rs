@@ -65,6 +65,9 @@ pub fn summarize(
         significance,
         per_query,
         ann_recall_at_10,
+        fusion_source: "default".into(),
+        default_fusion: None,
+        default_hybrid: None,
     }
 }
 

@@ -6,11 +6,13 @@ use super::*;
 /// Known-item search: each document's title is the query, the document itself the target.
 /// BM25 searches the text only (the title would give the answer away).
 pub fn known_item_task(index: &SearchIndex) -> Result<Task> {
+    let calibration = calibrate::calibration_documents(index);
     let queries: Vec<Judged> = index
         .documents()
         .iter()
         .enumerate()
         .filter(|(i, d)| index.is_alive(*i as u32) && d.starts_document())
+        .filter(|(i, _)| !calibration.contains(&(*i as u32)))
         .filter_map(|(i, d)| {
             d.title
                 .as_ref()
@@ -29,7 +31,7 @@ pub fn known_item_task(index: &SearchIndex) -> Result<Task> {
         ));
     }
     Ok(Task {
-        name: "known-item (title as query)".into(),
+        name: format!("known-item (title as query){}", left_out(calibration.len())),
         queries,
         title: false,
         metric: Metric::MrrAt10,
@@ -127,10 +129,12 @@ pub fn document_task(index: &SearchIndex) -> Result<Task> {
             "the index has no labels: build it with --label-col for --doc-queries".into(),
         ));
     }
+    let calibration = calibrate::calibration_documents(index);
     let queries = docs
         .iter()
         .enumerate()
         .filter(|(i, d)| d.label.is_some() && index.is_alive(*i as u32) && d.starts_document())
+        .filter(|(i, _)| !calibration.contains(&(*i as u32)))
         .map(|(i, d)| {
             Ok(Judged {
                 id: d.id.clone(),
@@ -141,7 +145,7 @@ pub fn document_task(index: &SearchIndex) -> Result<Task> {
         })
         .collect::<Result<_>>()?;
     Ok(Task {
-        name: "every document as a query".into(),
+        name: format!("every document as a query{}", left_out(calibration.len())),
         queries,
         title: false,
         metric: Metric::LabelPrecisionAt10,
@@ -151,4 +155,12 @@ pub fn document_task(index: &SearchIndex) -> Result<Task> {
 /// Each document's text as a query for the others of its label (label precision@10).
 pub fn document_queries(index: &SearchIndex) -> Result<SearchEval> {
     Ok(run(index, &document_task(index)?, &FusionOverrides::default())?.eval)
+}
+
+/// The note a task's name carries when the index's calibration sample was left out.
+fn left_out(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!(", the {n} documents fusion was calibrated on left out"),
+    }
 }

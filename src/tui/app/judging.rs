@@ -72,7 +72,7 @@ impl App {
         let task = self.judgments.task(&ix);
         let panel = self.search.panel.get_or_insert_with(JudgePanel::default);
         panel.queries = task.queries.len();
-        panel.fusion = ix.fusion().describe();
+        panel.fusion = format!("{} ({})", ix.fusion().describe(), ix.fusion_source());
         if task.queries.is_empty() {
             panel.ndcg.clear();
             panel.message = "no judged query yet: mark hits with y (relevant) or n (not)".into();

@@ -184,7 +184,12 @@ fn render_preview(frame: &mut Frame, app: &App, area: Rect) {
         .as_ref()
         .map_or_else(Tokenizer::default, |ix| ix.tokenizer().clone());
     let terms: HashSet<String> = tokenizer.tokenize(&s.query).into_iter().collect();
-    let mut text = explanation(hit, &s.terms);
+    let source = app
+        .loaded
+        .index
+        .as_ref()
+        .map_or("default", |ix| ix.fusion_source());
+    let mut text = explanation(hit, &s.terms, source);
     text.extend(highlight(&s.preview, &terms, &tokenizer));
     frame.render_widget(
         Paragraph::new(text)
@@ -196,14 +201,15 @@ fn render_preview(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// Why the hit scored as it did: the fusion's parts (hybrid) and BM25 term by term.
-fn explanation(hit: &Hit, terms: &[TermScore]) -> Text<'static> {
+/// `source`: where the fusion came from (tuned, calibrated on the collection, or default).
+fn explanation(hit: &Hit, terms: &[TermScore], source: &str) -> Text<'static> {
     let dim = Style::default().fg(Color::DarkGray);
     let mut lines = Vec::new();
     if let Some(c) = &hit.fusion {
         let n = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{x:.2}"));
         lines.push(Line::styled(
             format!(
-                "{}: bm25 {} + vector {} = {:.3}  (normalised bm25 {}, vector {})",
+                "{} ({source}): bm25 {} + vector {} = {:.3}  (normalised bm25 {}, vector {})",
                 c.setting.describe(),
                 format_args!("{:.3}", c.bm25_part),
                 format_args!("{:.3}", c.vector_part),
