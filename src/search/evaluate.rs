@@ -10,7 +10,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::fusion::FusionOverrides;
+use super::fusion::{FusionOverrides, FusionSetting};
 use super::index::{Lists, Mode, QueryInputs, SearchIndex};
 use super::request::SearchRequest;
 use crate::error::{Error, Result};
@@ -380,20 +380,8 @@ pub fn run(index: &SearchIndex, task: &Task, overrides: &FusionOverrides) -> Res
     };
     if eval.fusion_source == "calibrated" {
         let default = index.config.fusion_setting();
-        let sum: f64 = hybrid_lists
-            .iter()
-            .zip(&judgments)
-            .map(|(l, j)| {
-                let ranking: Vec<u32> = l
-                    .ranking(Mode::Hybrid, &default, 100)
-                    .into_iter()
-                    .map(|d| d.0)
-                    .collect();
-                task.metric.of(&j.score(&ranking))
-            })
-            .sum();
         eval.default_fusion = Some(default.describe());
-        eval.default_hybrid = Some(sum / hybrid_lists.len().max(1) as f64);
+        eval.default_hybrid = Some(mean_metric(task, &hybrid_lists, &judgments, &default));
     }
     Ok(Run {
         eval,
@@ -401,6 +389,28 @@ pub fn run(index: &SearchIndex, task: &Task, overrides: &FusionOverrides) -> Res
         lists: hybrid_lists,
         judgments,
     })
+}
+
+/// The mean of `task`'s metric over its queries with the hybrid lists fused by `setting`.
+fn mean_metric(
+    task: &Task,
+    lists: &[Lists],
+    judgments: &[Judgments],
+    setting: &FusionSetting,
+) -> f64 {
+    let sum: f64 = lists
+        .iter()
+        .zip(judgments)
+        .map(|(l, j)| {
+            let ranking: Vec<u32> = l
+                .ranking(Mode::Hybrid, setting, 100)
+                .into_iter()
+                .map(|d| d.0)
+                .collect();
+            task.metric.of(&j.score(&ranking))
+        })
+        .sum();
+    sum / lists.len().max(1) as f64
 }
 
 #[cfg(test)]

@@ -419,23 +419,6 @@ impl SearchIndex {
         overrides.apply(base)
     }
 
-    /// Where `fusion` comes from: "tuned", "calibrated" or "default".
-    pub fn fusion_source(&self) -> &'static str {
-        match (self.tuned(), self.calibrated()) {
-            (Some(_), _) => "tuned",
-            (None, Some(_)) if self.config.calibrate => "calibrated",
-            _ => "default",
-        }
-    }
-
-    /// The fusion this index calibrated on its own documents, if it did.
-    pub fn calibrated(&self) -> Option<Calibrated> {
-        self.calibrated
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
     /// The setting `eval-search --tune` stored for this index, if any.
     pub fn tuned(&self) -> Option<FusionSetting> {
         *self.tuned.read().unwrap_or_else(|e| e.into_inner())

@@ -109,6 +109,23 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Where `fusion` comes from: "tuned", "calibrated" or "default".
+    pub fn fusion_source(&self) -> &'static str {
+        match (self.tuned(), self.calibrated()) {
+            (Some(_), _) => "tuned",
+            (None, Some(_)) if self.config.calibrate => "calibrated",
+            _ => "default",
+        }
+    }
+
+    /// The fusion this index calibrated on its own documents, if it did.
+    pub fn calibrated(&self) -> Option<Calibrated> {
+        self.calibrated
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Stores the fusion chosen on the collection's own pseudo-queries.
     pub fn store_calibrated(&self, calibrated: Option<Calibrated>) -> Result<()> {
         let mut meta = self.meta.clone();
