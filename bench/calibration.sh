@@ -42,24 +42,7 @@ PY
 [ -s "$work/glove50.txt" ] || $WL train -q --corpus datasets/enwiki-sample.txt datasets/tweets-sentiment.csv \
   --model glove --dim 50 --min-count 3 --format glove --out "$work/glove50.txt"
 [ -s "$work/words.txt" ] || $WL convert -q --in datasets/wordllama-l2-supercat --out "$work/words.txt" --format glove
-[ -s "$work/off.txt" ] || "$PY" - "$work" <<'PY'
-import sys
-import numpy as np
-work = sys.argv[1]
-words, rows = [], []
-for line in open(f'{work}/words.txt', encoding='utf-8'):
-    f = line.rstrip('\n').split(' ')
-    words.append(f[0]); rows.append(np.array(f[1:], dtype=np.float32))
-X = np.stack(rows)
-_, _, vt = np.linalg.svd(X - X.mean(0), full_matrices=False)
-Y = X @ vt[:50].T
-d = np.random.default_rng(0).standard_normal(50)
-d /= np.linalg.norm(d)
-for name, M in [('words50', Y), ('off', Y + 0.5 * np.linalg.norm(Y, axis=1).mean() * d)]:
-    with open(f'{work}/{name}.txt', 'w', encoding='utf-8') as f:
-        for w, v in zip(words, M):
-            f.write(w + ' ' + ' '.join(f'{x:.5f}' for x in v) + '\n')
-PY
+[ -s "$work/off.txt" ] || "$PY" bench/sweep_vectors.py "$work"
 
 echo "| collection | vectors | task | bm25 | vector | hybrid, default | hybrid, calibrated | calibrated − max | setting chosen |"
 echo "|---|---|---|---|---|---|---|---|---|"

@@ -15,24 +15,7 @@ cols=(--data datasets/bbc-news.csv --id-col id --title-col title --text-col text
 $WL train -q --corpus datasets/enwiki-sample.txt datasets/tweets-sentiment.csv --model glove --dim 50 \
   --min-count 3 --format glove --out "$work/glove50.txt"
 $WL convert -q --in datasets/wordllama-l2-supercat --out "$work/words.txt" --format glove
-"$PY" - "$work" <<'PY'
-import sys
-import numpy as np
-work = sys.argv[1]
-words, rows = [], []
-for line in open(f'{work}/words.txt', encoding='utf-8'):
-    f = line.rstrip('\n').split(' ')
-    words.append(f[0]); rows.append(np.array(f[1:], dtype=np.float32))
-X = np.stack(rows)
-_, _, vt = np.linalg.svd(X - X.mean(0), full_matrices=False)
-Y = X @ vt[:50].T
-d = np.random.default_rng(0).standard_normal(50)
-d /= np.linalg.norm(d)
-for name, M in [('words50', Y), ('off', Y + 0.5 * np.linalg.norm(Y, axis=1).mean() * d)]:
-    with open(f'{work}/{name}.txt', 'w', encoding='utf-8') as f:
-        for w, v in zip(words, M):
-            f.write(w + ' ' + ' '.join(f'{x:.5f}' for x in v) + '\n')
-PY
+"$PY" bench/sweep_vectors.py "$work"
 $WL index -q "${cols[@]}" --vectors trained --index "$work/w2v" >/dev/null
 for src in glove50:glove words:words words50:words50 off:off; do
   $WL index -q "${cols[@]}" --vectors "$work/${src%%:*}.txt" --index "$work/${src##*:}" >/dev/null
