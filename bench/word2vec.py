@@ -89,14 +89,21 @@ def med(tool, key):
 
 print(f'\ncorpus: {n_tokens:,} tokens, {len(lines):,} documents; {a.model}, dim 100, window 5, negative 5, '
       f'min_count 5, sample 1e-3, {EPOCHS} epochs, {a.threads} threads; medians of {a.runs} runs\n')
-print(f'| tool | seconds | words/s | WS353 | SimLex | analogies | peak RSS |')
+def spread(tool, key, scale=1.0, digits=3):
+    # The median with the lowest and highest run: one run's quality moves by more than the
+    # margins compared, so the range is part of the figure.
+    v = sorted(scale * x[key] for x in results[tool])
+    return f'{statistics.median(v):.{digits}f} ({v[0]:.{digits}f}–{v[-1]:.{digits}f})'
+
+print(f'| tool | seconds | words/s | WS353 | SimLex | analogies (%) | peak RSS |')
 print(f'|---|---|---|---|---|---|---|')
 for tool in results:
     if not results[tool]:
         continue
     secs = med(tool, 'seconds')
-    print(f'| {tool} | {secs:.2f} | {n_tokens * EPOCHS / secs / 1e6:.2f} M | {med(tool, "wordsim353"):.3f} | '
-          f'{med(tool, "simlex999"):.3f} | {100 * med(tool, "analogy"):.1f} % | {med(tool, "rss"):.0f} MB |')
+    print(f'| {tool} | {spread(tool, "seconds", digits=2)} | {n_tokens * EPOCHS / secs / 1e6:.2f} M | '
+          f'{spread(tool, "wordsim353")} | {spread(tool, "simlex999")} | {spread(tool, "analogy", 100, 1)} | '
+          f'{med(tool, "rss"):.0f} MB |')
 for name, _ in variants:
     if not results['gensim']:
         break
