@@ -179,7 +179,11 @@ fn the_engine_answers_an_exported_bbc_index_as_wordlens_does() {
             .unwrap()
     };
     let (ours, engine_modes) = (&report["modes"], &report["engine"]["modes"]);
-    assert_eq!(report["engine"]["modes"][0]["queries"].as_u64(), Some(64));
+    // The same queries on both sides: 64 spread over the titles the index's fusion was not
+    // calibrated on (318 less the quarter sampled; every 4th of 239).
+    let queries = report["modes"][0]["queries"].as_u64();
+    assert_eq!(report["engine"]["modes"][0]["queries"].as_u64(), queries);
+    assert!(queries.unwrap() >= 55, "{report}");
     assert!(
         (mrr(engine_modes, "vector") - mrr(ours, "vector")).abs() < 0.01,
         "{report}"

@@ -14,7 +14,8 @@ use crate::rng::Rng;
 use crate::search::fusion::{Calibrated, CalibrationTask, FusionOverrides, FusionSetting};
 use crate::search::index::SearchIndex;
 
-/// Documents sampled for the pseudo-queries: enough that one query moves a mean by 0.005.
+/// Documents sampled for the pseudo-queries: enough that one query moves a mean by 0.005,
+/// and at most a quarter of the collection, so that most queries are left to check it on.
 pub const SAMPLE: usize = 200;
 /// Fewest documents worth calibrating on: below this the sample is most of the collection and
 /// would leave too few queries to check the choice on.
@@ -79,7 +80,8 @@ pub fn calibration_documents(index: &SearchIndex) -> HashSet<u32> {
         .collect()
 }
 
-/// A seeded sample of at most `SAMPLE` live documents (their first entries).
+/// A seeded sample of at most `SAMPLE` live documents (their first entries), and at most a
+/// quarter of them.
 fn sample(index: &SearchIndex) -> Vec<u32> {
     let mut starts: Vec<u32> = index
         .documents()
@@ -95,7 +97,7 @@ fn sample(index: &SearchIndex) -> Vec<u32> {
     for i in (1..starts.len()).rev() {
         starts.swap(i, rng.below(i as u32 + 1) as usize);
     }
-    starts.truncate(SAMPLE);
+    starts.truncate(SAMPLE.min(starts.len() / 4));
     starts.sort_unstable();
     starts
 }
