@@ -8,6 +8,10 @@
 //! where the vocabulary allows it); pooling ids already computed; the whole `embed_batch`;
 //! reading the CSV alone; and `embed_file` (read, embed, write the `.npy`, sync, rename) as
 //! `wordlens embed` runs it.
+//!
+//! With `PROFILE_EMBED=bbc-news.csv` (a file of `datasets/`) it only runs `embed_batch` over
+//! that file 20 times and prints the seconds: a steady loop for `perf record` and for A/B runs
+//! of two builds.
 
 use std::path::Path;
 use std::time::Instant;
@@ -59,6 +63,16 @@ fn main() {
         }
     };
     println!("open: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    if let Ok(name) = std::env::var("PROFILE_EMBED") {
+        let texts = texts(&name);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let t = Instant::now();
+        for _ in 0..20 {
+            let _ = model.embed_batch(&refs);
+        }
+        println!("embed_batch x20: {:.3} s", t.elapsed().as_secs_f64());
+        return;
+    }
     let t = Instant::now();
     let full = tokenizers::Tokenizer::from_file(Path::new(&dir).join("tokenizer.json"));
     println!(

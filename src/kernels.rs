@@ -4,6 +4,7 @@
 
 pub mod halves;
 pub mod minibatch;
+pub mod pooling;
 
 const LANES: usize = 8;
 

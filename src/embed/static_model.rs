@@ -12,8 +12,12 @@
 //! then unit length when the model's config (or `modules.json`'s Normalize) says so.
 
 mod bpe;
+mod normalizer;
 /// Reading `tokenizer.json` and the tensors when a model opens.
 mod opening;
+mod piece_split;
+mod unigram;
+mod wordpiece;
 use opening::{
     ReadTokenizer, Tensors, UnknownToken, cap_tokens, crate_tokenizer, open_tensors, read_tokenizer,
 };
@@ -21,6 +25,7 @@ pub(crate) mod layout;
 mod rows;
 mod tables;
 pub(crate) mod tensor;
+mod token_map;
 mod tokenizer_file;
 mod word_cache;
 
@@ -35,10 +40,12 @@ use tokenizers::Tokenizer;
 use crate::embed::Embeddings;
 use crate::error::{Error, Result};
 use crate::kernels::normalize;
+use crate::kernels::pooling::BLOCK;
 use bpe::Bpe;
+use piece_split::PieceSplit;
 use rows::TokenRows;
 use tensor::TensorFile;
-use tokenizer_file::{AddedToken, TokenizerFile, WordSplit};
+use tokenizer_file::{TokenizerFile, WordSplit};
 
 /// Which package's pooling the model follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +90,8 @@ pub struct StaticModel {
     tokens: Vec<String>,
     model_type: String,
     continuing_prefix: Option<String>,
-    /// The fast path for Llama-style tokenizers, when it gives the same ids.
-    split: Option<WordSplit>,
+    /// Our own ids-only tokenizer, when it gives the crate's ids.
+    own: Option<OwnIds>,
     /// `token_table`, built on first use.
     token_table: OnceLock<Arc<Embeddings>>,
     /// `word_table` and `fingerprint`, computed on first use.
@@ -116,7 +123,7 @@ impl StaticModel {
         let ReadTokenizer {
             pipeline,
             tokens,
-            split,
+            own,
             model_type,
             continuing_prefix,
             unknown,
@@ -144,7 +151,7 @@ impl StaticModel {
             token_table: OnceLock::new(),
             word_table: OnceLock::new(),
             fingerprint: OnceLock::new(),
-            split,
+            own,
             layout: layout.clone(),
         };
         match family {
@@ -226,8 +233,8 @@ impl StaticModel {
                 (lens[n / 2 - 1] + lens[n / 2]) / 2
             };
             self.char_cap = Some(max.saturating_mul(median));
-            if let Some(split) = &mut self.split {
-                split.max_tokens = Some(max);
+            if let Some(own) = &mut self.own {
+                own.set_max_tokens(max);
             }
             self.token_cap = Some(max);
         }
@@ -257,25 +264,33 @@ impl StaticModel {
 
     /// The token ids pooled for `text` (after the package's caps and dropped tokens).
     pub fn token_ids(&self, text: &str) -> Vec<u32> {
+        let mut ids = self.tokenizer_ids(text);
+        if let Some(drop) = self.drop_id {
+            ids.retain(|&i| i != drop);
+        }
+        ids
+    }
+
+    /// The tokenizer's ids of `text` after the package's caps, the unknown token kept: what
+    /// the `tokenizers` crate gives for the capped text.
+    pub fn tokenizer_ids(&self, text: &str) -> Vec<u32> {
         let text = match self.char_cap {
+            // A text of no more bytes than the cap has no more characters either.
+            Some(cap) if text.len() <= cap => text,
             Some(cap) => match text.char_indices().nth(cap) {
                 Some((cut, _)) => &text[..cut],
                 None => text,
             },
             None => text,
         };
-        let split = self.split.as_ref().and_then(|s| s.ids(text));
-        let mut ids = match split {
+        let own = self.own.as_ref().and_then(|o| o.ids(text));
+        match own {
             Some(ids) => ids,
             None => match self.pipeline().map(|t| t.encode_fast(text, false)) {
                 Ok(Ok(enc)) => enc.get_ids().to_vec(),
-                _ => return Vec::new(),
+                _ => Vec::new(),
             },
-        };
-        if let Some(drop) = self.drop_id {
-            ids.retain(|&i| i != drop);
         }
-        ids
     }
 
     /// The token strings pooled for `text` (for TF-IDF and SIF weighting over tokens).
@@ -286,21 +301,28 @@ impl StaticModel {
             .collect()
     }
 
-    /// The vector of token `id` as pooling uses it (mapping and weight applied), added to
-    /// `acc` scaled by `scale`. False when the id has no row.
-    fn add_token(&self, id: u32, scale: f32, acc: &mut [f32]) -> bool {
+    /// The matrix row of token `id` and its weight (mapping and weights applied); None when
+    /// the id has no row.
+    fn row_of(&self, id: u32) -> Option<(usize, f32)> {
         let row = match &self.mapping {
             Some(m) => m.get(id as usize).copied(),
             None => Some(id),
         };
-        let Some(row) = row.filter(|&r| (r as usize) < self.rows) else {
-            return false;
-        };
+        let row = row.filter(|&r| (r as usize) < self.rows)?;
         let w = self
             .weights
             .as_ref()
             .map_or(1.0, |w| w.get(id as usize).copied().unwrap_or(1.0));
-        self.matrix.add_row(row as usize, self.dim, w * scale, acc);
+        Some((row as usize, w))
+    }
+
+    /// The vector of token `id` as pooling uses it (mapping and weight applied), added to
+    /// `acc` scaled by `scale`. False when the id has no row.
+    fn add_token(&self, id: u32, scale: f32, acc: &mut [f32]) -> bool {
+        let Some((row, w)) = self.row_of(id) else {
+            return false;
+        };
+        self.matrix.add_row(row, self.dim, w * scale, acc);
         true
     }
 
@@ -325,12 +347,25 @@ impl StaticModel {
     pub fn pool(&self, ids: &[u32]) -> Vec<f32> {
         let mut v = vec![0.0f32; self.dim];
         let mut n = 0usize;
+        // Rows are added a block at a time, in token order (the same sums as one by one).
+        let mut block = [(0usize, 0.0f32); BLOCK];
+        let mut held = 0;
         for (i, &id) in ids.iter().enumerate() {
             if let Some(&ahead) = ids.get(i + PREFETCH_AHEAD) {
                 self.prefetch(ahead);
             }
-            n += self.add_token(id, 1.0, &mut v) as usize;
+            let Some(row) = self.row_of(id) else {
+                continue;
+            };
+            block[held] = row;
+            held += 1;
+            n += 1;
+            if held == BLOCK {
+                self.matrix.add_rows(&block, self.dim, &mut v);
+                held = 0;
+            }
         }
+        self.matrix.add_rows(&block[..held], self.dim, &mut v);
         if n > 0 {
             let inv = 1.0 / n as f32;
             v.iter_mut().for_each(|x| *x *= inv);
@@ -363,13 +398,62 @@ impl StaticModel {
     /// One line for status bars and reports.
     pub fn describe(&self) -> String {
         format!(
-            "{} ({}: {} tokens × {}{})",
+            "{} ({}: {} tokens × {}{}; {})",
             self.layout.root.display(),
             self.family.name(),
             self.tokens.len(),
             self.dim,
-            if self.normalize { ", unit length" } else { "" }
+            if self.normalize { ", unit length" } else { "" },
+            self.tokenizer_route()
         )
+    }
+
+    /// Which code tokenizes: our own ids-only reader of the model's family, or the
+    /// `tokenizers` crate for a configuration our readers do not reproduce.
+    pub fn tokenizer_route(&self) -> String {
+        match &self.own {
+            Some(own) => format!("{} tokenized by wordlens's own reader", own.family()),
+            None => format!(
+                "tokenized by the tokenizers crate: wordlens's readers cover Llama-style BPE, WordPiece with BERT's pre-tokenizer and Unigram with Metaspace, not this {} configuration",
+                if self.model_type.is_empty() {
+                    "tokenizer"
+                } else {
+                    &self.model_type
+                }
+            ),
+        }
+    }
+}
+
+/// Our own ids-only tokenization of a `tokenizer.json` (see `bpe`, `wordpiece`, `unigram`).
+enum OwnIds {
+    /// Llama-style BPE, a `▁word` at a time.
+    Llama(Box<WordSplit>),
+    /// WordPiece or Unigram.
+    Pieces(Box<PieceSplit>),
+}
+
+impl OwnIds {
+    /// The ids of `text`, or None for a text only the crate's pipeline reproduces.
+    fn ids(&self, text: &str) -> Option<Vec<u32>> {
+        match self {
+            Self::Llama(s) => s.ids(text),
+            Self::Pieces(p) => p.ids(text),
+        }
+    }
+
+    fn set_max_tokens(&mut self, max: usize) {
+        match self {
+            Self::Llama(s) => s.max_tokens = Some(max),
+            Self::Pieces(p) => p.max_tokens = Some(max),
+        }
+    }
+
+    fn family(&self) -> &'static str {
+        match self {
+            Self::Llama(_) => "BPE",
+            Self::Pieces(p) => p.family(),
+        }
     }
 }
 

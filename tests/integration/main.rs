@@ -51,6 +51,7 @@ mod models;
 mod search;
 mod static_models;
 mod subwords;
+mod tokenizer_parity;
 mod training;
 mod tui;
 mod tui_judgments;

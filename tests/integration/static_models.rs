@@ -312,7 +312,7 @@ struct Reference {
     model2vec: Vec<Vec<f32>>,
 }
 
-fn cosine(a: &[f32], b: &[f32]) -> f64 {
+pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f64 {
     let dot: f64 = a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum();
     let na: f64 = a.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
     let nb: f64 = b.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
@@ -554,7 +554,10 @@ fn tui_jobs_use_the_static_model_in_every_tab() {
     Jobs::new(setup, tx, quit.clone()).start();
     let (mut words, mut index, mut classifier, mut comparison) = (None, None, None, None);
     let until = Instant::now() + Duration::from_secs(300);
-    while (comparison.is_none() || classifier.is_none()) && Instant::now() < until {
+    // Every job awaited: under a loaded machine the word table can come after the others.
+    while (comparison.is_none() || classifier.is_none() || words.is_none() || index.is_none())
+        && Instant::now() < until
+    {
         match rx.recv_timeout(Duration::from_secs(1)) {
             Ok(JobEvent::Done(
                 _,

@@ -34,6 +34,9 @@ pub(super) struct TokenizerModel<'a> {
     pub continuing_subword_prefix: Option<String>,
     #[serde(default)]
     pub end_of_word_suffix: Option<String>,
+    /// WordPiece: longer words are the unknown token.
+    #[serde(default)]
+    pub max_input_chars_per_word: Option<usize>,
     #[serde(default)]
     pub dropout: Option<f64>,
     #[serde(default)]

@@ -5,25 +5,27 @@ use super::*;
 
 /// What opening reads from `tokenizer.json`.
 pub(super) struct ReadTokenizer {
-    /// The crate's pipeline, when the fast path does not apply.
+    /// The crate's pipeline, when our own reader does not apply.
     pub(super) pipeline: Option<Tokenizer>,
     /// Token strings by id.
     pub(super) tokens: Vec<String>,
-    pub(super) split: Option<WordSplit>,
+    pub(super) own: Option<OwnIds>,
     pub(super) model_type: String,
     pub(super) continuing_prefix: Option<String>,
     pub(super) unknown: UnknownToken,
 }
 
 /// The model's unknown token, as model2vec finds it to drop it.
+#[derive(Clone)]
 pub(super) enum UnknownToken {
     Named(String),
     Id(u32),
     None,
 }
 
-/// Reads `tokenizer.json`: through our own BPE reader when the `▁word` fast path applies (no
-/// crate pipeline built), else through the `tokenizers` crate.
+/// Reads `tokenizer.json`: through our own readers when they reproduce it (Llama-style BPE,
+/// WordPiece with BERT's normalizer and pre-tokenizer, Unigram with Metaspace; no crate
+/// pipeline built), else through the `tokenizers` crate.
 pub(super) fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer> {
     let described: TokenizerFile = serde_json::from_slice(bytes)
         .map_err(|e| Error::in_file(path, format!("invalid tokenizer.json: {e}")))?;
@@ -34,22 +36,33 @@ pub(super) fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer>
     };
     let model_type = described.model.kind.clone().unwrap_or_default();
     let continuing_prefix = described.model.continuing_subword_prefix.clone();
+    let read = |own: OwnIds, tokens: Vec<String>| ReadTokenizer {
+        pipeline: None,
+        tokens,
+        own: Some(own),
+        model_type: model_type.clone(),
+        continuing_prefix: continuing_prefix.clone(),
+        unknown: unknown.clone(),
+    };
     let own = match described.llama_style() {
         true => Bpe::from_model(path, &described.model)?,
         false => None,
     };
     if let Some(bpe) = own {
-        let tokens = bpe_token_list(path, &bpe, &described.added_tokens)?;
+        let tokens = own_token_list(path, bpe.vocab(), bpe.len(), |t| bpe.id(t), &described)?;
         if let Some(split) = WordSplit::detect(&described, bpe, &tokens) {
-            return Ok(ReadTokenizer {
-                pipeline: None,
-                tokens,
-                split: Some(split),
-                model_type,
-                continuing_prefix,
-                unknown,
-            });
+            return Ok(read(OwnIds::Llama(Box::new(split)), tokens));
         }
+    }
+    if let Some(pieces) = PieceSplit::detect(path, &described)? {
+        let tokens = own_token_list(
+            path,
+            pieces.vocab(),
+            pieces.len(),
+            |t| pieces.id(t),
+            &described,
+        )?;
+        return Ok(read(OwnIds::Pieces(Box::new(pieces)), tokens));
     }
     let mut tokenizer = crate_tokenizer(bytes).map_err(|e| Error::in_file(path, e))?;
     tokenizer.with_padding(None);
@@ -57,7 +70,7 @@ pub(super) fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer>
     Ok(ReadTokenizer {
         pipeline: Some(tokenizer),
         tokens,
-        split: None,
+        own: None,
         model_type,
         continuing_prefix,
         unknown,
@@ -85,19 +98,24 @@ pub(super) fn cap_tokens(
         .map_err(|e| format!("cannot cap tokens: {e}"))
 }
 
-/// Token strings by id, as `Tokenizer::get_vocab(true)` gives them: the BPE's vocabulary and
-/// the added tokens (an added token's id wins over the vocabulary's for the same text).
-pub(super) fn bpe_token_list(path: &Path, bpe: &Bpe, added: &[AddedToken]) -> Result<Vec<String>> {
-    let extra = added
-        .iter()
-        .filter(|a| bpe.id(&a.content).is_none())
-        .count();
-    let size = bpe.len() + extra;
+/// Token strings by id, as `Tokenizer::get_vocab(true)` gives them: the model's vocabulary
+/// (`len` distinct tokens, `id_of` looking one up) and the added tokens (an added token's id
+/// wins over the vocabulary's for the same text).
+pub(super) fn own_token_list<'a>(
+    path: &Path,
+    vocab: impl Iterator<Item = (&'a str, u32)>,
+    len: usize,
+    id_of: impl Fn(&str) -> Option<u32>,
+    file: &TokenizerFile,
+) -> Result<Vec<String>> {
+    let added = &file.added_tokens;
+    let extra = added.iter().filter(|a| id_of(&a.content).is_none()).count();
+    let size = len + extra;
     let mut tokens = vec![String::new(); size];
-    let entries = bpe.vocab().map(|(t, id)| (t, id, None));
+    let entries = vocab.map(|(t, id)| (t, id, None));
     let added = added
         .iter()
-        .map(|a| (a.content.as_str(), a.id, bpe.id(&a.content)));
+        .map(|a| (a.content.as_str(), a.id, id_of(&a.content)));
     for (t, id, replaces) in entries.chain(added) {
         if let Some(slot) = replaces
             .filter(|&old| old != id)

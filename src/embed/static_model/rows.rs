@@ -7,6 +7,7 @@
 use crate::floats::{Floats, Halves};
 use crate::kernels::axpy;
 use crate::kernels::halves::{axpy_f16, prefetch};
+use crate::kernels::pooling::{self, BLOCK};
 
 pub(crate) enum TokenRows {
     F32(Floats),
@@ -20,6 +21,29 @@ impl TokenRows {
         match self {
             TokenRows::F32(m) => axpy(scale, &m.as_slice()[start..start + dim], acc),
             TokenRows::F16(m) => axpy_f16(scale, halves(&m.as_slice()[start..start + dim]), acc),
+        }
+    }
+
+    /// Adds `scale` × row for each (row, scale) of `rows` (at most `BLOCK`) to `acc`, in
+    /// one pass over `acc`.
+    pub fn add_rows(&self, rows: &[(usize, f32)], dim: usize, acc: &mut [f32]) {
+        match self {
+            TokenRows::F32(m) => {
+                let all = m.as_slice();
+                let mut block: [(&[f32], f32); BLOCK] = [(&[], 0.0); BLOCK];
+                for (slot, &(row, scale)) in block.iter_mut().zip(rows) {
+                    *slot = (&all[row * dim..(row + 1) * dim], scale);
+                }
+                pooling::add_rows(&block[..rows.len().min(BLOCK)], acc);
+            }
+            TokenRows::F16(m) => {
+                let all = m.as_slice();
+                let mut block: [(&[half::f16], f32); BLOCK] = [(&[], 0.0); BLOCK];
+                for (slot, &(row, scale)) in block.iter_mut().zip(rows) {
+                    *slot = (halves(&all[row * dim..(row + 1) * dim]), scale);
+                }
+                pooling::add_rows_f16(&block[..rows.len().min(BLOCK)], acc);
+            }
         }
     }
 

@@ -13,9 +13,9 @@ pub(super) struct TokenizerFile<'a> {
     #[serde(borrow)]
     pub model: TokenizerModel<'a>,
     #[serde(default)]
-    normalizer: serde_json::Value,
+    pub normalizer: serde_json::Value,
     #[serde(default)]
-    pre_tokenizer: serde_json::Value,
+    pub pre_tokenizer: serde_json::Value,
     #[serde(default)]
     pub added_tokens: Vec<AddedToken>,
 }
@@ -24,6 +24,14 @@ pub(super) struct TokenizerFile<'a> {
 pub(super) struct AddedToken {
     pub id: u32,
     pub content: String,
+    /// Matched after the normalizer rather than in the raw text.
+    #[serde(default = "matched_after_normalizer")]
+    pub normalized: bool,
+}
+
+/// The crate's default for an added token that does not say.
+fn matched_after_normalizer() -> bool {
+    true
 }
 
 impl TokenizerFile<'_> {
