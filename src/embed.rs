@@ -6,6 +6,7 @@ pub mod eval;
 pub mod glove;
 mod hogwild;
 pub mod io;
+mod model_folder;
 mod modules_json;
 pub mod projection;
 pub mod static_model;

@@ -30,6 +30,7 @@ mod tokenizer_file;
 mod word_cache;
 
 pub use layout::{EXPECTED, Layout};
+pub use opening::{IdPair, own_and_crate_ids};
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::atomic_write;
 use crate::progress::{Cancel, Progress};
 use download::Client;
+pub use download::read_head;
 
 /// One file: head, resume, download, verify.
 mod download;
@@ -67,8 +68,9 @@ pub struct Pulled {
 
 /// The repository listing of the hub's revision API.
 #[derive(Debug, Deserialize)]
-struct RepoInfo {
-    sha: String,
+pub struct RepoInfo {
+    /// The commit the revision names.
+    pub sha: String,
     #[serde(default)]
     siblings: Vec<Sibling>,
 }
@@ -80,6 +82,10 @@ struct Sibling {
 
 /// Largest listing accepted from the revision API.
 const MAX_LISTING: u64 = 16 << 20;
+/// Most files a listing may name: real model repositories list a few hundred at most.
+const MAX_SIBLINGS: usize = 20_000;
+/// Most files one pull downloads (a model folder needs about ten).
+const MAX_WANTED: usize = 256;
 /// Largest single file accepted (a model bigger than this is not a static model).
 const MAX_FILE: u64 = 64 << 30;
 
@@ -218,8 +224,7 @@ pub fn pull(
     })
 }
 
-/// The hub's listing of `name` at its revision, checked: a commit hash, safe file names, and
-/// a tokenizer and weights among the files wordlens wants (each with its path in the folder).
+/// The hub's listing of `name` at its revision, checked (see `check_listing`).
 fn listing(client: &Client<'_>, name: &ModelName) -> Result<(RepoInfo, Vec<(String, PathBuf)>)> {
     let opts = client.opts;
     let (repo, rev) = (name.repo(), name.revision());
@@ -230,37 +235,68 @@ fn listing(client: &Client<'_>, name: &ModelName) -> Result<(RepoInfo, Vec<(Stri
         .take(MAX_LISTING + 1)
         .read_to_end(&mut body)
         .map_err(|e| Error::remote(&info_url, format!("reading the listing failed: {e}")))?;
+    check_listing(&body, &info_url, name)
+}
+
+/// The revision API's answer `body` for `name`, checked before anything is written: at most
+/// `MAX_LISTING` bytes and `MAX_SIBLINGS` files, a commit hash, safe file names, at most
+/// `MAX_WANTED` files wanted, among them a tokenizer and weights (each with its path in the
+/// folder). Public for the fuzz target, which feeds it the hub's answers without a network.
+#[doc(hidden)]
+pub fn check_listing(
+    body: &[u8],
+    info_url: &str,
+    name: &ModelName,
+) -> Result<(RepoInfo, Vec<(String, PathBuf)>)> {
     if body.len() as u64 > MAX_LISTING {
         return Err(Error::remote(
-            &info_url,
+            info_url,
             format!("the listing is larger than {MAX_LISTING} bytes; refused"),
         ));
     }
-    let info: RepoInfo = serde_json::from_slice(&body).map_err(|e| {
+    let info: RepoInfo = serde_json::from_slice(body).map_err(|e| {
         Error::remote(
-            &info_url,
+            info_url,
             format!("expected the hub's JSON listing (sha, siblings): {e}"),
         )
     })?;
     if !commit_ok(&info.sha) {
         return Err(Error::remote(
-            &info_url,
+            info_url,
             format!("{:?} is not a commit hash; refused", info.sha),
+        ));
+    }
+    if info.siblings.len() > MAX_SIBLINGS {
+        return Err(Error::remote(
+            info_url,
+            format!(
+                "the listing names {} files, more than the {MAX_SIBLINGS} a model repository may list; refused (nothing was written)",
+                info.siblings.len()
+            ),
         ));
     }
     // Every name is checked before anything is written.
     let mut files = Vec::new();
     for s in &info.siblings {
-        let rel = safe_relative(&s.rfilename, &info_url)?;
+        let rel = safe_relative(&s.rfilename, info_url)?;
         if wanted(&s.rfilename) {
             files.push((s.rfilename.clone(), rel));
         }
+    }
+    if files.len() > MAX_WANTED {
+        return Err(Error::remote(
+            info_url,
+            format!(
+                "the listing names {} files a model folder would need, more than the {MAX_WANTED} wordlens downloads; refused (nothing was written)",
+                files.len()
+            ),
+        ));
     }
     if !files.iter().any(|(f, _)| f.ends_with("tokenizer.json"))
         || !files.iter().any(|(f, _)| f.ends_with(".safetensors"))
     {
         return Err(Error::remote(
-            &info_url,
+            info_url,
             format!(
                 "{name} has no tokenizer.json and .safetensors file: not a model folder wordlens reads"
             ),

@@ -36,6 +36,44 @@ struct Faults {
     stall: bool,
     /// Announce 100 bytes fewer for `model.safetensors` in HEAD than the GET sends.
     lie_about_length: bool,
+    /// Answer a GET of `model.safetensors` with a redirect to this other host (which sends the
+    /// client back, and so on).
+    redirect_away: Option<String>,
+    /// List a 1 KB `config.json` whose HEAD and GET announce 2 GB.
+    huge_length: bool,
+    /// List this many more files (`fNNNNNN.json`).
+    extra_siblings: usize,
+}
+
+/// A second host (`localhost`, where the hub is `127.0.0.1`) that redirects every request back
+/// to `back` (set once the hub is up) + the same path; records the requests it saw, headers included.
+fn serve_redirector(back: Arc<Mutex<String>>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(50) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                request.push_str(&h);
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+            log.lock().unwrap().push(request);
+            let back = back.lock().unwrap().clone();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 302 Found\r\nLocation: {back}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, seen)
 }
 
 /// A hub on 127.0.0.1 serving `files` as `org/name` at `COMMIT`; stops when dropped (and by
@@ -68,10 +106,15 @@ fn git_sha1(b: &[u8]) -> String {
 
 fn serve(faults: Faults) -> Hub {
     let dir = bundled("wordllama-l2-supercat");
-    let files: Vec<(String, Vec<u8>)> = ["model.safetensors", "tokenizer.json", "LICENSE"]
+    let mut files: Vec<(String, Vec<u8>)> = ["model.safetensors", "tokenizer.json", "LICENSE"]
         .iter()
         .map(|f| (f.to_string(), std::fs::read(dir.join(f)).unwrap()))
         .collect();
+    if faults.huge_length {
+        let mut json = b"{}".to_vec();
+        json.resize(1024, b' ');
+        files.push(("config.json".into(), json));
+    }
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -133,6 +176,7 @@ fn answer(
         let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
         names.push("README.md".into());
         names.extend(faults.extra_name.clone());
+        names.extend((0..faults.extra_siblings).map(|i| format!("f{i:06}.json")));
         let body = serde_json::json!({
             "sha": COMMIT,
             "siblings": names.iter().map(|n| serde_json::json!({"rfilename": n})).collect::<Vec<_>>(),
@@ -161,6 +205,13 @@ fn answer(
     } else {
         git_sha1(bytes)
     };
+    if let Some(away) = faults.redirect_away.as_ref().filter(|_| is_model && !head) {
+        return write!(
+            stream,
+            "HTTP/1.1 302 Found\r\nLocation: {away}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+    }
+    let huge = faults.huge_length && name == "config.json";
     let mut body = bytes.clone();
     if is_model && faults.corrupt_model {
         body[1000] ^= 0xff;
@@ -176,6 +227,7 @@ fn answer(
         } else {
             String::new()
         };
+        let size = if huge { 2_000_000_000 } else { size };
         return write!(
             stream,
             "HTTP/1.1 200 OK\r\nETag: \"{etag}\"\r\n{linked}Content-Length: {size}\r\nConnection: close\r\n\r\n"
@@ -187,10 +239,14 @@ fn answer(
     } else {
         "200 OK"
     };
+    let length = if huge {
+        2_000_000_000
+    } else {
+        body.len() - from
+    };
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nETag: \"{etag}\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len() - from
+        "HTTP/1.1 {status}\r\nETag: \"{etag}\"\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
     )?;
     let mut rest = &body[from..];
     if is_model && let Some(cut) = faults.cut_model_at.filter(|_| !*cut_done) {
@@ -466,6 +522,105 @@ fn a_stalled_server_and_a_lying_length_give_clear_errors() {
         "{msg}"
     );
     assert!(!cache.path().join("models--org--name/refs").exists());
+}
+
+/// Every path under `root`, relative, sorted.
+fn tree(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(root).unwrap().display().to_string());
+            if p.is_dir() && !p.is_symlink() {
+                stack.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A pull into `work/cache` with a token; nothing may appear in `work` beside the cache, and no
+/// snapshot or ref may be written.
+fn hostile_pull(faults: Faults, hub: Option<Hub>) -> (String, Vec<String>) {
+    let hub = hub.unwrap_or_else(|| serve(faults));
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let mut opts = options(&hub, &cache, 5);
+    opts.token = Some("hf_secret".into());
+    let msg = pull(&name(), &opts, &Silent, &Cancel::new())
+        .unwrap_err()
+        .to_string();
+    let outside: Vec<String> = tree(work.path())
+        .into_iter()
+        .filter(|p| !p.starts_with("cache"))
+        .collect();
+    assert!(outside.is_empty(), "written outside the cache: {outside:?}");
+    let written = if cache.exists() { tree(&cache) } else { vec![] };
+    assert!(
+        !written
+            .iter()
+            .any(|p| p.contains("snapshots") || p.contains("refs")),
+        "{written:?}"
+    );
+    (msg, written)
+}
+
+#[test]
+fn a_hub_that_redirects_to_another_host_and_back_gives_a_clear_error() {
+    // The hub sends model.safetensors to another host, which sends it back, and so on.
+    let back = Arc::new(Mutex::new(String::new()));
+    let (away, seen) = serve_redirector(back.clone());
+    let hub = serve(Faults {
+        redirect_away: Some(away),
+        ..Faults::default()
+    });
+    *back.lock().unwrap() = hub.url.clone();
+    let (msg, _) = hostile_pull(Faults::default(), Some(hub));
+    assert!(msg.contains("model.safetensors"), "{msg}");
+    assert!(msg.to_lowercase().contains("redirect"), "{msg}");
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty(), "the other host was never asked");
+    // The token is the hub's: never sent to the other host.
+    assert!(
+        seen.iter()
+            .all(|r| !r.to_lowercase().contains("authorization")),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_two_gigabyte_length_on_a_one_kilobyte_file_gives_a_clear_error() {
+    let (msg, written) = hostile_pull(
+        Faults {
+            huge_length: true,
+            ..Faults::default()
+        },
+        None,
+    );
+    assert!(
+        msg.contains("config.json") && msg.contains("2000000000"),
+        "{msg}"
+    );
+    // At most the 1 KB received, kept as a partial blob to resume from.
+    assert!(written.iter().all(|p| !p.ends_with(".json")), "{written:?}");
+}
+
+#[test]
+fn a_listing_of_100000_files_is_refused_before_anything_is_written() {
+    let (msg, written) = hostile_pull(
+        Faults {
+            extra_siblings: 100_000,
+            ..Faults::default()
+        },
+        None,
+    );
+    assert!(
+        msg.contains("100004 files") && msg.contains("refused"),
+        "{msg}"
+    );
+    assert!(written.is_empty(), "{written:?}");
 }
 
 /// A hub cache laid out by hand as huggingface_hub writes it: `main` and `v1` at two commits.

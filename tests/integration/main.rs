@@ -24,6 +24,7 @@
 //! | the TUI's relevance loop: judging, tuning, query history | `tui_judgments.rs` |
 //! | text in other languages: segmentation, CJK search, `tokenize`, the vectors' fit | `languages.rs` |
 //! | folders, Markdown/HTML, JSON Lines, stdin, `--color`, passages, re-indexing and watching | `documents.rs` |
+//! | files that claim sizes they do not hold; model folders whose paths or links leave them | `hostile_folders.rs` |
 //! | fixes checked on held-out data (Debian descriptions, GloVe): classifiers, fusion calibration | `held_out.rs` |
 //! | the code's shape (module loops, file sizes) | `architecture.rs` |
 
@@ -43,6 +44,7 @@ mod formats;
 mod fusion;
 mod fuzz_regressions;
 mod held_out;
+mod hostile_folders;
 mod hub;
 mod labelled_files;
 mod languages;

@@ -206,8 +206,8 @@ impl Weights<'_> {
 
     /// Query, key and value stacked into one layer.
     fn qkv(&self, at: &str, hidden: usize) -> Result<Linear> {
-        let mut weight = Vec::with_capacity(3 * hidden * hidden);
-        let mut bias = Vec::with_capacity(3 * hidden);
+        // Sized by the tensors read, never by config.json's claim alone.
+        let (mut weight, mut bias) = (Vec::new(), Vec::new());
         for part in ["query", "key", "value"] {
             let l = self.linear(&format!("{at}.{part}"), hidden, hidden)?;
             weight.extend_from_slice(&l.weight);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::embed::modules_json;
+use crate::embed::{model_folder, modules_json};
 use crate::error::{Error, Result};
 
 /// How token states become one vector (sentence-transformers' `Pooling` modes).
@@ -134,7 +134,9 @@ impl EncoderLayout {
                 match m.short_type() {
                     "Transformer" => transformer = Some(m.path.clone()),
                     "Pooling" => {
+                        model_folder::module_dir(root, &m.path, &modules_path)?;
                         let rel = Path::new(&m.path).join("config.json");
+                        model_folder::check_inside(root, &root.join(&rel))?;
                         pooling = Some(read_pooling(&root.join(&rel))?);
                         files.push(rel);
                     }
@@ -164,7 +166,7 @@ impl EncoderLayout {
         } else {
             (String::new(), vec![Pooling::Mean], false)
         };
-        let folder = root.join(&transformer_dir);
+        let folder = model_folder::module_dir(root, &transformer_dir, &modules_path)?;
         let rel = |name: &str| Path::new(&transformer_dir).join(name);
         let must = |name: &str| -> Result<PathBuf> {
             let p = folder.join(name);
@@ -180,6 +182,13 @@ impl EncoderLayout {
         let config = must("config.json")?;
         let tokenizer = must("tokenizer.json")?;
         let tensors = find_tensors(&folder)?;
+        let optional =
+            ["sentence_bert_config.json", "tokenizer_config.json"].map(|f| folder.join(f));
+        for file in [&config, &tokenizer, &tensors].into_iter().chain(&optional) {
+            if file.exists() {
+                model_folder::check_inside(root, file)?;
+            }
+        }
         let st: SentenceBertConfig = read_json(&folder.join("sentence_bert_config.json"))?;
         let tk: TokenizerConfig = read_json(&folder.join("tokenizer_config.json"))?;
         // Hugging Face writes a huge `model_max_length` when a tokenizer has no limit.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::embed::modules_json;
+use crate::embed::{model_folder, modules_json};
 use crate::error::{Error, Result};
 
 /// The files of one model.
@@ -62,7 +62,8 @@ impl Layout {
                     )
                 })?;
             let normalize = modules.iter().any(|m| m.short_type() == "Normalize");
-            (root.join(&embedding.path), normalize)
+            let folder = model_folder::module_dir(root, &embedding.path, &modules_path)?;
+            (folder, normalize)
         } else {
             (root.to_path_buf(), false)
         };
@@ -77,6 +78,9 @@ impl Layout {
         let config = [folder.join("config.json"), root.join("config.json")]
             .into_iter()
             .find(|p| p.is_file());
+        for file in [&tokenizer, &tensors].into_iter().chain(&config) {
+            model_folder::check_inside(root, file)?;
+        }
         Ok(Self {
             root: root.to_path_buf(),
             tokenizer,

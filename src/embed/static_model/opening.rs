@@ -193,3 +193,32 @@ pub(super) fn open_tensors(st: &Path) -> Result<Tensors> {
         dim,
     })
 }
+
+/// Our own reader's ids and the `tokenizers` crate's, text by text, for the `tokenizer.json`
+/// bytes `bytes`: Ok(None) when our readers leave the file to the crate; an error when either
+/// side refuses it. Each pair's first half is None for a text our reader leaves to the crate.
+/// The door of the differential fuzz target (`fuzz/fuzz_targets/tokenizer_diff.rs`).
+#[doc(hidden)]
+pub fn own_and_crate_ids(bytes: &[u8], texts: &[&str]) -> Result<Option<Vec<IdPair>>> {
+    let path = Path::new("tokenizer.json");
+    let Some(own) = read_tokenizer(path, bytes)?.own else {
+        return Ok(None);
+    };
+    let mut tokenizer = crate_tokenizer(bytes).map_err(|e| Error::in_file(path, e))?;
+    // Whole texts on both sides: the caps are applied outside the readers.
+    tokenizer
+        .with_truncation(None)
+        .map_err(|e| Error::in_file(path, e.to_string()))?;
+    tokenizer.with_padding(None);
+    let mut pairs = Vec::with_capacity(texts.len());
+    for text in texts {
+        let theirs = tokenizer
+            .encode_fast(*text, false)
+            .map_err(|e| Error::in_file(path, e.to_string()))?;
+        pairs.push((own.ids(text), theirs.get_ids().to_vec()));
+    }
+    Ok(Some(pairs))
+}
+
+/// Our ids (None: left to the crate) and the crate's, for one text.
+pub type IdPair = (Option<Vec<u32>>, Vec<u32>);

@@ -92,25 +92,8 @@ impl<'a> Client<'a> {
     /// refused before any byte is read.
     fn head(&self, url: &str) -> Result<Head> {
         let head = call(request(&self.no_redirect, "HEAD", url, self.opts), url)?;
-        let etag = etag_of(head.header("X-Linked-Etag")).or_else(|| etag_of(head.header("ETag")));
-        let announced = head
-            .header("X-Linked-Size")
-            .or_else(|| {
-                (head.status() == 200)
-                    .then(|| head.header("Content-Length"))
-                    .flatten()
-            })
-            .and_then(|s| s.trim().parse::<u64>().ok());
-        if let Some(n) = announced
-            && n > MAX_FILE
-        {
-            return Err(Error::remote(
-                url,
-                format!(
-                    "announces {n} bytes, more than the {MAX_FILE} a model file may have; refused"
-                ),
-            ));
-        }
+        let (etag, announced) =
+            read_head(url, head.status(), &|h| head.header(h).map(str::to_string))?;
         Ok(Head { etag, announced })
     }
 
@@ -171,11 +154,15 @@ impl<'a> Client<'a> {
         loop {
             self.cancel.check()?;
             let n = reader.read(&mut buf).map_err(|e| {
+                let of = body
+                    .total
+                    .map(|t| format!(" of the {t} announced"))
+                    .unwrap_or_default();
                 Error::remote(
                     url,
                     format!(
-                        "the download stopped after {done} bytes: {e} (the partial file is kept; \
-                         pull again to resume)"
+                        "the download stopped after {done} bytes{of}: {e} (the partial file is \
+                         kept; pull again to resume)"
                     ),
                 )
             })?;
@@ -218,6 +205,30 @@ impl<'a> Client<'a> {
         }
         Ok(done)
     }
+}
+
+/// What a HEAD answer's status and headers say of a file: its hash (an ETag that names one)
+/// and its announced size, refused when over `MAX_FILE`. Public for the fuzz target.
+#[doc(hidden)]
+pub fn read_head(
+    url: &str,
+    status: u16,
+    header: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Option<String>, Option<u64>)> {
+    let etag =
+        etag_of(header("X-Linked-Etag").as_deref()).or_else(|| etag_of(header("ETag").as_deref()));
+    let announced = header("X-Linked-Size")
+        .or_else(|| (status == 200).then(|| header("Content-Length")).flatten())
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    if let Some(n) = announced
+        && n > MAX_FILE
+    {
+        return Err(Error::remote(
+            url,
+            format!("announces {n} bytes, more than the {MAX_FILE} a model file may have; refused"),
+        ));
+    }
+    Ok((etag, announced))
 }
 
 /// Checks `partial` against the hub's ETag (when it names a hash); a mismatch deletes it.
