@@ -180,6 +180,7 @@ impl Milvus {
                 ),
             ));
         }
+        self.load()?;
         let (held, live) = (self.count()?, index.len());
         if held != live {
             return Err(Error::remote(
@@ -264,6 +265,12 @@ impl Milvus {
             .build()
             .map_err(request_error)?;
         self.call("create collection", self.client.create_collection(request))?;
+        self.load()
+    }
+
+    /// Loads the collection into the engine's memory: a restarted Milvus holds its collections
+    /// released, and refuses queries on them until they are loaded again.
+    pub fn load(&self) -> Result<()> {
         let request = LoadCollectionRequest::builder()
             .collection_name(self.name())
             .build()
@@ -273,7 +280,7 @@ impl Milvus {
     }
 
     /// Every id in the collection.
-    fn ids(&self) -> Result<HashSet<String>> {
+    pub fn ids(&self) -> Result<HashSet<String>> {
         let mut ids = HashSet::new();
         let mut offset = 0;
         loop {

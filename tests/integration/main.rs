@@ -40,6 +40,7 @@ mod crash;
 mod documents;
 mod encodings;
 mod engine;
+mod engine_restart;
 mod formats;
 mod fusion;
 mod fuzz_regressions;

@@ -63,6 +63,7 @@ impl Milvus {
             self.create(&record)?;
             HashSet::new()
         } else {
+            self.load()?;
             self.ids()?
         };
         let wanted: HashSet<&str> = live
