@@ -90,12 +90,9 @@ impl ContextualModel {
             None => positions,
         };
         let tk_path = &layout.tokenizer;
-        let mut tokenizer = Tokenizer::from_file(tk_path).map_err(|e| {
-            Error::in_file(
-                tk_path,
-                format!("not a tokenizer.json the tokenizers library reads: {e}"),
-            )
-        })?;
+        let bytes = std::fs::read(tk_path).map_err(|e| Error::io(tk_path, e))?;
+        let mut tokenizer = crate::embed::static_model::crate_tokenizer(&bytes)
+            .map_err(|e| Error::in_file(tk_path, e))?;
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(tokenizers::TruncationParams {

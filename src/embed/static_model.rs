@@ -18,9 +18,8 @@ mod opening;
 mod piece_split;
 mod unigram;
 mod wordpiece;
-use opening::{
-    ReadTokenizer, Tensors, UnknownToken, cap_tokens, crate_tokenizer, open_tensors, read_tokenizer,
-};
+pub(crate) use opening::crate_tokenizer;
+use opening::{ReadTokenizer, Tensors, UnknownToken, cap_tokens, open_tensors, read_tokenizer};
 pub(crate) mod layout;
 mod rows;
 mod tables;

@@ -189,6 +189,14 @@ impl Bpe {
         self.vocab.get(token).copied()
     }
 
+    /// Whether byte fallback, when on, has a token for every byte (as every real Llama-style
+    /// vocabulary does): an unknown character then never leaves an unknown token waiting.
+    pub fn byte_fallback_complete(&self) -> bool {
+        self.bytes
+            .as_ref()
+            .is_none_or(|table| table.iter().all(Option::is_some))
+    }
+
     /// Tokens in the vocabulary.
     pub fn len(&self) -> usize {
         self.vocab.len()

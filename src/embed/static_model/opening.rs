@@ -77,9 +77,24 @@ pub(super) fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer>
     })
 }
 
-pub(super) fn crate_tokenizer(bytes: &[u8]) -> std::result::Result<Tokenizer, String> {
-    Tokenizer::from_bytes(bytes)
-        .map_err(|e| format!("not a tokenizer.json the tokenizers library reads: {e}"))
+/// The `tokenizers` crate's pipeline for a `tokenizer.json`. wordlens never turns ids back into
+/// text, and the crate panics on some malformed decoders (`expect("Helper")` in tokenizers
+/// 0.22, found by fuzzing), so the decoder is left out before the crate reads the file; any
+/// other panic while reading is an error too.
+pub(crate) fn crate_tokenizer(bytes: &[u8]) -> std::result::Result<Tokenizer, String> {
+    let not_read = |e: &dyn std::fmt::Display| {
+        format!("not a tokenizer.json the tokenizers library reads: {e}")
+    };
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| not_read(&e))?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("decoder");
+    }
+    let read = std::panic::catch_unwind(move || serde_json::from_value::<Tokenizer>(value));
+    match read {
+        Ok(Ok(tokenizer)) => Ok(tokenizer),
+        Ok(Err(e)) => Err(not_read(&e)),
+        Err(_) => Err(not_read(&"the tokenizers library failed on it")),
+    }
 }
 
 /// model2vec's cap on tokens per text (none: no truncation).

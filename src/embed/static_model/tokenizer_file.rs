@@ -71,7 +71,12 @@ impl WordSplit {
                     prev_other = c != '▁';
                     crosses
                 })
-            });
+            })
+            // An unknown token can wait across a `▁` only when `▁` itself is unknown or a
+            // byte it would fall back to is missing (found by fuzzing): a word at a time
+            // then differs from the crate's whole-text word, so such files take the crate.
+            && bpe.id("▁").is_some()
+            && bpe.byte_fallback_complete();
         let added: Vec<String> = file
             .added_tokens
             .iter()
