@@ -173,7 +173,7 @@ fn engine_figures(ix: &Path, to: &str) -> (Vec<serde_json::Value>, serde_json::V
         to,
         // The engine answers a BM25 query in ~0.7 s here: a sample keeps the test short.
         "--max-queries",
-        "24",
+        "12",
         "--json",
     ]);
     let engine = json(&out)["engine"].clone();
@@ -258,7 +258,7 @@ fn a_milvus_killed_mid_export_loses_nothing_and_the_next_export_sends_only_what_
     json(&export(&ix, &clean));
     let (resumed, clean_figures) = (engine_figures(&ix, &direct), engine_figures(&ix, &clean));
     assert_eq!(resumed.0.len(), 3);
-    assert!(resumed.0[0]["queries"].as_u64() >= Some(20), "{resumed:?}");
+    assert!(resumed.0[0]["queries"].as_u64() >= Some(10), "{resumed:?}");
     assert_eq!(resumed, clean_figures);
     engine.drop_collection().unwrap();
     Milvus::connect(&EngineUri::parse(&clean).unwrap())
