@@ -56,7 +56,7 @@ fn bbc_slice(dir: &Path, name: &str, first: usize, step: usize) -> PathBuf {
 
 /// Indexes `data` (id, title, category columns) into `dir/name` with the default vectors (the
 /// bundled static model) or `vectors`.
-fn index(data: &Path, dir: &Path, name: &str, vectors: Option<&Path>) -> PathBuf {
+pub fn index(data: &Path, dir: &Path, name: &str, vectors: Option<&Path>) -> PathBuf {
     let ix = dir.join(name);
     let mut args = vec![
         "-q",

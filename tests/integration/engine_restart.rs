@@ -114,30 +114,6 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, counted: impl Fn(usize)) {
     let _ = from.shutdown(Shutdown::Both);
 }
 
-fn index_bbc(dir: &Path) -> PathBuf {
-    let ix = dir.join("bbc.wlx");
-    let out = wordlens(&[
-        "-q",
-        "index",
-        "--data",
-        bundled("bbc-news.csv").to_str().unwrap(),
-        "--id-col",
-        "id",
-        "--title-col",
-        "title",
-        "--label-col",
-        "category",
-        "--index",
-        ix.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ix
-}
-
 fn export(ix: &Path, to: &str) -> std::process::Output {
     wordlens(&[
         "-q",
@@ -201,7 +177,7 @@ fn a_milvus_killed_mid_export_loses_nothing_and_the_next_export_sends_only_what_
         return;
     };
     let work = tempfile::tempdir().unwrap();
-    let ix = index_bbc(work.path());
+    let ix = crate::engine::index(&bundled("bbc-news.csv"), work.path(), "bbc.wlx", None);
     // One row per document (a long article's passages are sent as one).
     let index = SearchIndex::open(&ix, &SearchConfig::default()).unwrap();
     let docs: Vec<&str> = index

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use wordlens::embed::contextual::ContextualModel;
 use wordlens::embed::static_model::StaticModel;
 
+use crate::contextual::copy_dir;
+
 const CLAIM: u64 = 1 << 40;
 
 fn distilled() -> PathBuf {
@@ -17,20 +19,6 @@ fn distilled() -> PathBuf {
 
 fn tiny_bert() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contextual/tiny-bert")
-}
-
-/// A copy of the model folder `from` in `to` (sub-folders included).
-fn copy_folder(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_folder(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// Exactly 100 bytes: `head`, padded with spaces (JSON) or zeros.
@@ -59,7 +47,7 @@ fn static_error(folder: &Path) -> String {
 fn a_static_models_safetensors_claiming_2_to_the_40_is_refused_before_allocating() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("m");
-    copy_folder(&distilled(), &folder);
+    copy_dir(&distilled(), &folder);
     let st = folder.join("model.safetensors");
     let header_len = safetensors(CLAIM, "{}");
     let shape = format!(
@@ -83,7 +71,7 @@ fn a_static_models_safetensors_claiming_2_to_the_40_is_refused_before_allocating
 fn an_encoder_whose_config_or_weights_claim_2_to_the_40_is_refused_before_allocating() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("bert");
-    copy_folder(&tiny_bert(), &folder);
+    copy_dir(&tiny_bert(), &folder);
     let config_path = folder.join("config.json");
     let valid: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&config_path).unwrap()).unwrap();
@@ -151,7 +139,7 @@ fn vectors_files_claiming_2_to_the_40_words_are_refused_before_allocating() {
 fn a_tokenizer_json_with_a_huge_piece_or_no_vocabulary_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("m");
-    copy_folder(&distilled(), &folder);
+    copy_dir(&distilled(), &folder);
     let tk = folder.join("tokenizer.json");
     // 100 bytes of JSON that claims nothing it holds: a WordPiece model with no vocabulary.
     let empty = hundred_bytes(br#"{"model":{"type":"WordPiece","vocab":{}}}"#, b' ');
@@ -164,9 +152,9 @@ fn a_tokenizer_json_with_a_huge_piece_or_no_vocabulary_is_a_clear_error() {
 fn a_module_path_that_leaves_the_folder_is_refused_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("m");
-    copy_folder(&distilled(), &folder);
+    copy_dir(&distilled(), &folder);
     let outside = dir.path().join("elsewhere");
-    copy_folder(&distilled(), &outside);
+    copy_dir(&distilled(), &outside);
     std::fs::remove_file(outside.join("modules.json")).unwrap();
     for path in [
         "../../../../etc",
@@ -187,7 +175,7 @@ fn a_module_path_that_leaves_the_folder_is_refused_and_says_so() {
     }
     // The encoder layout reads the same file the same way.
     let bert = dir.path().join("bert");
-    copy_folder(&tiny_bert(), &bert);
+    copy_dir(&tiny_bert(), &bert);
     let modules = serde_json::json!([
         {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
         {"idx": 1, "name": "1", "path": "../../../../etc", "type": "sentence_transformers.models.Pooling"}
@@ -202,11 +190,11 @@ fn a_module_path_that_leaves_the_folder_is_refused_and_says_so() {
 fn files_and_module_folders_linked_outside_the_folder_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let outside = dir.path().join("elsewhere");
-    copy_folder(&distilled(), &outside);
+    copy_dir(&distilled(), &outside);
     std::fs::remove_file(outside.join("modules.json")).unwrap();
     // A file that is a link out of the folder.
     let folder = dir.path().join("m");
-    copy_folder(&distilled(), &folder);
+    copy_dir(&distilled(), &folder);
     std::fs::remove_file(folder.join("tokenizer.json")).unwrap();
     std::os::unix::fs::symlink(
         outside.join("tokenizer.json"),
@@ -220,7 +208,7 @@ fn files_and_module_folders_linked_outside_the_folder_are_refused() {
     );
     // A module folder that is a link out of the folder.
     let linked = dir.path().join("linked");
-    copy_folder(&distilled(), &linked);
+    copy_dir(&distilled(), &linked);
     std::os::unix::fs::symlink(&outside, linked.join("0_StaticEmbedding")).unwrap();
     let modules = serde_json::json!([
         {"idx": 0, "name": "0", "path": "0_StaticEmbedding", "type": "sentence_transformers.models.StaticEmbedding"}
@@ -230,6 +218,6 @@ fn files_and_module_folders_linked_outside_the_folder_are_refused() {
     assert!(err.contains("outside the model folder"), "{err}");
     // The same folder with real files opens.
     std::fs::remove_file(linked.join("0_StaticEmbedding")).unwrap();
-    copy_folder(&outside, &linked.join("0_StaticEmbedding"));
+    copy_dir(&outside, &linked.join("0_StaticEmbedding"));
     assert!(StaticModel::open(&linked).is_ok());
 }
