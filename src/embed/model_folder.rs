@@ -52,7 +52,10 @@ pub(crate) fn check_inside(root: &Path, path: &Path) -> Result<()> {
 /// `REPO/blobs` when `root` is a hub cache snapshot (`REPO/snapshots/COMMIT`).
 fn hub_blobs(root: &Path) -> Option<PathBuf> {
     let snapshots = root.parent()?;
-    (snapshots.file_name()? == "snapshots").then(|| snapshots.parent().map(|r| r.join("blobs")))?
+    if snapshots.file_name()? != "snapshots" {
+        return None;
+    }
+    Some(snapshots.parent()?.join("blobs"))
 }
 
 #[cfg(test)]

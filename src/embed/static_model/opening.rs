@@ -78,7 +78,7 @@ pub(super) fn read_tokenizer(path: &Path, bytes: &[u8]) -> Result<ReadTokenizer>
 }
 
 /// The `tokenizers` crate's pipeline for a `tokenizer.json`. wordlens never turns ids back into
-/// text, and the crate panics on some malformed decoders (`expect("Helper")` in tokenizers
+/// text, and the crate panics on some malformed decoders (its `DecoderHelper` in tokenizers
 /// 0.22, found by fuzzing), so the decoder is left out before the crate reads the file; any
 /// other panic while reading is an error too.
 pub(crate) fn crate_tokenizer(bytes: &[u8]) -> std::result::Result<Tokenizer, String> {
